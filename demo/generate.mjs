@@ -1,0 +1,208 @@
+// @ts-check
+/**
+ * Deterministic demo data (PRODUCT.md §8 folder): a synthetic province of 148 communes, labelled as demo, one
+ * `form` sheet each with 2024 and 2025 columns, and a few communes with the mistakes clerks really make.
+ *
+ *   node demo/generate.mjs [outDir]     (default .local/demo)
+ */
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const DEMO_PROVINCE = { code: "99", name: "Minh Sơn (dữ liệu mẫu)", fullName: "Tỉnh Minh Sơn (dữ liệu mẫu)" };
+export const DEMO_COMMUNE_COUNT = 148;
+
+const FIRST = ["An", "Bình", "Hòa", "Phú", "Tân", "Đông", "Tây", "Nam", "Bắc", "Thanh", "Minh", "Hưng", "Phúc", "Lộc", "Vĩnh", "Quang", "Trung", "Xuân", "Yên", "Kim", "Ngọc", "Mỹ", "Đức", "Cẩm", "Hồng", "Thượng", "Hạ", "Long", "Sơn", "Hải"];
+const SECOND = ["Sơn", "Hà", "Lâm", "Thịnh", "Tiến", "Thuận", "Lạc", "Khê", "Hợp", "Phong", "Lương", "Giang", "Điền", "Xá", "Đồng", "Tường", "Cương", "Nghĩa", "Hiệp", "Thái", "Châu", "Trạch", "Bảo", "Lợi"];
+
+/** Mulberry32: the same seed gives the same province every time. @param {number} seed */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** @param {string} text @returns {string[][]} */
+function parseSimpleCsv(text) {
+  /** @type {string[][]} */
+  const rows = [];
+  for (const line of text.trim().split(/\r?\n/)) {
+    /** @type {string[]} */
+    const cells = [];
+    let cur = "";
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const ch = line[i];
+      if (quoted && ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
+      else if (ch === '"') quoted = !quoted;
+      else if (ch === "," && !quoted) cells.push(cur), (cur = "");
+      else cur += ch;
+    }
+    cells.push(cur);
+    rows.push(cells);
+  }
+  return rows;
+}
+
+/** @param {string} s */
+const csvCell = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/**
+ * Plausible 2025 figures for one commune, and 2024 a little lower.
+ * @param {() => number} r
+ */
+function communeFigures(r) {
+  const int = (/** @type {number} */ lo, /** @type {number} */ hi) => lo + Math.floor(r() * (hi - lo + 1));
+  const areas = int(22, 58);
+  const teams = int(Math.round(areas * 0.85), areas);
+  const agencies = int(4, 30);
+  const schools = int(3, 14);
+  /** @type {Record<string, number>} */
+  const f = {
+    security_team_count: teams,
+    security_team_members: teams * 3 + int(0, teams),
+    mediation_team_count: int(Math.round(areas * 0.6), areas),
+    self_managed_group_count: int(10, 60),
+    self_managed_board_count: int(1, 6),
+    club_count: int(0, 5),
+    self_managed_model_count: int(150, 300),
+    dan_van_kheo_model_count: int(0, 3),
+    advanced_example_count: r() < 0.4 ? 1 : 0,
+    residential_area_total: areas,
+    residential_area_safe: areas - int(0, Math.round(areas * 0.12)),
+    agency_enterprise_total: agencies,
+    agency_enterprise_safe: agencies,
+    school_total: schools,
+    school_safe: r() < 0.85 ? schools : schools - 1,
+    commune_safe: r() < 0.82 ? 1 : 0,
+    crime_tip_received: int(40, 420),
+    tip_mailbox_count: int(1, 4),
+    guns_recovered: int(0, 3),
+    ammo_rounds: int(0, 60),
+    explosives_kg: Math.round(r() * 30) / 10,
+    edged_weapons_count: int(0, 20),
+    support_tools_count: int(0, 6),
+    fireworks_kg: Math.round(r() * 400) / 10,
+    persons_reformed: int(0, 12),
+    ex_prisoners_supported: int(0, 10),
+    ex_prisoner_loans_million_vnd: int(0, 12) * 50,
+    festival_areas_held: areas - int(0, 2),
+    festival_participants: int(800, 4200),
+    commended_collectives: int(1, 14),
+    commended_individuals: int(2, 12),
+  };
+  /** @type {Record<string, number>} */
+  const before = {};
+  for (const [code, v] of Object.entries(f)) before[code] = code === "commune_safe" ? v : Math.max(0, Math.round(v * (0.85 + r() * 0.13) * 10) / 10);
+  for (const code of Object.keys(before)) if (!code.endsWith("_kg")) before[code] = Math.round(before[code] ?? 0);
+  before.residential_area_safe = Math.min(before.residential_area_safe ?? 0, before.residential_area_total ?? 0);
+  before.security_team_members = Math.max(before.security_team_members ?? 0, before.security_team_count ?? 0);
+  return { y2025: f, y2024: before };
+}
+
+/** @param {() => number} r */
+function sheetId(r) {
+  const abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  let s = "1";
+  for (let i = 0; i < 43; i++) s += abc[Math.floor(r() * abc.length)];
+  return s;
+}
+
+/**
+ * The mistakes a few communes make, keyed by the commune's position: each turns one 2025 cell into what a clerk
+ * typed. Everything else is written as numbers or as clean Vietnamese text.
+ */
+const MISTAKES = /** @type {Record<number, Record<string, string>>} */ ({
+  3: { security_team_count: "3,5" },
+  11: { crime_tip_received: "hơn 200" },
+  17: { fireworks_kg: "khoảng 12,5" },
+  29: { self_managed_model_count: "chưa thống kê" },
+  41: { residential_area_safe: "60" },
+  58: { ammo_rounds: "-4" },
+  77: { commune_safe: "2" },
+});
+const FORBIDDEN = 96;
+const UNREGISTERED = [120, 121];
+const LABELS_ONLY = [5, 64];
+
+/** @param {string} outDir */
+export async function generateDemo(outDir) {
+  const catalogRows = parseSimpleCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8"));
+  const header = catalogRows.shift() ?? [];
+  const col = (/** @type {string} */ name) => header.indexOf(name);
+  const catalog = catalogRows
+    .map((r) => ({ code: r[col("code")] ?? "", label: r[col("label_vi")] ?? "", unit: r[col("unit_vi")] ?? "", kind: r[col("kind")] ?? "" }))
+    .filter((i) => i.kind !== "ratio");
+
+  const r = rng(20251122);
+  const names = new Set();
+  /** @type {{ code: string, name: string, fullName: string, kind: string }[]} */
+  const communes = [];
+  while (communes.length < DEMO_COMMUNE_COUNT) {
+    const name = `${FIRST[Math.floor(r() * FIRST.length)]} ${SECOND[Math.floor(r() * SECOND.length)]}`;
+    if (names.has(name)) continue;
+    names.add(name);
+    const i = communes.length;
+    const kind = i === 0 ? "special_zone" : i % 7 === 1 ? "ward" : "commune";
+    const prefix = kind === "ward" ? "Phường" : kind === "special_zone" ? "Đặc khu" : "Xã";
+    communes.push({ code: String(99001 + i * 3), name, fullName: `${prefix} ${name}`, kind });
+  }
+
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(outDir, { recursive: true });
+  const units = ["code,name,full_name,kind,parent_code,code_name", `${DEMO_PROVINCE.code},${csvCell(DEMO_PROVINCE.name)},${csvCell(DEMO_PROVINCE.fullName)},province,,minh_son_demo`];
+  const sources = ["unit_code,sheet,tab,layout"];
+  for (const [i, c] of communes.entries()) {
+    units.push([c.code, c.name, c.fullName, c.kind, DEMO_PROVINCE.code, ""].map(csvCell).join(","));
+    const id = sheetId(r);
+    const { y2024, y2025 } = communeFigures(r);
+    if (UNREGISTERED.includes(i)) continue;
+    sources.push(i % 2 ? `${c.code},https://docs.google.com/spreadsheets/d/${id}/edit#gid=0,,form` : `${c.code},${id},,form`);
+    const labelsOnly = LABELS_ONLY.includes(i);
+    const mistakes = MISTAKES[i] ?? {};
+    /** @type {unknown[][]} */
+    const values = [
+      [`UBND ${c.fullName.toUpperCase()}`],
+      ["CÔNG AN XÃ"],
+      [],
+      ["BIỂU SỐ LIỆU PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"],
+      ["(Dữ liệu mẫu, không phải số liệu thật)"],
+      labelsOnly ? ["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"] : ["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"],
+    ];
+    catalog.forEach((ind, n) => {
+      const v24 = y2024[ind.code] ?? 0;
+      const v25 = y2025[ind.code] ?? 0;
+      // Some clerks type numbers as text the Vietnamese way.
+      const typed25 = mistakes[ind.code] ?? (i % 5 === 2 && v25 >= 1000 ? new Intl.NumberFormat("vi-VN").format(v25) : v25);
+      const label = labelsOnly && ind.code === "security_team_count" ? "Tổ BV ANTT" : ind.label;
+      values.push(labelsOnly ? [n + 1, label, ind.unit, v24, typed25] : [n + 1, label, ind.code, ind.unit, v24, typed25]);
+    });
+    const fixture = {
+      properties: { title: `Biểu số liệu ANTQ - ${c.fullName} (dữ liệu mẫu)`, locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
+      modifiedTime: "2026-11-20T03:15:00Z",
+      version: String(100 + i),
+      access: i === FORBIDDEN ? "forbidden" : "ok",
+      sheets: [{ properties: { sheetId: 0, title: "Năm 2025" }, values }],
+    };
+    await writeFile(join(outDir, `${id}.json`), JSON.stringify(fixture));
+  }
+  await writeFile(join(outDir, "units.csv"), units.join("\n") + "\n");
+  await writeFile(join(outDir, "sources.csv"), sources.join("\n") + "\n");
+  await writeFile(
+    join(outDir, "README.md"),
+    `# Dữ liệu mẫu (demo)\n\nTỉnh “${DEMO_PROVINCE.fullName}” và ${DEMO_COMMUNE_COUNT} xã là dữ liệu tổng hợp để thử nghiệm, không phải số liệu thật.\n`,
+  );
+  return { communes: communes.length, sources: sources.length - 1 };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const out = resolve(process.argv[2] ?? join(ROOT, ".local", "demo"));
+  const result = await generateDemo(out);
+  console.log(`Demo data: ${result.communes} communes, ${result.sources} sheets in ${out}`);
+}

@@ -1,0 +1,167 @@
+// @ts-check
+/**
+ * The whole product on this machine: the Google stand-in over a §8 folder, local D1 with migrations applied,
+ * `wrangler dev` serving the Worker and the dashboard, reference data imported and one sync done.
+ * Used by `npm start`, the end-to-end tests and the benchmark, so all three run the same thing.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { basename, dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { startStandin } from "../standin/server.mjs";
+import { loadOrCreateServiceAccount, workerSecret } from "../standin/service-account.mjs";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_ERROR_REPORTS: "false" };
+/** The date a units.csv is valid from when its file name does not say (the 2025 reform). */
+const DEFAULT_UNITS_DATE = "2025-07-01";
+
+/**
+ * @typedef {{ fixturesDir: string, port?: number, stateDir?: string, log?: (line: string) => void,
+ *   workerVars?: Record<string, string>, build?: boolean, sync?: boolean }} ProductOptions
+ * @typedef {{ url: string, standinUrl: string, stateDir: string, standin: import("../standin/server.mjs").Standin,
+ *   firstSync: unknown, stop: () => Promise<void> }} Product
+ */
+
+/** A free TCP port on 127.0.0.1. @returns {Promise<number>} */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+/** @param {ProductOptions} options @returns {Promise<Product>} */
+export async function startProduct(options) {
+  const log = options.log ?? (() => {});
+  const fixturesDir = resolve(options.fixturesDir);
+  if (!existsSync(join(fixturesDir, "sources.csv"))) throw new Error(`${fixturesDir} has no sources.csv (PRODUCT.md §8)`);
+  const stateDir = options.stateDir ?? join(ROOT, ".local", "state", createHash("sha256").update(fixturesDir).digest("hex").slice(0, 12));
+  const port = options.port ?? (await freePort());
+  await mkdir(stateDir, { recursive: true });
+
+  if (options.build !== false) {
+    log("Building the dashboard…");
+    run(join(ROOT, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn"]);
+  }
+  log("Applying migrations to local D1…");
+  run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]);
+
+  const account = await loadOrCreateServiceAccount(join(ROOT, ".local", "service-account.json"));
+  const standin = await startStandin({ dir: fixturesDir, serviceAccounts: { [account.client_email]: account.public_key } });
+  log(`Google stand-in on ${standin.url} serving ${fixturesDir}`);
+
+  const envFile = join(stateDir, "dev.env");
+  const vars = {
+    ENVIRONMENT: "development",
+    DEV_MODE: "true",
+    GOOGLE_SHEETS_URL: standin.url,
+    GOOGLE_DRIVE_URL: standin.url,
+    GOOGLE_TOKEN_URL: `${standin.url}/token`,
+    GOOGLE_SERVICE_ACCOUNT: workerSecret(account),
+    ...options.workerVars,
+  };
+  await writeFile(envFile, Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n", { mode: 0o600 });
+
+  const url = `http://127.0.0.1:${port}`;
+  // Own process group, so stopping it takes workerd down too (killing only wrangler's pid leaves workerd running).
+  const dev = spawn(
+    WRANGLER,
+    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--env-file", envFile, "--test-scheduled", "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "warn"],
+    { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...QUIET_WRANGLER } },
+  );
+  /** @type {string[]} */
+  const output = [];
+  const keep = (/** @type {Buffer} */ chunk) => {
+    output.push(chunk.toString());
+    if (output.length > 200) output.shift();
+  };
+  dev.stdout?.on("data", keep);
+  dev.stderr?.on("data", keep);
+
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (dev.pid && dev.exitCode === null) {
+      const exited = new Promise((r) => dev.once("exit", r));
+      try {
+        process.kill(-dev.pid, "SIGTERM");
+      } catch {}
+      const timer = setTimeout(() => {
+        try {
+          if (dev.pid) process.kill(-dev.pid, "SIGKILL");
+        } catch {}
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await standin.close();
+  };
+
+  try {
+    await waitForHealth(url, dev, output);
+    log(`Worker on ${url}`);
+    const unitsFile = existsSync(join(fixturesDir, "units.csv")) ? join(fixturesDir, "units.csv") : null;
+    if (unitsFile) await importCsv(url, `/api/admin/units?validFrom=${unitsDate(unitsFile)}`, unitsFile);
+    await importCsv(url, "/api/admin/catalog", join(ROOT, "catalog", "indicators.csv"));
+    await importCsv(url, "/api/admin/sources", join(fixturesDir, "sources.csv"));
+    let firstSync = null;
+    if (options.sync !== false) {
+      log("Syncing every sheet once…");
+      firstSync = await postJson(url, "/api/sync");
+    }
+    return { url, standinUrl: standin.url, stateDir, standin, firstSync, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** `admin-units-2026-07-25.csv` is valid from 2026-07-25; any other name from the reform date. @param {string} file */
+function unitsDate(file) {
+  return /(\d{4}-\d{2}-\d{2})/.exec(basename(file))?.[1] ?? DEFAULT_UNITS_DATE;
+}
+
+/** @param {string} cmd @param {string[]} args */
+function run(cmd, args) {
+  const result = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...QUIET_WRANGLER, CI: "true" } });
+  if (result.status !== 0) throw new Error(`${basename(cmd)} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+/** @param {string} url @param {import("node:child_process").ChildProcess} dev @param {string[]} output */
+async function waitForHealth(url, dev, output) {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (dev.exitCode !== null) throw new Error(`wrangler dev exited (${dev.exitCode}):\n${output.join("")}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the Worker did not answer on ${url} within 90 s:\n${output.join("")}`);
+}
+
+/** @param {string} url @param {string} path @param {string} file */
+async function importCsv(url, path, file) {
+  const res = await fetch(url + path, { method: "POST", headers: { "content-type": "text/csv; charset=utf-8" }, body: await readFile(file) });
+  if (!res.ok) throw new Error(`${path} ← ${file}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** @param {string} url @param {string} path */
+export async function postJson(url, path) {
+  const res = await fetch(url + path, { method: "POST" });
+  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

@@ -1,0 +1,10 @@
+/** Who is asking, and what they may see (PRODUCT.md §11). */
+export type Role = "admin" | "leader" | "commune";
+
+export type Principal = {
+  email: string;
+  role: Role;
+  /** Province or commune code the principal is limited to; null means the whole country. */
+  scopeUnitCode: string | null;
+  via: "development" | "access" | "token";
+};

@@ -1,0 +1,205 @@
+/**
+ * Every table of the product (PRODUCT.md §2–§11). SQL names are snake_case (drizzle `casing: 'snake_case'`).
+ * Times are integer milliseconds since the epoch; dates without time are ISO `YYYY-MM-DD` text.
+ */
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** Administrative units. A code can mean another place before the 2025 reform, so each list has its date. */
+export const units = sqliteTable(
+  "units",
+  {
+    code: text().notNull(),
+    validFrom: text().notNull(),
+    name: text().notNull(),
+    fullName: text().notNull(),
+    kind: text({ enum: ["province", "city", "district", "commune", "ward", "special_zone"] }).notNull(),
+    parentCode: text(),
+    codeName: text(),
+  },
+  (t) => [primaryKey({ columns: [t.code, t.validFrom] }), index("units_parent_idx").on(t.validFrom, t.parentCode)],
+);
+
+/** The indicator catalog is data: a province can add an indicator without a deploy. */
+export const indicators = sqliteTable("indicators", {
+  code: text().primaryKey(),
+  group: text().notNull(),
+  label: text().notNull(),
+  unit: text().notNull(),
+  kind: text({ enum: ["count", "amount", "flag", "ratio"] }).notNull(),
+  aggregate: text({ enum: ["sum", "ratio"] }).notNull(),
+  numerator: text(),
+  denominator: text(),
+  integer: integer({ mode: "boolean" }).notNull(),
+  required: integer({ mode: "boolean" }).notNull(),
+  position: integer().notNull(),
+  active: integer({ mode: "boolean" }).notNull().default(true),
+});
+
+/** Reporting periods: `2025`, `2025-H1`, `2025-Q3`, `2025-M08`; `deadline` decides which reports are late. */
+export const periods = sqliteTable("periods", {
+  code: text().primaryKey(),
+  kind: text({ enum: ["year", "half", "quarter", "month"] }).notNull(),
+  startsOn: text().notNull(),
+  endsOn: text().notNull(),
+  deadline: integer(),
+});
+
+/** One registered spreadsheet (or one tab of it): for one commune (`form`) or many (`table`). */
+export const sources = sqliteTable(
+  "sources",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    /** unit|spreadsheet|gid|tab|layout: registering the same sheet twice finds the first registration. */
+    key: text().notNull().unique(),
+    unitCode: text().notNull(),
+    spreadsheetId: text().notNull(),
+    gid: integer(),
+    tab: text(),
+    layout: text({ enum: ["form", "table"] }).notNull(),
+    active: integer({ mode: "boolean" }).notNull().default(true),
+    createdAt: integer().notNull(),
+    title: text(),
+    locale: text(),
+    /** Drive `version` and `modifiedTime` of the last successful read: an equal version means nothing to read. */
+    lastVersion: text(),
+    lastModifiedTime: text(),
+    lastRunId: integer(),
+    lastStatus: text({ enum: ["ok", "unchanged", "error"] }),
+    lastCheckedAt: integer(),
+    lastSuccessAt: integer(),
+    lastErrorCode: text(),
+    lastError: text(),
+  },
+  (t) => [index("sources_unit_idx").on(t.unitCode)],
+);
+
+/** One figure: a unit × indicator × period, with where it came from. */
+export const values = sqliteTable(
+  "indicator_values",
+  {
+    unitCode: text().notNull(),
+    indicatorCode: text().notNull(),
+    period: text().notNull(),
+    value: real().notNull(),
+    approximate: integer({ mode: "boolean" }).notNull().default(false),
+    raw: text().notNull(),
+    cell: text().notNull(),
+    sourceId: integer().notNull(),
+    runId: integer(),
+    /** When the value last changed; an unchanged re-sync leaves it as it was. */
+    writtenAt: integer().notNull(),
+    /** When the value first arrived: decides whether a commune reported late. */
+    firstWrittenAt: integer().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.unitCode, t.indicatorCode, t.period] }),
+    index("values_period_idx").on(t.period, t.indicatorCode),
+    index("values_source_idx").on(t.sourceId),
+  ],
+);
+
+/** Every sync, whatever started it. */
+export const syncRuns = sqliteTable("sync_runs", {
+  id: integer().primaryKey({ autoIncrement: true }),
+  trigger: text({ enum: ["cron", "manual", "conference", "startup"] }).notNull(),
+  status: text({ enum: ["running", "ok", "partial", "failed"] }).notNull(),
+  startedAt: integer().notNull(),
+  finishedAt: integer(),
+  sourcesTotal: integer().notNull().default(0),
+  sourcesRead: integer().notNull().default(0),
+  sourcesSkipped: integer().notNull().default(0),
+  sourcesFailed: integer().notNull().default(0),
+  valuesWritten: integer().notNull().default(0),
+  valuesRemoved: integer().notNull().default(0),
+  issuesFound: integer().notNull().default(0),
+  googleRequests: integer().notNull().default(0),
+  actor: text(),
+  error: text(),
+});
+
+/** A rejected or doubtful cell, or a whole source that could not be read (PRODUCT.md §5). */
+export const issues = sqliteTable(
+  "issues",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    sourceId: integer().notNull(),
+    runId: integer(),
+    unitCode: text(),
+    period: text(),
+    indicatorCode: text(),
+    cell: text(),
+    raw: text(),
+    severity: text({ enum: ["error", "warning", "source_error"] }).notNull(),
+    code: text().notNull(),
+    message: text().notNull(),
+    createdAt: integer().notNull(),
+  },
+  (t) => [index("issues_source_idx").on(t.sourceId), index("issues_unit_idx").on(t.unitCode, t.period)],
+);
+
+/** A review conference: its sync window, and the moment its figures were frozen. */
+export const conferences = sqliteTable("conferences", {
+  id: integer().primaryKey({ autoIncrement: true }),
+  unitCode: text().notNull(),
+  period: text().notNull(),
+  comparePeriod: text(),
+  title: text().notNull(),
+  startsAt: integer().notNull(),
+  windowHours: integer().notNull().default(72),
+  frozenAt: integer(),
+  createdAt: integer().notNull(),
+  createdBy: text(),
+});
+
+/** The commune values a conference froze; aggregation reads these instead of `values` for a frozen view. */
+export const snapshotValues = sqliteTable(
+  "snapshot_values",
+  {
+    conferenceId: integer().notNull(),
+    unitCode: text().notNull(),
+    indicatorCode: text().notNull(),
+    period: text().notNull(),
+    value: real().notNull(),
+    approximate: integer({ mode: "boolean" }).notNull().default(false),
+    sourceId: integer().notNull(),
+    writtenAt: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.indicatorCode, t.period] })],
+);
+
+/** People who sign in through Cloudflare Access, with their role and scope (PRODUCT.md §11). */
+export const users = sqliteTable("users", {
+  email: text().primaryKey(),
+  role: text({ enum: ["admin", "leader", "commune"] }).notNull(),
+  /** Province or commune code; null for a national scope. */
+  scopeUnitCode: text(),
+  createdAt: integer().notNull(),
+  disabledAt: integer(),
+});
+
+/** Tokens for scripts: only the SHA-256 of the secret is stored. */
+export const apiTokens = sqliteTable("api_tokens", {
+  id: integer().primaryKey({ autoIncrement: true }),
+  name: text().notNull(),
+  hash: text().notNull().unique(),
+  role: text({ enum: ["admin", "leader", "commune"] }).notNull(),
+  scopeUnitCode: text(),
+  createdAt: integer().notNull(),
+  createdBy: text(),
+  lastUsedAt: integer(),
+  revokedAt: integer(),
+});
+
+/** Who did what and when: admin actions, and values that a sync removed. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    at: integer().notNull(),
+    actor: text().notNull(),
+    action: text().notNull(),
+    target: text(),
+    detail: text(),
+  },
+  (t) => [index("audit_at_idx").on(t.at)],
+);

@@ -1,0 +1,152 @@
+/**
+ * What a sync writes. Everything one source changes goes into one D1 batch, so a run that dies half-way leaves
+ * each source either as it was or fully updated (PRODUCT.md §6).
+ */
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { CellIssue, CellValue, SourceError } from "../sheets/types";
+import { chunk, runBatch } from "./batch";
+import type { Db } from "./client";
+import { auditLog, issues, sources, syncRuns, values } from "./schema";
+
+export type SourceRecord = typeof sources.$inferSelect;
+export type RunRecord = typeof syncRuns.$inferSelect;
+export type RunTrigger = RunRecord["trigger"];
+
+export async function activeSources(db: Db): Promise<SourceRecord[]> {
+  return db.select().from(sources).where(eq(sources.active, true)).orderBy(sources.id);
+}
+
+export async function startRun(db: Db, trigger: RunTrigger, actor: string | null, now: number): Promise<number> {
+  const [run] = await db
+    .insert(syncRuns)
+    .values({ trigger, actor, status: "running", startedAt: now })
+    .returning({ id: syncRuns.id });
+  return run!.id;
+}
+
+export type RunCounts = Pick<
+  RunRecord,
+  "sourcesTotal" | "sourcesRead" | "sourcesSkipped" | "sourcesFailed" | "valuesWritten" | "valuesRemoved" | "issuesFound" | "googleRequests"
+>;
+
+export async function finishRun(db: Db, runId: number, counts: RunCounts, now: number, error: string | null = null) {
+  const status = error ? "failed" : counts.sourcesFailed > 0 ? "partial" : "ok";
+  await db.update(syncRuns).set({ ...counts, status, finishedAt: now, error }).where(eq(syncRuns.id, runId));
+}
+
+export async function recentRuns(db: Db, limit: number): Promise<RunRecord[]> {
+  return db.select().from(syncRuns).orderBy(desc(syncRuns.id)).limit(limit);
+}
+
+type WriteResult = { written: number; removed: number };
+
+/** Stores a source's new reading: changed values upserted, vanished ones removed (and audited), issues replaced. */
+export async function writeSourceReading(
+  db: Db,
+  source: SourceRecord,
+  reading: { values: CellValue[]; issues: CellIssue[]; title: string; locale: string | null },
+  version: { version: string; modifiedTime: string },
+  runId: number,
+  now: number,
+): Promise<WriteResult> {
+  const existing = await db.select().from(values).where(eq(values.sourceId, source.id));
+  const key = (v: { unitCode: string; indicatorCode: string; period: string }) => `${v.unitCode}|${v.indicatorCode}|${v.period}`;
+  const before = new Map(existing.map((v) => [key(v), v]));
+  const fresh = new Set(reading.values.map(key));
+
+  const changed = reading.values.filter((v) => {
+    const old = before.get(key(v));
+    return !old || old.value !== v.value || old.approximate !== v.approximate || old.raw !== v.raw || old.cell !== v.cell;
+  });
+  const removed = existing.filter((v) => !fresh.has(key(v)));
+
+  const statements: BatchItem<"sqlite">[] = [];
+  for (const part of chunk(changed, 11)) {
+    statements.push(
+      db
+        .insert(values)
+        .values(part.map((v) => ({ ...v, sourceId: source.id, runId, writtenAt: now, firstWrittenAt: now })))
+        .onConflictDoUpdate({
+          target: [values.unitCode, values.indicatorCode, values.period],
+          set: {
+            value: sqlExcluded("value"),
+            approximate: sqlExcluded("approximate"),
+            raw: sqlExcluded("raw"),
+            cell: sqlExcluded("cell"),
+            sourceId: sqlExcluded("source_id"),
+            runId: sqlExcluded("run_id"),
+            writtenAt: sqlExcluded("written_at"),
+          },
+        }),
+    );
+  }
+  for (const v of removed) {
+    statements.push(
+      db
+        .delete(values)
+        .where(and(eq(values.unitCode, v.unitCode), eq(values.indicatorCode, v.indicatorCode), eq(values.period, v.period), eq(values.sourceId, source.id))),
+    );
+  }
+  for (const part of chunk(removed, 6)) {
+    statements.push(
+      db.insert(auditLog).values(
+        part.map((v) => ({
+          at: now,
+          actor: "sync",
+          action: "value.removed",
+          target: `${v.unitCode}/${v.indicatorCode}/${v.period}`,
+          detail: JSON.stringify({ sourceId: source.id, runId, cell: v.cell, raw: v.raw, value: v.value }),
+        })),
+      ),
+    );
+  }
+  statements.push(db.delete(issues).where(eq(issues.sourceId, source.id)));
+  for (const part of chunk(reading.issues, 12)) {
+    statements.push(db.insert(issues).values(part.map((i) => ({ ...i, sourceId: source.id, runId, createdAt: now }))));
+  }
+  statements.push(
+    db
+      .update(sources)
+      .set({
+        title: reading.title,
+        locale: reading.locale,
+        lastVersion: version.version,
+        lastModifiedTime: version.modifiedTime,
+        lastRunId: runId,
+        lastStatus: "ok",
+        lastCheckedAt: now,
+        lastSuccessAt: now,
+        lastErrorCode: null,
+        lastError: null,
+      })
+      .where(eq(sources.id, source.id)),
+  );
+  await runBatch(db, statements);
+  return { written: changed.length, removed: removed.length };
+}
+
+/** A source that could not be read keeps its values; it records why, as its status and as one issue. */
+export async function recordSourceError(db: Db, source: SourceRecord, error: SourceError, runId: number, now: number) {
+  await runBatch(db, [
+    db.delete(issues).where(and(eq(issues.sourceId, source.id), inArray(issues.severity, ["source_error"]))),
+    db.insert(issues).values({
+      sourceId: source.id,
+      runId,
+      unitCode: source.unitCode,
+      severity: "source_error",
+      code: error.code,
+      message: error.message,
+      createdAt: now,
+    }),
+    db
+      .update(sources)
+      .set({ lastRunId: runId, lastStatus: "error", lastCheckedAt: now, lastErrorCode: error.code, lastError: error.message })
+      .where(eq(sources.id, source.id)),
+  ]);
+}
+
+/** The value an upsert proposed, for `ON CONFLICT DO UPDATE SET col = excluded.col`. */
+function sqlExcluded(column: string) {
+  return sql.raw(`excluded.${column}`);
+}

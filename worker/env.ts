@@ -1,0 +1,19 @@
+/**
+ * The Worker's environment: bindings and vars come from wrangler.toml (`npm run cf-typegen`);
+ * secrets are declared here because `wrangler types` cannot see them.
+ */
+import type { Principal } from "./access/principal";
+
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** The Google service-account key file (JSON) the Worker signs its token requests with. */
+      GOOGLE_SERVICE_ACCOUNT?: string;
+    }
+  }
+}
+
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { principal: Principal };
+};

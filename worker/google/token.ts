@@ -1,0 +1,90 @@
+/**
+ * Service-account access tokens: an RS256 JWT signed with WebCrypto, exchanged at the token endpoint,
+ * cached until a minute before it expires (GOOGLE.md "Service-account JWT").
+ */
+import { GoogleError } from "./errors";
+
+export type ServiceAccount = { client_email: string; private_key: string };
+
+export const SCOPES = [
+  "https://www.googleapis.com/auth/spreadsheets.readonly",
+  "https://www.googleapis.com/auth/drive.metadata.readonly",
+];
+
+/** Reads the key file kept as a secret; a key pasted with `\n` escaped is turned back into lines. */
+export function parseServiceAccount(secret: string | undefined): ServiceAccount {
+  if (!secret) throw new GoogleError("config", 0, "Chưa cấu hình khóa tài khoản dịch vụ Google (GOOGLE_SERVICE_ACCOUNT)");
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(secret);
+  } catch {
+    throw new GoogleError("config", 0, "Khóa tài khoản dịch vụ Google (GOOGLE_SERVICE_ACCOUNT) không phải JSON hợp lệ");
+  }
+  const { client_email, private_key } = (parsed ?? {}) as Record<string, unknown>;
+  if (typeof client_email !== "string" || typeof private_key !== "string" || !private_key.includes("PRIVATE KEY")) {
+    throw new GoogleError("config", 0, "Khóa tài khoản dịch vụ Google thiếu client_email hoặc private_key");
+  }
+  return { client_email, private_key: private_key.replace(/\\n/g, "\n") };
+}
+
+const base64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+const encodeJson = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
+
+async function importKey(pem: string): Promise<CryptoKey> {
+  const body = pem.replace(/-----(BEGIN|END) PRIVATE KEY-----/g, "").replace(/\s+/g, "");
+  let der: Uint8Array;
+  try {
+    der = Uint8Array.from(atob(body), (ch) => ch.charCodeAt(0));
+    return await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
+  } catch {
+    throw new GoogleError("config", 0, "Không đọc được private_key của tài khoản dịch vụ Google (cần khóa PKCS#8 PEM)");
+  }
+}
+
+export async function signAssertion(account: ServiceAccount, audience: string, nowMs: number): Promise<string> {
+  const iat = Math.floor(nowMs / 1000);
+  const unsigned = `${encodeJson({ alg: "RS256", typ: "JWT" })}.${encodeJson({
+    iss: account.client_email,
+    scope: SCOPES.join(" "),
+    aud: audience,
+    iat,
+    exp: iat + 3600,
+  })}`;
+  const key = await importKey(account.private_key);
+  const signature = await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(unsigned));
+  return `${unsigned}.${base64url(new Uint8Array(signature))}`;
+}
+
+type CachedToken = { token: string; expiresAt: number };
+const cache = new Map<string, CachedToken>();
+
+export async function accessToken(
+  account: ServiceAccount,
+  tokenUrl: string,
+  fetcher: typeof fetch,
+  nowMs: number,
+): Promise<string> {
+  const key = `${tokenUrl} ${account.client_email}`;
+  const hit = cache.get(key);
+  if (hit && hit.expiresAt - 60_000 > nowMs) return hit.token;
+  const assertion = await signAssertion(account, "https://oauth2.googleapis.com/token", nowMs);
+  const res = await fetcher(tokenUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }),
+  });
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok || typeof body.access_token !== "string") {
+    const why = typeof body.error_description === "string" ? body.error_description : `HTTP ${res.status}`;
+    throw new GoogleError("unauthenticated", res.status, `Google từ chối khóa tài khoản dịch vụ: ${why}`);
+  }
+  const expiresIn = typeof body.expires_in === "number" ? body.expires_in : 3600;
+  cache.set(key, { token: body.access_token, expiresAt: nowMs + expiresIn * 1000 });
+  return body.access_token;
+}
+
+/** Forgets cached tokens (a rotated key, or a test that starts over). */
+export function clearTokenCache(): void {
+  cache.clear();
+}

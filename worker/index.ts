@@ -1,0 +1,39 @@
+/**
+ * The Worker: the JSON API under /api, the scheduled sync, and (through the ASSETS binding) the dashboard.
+ * Handlers only wire; the work lives in sync/, sheets/, aggregate/ and db/.
+ */
+import { Hono } from "hono";
+import { authenticate } from "./access/middleware";
+import type { AppEnv } from "./env";
+import { AppError, handleError } from "./errors";
+import { admin } from "./routes/admin";
+import { health } from "./routes/health";
+import { meta } from "./routes/meta";
+import { summary } from "./routes/summary";
+import { sync } from "./routes/sync";
+import { runSync } from "./sync/run";
+import { decideScheduledSync } from "./sync/schedule";
+
+const app = new Hono<AppEnv>();
+app.onError(handleError);
+app.route("/api/health", health);
+app.use("/api/*", authenticate);
+app.route("/api/meta", meta);
+app.route("/api/summary", summary);
+app.route("/api/sync", sync);
+app.route("/api/admin", admin);
+app.all("/api/*", () => {
+  throw new AppError("not_found", "Không có địa chỉ API này");
+});
+
+export async function runScheduledSync(env: Env, scheduledTime: number): Promise<void> {
+  const decision = decideScheduledSync(scheduledTime);
+  if (decision.sync) await runSync(env, { trigger: "cron" });
+}
+
+export default {
+  fetch: app.fetch,
+  scheduled: async (controller, env, ctx) => {
+    ctx.waitUntil(runScheduledSync(env, controller.scheduledTime));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,57 @@
+/** The indicator catalog in the format of catalog/indicators.csv (PRODUCT.md §2). */
+import type { ImportProblem } from "./units";
+import { parseCsv } from "./csv";
+
+export type IndicatorKind = "count" | "amount" | "flag" | "ratio";
+export type Indicator = {
+  code: string;
+  group: string;
+  label: string;
+  unit: string;
+  kind: IndicatorKind;
+  aggregate: "sum" | "ratio";
+  numerator: string | null;
+  denominator: string | null;
+  integer: boolean;
+  required: boolean;
+  position: number;
+};
+
+const yes = (v: string | undefined) => ["yes", "true", "1", "có"].includes((v ?? "").toLowerCase());
+
+export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: ImportProblem[] } {
+  const rows: Indicator[] = [];
+  const problems: ImportProblem[] = [];
+  parseCsv(text).forEach((r, i) => {
+    const line = i + 2;
+    const code = r.code ?? "";
+    const kind = r.kind as IndicatorKind;
+    if (!/^[a-z][a-z0-9_]*$/.test(code)) return problems.push({ line, message: `Mã chỉ tiêu “${code}” không hợp lệ` });
+    if (!["count", "amount", "flag", "ratio"].includes(kind)) {
+      return problems.push({ line, message: `Chỉ tiêu ${code}: loại “${r.kind ?? ""}” không hợp lệ` });
+    }
+    if (!r.label_vi) return problems.push({ line, message: `Chỉ tiêu ${code} thiếu tên` });
+    if (rows.some((x) => x.code === code)) return problems.push({ line, message: `Mã chỉ tiêu ${code} bị trùng` });
+    rows.push({
+      code,
+      group: r.group ?? "",
+      label: r.label_vi.normalize("NFC"),
+      unit: (r.unit_vi ?? "").normalize("NFC"),
+      kind,
+      aggregate: kind === "ratio" ? "ratio" : "sum",
+      numerator: r.numerator || null,
+      denominator: r.denominator || null,
+      integer: kind === "count" || kind === "flag" || yes(r.integer),
+      required: yes(r.required),
+      position: rows.length + 1,
+    });
+  });
+  for (const row of rows.filter((x) => x.kind === "ratio")) {
+    for (const part of [row.numerator, row.denominator]) {
+      if (!part || !rows.some((x) => x.code === part && x.kind !== "ratio")) {
+        problems.push({ line: row.position + 1, message: `Tỷ lệ ${row.code} cần tử số và mẫu số là chỉ tiêu có trong danh mục` });
+      }
+    }
+  }
+  return { rows, problems };
+}

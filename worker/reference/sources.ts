@@ -1,0 +1,39 @@
+/** The §8 `sources.csv`: `unit_code,sheet,tab,layout`, where `sheet` is a Google Sheets URL or a bare id. */
+import { parseCsv } from "./csv";
+import type { ImportProblem } from "./units";
+
+export type SourceRow = {
+  unitCode: string;
+  spreadsheetId: string;
+  gid: number | null;
+  tab: string | null;
+  layout: "form" | "table";
+};
+
+/** Pulls the spreadsheet id and the `gid` out of any Sheets URL, or accepts a bare id. */
+export function parseSheetRef(sheet: string): { spreadsheetId: string; gid: number | null } | null {
+  const s = sheet.trim();
+  const url = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(s);
+  if (url) {
+    const gid = /[#?&]gid=(\d+)/.exec(s);
+    return { spreadsheetId: url[1]!, gid: gid ? Number(gid[1]) : null };
+  }
+  return /^[A-Za-z0-9_-]{3,}$/.test(s) ? { spreadsheetId: s, gid: null } : null;
+}
+
+export function parseSourcesCsv(text: string): { rows: SourceRow[]; problems: ImportProblem[] } {
+  const rows: SourceRow[] = [];
+  const problems: ImportProblem[] = [];
+  parseCsv(text).forEach((r, i) => {
+    const line = i + 2;
+    const ref = parseSheetRef(r.sheet ?? "");
+    const layout = (r.layout || "form").toLowerCase();
+    if (!/^\d{2,5}$/.test(r.unit_code ?? "")) return problems.push({ line, message: `Mã đơn vị “${r.unit_code ?? ""}” không hợp lệ` });
+    if (!ref) return problems.push({ line, message: `“${r.sheet ?? ""}” không phải đường dẫn hay mã Google Sheets` });
+    if (layout !== "form" && layout !== "table") {
+      return problems.push({ line, message: `Kiểu biểu “${r.layout}” không hợp lệ (form hoặc table)` });
+    }
+    rows.push({ unitCode: r.unit_code!, ...ref, tab: r.tab ? r.tab.normalize("NFC") : null, layout });
+  });
+  return { rows, problems };
+}

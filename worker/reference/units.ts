@@ -1,0 +1,46 @@
+/** Administrative units in the §2 CSV format (`code,name,full_name,kind,parent_code,code_name`). */
+import { parseCsv } from "./csv";
+
+const KINDS = ["province", "city", "district", "commune", "ward", "special_zone"] as const;
+export type UnitKind = (typeof KINDS)[number];
+export type UnitRow = {
+  code: string;
+  name: string;
+  fullName: string;
+  kind: UnitKind;
+  parentCode: string | null;
+  codeName: string | null;
+};
+
+export type ImportProblem = { line: number; message: string };
+
+export function parseUnitsCsv(text: string): { rows: UnitRow[]; problems: ImportProblem[] } {
+  const rows: UnitRow[] = [];
+  const problems: ImportProblem[] = [];
+  const seen = new Set<string>();
+  parseCsv(text).forEach((r, i) => {
+    const line = i + 2;
+    const code = r.code ?? "";
+    const kind = r.kind as UnitKind;
+    if (!/^\d{2,5}$/.test(code)) return problems.push({ line, message: `Mã đơn vị “${code}” không hợp lệ` });
+    if (!KINDS.includes(kind)) return problems.push({ line, message: `Loại đơn vị “${r.kind ?? ""}” không hợp lệ` });
+    if (!r.name) return problems.push({ line, message: `Đơn vị ${code} thiếu tên` });
+    if (seen.has(code)) return problems.push({ line, message: `Mã đơn vị ${code} bị trùng` });
+    seen.add(code);
+    rows.push({
+      code,
+      name: r.name.normalize("NFC"),
+      fullName: (r.full_name || r.name).normalize("NFC"),
+      kind,
+      parentCode: r.parent_code || null,
+      codeName: r.code_name || null,
+    });
+  });
+  for (const [i, row] of rows.entries()) {
+    if (row.parentCode && !seen.has(row.parentCode)) {
+      problems.push({ line: i + 2, message: `Đơn vị ${row.code} có mã cấp trên ${row.parentCode} không có trong danh sách` });
+    }
+  }
+  if (!rows.length && !problems.length) problems.push({ line: 1, message: "Danh sách đơn vị trống" });
+  return { rows, problems };
+}

@@ -1,0 +1,57 @@
+/** Reference data for administrators: units, the indicator catalog and sources, each uploaded as CSV. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireRole } from "../access/middleware";
+import { getDb } from "../db/client";
+import { importCatalog, importSources, importUnits, unitListFor, unknownUnitCodes } from "../db/reference";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { parseCatalogCsv } from "../reference/catalog";
+import { parseSourcesCsv } from "../reference/sources";
+import { parseUnitsCsv, type ImportProblem } from "../reference/units";
+import { query } from "./params";
+
+const MAX_CSV_BYTES = 5 * 1024 * 1024;
+
+async function csvBody(req: Request): Promise<string> {
+  const length = Number(req.headers.get("content-length") ?? 0);
+  if (length > MAX_CSV_BYTES) throw new AppError("payload_too_large", "Tệp CSV quá lớn (tối đa 5 MB)");
+  const text = await req.text();
+  if (!text.trim()) throw new AppError("bad_request", "Tệp CSV trống");
+  return text;
+}
+
+function rejectProblems(problems: ImportProblem[]) {
+  if (!problems.length) return;
+  const shown = problems.slice(0, 20).map((p) => `dòng ${p.line}: ${p.message}`).join("; ");
+  const more = problems.length > 20 ? ` (và ${problems.length - 20} lỗi khác)` : "";
+  throw new AppError("bad_request", `Tệp CSV có ${problems.length} lỗi, chưa nhập gì: ${shown}${more}`);
+}
+
+export const admin = new Hono<AppEnv>()
+  .use(requireRole("admin"))
+  .post("/units", query(z.object({ validFrom: z.iso.date() })), async (c) => {
+    const { rows, problems } = parseUnitsCsv(await csvBody(c.req.raw));
+    rejectProblems(problems);
+    await importUnits(getDb(c.env.DB), c.req.valid("query").validFrom, rows);
+    return c.json({ imported: rows.length });
+  })
+  .post("/catalog", async (c) => {
+    const { rows, problems } = parseCatalogCsv(await csvBody(c.req.raw));
+    rejectProblems(problems);
+    await importCatalog(getDb(c.env.DB), rows);
+    return c.json({ imported: rows.length });
+  })
+  .post("/sources", async (c) => {
+    const db = getDb(c.env.DB);
+    const { rows, problems } = parseSourcesCsv(await csvBody(c.req.raw));
+    rejectProblems(problems);
+    const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
+    if (!listDate) throw new AppError("conflict", "Chưa có danh sách đơn vị hành chính: nhập danh sách đơn vị trước");
+    const unknown = await unknownUnitCodes(db, listDate, rows.map((r) => r.unitCode));
+    rejectProblems(
+      rows.flatMap((r, i) => (unknown.includes(r.unitCode) ? [{ line: i + 2, message: `Mã đơn vị ${r.unitCode} không có trong danh sách đơn vị` }] : [])),
+    );
+    const ids = await importSources(db, rows, Date.now());
+    return c.json({ imported: ids.length, ids });
+  });

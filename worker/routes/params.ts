@@ -1,0 +1,18 @@
+/** Request parameters shared by the read endpoints, validated before any query runs. */
+import { zValidator } from "@hono/zod-validator";
+import { z } from "zod";
+import { AppError } from "../errors";
+import { parsePeriodCode } from "../reference/periods";
+
+export const unitCode = z.string().regex(/^\d{2,5}$/, "mã đơn vị gồm 2 đến 5 chữ số");
+export const periodCode = z.string().refine((p) => parsePeriodCode(p) !== null, "kỳ báo cáo dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-M08");
+
+/** zod validation whose failure is answered with the API's error envelope, in Vietnamese. */
+export function query<T extends z.ZodType>(schema: T) {
+  return zValidator("query", schema, (result) => {
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new AppError("bad_request", `Tham số “${issue.path.join(".")}” không hợp lệ: ${issue.message}`);
+    }
+  });
+}

@@ -1,0 +1,67 @@
+/** One cell read as one indicator's value, or the reason it cannot be (PRODUCT.md §4–§5). */
+import type { Indicator } from "../reference/catalog";
+import { parseVietnameseNumber } from "./number";
+import { foldText } from "./text";
+
+export type CellReading =
+  | { kind: "empty" }
+  | { kind: "value"; value: number; approximate: boolean }
+  | { kind: "error"; code: string; message: string };
+
+const UNIT_SCALES: [string, number][] = [
+  ["nghin", 1e3],
+  ["ngan", 1e3],
+  ["trieu", 1e6],
+  ["ty", 1e9],
+];
+
+/** The scale hidden in an indicator's unit: “triệu đồng” counts in millions. */
+function unitScale(unit: string): { scale: number; base: string } {
+  const folded = foldText(unit);
+  for (const [word, scale] of UNIT_SCALES) {
+    if (folded.startsWith(word + " ")) return { scale, base: folded.slice(word.length + 1) };
+  }
+  return { scale: 1, base: folded };
+}
+
+/** `cellName` is the bare A1 address (“E7”) used in the clerk's message. */
+export function readCell(raw: unknown, indicator: Indicator, cellName: string): CellReading {
+  const shown = `‘${String(raw).trim()}’`;
+  const parsed = parseVietnameseNumber(raw);
+  if (parsed.kind === "empty") return { kind: "empty" };
+  if (parsed.kind === "invalid") {
+    return { kind: "error", code: "not_a_number", message: `Ô ${cellName}: ${shown} ${parsed.reason} — cần nhập một số` };
+  }
+  const { scale, base } = unitScale(indicator.unit);
+  const unit = foldText(indicator.unit);
+  if (parsed.unitWord && parsed.unitWord !== unit && parsed.unitWord !== base) {
+    return {
+      kind: "error",
+      code: "unknown_unit",
+      message: `Ô ${cellName}: ${shown} có đơn vị khác “${indicator.unit}” — chỉ nhập số theo đơn vị ${indicator.unit}`,
+    };
+  }
+  if (parsed.percent) {
+    return { kind: "error", code: "unexpected_percent", message: `Ô ${cellName}: ${shown} là tỷ lệ phần trăm — chỉ tiêu này cần số lượng (${indicator.unit})` };
+  }
+  const value = parsed.multiplier === 1 ? parsed.value : parsed.value / scale;
+  if (value < 0) {
+    return { kind: "error", code: "negative", message: `Ô ${cellName}: ${shown} là số âm — số liệu không được âm` };
+  }
+  if (indicator.kind === "flag" && value !== 0 && value !== 1) {
+    return { kind: "error", code: "not_flag", message: `Ô ${cellName}: ${shown} không hợp lệ — chỉ nhập 1 (đạt) hoặc 0 (chưa đạt)` };
+  }
+  if (indicator.integer && !Number.isInteger(value)) {
+    return {
+      kind: "error",
+      code: "not_integer",
+      message: `Ô ${cellName}: ${shown} không phải số nguyên — ${indicator.label.toLocaleLowerCase("vi")} phải là số nguyên`,
+    };
+  }
+  return { kind: "value", value: roundDecimal(value), approximate: parsed.approximate };
+}
+
+/** 1.2 / 1e-3 style conversions leave float noise; values are kept to 6 decimals. */
+function roundDecimal(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
+}

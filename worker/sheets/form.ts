@@ -1,0 +1,113 @@
+/**
+ * The `form` layout (PRODUCT.md §3): a commune's report with indicators down the rows and one column per period.
+ * Title rows, blank rows and columns that are neither code, label nor period are passed over.
+ */
+import { readCell } from "./cell";
+import { indicatorMatcher } from "./labels";
+import { periodFromHeading } from "./period-heading";
+import { a1, columnLetters, foldText } from "./text";
+import { SourceError, type Grid, type ReadContext, type SheetReading } from "./types";
+
+type FormHeader = { row: number; code: number | null; label: number; periods: { column: number; period: string }[] };
+
+const LABEL_HEADINGS = ["chi tieu", "noi dung", "ten chi tieu", "noi dung chi tieu"];
+const CODE_HEADINGS = ["ma", "ma chi tieu", "ma so", "code"];
+const TOTAL_ROW = /^(tong cong|tong so|cong)$/;
+
+export function findFormHeader(rows: unknown[][]): FormHeader | null {
+  for (let r = 0; r < rows.length; r++) {
+    const cells = rows[r] ?? [];
+    const folded = cells.map(foldText);
+    const label = folded.findIndex((f) => LABEL_HEADINGS.includes(f));
+    const periods = cells
+      .map((cell, column) => ({ column, period: periodFromHeading(cell) }))
+      .filter((p): p is { column: number; period: string } => p.period !== null);
+    if (label < 0 || periods.length === 0) continue;
+    const code = folded.findIndex((f) => CODE_HEADINGS.includes(f));
+    return { row: r, label, code: code < 0 ? null : code, periods };
+  }
+  return null;
+}
+
+export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
+  const header = findFormHeader(grid.rows);
+  if (!header) {
+    throw new SourceError(
+      "no_header",
+      `Trang “${grid.tab}” không có dòng tiêu đề (cần các cột “Chỉ tiêu” và một cột kỳ báo cáo như “Năm 2025”)`,
+    );
+  }
+  const match = indicatorMatcher(ctx.catalog);
+  const reading: SheetReading = { values: [], issues: [] };
+  const seen = new Map<string, string>();
+  for (let r = header.row + 1; r < grid.rows.length; r++) {
+    const row = grid.rows[r] ?? [];
+    const label = row[header.label];
+    const code = header.code === null ? undefined : row[header.code];
+    if (foldText(label) === "" && foldText(code) === "") continue;
+    if (TOTAL_ROW.test(foldText(label))) continue;
+    const indicator = match(code, label);
+    const hasFigures = header.periods.some((p) => row[p.column] !== undefined && row[p.column] !== "");
+    if (!indicator) {
+      if (hasFigures) {
+        reading.issues.push({
+          unitCode: ctx.unitCode,
+          period: null,
+          indicatorCode: null,
+          cell: a1(grid.tab, r, header.label),
+          raw: String(label ?? code ?? ""),
+          severity: "warning",
+          code: "unknown_row",
+          message: `Dòng ${r + 1}: “${String(label ?? code ?? "")}” không khớp chỉ tiêu nào trong danh mục — số liệu dòng này chưa được tính`,
+        });
+      }
+      continue;
+    }
+    if (indicator.kind === "ratio") continue;
+    for (const { column, period } of header.periods) {
+      const raw = row[column];
+      const cellName = `${columnLetters(column)}${r + 1}`;
+      const cell = a1(grid.tab, r, column);
+      const key = `${indicator.code}|${period}`;
+      const result = readCell(raw, indicator, cellName);
+      if (result.kind === "empty") continue;
+      if (seen.has(key)) {
+        reading.issues.push({
+          unitCode: ctx.unitCode,
+          period,
+          indicatorCode: indicator.code,
+          cell,
+          raw: String(raw),
+          severity: "error",
+          code: "duplicate",
+          message: `Ô ${cellName}: chỉ tiêu “${indicator.label}” đã có ở ô ${seen.get(key)} — xóa một trong hai dòng`,
+        });
+        continue;
+      }
+      seen.set(key, cellName);
+      if (result.kind === "error") {
+        reading.issues.push({
+          unitCode: ctx.unitCode,
+          period,
+          indicatorCode: indicator.code,
+          cell,
+          raw: String(raw),
+          severity: "error",
+          code: result.code,
+          message: result.message,
+        });
+        continue;
+      }
+      reading.values.push({
+        unitCode: ctx.unitCode,
+        indicatorCode: indicator.code,
+        period,
+        value: result.value,
+        approximate: result.approximate,
+        raw: String(raw),
+        cell,
+      });
+    }
+  }
+  return reading;
+}

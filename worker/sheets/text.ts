@@ -1,0 +1,25 @@
+/** Text as clerks type it, reduced to what matters for matching: no case, diacritics, punctuation or extra spaces. */
+export function foldText(value: unknown): string {
+  return String(value ?? "")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[đĐ]/g, "d")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, " ")
+    .trim();
+}
+
+/** A1 notation with its tab, quoted as Google quotes it: `'Năm 2025'!E7`. */
+export function a1(tab: string, rowIndex: number, columnIndex: number): string {
+  return `${quoteTab(tab)}!${columnLetters(columnIndex)}${rowIndex + 1}`;
+}
+
+export function quoteTab(tab: string): string {
+  return /^[A-Za-z0-9_]+$/.test(tab) ? tab : `'${tab.replace(/'/g, "''")}'`;
+}
+
+export function columnLetters(index: number): string {
+  let s = "";
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}

@@ -1,0 +1,46 @@
+/** What reading a sheet produces: values to store and issues to show, each tied to its cell. */
+import type { Indicator } from "../reference/catalog";
+
+export type Grid = { tab: string; rows: unknown[][] };
+
+export type CellValue = {
+  unitCode: string;
+  indicatorCode: string;
+  period: string;
+  value: number;
+  approximate: boolean;
+  raw: string;
+  cell: string;
+};
+
+export type CellIssue = {
+  unitCode: string | null;
+  period: string | null;
+  indicatorCode: string | null;
+  cell: string | null;
+  raw: string | null;
+  severity: "error" | "warning";
+  code: string;
+  message: string;
+};
+
+export type SheetReading = { values: CellValue[]; issues: CellIssue[] };
+
+/** What a reader needs to know besides the cells. */
+export type ReadContext = {
+  catalog: Indicator[];
+  /** The commune a `form` belongs to, or the province/district a `table` lists. */
+  unitCode: string;
+  /** Commune codes and names a `table` may list (the units under `unitCode`). */
+  communes: { code: string; name: string }[];
+};
+
+/** A whole source that cannot be read: nothing of it is changed (PRODUCT.md §5). */
+export class SourceError extends Error {
+  constructor(
+    readonly code: "forbidden" | "not_found" | "no_header" | "no_tab" | "unknown_unit" | "google" | "config",
+    message: string,
+  ) {
+    super(message);
+  }
+}
