@@ -8,7 +8,6 @@ import { foldText } from "./text";
 const SHORT_FORMS: Record<string, string> = {
   antt: "an ninh trat tu",
   antq: "an ninh to quoc",
-  an: "an ninh",
   bv: "bao ve",
   bvan: "bao ve an ninh",
   ca: "cong an",

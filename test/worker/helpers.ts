@@ -1,0 +1,120 @@
+/** Test helpers inside workerd: a clean database, reference data, sheets written into the stand-in, the API. */
+import { env, exports } from "cloudflare:workers";
+
+export const PROVINCE = "33";
+
+/** Hưng Yên and a few of its communes (codes as in the official list). */
+export const UNITS_CSV = `code,name,full_name,kind,parent_code,code_name
+33,Hưng Yên,Tỉnh Hưng Yên,province,,hung_yen
+12745,Bắc Đông Quan,Xã Bắc Đông Quan,commune,33,bac_dong_quan
+11953,Phố Hiến,Phường Phố Hiến,ward,33,pho_hien
+11980,Hồng Châu,Phường Hồng Châu,ward,33,hong_chau
+11983,Sơn Nam,Phường Sơn Nam,ward,33,son_nam
+12103,Mỹ Hào,Phường Mỹ Hào,ward,33,my_hao
+`;
+
+const TABLES = [
+  "indicator_values",
+  "issues",
+  "sources",
+  "sync_runs",
+  "units",
+  "indicators",
+  "periods",
+  "conferences",
+  "snapshot_values",
+  "users",
+  "api_tokens",
+  "audit_log",
+];
+
+export async function resetDatabase(): Promise<void> {
+  await env.DB.batch(TABLES.map((t) => env.DB.prepare(`DELETE FROM ${t}`)));
+}
+
+export function api(path: string, init?: RequestInit): Promise<Response> {
+  return (exports as unknown as { default: Fetcher }).default.fetch(new Request(`http://dashboard.local${path}`, init));
+}
+
+export async function apiJson<T = any>(path: string, init?: RequestInit): Promise<T> {
+  const res = await api(path, init);
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${path} → ${res.status} ${JSON.stringify(body)}`);
+  return body as T;
+}
+
+export async function postCsv(path: string, csv: string): Promise<Response> {
+  return api(path, { method: "POST", headers: { "content-type": "text/csv" }, body: csv });
+}
+
+/** Units (Hưng Yên by default) and the default catalog. */
+export async function seedReference(unitsCsv = UNITS_CSV, validFrom = "2025-07-01"): Promise<void> {
+  for (const [path, csv] of [
+    [`/api/admin/units?validFrom=${validFrom}`, unitsCsv],
+    ["/api/admin/catalog", env.TEST_CATALOG_CSV],
+  ] as const) {
+    const res = await postCsv(path, csv);
+    if (!res.ok) throw new Error(`${path} → ${res.status} ${await res.text()}`);
+  }
+}
+
+export async function registerSources(csv: string): Promise<void> {
+  const res = await postCsv("/api/admin/sources", csv);
+  if (!res.ok) throw new Error(`sources → ${res.status} ${await res.text()}`);
+}
+
+export type Fixture = {
+  properties: { title: string; locale?: string; timeZone?: string };
+  modifiedTime?: string;
+  version?: string;
+  access?: "ok" | "forbidden" | "not_found";
+  faults?: (number | { status: number; retryAfter?: number })[];
+  sheets: { properties: { sheetId: number; title: string; hidden?: boolean }; values?: unknown[][] }[];
+};
+
+export async function putSheet(id: string, fixture: Fixture): Promise<void> {
+  const res = await fetch(`${env.TEST_STANDIN_URL}/__standin/files/${id}`, { method: "PUT", body: JSON.stringify(fixture) });
+  if (!res.ok) throw new Error(`stand-in PUT ${id} → ${res.status}`);
+}
+
+export async function standinStats(): Promise<Record<string, number>> {
+  return (await fetch(`${env.TEST_STANDIN_URL}/__standin/stats`)).json();
+}
+
+export async function resetStandinStats(): Promise<void> {
+  await fetch(`${env.TEST_STANDIN_URL}/__standin/reset`, { method: "POST" });
+}
+
+/**
+ * A commune's `form` sheet as clerks lay it out: title rows, the header, then one row per indicator with its code.
+ * `rows` maps an indicator code (or a free label, with `label:` prefix) to the cells of each period column.
+ */
+export function formSheet(
+  title: string,
+  periods: string[],
+  rows: [code: string, label: string, ...cells: unknown[]][],
+  extra: Partial<Fixture> = {},
+): Fixture {
+  return {
+    properties: { title, locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
+    modifiedTime: "2026-11-20T03:15:00Z",
+    version: "1",
+    access: "ok",
+    sheets: [
+      {
+        properties: { sheetId: 0, title: "Năm 2025" },
+        values: [
+          [title.toUpperCase()],
+          [],
+          ["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", ...periods, "Ghi chú"],
+          ...rows.map(([code, label, ...cells], i) => [i + 1, label, code, "", ...cells]),
+        ],
+      },
+    ],
+    ...extra,
+  };
+}
+
+export async function syncNow(): Promise<any> {
+  return (await apiJson("/api/sync", { method: "POST" })).run;
+}

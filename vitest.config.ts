@@ -1,0 +1,49 @@
+/**
+ * `npm test`: the Worker's tests run inside workerd with real local D1 (vitest-pool-workers); the Node parts
+ * (stand-in, demo, tooling) run in plain Node. The Google stand-in is started once for the Worker's tests.
+ * @see https://developers.cloudflare.com/workers/testing/vitest-integration/
+ */
+import { readFileSync } from "node:fs";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            main: "./worker/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                TEST_CATALOG_CSV: readFileSync("./catalog/indicators.csv", "utf8"),
+                TEST_STANDIN_URL: inject("standinUrl"),
+                ENVIRONMENT: "test",
+                DEV_MODE: "true",
+                GOOGLE_SHEETS_URL: inject("standinUrl"),
+                GOOGLE_DRIVE_URL: inject("standinUrl"),
+                GOOGLE_TOKEN_URL: `${inject("standinUrl")}/token`,
+                GOOGLE_SERVICE_ACCOUNT: inject("serviceAccountSecret"),
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["./test/support/standin-setup.ts"],
+          setupFiles: ["./test/worker/setup.ts"],
+          // One D1 database serves every file: files run one after another.
+          fileParallelism: false,
+        },
+      },
+      {
+        test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" },
+      },
+    ],
+  },
+});
