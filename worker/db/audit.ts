@@ -1,0 +1,21 @@
+/** The audit log: who did what and when (PRODUCT.md §6 removals, §11 admin actions). */
+import { desc } from "drizzle-orm";
+import type { Db } from "./client";
+import { auditLog } from "./schema";
+
+export type AuditEntry = { actor: string; action: string; target?: string | null; detail?: unknown };
+
+/** The insert for one entry, to put in the same batch as the change it records. */
+export function auditStatement(db: Db, entry: AuditEntry, now = Date.now()) {
+  return db.insert(auditLog).values({
+    at: now,
+    actor: entry.actor,
+    action: entry.action,
+    target: entry.target ?? null,
+    detail: entry.detail === undefined ? null : JSON.stringify(entry.detail),
+  });
+}
+
+export async function recentAudit(db: Db, limit: number) {
+  return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit);
+}
