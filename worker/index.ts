@@ -4,23 +4,31 @@
  */
 import { Hono } from "hono";
 import { authenticate } from "./access/middleware";
+import { securityHeaders } from "./access/security-headers";
 import type { AppEnv } from "./env";
 import { AppError, handleError } from "./errors";
 import { admin } from "./routes/admin";
+import { audit } from "./routes/audit";
 import { health } from "./routes/health";
 import { meta } from "./routes/meta";
 import { summary } from "./routes/summary";
 import { sync } from "./routes/sync";
+import { tokens } from "./routes/tokens";
+import { users } from "./routes/users";
 import { runSync } from "./sync/run";
 import { decideScheduledSync } from "./sync/schedule";
 
 const app = new Hono<AppEnv>();
 app.onError(handleError);
+app.use("*", securityHeaders);
 app.route("/api/health", health);
 app.use("/api/*", authenticate);
 app.route("/api/meta", meta);
 app.route("/api/summary", summary);
 app.route("/api/sync", sync);
+app.route("/api/admin/users", users);
+app.route("/api/admin/tokens", tokens);
+app.route("/api/admin/audit", audit);
 app.route("/api/admin", admin);
 app.all("/api/*", () => {
   throw new AppError("not_found", "Không có địa chỉ API này");

@@ -1,6 +1,8 @@
 /** Who is asking, and what they may see (PRODUCT.md §11). */
 export type Role = "admin" | "leader" | "commune";
 
+export const ROLES = ["admin", "leader", "commune"] as const satisfies readonly Role[];
+
 export type Principal = {
   email: string;
   role: Role;

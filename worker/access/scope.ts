@@ -4,19 +4,28 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { findUnit, unitListFor } from "../db/reference";
 import { AppError } from "../errors";
-import type { Principal } from "./principal";
+import type { Principal, Role } from "./principal";
 
-/** True when `unitCode` is the principal's scope unit or lies under it (through any number of levels). */
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * True when `unitCode` is the principal's scope unit or lies under it in the unit list in force today. Older lists
+ * are not consulted: a code that belonged to the province before a reform gives no reach into its new parent.
+ */
 export async function isWithinScope(db: Db, principal: Principal, unitCode: string): Promise<boolean> {
   const scope = principal.scopeUnitCode;
   if (scope === null) return true;
   if (scope === unitCode) return true;
+  const listDate = await unitListFor(db, today());
+  if (!listDate) return false;
   const [row] = await db.all<{ found: number }>(sql`
     WITH RECURSIVE up(code, parent_code, depth) AS (
-      SELECT code, parent_code, 0 FROM units WHERE code = ${unitCode}
+      SELECT code, parent_code, 0 FROM units WHERE code = ${unitCode} AND valid_from = ${listDate}
       UNION
-      SELECT u.code, u.parent_code, up.depth + 1 FROM units u JOIN up ON u.code = up.parent_code WHERE up.depth < 4
+      SELECT u.code, u.parent_code, up.depth + 1 FROM units u JOIN up ON u.code = up.parent_code
+      WHERE u.valid_from = ${listDate} AND up.depth < 4
     )
     SELECT 1 AS found FROM up WHERE parent_code = ${scope} LIMIT 1`);
   return Boolean(row);
@@ -26,4 +35,25 @@ export async function assertCanRead(db: Db, principal: Principal, unitCode: stri
   if (!(await isWithinScope(db, principal, unitCode))) {
     throw new AppError("forbidden", `Tài khoản không được xem số liệu của đơn vị ${unitCode}`);
   }
+}
+
+/**
+ * The scope a user or token may be given with a role: an admin is national; a leader national or one province;
+ * a commune user exactly one commune (xã, phường, đặc khu) of today's list.
+ */
+export async function assertValidScope(db: Db, role: Role, scopeUnitCode: string | null): Promise<void> {
+  if (role === "admin") {
+    if (scopeUnitCode !== null) throw new AppError("bad_request", "Quản trị viên có phạm vi toàn quốc: bỏ trống đơn vị");
+    return;
+  }
+  if (scopeUnitCode === null) {
+    if (role === "commune") throw new AppError("bad_request", "Tài khoản cấp xã phải gắn với một xã");
+    return;
+  }
+  const listDate = await unitListFor(db, today());
+  const unit = listDate ? await findUnit(db, listDate, scopeUnitCode) : null;
+  if (!unit) throw new AppError("bad_request", `Mã đơn vị ${scopeUnitCode} không có trong danh sách đơn vị`);
+  const isCommune = ["commune", "ward", "special_zone"].includes(unit.kind);
+  if (role === "commune" && !isCommune) throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp xã`);
+  if (role === "leader" && unit.parentCode !== null) throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp tỉnh`);
 }

@@ -16,3 +16,13 @@ export function query<T extends z.ZodType>(schema: T) {
     }
   });
 }
+
+/** A JSON body validated like `query`, failures answered in Vietnamese. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return zValidator("json", schema, (result) => {
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new AppError("bad_request", `Trường “${issue.path.join(".") || "nội dung"}” không hợp lệ: ${issue.message}`);
+    }
+  });
+}

@@ -1,0 +1,34 @@
+/** API tokens for scripts, managed by admins: `/api/admin/tokens`. The secret is in the create answer only. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { hashTokenSecret, newTokenSecret } from "../access/api-token";
+import { requireRole } from "../access/middleware";
+import { ROLES } from "../access/principal";
+import { assertValidScope } from "../access/scope";
+import { createToken, listTokens, revokeToken } from "../db/access";
+import { getDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { jsonBody, unitCode } from "./params";
+
+export const tokens = new Hono<AppEnv>()
+  .use(requireRole("admin"))
+  .get("/", async (c) => c.json({ tokens: await listTokens(getDb(c.env.DB)) }))
+  .post(
+    "/",
+    jsonBody(z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES), scopeUnitCode: unitCode.nullable().default(null) })),
+    async (c) => {
+      const input = c.req.valid("json");
+      const db = getDb(c.env.DB);
+      await assertValidScope(db, input.role, input.scopeUnitCode);
+      const secret = newTokenSecret();
+      const token = await createToken(db, input, await hashTokenSecret(secret), c.get("principal").email);
+      c.header("Cache-Control", "no-store");
+      return c.json({ token, secret }, 201);
+    },
+  )
+  .delete("/:id{[0-9]+}", async (c) => {
+    const token = await revokeToken(getDb(c.env.DB), Number(c.req.param("id")), c.get("principal").email);
+    if (!token) throw new AppError("not_found", "Không có mã truy cập này hoặc mã đã bị thu hồi");
+    return c.json({ token });
+  });

@@ -1,0 +1,35 @@
+/** Users who sign in through Cloudflare Access, managed by admins: `/api/admin/users`. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireRole } from "../access/middleware";
+import { ROLES } from "../access/principal";
+import { assertValidScope } from "../access/scope";
+import { disableUser, findUser, listUsers, saveUser } from "../db/access";
+import { getDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { jsonBody, unitCode } from "./params";
+
+const email = z.string().trim().toLowerCase().max(254).pipe(z.email("email không hợp lệ"));
+
+export const users = new Hono<AppEnv>()
+  .use(requireRole("admin"))
+  .get("/", async (c) => c.json({ users: await listUsers(getDb(c.env.DB)) }))
+  .put(
+    "/",
+    jsonBody(z.object({ email, role: z.enum(ROLES), scopeUnitCode: unitCode.nullable().default(null) })),
+    async (c) => {
+      const input = c.req.valid("json");
+      const db = getDb(c.env.DB);
+      await assertValidScope(db, input.role, input.scopeUnitCode);
+      return c.json({ user: await saveUser(db, input, c.get("principal").email) });
+    },
+  )
+  .delete("/:email", async (c) => {
+    const db = getDb(c.env.DB);
+    const target = c.req.param("email").trim().toLowerCase();
+    if (target === c.get("principal").email) throw new AppError("bad_request", "Không thể tự khoá tài khoản của mình");
+    if (!(await findUser(db, target))) throw new AppError("not_found", `Không có người dùng ${target}`);
+    await disableUser(db, target, c.get("principal").email);
+    return c.json({ user: await findUser(db, target) });
+  });
