@@ -22,6 +22,7 @@ export default defineConfig({
                 TEST_MIGRATIONS: migrations,
                 TEST_CATALOG_CSV: readFileSync("./catalog/indicators.csv", "utf8"),
                 TEST_STANDIN_URL: inject("standinUrl"),
+                TEST_ACCESS_URL: inject("accessTeamUrl"),
                 ENVIRONMENT: "test",
                 DEV_MODE: "true",
                 GOOGLE_SHEETS_URL: inject("standinUrl"),
@@ -35,7 +36,7 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
-          globalSetup: ["./test/support/standin-setup.ts"],
+          globalSetup: ["./test/support/standin-setup.ts", "./test/support/access-jwks-setup.ts"],
           setupFiles: ["./test/worker/setup.ts"],
           // One D1 database serves every file: files run one after another.
           fileParallelism: false,
