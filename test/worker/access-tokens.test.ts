@@ -1,0 +1,113 @@
+/** API tokens for scripts: made and revoked by admins, shown once, stored hashed, limited to a role and a scope. */
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { api, apiJson, resetDatabase, seedReference } from "./helpers";
+import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
+
+const json = (method: string, body: unknown): RequestInit => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  return [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+beforeEach(async () => {
+  await resetDatabase();
+  await seedReference();
+});
+
+describe("API tokens", () => {
+  it("shows the secret once, stores only its SHA-256, and never lists it again", async () => {
+    const { id, secret } = await createApiToken("leader", "33", "báo cáo tỉnh");
+    expect(secret).toMatch(/^antq_[A-Za-z0-9_-]{43}$/);
+    const stored = await env.DB.prepare("SELECT hash FROM api_tokens WHERE id = ?").bind(id).first<{ hash: string }>();
+    expect(stored!.hash).toBe(await sha256Hex(secret));
+    const listing = await (await api("/api/admin/tokens")).text();
+    expect(listing).toContain("báo cáo tỉnh");
+    expect(listing).not.toContain(secret);
+    expect(listing).not.toContain(stored!.hash);
+    const audit = await (await api("/api/admin/audit")).text();
+    expect(audit).toContain("token.create");
+    expect(audit).not.toContain(secret);
+  });
+
+  it("signs a script in with the token's role and scope under the production configuration, and records its last use", async () => {
+    const { id, secret } = await createApiToken("commune", "12745", "xã Bắc Đông Quan");
+    const res = await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as any).principal).toMatchObject({ role: "commune", scopeUnitCode: "12745", via: "token" });
+    const { tokens } = await apiJson("/api/admin/tokens");
+    const used = tokens.find((t: any) => t.id === id);
+    expect(used.lastUsedAt).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("stops working as soon as it is revoked", async () => {
+    const { id, secret } = await createApiToken("leader", "33");
+    expect((await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) })).status).toBe(200);
+    expect((await api(`/api/admin/tokens/${id}`, { method: "DELETE" })).status).toBe(200);
+    const res = await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) });
+    expect(res.status).toBe(401);
+    expect((await api("/api/meta", { headers: bearer(secret) })).status).toBe(401);
+    const { entries } = await apiJson("/api/admin/audit");
+    expect(entries.map((e: any) => e.action)).toEqual(expect.arrayContaining(["token.create", "token.revoke"]));
+  });
+
+  it("refuses a malformed Authorization header or an unknown secret", async () => {
+    for (const authorization of ["Bearer", "Basic YWRtaW46YWRtaW4=", "Bearer antq_short", `Bearer antq_${"x".repeat(43)}`]) {
+      expect((await callWorker(productionEnv(), "/api/meta", { headers: { authorization } })).status).toBe(401);
+    }
+  });
+
+  it("gives a role only the scope that fits it", async () => {
+    const bad = [
+      { name: "a", role: "admin", scopeUnitCode: "33" },
+      { name: "b", role: "commune", scopeUnitCode: null },
+      { name: "c", role: "commune", scopeUnitCode: "33" },
+      { name: "d", role: "leader", scopeUnitCode: "12745" },
+      { name: "e", role: "leader", scopeUnitCode: "99" },
+      { name: "f", role: "owner", scopeUnitCode: null },
+    ];
+    for (const body of bad) expect((await api("/api/admin/tokens", json("POST", body))).status).toBe(400);
+    expect((await api("/api/admin/tokens", json("POST", { name: "g", role: "leader", scopeUnitCode: null }))).status).toBe(201);
+  });
+
+  it("cannot be made, listed or revoked except by an admin", async () => {
+    const leader = await createApiToken("leader", "33");
+    const admin = await createApiToken("admin", null);
+    const asLeader = (path: string, init: RequestInit = {}) =>
+      callWorker(productionEnv(), path, { ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(leader.secret) } });
+    expect((await asLeader("/api/admin/tokens")).status).toBe(403);
+    expect((await asLeader("/api/admin/tokens", json("POST", { name: "x", role: "admin", scopeUnitCode: null }))).status).toBe(403);
+    expect((await asLeader(`/api/admin/tokens/${admin.id}`, { method: "DELETE" })).status).toBe(403);
+    expect((await asLeader("/api/admin/users")).status).toBe(403);
+    expect((await asLeader("/api/admin/audit")).status).toBe(403);
+    expect((await callWorker(productionEnv(), "/api/meta", { headers: bearer(admin.secret) })).status).toBe(200);
+  });
+
+  it("is limited in how many requests it may send a minute", async () => {
+    const { secret } = await createApiToken("leader", "33");
+    let limited: Response | undefined;
+    for (let i = 0; i < 400 && !limited; i++) {
+      const res = await callWorker(productionEnv(), "/api/nothing-here", { headers: bearer(secret) });
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(404);
+    }
+    expect(limited).toBeDefined();
+    expect(Number(limited!.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+});
+
+describe("users", () => {
+  it("are saved and disabled by admins, each change in the audit log", async () => {
+    expect((await api("/api/admin/users", json("PUT", { email: "Xa.BacDongQuan@HungYen.gov.vn", role: "commune", scopeUnitCode: "12745" }))).status).toBe(200);
+    const { users } = await apiJson("/api/admin/users");
+    expect(users).toEqual([expect.objectContaining({ email: "xa.bacdongquan@hungyen.gov.vn", role: "commune", scopeUnitCode: "12745", disabledAt: null })]);
+    expect((await api(`/api/admin/users/${encodeURIComponent("xa.bacdongquan@hungyen.gov.vn")}`, { method: "DELETE" })).status).toBe(200);
+    expect((await apiJson("/api/admin/users")).users[0].disabledAt).toBeGreaterThan(0);
+    const { entries } = await apiJson("/api/admin/audit");
+    expect(entries.slice(0, 2)).toEqual([
+      expect.objectContaining({ actor: "dev@localhost", action: "user.disable", target: "xa.bacdongquan@hungyen.gov.vn" }),
+      expect.objectContaining({ actor: "dev@localhost", action: "user.save", target: "xa.bacdongquan@hungyen.gov.vn", detail: { role: "commune", scopeUnitCode: "12745" } }),
+    ]);
+  });
+});
