@@ -8,5 +8,9 @@ export const meta = new Hono<AppEnv>().get("/", async (c) => {
   const db = getDb(c.env.DB);
   const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
   const principal = c.get("principal");
-  return c.json({ ...(await loadMeta(db, listDate)), principal });
+  const all = await loadMeta(db, listDate);
+  // A scoped user starts at, and may only pick, their own unit (a commune user sees no province).
+  const scope = principal.scopeUnitCode;
+  const scoped = scope === null ? all : { ...all, provinces: all.provinces.filter((p) => p.code === scope), defaultUnit: scope };
+  return c.json({ ...scoped, principal });
 });
