@@ -1,10 +1,9 @@
-/** The province (or any unit's) key figures for a period, with last period beside them (PRODUCT.md §7, §9). */
-import { coverage, indicatorTotals, lastSyncAt, ratioTotal, type Coverage } from "../db/aggregate";
+/** A unit's key figures for a period, with the comparison period beside them (PRODUCT.md §7, §9). */
+import { coverage, figureRows, lastSyncAt, type Coverage, type FigureRow } from "../db/aggregate";
 import type { Db } from "../db/client";
-import { findUnit, listIndicators, unitListFor } from "../db/reference";
-import { AppError } from "../errors";
+import { listIndicators } from "../db/reference";
 import type { Indicator } from "../reference/catalog";
-import { parsePeriodCode } from "../reference/periods";
+import { deadlineOf, resolveScope, type ResolvedUnit } from "./scope";
 
 export type SummaryIndicator = {
   code: string;
@@ -14,70 +13,74 @@ export type SummaryIndicator = {
   group: string;
   value: number | null;
   previous: number | null;
+  /** Communes the figure covers: for a ratio, those that reported both parts; for a flag, the M of “N of M”. */
   reporting: number;
+  previousReporting: number;
   approximate: boolean;
 };
 
 export type Summary = {
-  unit: { code: string; name: string; kind: string };
+  unit: ResolvedUnit;
   period: string;
   compare: string | null;
   asOf: string | null;
   frozen: boolean;
+  conference: { id: number; title: string } | null;
+  deadline: string;
   coverage: Coverage;
   indicators: SummaryIndicator[];
 };
 
-type Figure = { value: number | null; reporting: number; approximate: boolean };
+export type Figure = { value: number | null; reporting: number; approximate: boolean };
 
-async function figures(db: Db, listDate: string, unitCode: string, period: string, catalog: Indicator[]) {
-  const totals = new Map((await indicatorTotals(db, listDate, unitCode, period)).map((t) => [t.indicatorCode, t]));
-  const out = new Map<string, Figure>();
-  for (const ind of catalog) {
-    if (ind.kind === "ratio" && ind.numerator && ind.denominator) {
-      const r = await ratioTotal(db, listDate, unitCode, period, ind.numerator, ind.denominator);
-      const value = r.reporting && r.denominator ? (100 * (r.numerator ?? 0)) / r.denominator : null;
-      out.set(ind.code, { value, reporting: r.reporting, approximate: Boolean(r.approximate) });
-    } else {
-      const t = totals.get(ind.code);
-      out.set(ind.code, { value: t ? t.total : null, reporting: t?.reporting ?? 0, approximate: Boolean(t?.approximate) });
-    }
-  }
-  return out;
+/** A figure from its grouped row: a sum, or a ratio as a percentage of Σ numerator / Σ denominator. */
+export function figureOf(row: FigureRow | undefined, kind: Indicator["kind"]): Figure {
+  if (!row || !row.reporting) return { value: null, reporting: 0, approximate: false };
+  const value = kind === "ratio" ? (row.denominator ? (100 * (row.numerator ?? 0)) / row.denominator : null) : row.total;
+  return { value, reporting: row.reporting, approximate: Boolean(row.approximate) };
 }
 
-export async function buildSummary(db: Db, unitCode: string, period: string, compare: string | null): Promise<Summary> {
-  const p = parsePeriodCode(period);
-  if (!p) throw new AppError("bad_request", `Kỳ báo cáo “${period}” không hợp lệ`);
-  const listDate = await unitListFor(db, p.endsOn);
-  const unit = listDate ? await findUnit(db, listDate, unitCode) : null;
-  if (!listDate || !unit) throw new AppError("not_found", `Không có đơn vị hành chính mã “${unitCode}”`);
-  const catalog = await listIndicators(db);
-  const [current, previous, cov, asOf] = await Promise.all([
-    figures(db, listDate, unitCode, period, catalog),
-    compare ? figures(db, listDate, unitCode, compare, catalog) : Promise.resolve(null),
-    coverage(db, listDate, unitCode, period, catalog.filter((i) => i.required).map((i) => i.code), null),
-    lastSyncAt(db),
+export async function buildSummary(
+  db: Db,
+  unitCode: string,
+  period: string,
+  compare: string | null,
+  conferenceId: number | null = null,
+): Promise<Summary> {
+  const { scope, unit, conference, frozen } = await resolveScope(db, unitCode, period, conferenceId);
+  const periods = compare && compare !== period ? [period, compare] : [period];
+  const [catalog, rows, deadline, asOf] = await Promise.all([
+    listIndicators(db),
+    figureRows(db, scope, periods),
+    deadlineOf(db, period),
+    frozen ? Promise.resolve(conference!.frozenAt) : lastSyncAt(db),
   ]);
+  const required = catalog.filter((i) => i.required && i.kind !== "ratio").map((i) => i.code);
+  const cov = await coverage(db, scope, period, required, deadline);
+  const byKey = new Map(rows.map((r) => [`${r.period}|${r.indicatorCode}`, r]));
   return {
-    unit: { code: unit.code, name: unit.fullName, kind: unit.kind },
+    unit,
     period,
     compare,
     asOf: asOf === null ? null : new Date(asOf).toISOString(),
-    frozen: false,
+    frozen,
+    conference: conference ? { id: conference.id, title: conference.title } : null,
+    deadline: new Date(deadline).toISOString(),
     coverage: cov,
     indicators: catalog.map((ind) => {
-      const f = current.get(ind.code)!;
+      const now = figureOf(byKey.get(`${period}|${ind.code}`), ind.kind);
+      const before = compare ? figureOf(byKey.get(`${compare}|${ind.code}`), ind.kind) : null;
       return {
         code: ind.code,
         label: ind.label,
         unit: ind.unit,
         kind: ind.kind,
         group: ind.group,
-        value: f.value,
-        previous: previous?.get(ind.code)?.value ?? null,
-        reporting: f.reporting,
-        approximate: f.approximate,
+        value: now.value,
+        previous: before?.value ?? null,
+        reporting: now.reporting,
+        previousReporting: before?.reporting ?? 0,
+        approximate: now.approximate,
       };
     }),
   };

@@ -1,0 +1,71 @@
+/** One indicator across the units one level down, including those that did not report (PRODUCT.md §9). */
+import { childFigureRows, childUnits } from "../db/aggregate";
+import type { Db } from "../db/client";
+import { listIndicators } from "../db/reference";
+import { AppError } from "../errors";
+import type { Indicator } from "../reference/catalog";
+import { resolveScope, type ResolvedUnit } from "./scope";
+import { figureOf } from "./summary";
+
+export type BreakdownRow = {
+  unit: { code: string; name: string };
+  value: number | null;
+  previous: number | null;
+  reporting: number;
+  approximate: boolean;
+  status: "reported" | "missing";
+};
+
+export type Breakdown = {
+  unit: ResolvedUnit;
+  indicator: { code: string; label: string; unit: string; kind: Indicator["kind"] };
+  period: string;
+  compare: string | null;
+  frozen: boolean;
+  rows: BreakdownRow[];
+};
+
+export async function findIndicator(db: Db, code: string): Promise<Indicator> {
+  const indicator = (await listIndicators(db)).find((i) => i.code === code);
+  if (!indicator) throw new AppError("not_found", `Không có chỉ tiêu mã “${code}”`);
+  return indicator;
+}
+
+export async function buildBreakdown(
+  db: Db,
+  unitCode: string,
+  period: string,
+  indicatorCode: string,
+  compare: string | null,
+  conferenceId: number | null = null,
+): Promise<Breakdown> {
+  const [{ scope, unit, frozen }, indicator] = await Promise.all([
+    resolveScope(db, unitCode, period, conferenceId),
+    findIndicator(db, indicatorCode),
+  ]);
+  const periods = compare && compare !== period ? [period, compare] : [period];
+  const [children, rows] = await Promise.all([
+    childUnits(db, scope, unit.kind),
+    childFigureRows(db, scope, unit.kind, indicator, periods),
+  ]);
+  const byKey = new Map(rows.map((r) => [`${r.child}|${r.period}`, r]));
+  return {
+    unit,
+    indicator: { code: indicator.code, label: indicator.label, unit: indicator.unit, kind: indicator.kind },
+    period,
+    compare,
+    frozen,
+    rows: children.map((child) => {
+      const now = figureOf(byKey.get(`${child.code}|${period}`), indicator.kind);
+      const before = compare ? figureOf(byKey.get(`${child.code}|${compare}`), indicator.kind) : null;
+      return {
+        unit: { code: child.code, name: child.name },
+        value: now.value,
+        previous: before?.value ?? null,
+        reporting: now.reporting,
+        approximate: now.approximate,
+        status: now.value === null ? "missing" : "reported",
+      };
+    }),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The commune table as CSV for Excel (PRODUCT.md §9): UTF-8 with a BOM, Vietnamese headings, one row per commune
+ * (those that did not report too), one column per indicator. Text that a spreadsheet would run as a formula is
+ * neutralised with a leading apostrophe.
+ */
+import { communeRows, communeValues } from "../db/aggregate";
+import type { Db } from "../db/client";
+import { listIndicators } from "../db/reference";
+import { resolveScope } from "./scope";
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One CSV field: formula-looking text neutralised, quoted when it holds a separator, quote or line break. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  const text = FORMULA_START.test(value) ? `'${value}` : value;
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(cells: (string | number | null)[]): string {
+  return cells.map(csvField).join(",") + "\r\n";
+}
+
+export async function buildExportCsv(db: Db, unitCode: string, period: string): Promise<{ filename: string; body: string }> {
+  const { scope, unit } = await resolveScope(db, unitCode, period, null);
+  const [catalog, communes, values] = await Promise.all([listIndicators(db), communeRows(db, scope), communeValues(db, scope, period)]);
+  const byUnit = new Map<string, Map<string, { value: number; approximate: number }>>();
+  for (const v of values) {
+    let m = byUnit.get(v.unitCode);
+    if (!m) byUnit.set(v.unitCode, (m = new Map()));
+    m.set(v.indicatorCode, v);
+  }
+  const heading = ["Mã đơn vị", "Tên đơn vị", "Trực thuộc", "Tình trạng", ...catalog.map((i) => `${i.label} (${i.unit})`), "Số ước tính (trên/khoảng/gần)"];
+  let body = "\uFEFF" + csvLine(heading);
+  for (const c of communes) {
+    const own = byUnit.get(c.code);
+    const cells = catalog.map((ind) => {
+      if (ind.kind !== "ratio") return own?.get(ind.code)?.value ?? null;
+      const n = own?.get(ind.numerator ?? "")?.value;
+      const d = own?.get(ind.denominator ?? "")?.value;
+      return n !== undefined && d ? Math.round((10000 * n) / d) / 100 : null;
+    });
+    const approximate = catalog.filter((i) => own?.get(i.code)?.approximate).map((i) => i.label);
+    body += csvLine([c.code, c.name, c.parentName, own ? "Đã báo cáo" : "Chưa báo cáo", ...cells, approximate.join("; ") || null]);
+  }
+  const filename = `so-lieu-${unit.code}-${period}.csv`;
+  return { filename, body };
+}

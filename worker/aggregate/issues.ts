@@ -1,0 +1,40 @@
+/** The data-quality list of a unit: rejected and doubtful cells, and sources that could not be read (PRODUCT.md §5). */
+import { issueRows } from "../db/aggregate";
+import type { Db } from "../db/client";
+import { resolveScope } from "./scope";
+
+export type IssueItem = {
+  unitCode: string | null;
+  unitName: string | null;
+  source: { id: number; title: string | null; url: string | null };
+  cell: string | null;
+  indicator: string | null;
+  period: string | null;
+  raw: string | null;
+  severity: "error" | "warning" | "source_error";
+  code: string;
+  message: string;
+};
+
+export function sheetUrl(spreadsheetId: string, gid: number | null): string {
+  return `https://docs.google.com/spreadsheets/d/${encodeURIComponent(spreadsheetId)}/edit#gid=${gid ?? 0}`;
+}
+
+export async function listIssues(db: Db, unitCode: string, period: string): Promise<{ issues: IssueItem[] }> {
+  const { scope } = await resolveScope(db, unitCode, period, null);
+  const rows = await issueRows(db, scope, period);
+  return {
+    issues: rows.map((r) => ({
+      unitCode: r.unitCode,
+      unitName: r.unitName,
+      source: { id: r.sourceId, title: r.sourceTitle, url: r.spreadsheetId ? sheetUrl(r.spreadsheetId, r.gid) : null },
+      cell: r.cell,
+      indicator: r.indicator,
+      period: r.period,
+      raw: r.raw,
+      severity: r.severity,
+      code: r.code,
+      message: r.message,
+    })),
+  };
+}

@@ -1,0 +1,19 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { assertCanRead } from "../access/scope";
+import { buildReport } from "../aggregate/report";
+import { getDb } from "../db/client";
+import type { AppEnv } from "../env";
+import { cacheFor } from "../http/cache";
+import { aggregateParams } from "../http/params";
+import { previousYearPeriod } from "../reference/periods";
+import { query } from "./params";
+
+export const report = new Hono<AppEnv>().get("/", query(z.object(aggregateParams)), async (c) => {
+  const { unit, period, compare, conference } = c.req.valid("query");
+  const db = getDb(c.env.DB);
+  await assertCanRead(db, c.get("principal"), unit);
+  const body = await buildReport(db, unit, period, compare ?? previousYearPeriod(period), conference ?? null);
+  cacheFor(c, body.frozen ? "frozen" : "live");
+  return c.json(body);
+});
