@@ -1,0 +1,157 @@
+/**
+ * Each role against each endpoint family, under the production configuration with API tokens: scope is enforced
+ * where the data is read, and a commune user sees only its own commune.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
+import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
+
+/** Hưng Yên (33) as in helpers, and Hà Nội (01) with one ward: the other province. */
+const UNITS = UNITS_CSV + "01,Hà Nội,Thành phố Hà Nội,city,,ha_noi\n00004,Ba Đình,Phường Ba Đình,ward,01,ba_dinh\n";
+
+const ROWS = (teams: unknown): [string, string, ...unknown[]][] => [
+  ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", teams],
+  ["residential_area_total", "Tổng số khu dân cư", 20],
+  ["residential_area_safe", "Số khu dân cư an toàn", 15],
+];
+
+type Who = "admin" | "leader33" | "leaderNational" | "commune";
+const secrets = {} as Record<Who, string>;
+
+async function as(who: Who, path: string, init: RequestInit = {}) {
+  return callWorker(productionEnv(), path, { ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(secrets[who]) } });
+}
+
+beforeAll(async () => {
+  await resetDatabase();
+  await seedReference(UNITS);
+  await putSheet("roles-bac-dong-quan", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], ROWS(12)));
+  // A neighbour with a typo, so it has an issue the commune user must not see.
+  await putSheet("roles-pho-hien", formSheet("Phường Phố Hiến", ["Năm 2025"], ROWS("17 tổ (chưa đủ)")));
+  await putSheet("roles-son-nam", formSheet("Phường Sơn Nam", ["Năm 2025"], ROWS(30)));
+  await putSheet("roles-ba-dinh", formSheet("Phường Ba Đình", ["Năm 2025"], ROWS(40)));
+  await registerSources("unit_code,sheet,tab,layout\n12745,roles-bac-dong-quan,,form\n11953,roles-pho-hien,,form\n11983,roles-son-nam,,form\n00004,roles-ba-dinh,,form\n");
+  await syncNow();
+  secrets.admin = (await createApiToken("admin", null)).secret;
+  secrets.leader33 = (await createApiToken("leader", "33")).secret;
+  secrets.leaderNational = (await createApiToken("leader", null)).secret;
+  secrets.commune = (await createApiToken("commune", "12745")).secret;
+});
+
+const READS: [family: string, path: (unit: string) => string][] = [
+  ["summary", (u) => `/api/summary?unit=${u}&period=2025`],
+  ["breakdown", (u) => `/api/breakdown?unit=${u}&period=2025&indicator=security_team_count`],
+  ["issues", (u) => `/api/issues?unit=${u}&period=2025`],
+  ["export", (u) => `/api/export.csv?unit=${u}&period=2025`],
+  ["report", (u) => `/api/report?unit=${u}&period=2025`],
+];
+
+/** unit → expected status, per principal. */
+const REACH: Record<Who, Record<string, number>> = {
+  admin: { VN: 200, "33": 200, "12745": 200, "11953": 200, "01": 200, "00004": 200 },
+  leaderNational: { VN: 200, "33": 200, "12745": 200, "11953": 200, "01": 200, "00004": 200 },
+  leader33: { VN: 403, "33": 200, "12745": 200, "11953": 200, "01": 403, "00004": 403 },
+  commune: { VN: 403, "33": 403, "12745": 200, "11953": 403, "01": 403, "00004": 403 },
+};
+
+describe("read endpoints answer each role within its scope", () => {
+  for (const [family, path] of READS) {
+    it(`${family}: 200 inside the scope, 403 outside it`, async () => {
+      const seen: string[] = [];
+      for (const who of Object.keys(REACH) as Who[]) {
+        for (const unit of Object.keys(REACH[who])) {
+          if (unit === "VN" && (family === "sources" || family === "conferences")) continue;
+          const res = await as(who, path(unit));
+          seen.push(`${who} ${unit} ${res.status}`);
+          await res.arrayBuffer();
+        }
+      }
+      const expected = (Object.keys(REACH) as Who[]).flatMap((who) =>
+        Object.entries(REACH[who])
+          .filter(([unit]) => !(unit === "VN" && (family === "sources" || family === "conferences")))
+          .map(([unit, status]) => `${who} ${unit} ${status}`),
+      );
+      expect(seen).toEqual(expected);
+    });
+  }
+
+  it("meta: a scoped user starts at their own unit and is offered no other province", async () => {
+    const leader = (await (await as("leader33", "/api/meta")).json()) as any;
+    expect(leader.defaultUnit).toBe("33");
+    expect(leader.provinces.map((p: any) => p.code)).toEqual(["33"]);
+    const commune = (await (await as("commune", "/api/meta")).json()) as any;
+    expect(commune.defaultUnit).toBe("12745");
+    expect(commune.provinces).toEqual([]);
+    const admin = (await (await as("admin", "/api/meta")).json()) as any;
+    expect(admin.provinces.map((p: any) => p.code)).toEqual(["01", "33"]);
+  });
+});
+
+describe("admin-only endpoints", () => {
+  const ADMIN_ONLY: [string, string, RequestInit?][] = [
+    ["GET", "/api/admin/users"],
+    ["PUT", "/api/admin/users", { headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "x@y.vn", role: "admin", scopeUnitCode: null }) }],
+    ["GET", "/api/admin/tokens"],
+    ["POST", "/api/admin/tokens", { headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x", role: "admin", scopeUnitCode: null }) }],
+    ["GET", "/api/admin/audit"],
+    ["POST", "/api/admin/units?validFrom=2025-07-01", { headers: { "content-type": "text/csv" }, body: UNITS }],
+    ["POST", "/api/admin/catalog", { headers: { "content-type": "text/csv" }, body: "code\n" }],
+    ["POST", "/api/admin/sources", { headers: { "content-type": "text/csv" }, body: "unit_code,sheet,tab,layout\n12745,x,,form\n" }],
+    ["POST", "/api/admin/conferences", { headers: { "content-type": "application/json" }, body: JSON.stringify({ unitCode: "33", period: "2025", title: "Sơ kết", startsAt: "2026-12-01T01:00:00Z" }) }],
+    ["POST", "/api/admin/conferences/1/freeze"],
+    ["PUT", "/api/admin/periods/2025", { headers: { "content-type": "application/json" }, body: JSON.stringify({ deadline: "2026-01-15" }) }],
+    ["POST", "/api/sync"],
+  ];
+  for (const who of ["leader33", "leaderNational", "commune"] as Who[]) {
+    it(`are 403 for ${who}`, async () => {
+      const statuses = [];
+      for (const [method, path, init] of ADMIN_ONLY) statuses.push(`${method} ${path} ${(await as(who, path, { ...init, method })).status}`);
+      expect(statuses).toEqual(ADMIN_ONLY.map(([method, path]) => `${method} ${path} 403`));
+    });
+  }
+
+  it("answer an admin", async () => {
+    for (const path of ["/api/admin/users", "/api/admin/tokens", "/api/admin/audit"]) expect((await as("admin", path)).status).toBe(200);
+    const res = await as("admin", "/api/sync", { method: "POST" });
+    expect(res.status).toBe(200);
+  });
+});
+
+describe("a commune user sees only its own commune", () => {
+  it("in the summary: its own figures, not the province's", async () => {
+    const res = await as("commune", "/api/summary?unit=12745&period=2025");
+    const summary = (await res.json()) as any;
+    expect(summary.unit.code).toBe("12745");
+    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(12);
+    expect(JSON.stringify(summary)).not.toMatch(/Phố Hiến|Sơn Nam|Ba Đình/);
+  });
+
+  it("in the breakdown: one row, its own", async () => {
+    const body = (await (await as("commune", "/api/breakdown?unit=12745&period=2025&indicator=security_team_count")).json()) as any;
+    expect(body.rows.map((r: any) => r.unit.code)).toEqual(["12745"]);
+    expect(body.rows[0].value).toBe(12);
+  });
+
+  it("in the issues: not its neighbour's typo", async () => {
+    const province = (await (await as("leader33", "/api/issues?unit=33&period=2025")).json()) as any;
+    expect(province.issues.some((i: any) => i.unitCode === "11953")).toBe(true);
+    const own = (await (await as("commune", "/api/issues?unit=12745&period=2025")).json()) as any;
+    expect(own.issues.every((i: any) => i.unitCode === "12745")).toBe(true);
+    expect(JSON.stringify(own)).not.toContain("chưa đủ");
+    expect((await as("commune", "/api/issues?unit=11953&period=2025")).status).toBe(403);
+  });
+
+  it("in the export: only its own rows", async () => {
+    const res = await as("commune", "/api/export.csv?unit=12745&period=2025");
+    expect(res.status).toBe(200);
+    const csv = await res.text();
+    expect(csv).toContain("12745");
+    expect(csv).not.toMatch(/11953|11983|00004|Phố Hiến|Sơn Nam|Ba Đình/);
+  });
+
+  it("in the report: only its own figures", async () => {
+    const body = JSON.stringify(await (await as("commune", "/api/report?unit=12745&period=2025")).json());
+    expect(body).toContain("Bắc Đông Quan");
+    expect(body).not.toMatch(/Phố Hiến|Sơn Nam|Ba Đình|Hưng Yên/);
+  });
+});
