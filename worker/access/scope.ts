@@ -4,6 +4,7 @@
  */
 import { sql } from "drizzle-orm";
 import type { Db } from "../db/client";
+import { conferenceUnitCode } from "../db/access";
 import { findUnit, unitListFor } from "../db/reference";
 import { AppError } from "../errors";
 import type { Principal, Role } from "./principal";
@@ -15,9 +16,12 @@ const today = () => new Date().toISOString().slice(0, 10);
  * are not consulted: a code that belonged to the province before a reform gives no reach into its new parent.
  */
 export async function isWithinScope(db: Db, principal: Principal, unitCode: string): Promise<boolean> {
-  const scope = principal.scopeUnitCode;
-  if (scope === null) return true;
-  if (scope === unitCode) return true;
+  return principal.scopeUnitCode === null || isUnitWithin(db, unitCode, principal.scopeUnitCode);
+}
+
+/** True when `unitCode` is `ancestorCode` or lies under it in the unit list in force today. */
+async function isUnitWithin(db: Db, unitCode: string, ancestorCode: string): Promise<boolean> {
+  if (ancestorCode === unitCode) return true;
   const listDate = await unitListFor(db, today());
   if (!listDate) return false;
   const [row] = await db.all<{ found: number }>(sql`
@@ -27,7 +31,7 @@ export async function isWithinScope(db: Db, principal: Principal, unitCode: stri
       SELECT u.code, u.parent_code, up.depth + 1 FROM units u JOIN up ON u.code = up.parent_code
       WHERE u.valid_from = ${listDate} AND up.depth < 4
     )
-    SELECT 1 AS found FROM up WHERE parent_code = ${scope} LIMIT 1`);
+    SELECT 1 AS found FROM up WHERE parent_code = ${ancestorCode} LIMIT 1`);
   return Boolean(row);
 }
 
@@ -35,6 +39,17 @@ export async function assertCanRead(db: Db, principal: Principal, unitCode: stri
   if (!(await isWithinScope(db, principal, unitCode))) {
     throw new AppError("forbidden", `Tài khoản không được xem số liệu của đơn vị ${unitCode}`);
   }
+}
+
+/**
+ * A conference's figures and title are shown to whoever may read its unit, or to a user of a unit inside it asking
+ * about that unit (a commune in its province's conference); to anyone else it does not exist.
+ */
+export async function assertCanUseConference(db: Db, principal: Principal, conferenceId: number, unitCode: string): Promise<void> {
+  const conferenceUnit = await conferenceUnitCode(db, conferenceId);
+  if (conferenceUnit === null) return;
+  if ((await isWithinScope(db, principal, conferenceUnit)) || (unitCode !== "VN" && (await isUnitWithin(db, unitCode, conferenceUnit)))) return;
+  throw new AppError("not_found", `Không có hội nghị số ${conferenceId}`);
 }
 
 /**

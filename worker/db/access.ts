@@ -3,7 +3,7 @@ import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Role } from "../access/principal";
 import { auditStatement } from "./audit";
 import type { Db } from "./client";
-import { apiTokens, auditLog, users } from "./schema";
+import { apiTokens, auditLog, conferences, users } from "./schema";
 
 export type UserInput = { email: string; role: Role; scopeUnitCode: string | null };
 export type TokenInput = { name: string; role: Role; scopeUnitCode: string | null };
@@ -90,4 +90,10 @@ export async function listAudit(db: Db, limit: number, before?: number) {
     .where(before === undefined ? undefined : lt(auditLog.id, before))
     .orderBy(desc(auditLog.id))
     .limit(limit);
+}
+
+/** The unit a conference is about, or null when there is no such conference. */
+export async function conferenceUnitCode(db: Db, id: number): Promise<string | null> {
+  const [row] = await db.select({ unitCode: conferences.unitCode }).from(conferences).where(eq(conferences.id, id)).limit(1);
+  return row?.unitCode ?? null;
 }
