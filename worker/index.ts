@@ -3,7 +3,7 @@
  * Handlers only wire; the work lives in sync/, sheets/, aggregate/ and db/.
  */
 import { Hono } from "hono";
-import { authenticate } from "./access/middleware";
+import { authenticate, refuseMisconfiguredDevelopmentMode } from "./access/middleware";
 import { securityHeaders } from "./access/security-headers";
 import type { AppEnv } from "./env";
 import { AppError, handleError } from "./errors";
@@ -17,16 +17,20 @@ import { issues } from "./routes/issues";
 import { meta } from "./routes/meta";
 import { periods } from "./routes/periods";
 import { report } from "./routes/report";
+import { sourcesRoute } from "./routes/sources";
+import { adminConferences, conferencesRoute } from "./routes/conferences";
 import { summary } from "./routes/summary";
 import { sync } from "./routes/sync";
 import { tokens } from "./routes/tokens";
 import { users } from "./routes/users";
-import { runSync } from "./sync/run";
-import { decideScheduledSync } from "./sync/schedule";
+import { handleSyncQueue } from "./sync/queue";
+import type { SyncJob } from "./sync/run";
+import { runScheduledSync } from "./sync/scheduled";
 
 const app = new Hono<AppEnv>();
 app.onError(handleError);
 app.use("*", securityHeaders);
+app.use("*", refuseMisconfiguredDevelopmentMode);
 app.use("/api/*", httpCaching);
 app.route("/api/health", health);
 app.use("/api/*", authenticate);
@@ -38,6 +42,9 @@ app.route("/api/export.csv", exportCsv);
 app.route("/api/report", report);
 app.route("/api/admin/periods", periods);
 app.route("/api/sync", sync);
+app.route("/api/sources", sourcesRoute);
+app.route("/api/conferences", conferencesRoute);
+app.route("/api/admin/conferences", adminConferences);
 app.route("/api/admin/users", users);
 app.route("/api/admin/tokens", tokens);
 app.route("/api/admin/audit", audit);
@@ -46,14 +53,10 @@ app.all("/api/*", () => {
   throw new AppError("not_found", "Không có địa chỉ API này");
 });
 
-export async function runScheduledSync(env: Env, scheduledTime: number): Promise<void> {
-  const decision = decideScheduledSync(scheduledTime);
-  if (decision.sync) await runSync(env, { trigger: "cron" });
-}
-
 export default {
   fetch: app.fetch,
   scheduled: async (controller, env, ctx) => {
     ctx.waitUntil(runScheduledSync(env, controller.scheduledTime));
   },
-} satisfies ExportedHandler<Env>;
+  queue: (batch, env) => handleSyncQueue(batch, env),
+} satisfies ExportedHandler<Env, SyncJob>;

@@ -123,7 +123,7 @@ describe("Cloudflare Access in production", () => {
 describe("development mode", () => {
   it("refuses to run in production: every request is an error, nobody becomes admin", async () => {
     const prodWithDev = productionEnv({ DEV_MODE: "true" });
-    for (const path of ["/api/meta", "/api/admin/audit", "/api/summary?unit=33&period=2025"]) {
+    for (const path of ["/api/health", "/api/meta", "/api/admin/audit", "/api/summary?unit=33&period=2025"]) {
       const res = await callWorker(prodWithDev, path);
       expect(res.status).toBe(500);
       const body = (await res.json()) as any;

@@ -26,6 +26,12 @@ export function isDevelopmentMode(env: Env): boolean {
   return true;
 }
 
+/** Runs before every route, /api/health included: a Worker misconfigured with DEV_MODE answers nothing but the error. */
+export const refuseMisconfiguredDevelopmentMode = createMiddleware<AppEnv>(async (c, next) => {
+  isDevelopmentMode(c.env);
+  return next();
+});
+
 const unauthorized = (message: string) => new AppError("unauthorized", message, { "WWW-Authenticate": 'Bearer realm="antq"' });
 
 async function tokenPrincipal(env: Env, secret: string): Promise<Principal> {
