@@ -35,10 +35,12 @@ async function isUnitWithin(db: Db, unitCode: string, ancestorCode: string): Pro
   return Boolean(row);
 }
 
-export async function assertCanRead(db: Db, principal: Principal, unitCode: string): Promise<void> {
+/** 403 outside the principal's scope; with a conference, also 404 for a conference the principal may not see. */
+export async function assertCanRead(db: Db, principal: Principal, unitCode: string, conferenceId?: number | null): Promise<void> {
   if (!(await isWithinScope(db, principal, unitCode))) {
     throw new AppError("forbidden", `Tài khoản không được xem số liệu của đơn vị ${unitCode}`);
   }
+  if (conferenceId != null) await assertCanUseConference(db, principal, conferenceId, unitCode);
 }
 
 /**

@@ -12,7 +12,7 @@ import { query } from "./params";
 export const breakdown = new Hono<AppEnv>().get("/", query(z.object({ ...aggregateParams, indicator: indicatorCode })), async (c) => {
   const { unit, period, compare, conference, indicator } = c.req.valid("query");
   const db = getDb(c.env.DB);
-  await assertCanRead(db, c.get("principal"), unit);
+  await assertCanRead(db, c.get("principal"), unit, conference);
   const body = await buildBreakdown(db, unit, period, indicator, compare ?? previousYearPeriod(period), conference ?? null);
   cacheFor(c, body.frozen ? "frozen" : "live");
   return c.json(body);

@@ -12,7 +12,7 @@ import { query } from "./params";
 export const report = new Hono<AppEnv>().get("/", query(z.object(aggregateParams)), async (c) => {
   const { unit, period, compare, conference } = c.req.valid("query");
   const db = getDb(c.env.DB);
-  await assertCanRead(db, c.get("principal"), unit);
+  await assertCanRead(db, c.get("principal"), unit, conference);
   const body = await buildReport(db, unit, period, compare ?? previousYearPeriod(period), conference ?? null);
   cacheFor(c, body.frozen ? "frozen" : "live");
   return c.json(body);
