@@ -29,6 +29,8 @@ export default defineConfig({
                 GOOGLE_DRIVE_URL: inject("standinUrl"),
                 GOOGLE_TOKEN_URL: `${inject("standinUrl")}/token`,
                 GOOGLE_SERVICE_ACCOUNT: inject("serviceAccountSecret"),
+                // Tests sync many times in a row; the rate limit itself is tested with its own setting.
+                SYNC_MANUAL_INTERVAL_SECONDS: "0",
               },
             },
           })),

@@ -17,6 +17,76 @@ export async function activeSources(db: Db): Promise<SourceRecord[]> {
   return db.select().from(sources).where(eq(sources.active, true)).orderBy(sources.id);
 }
 
+export async function activeSourceIds(db: Db): Promise<number[]> {
+  const rows = await db.select({ id: sources.id }).from(sources).where(eq(sources.active, true)).orderBy(sources.id);
+  return rows.map((r) => r.id);
+}
+
+export async function sourcesByIds(db: Db, ids: number[]): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for (const part of chunk(ids, 1)) {
+    out.push(...(await db.select().from(sources).where(and(inArray(sources.id, part), eq(sources.active, true)))));
+  }
+  return out;
+}
+
+/** The communes (and, for pre-2025 data, the communes of the districts) under a unit, in the given unit list. */
+export async function communesUnder(db: Db, listDate: string, unitCode: string): Promise<{ code: string; name: string; fullName: string }[]> {
+  return db.all<{ code: string; name: string; fullName: string }>(sql`
+    SELECT u.code AS code, u.name AS name, u.full_name AS fullName FROM units u
+    WHERE u.valid_from = ${listDate} AND u.kind IN ('commune', 'ward', 'special_zone') AND (u.parent_code = ${unitCode}
+      OR u.parent_code IN (SELECT d.code FROM units d WHERE d.valid_from = ${listDate} AND d.parent_code = ${unitCode}))`);
+}
+
+/** Stored values of these units in these periods, keyed `unit|indicator|period`. */
+export async function previousValues(db: Db, unitCodes: string[], periods: string[]): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (!unitCodes.length || !periods.length) return out;
+  for (const part of chunk(unitCodes, 1 + periods.length)) {
+    const rows = await db
+      .select({ unitCode: values.unitCode, indicatorCode: values.indicatorCode, period: values.period, value: values.value })
+      .from(values)
+      .where(and(inArray(values.unitCode, part), inArray(values.period, periods)));
+    for (const r of rows) out.set(`${r.unitCode}|${r.indicatorCode}|${r.period}`, r.value);
+  }
+  return out;
+}
+
+export async function setRunTotal(db: Db, runId: number, total: number): Promise<void> {
+  await db.update(syncRuns).set({ sourcesTotal: total }).where(eq(syncRuns.id, runId));
+}
+
+/**
+ * Adds one Queue job's counts to its run in one statement, then finishes the run once every source is accounted
+ * for; the `status = 'running'` guard lets only one job finish it.
+ */
+export async function addRunCounts(db: Db, runId: number, c: RunCounts, now: number): Promise<void> {
+  await runBatch(db, [
+    db
+      .update(syncRuns)
+      .set({
+        sourcesRead: sql`${syncRuns.sourcesRead} + ${c.sourcesRead}`,
+        sourcesSkipped: sql`${syncRuns.sourcesSkipped} + ${c.sourcesSkipped}`,
+        sourcesFailed: sql`${syncRuns.sourcesFailed} + ${c.sourcesFailed}`,
+        valuesWritten: sql`${syncRuns.valuesWritten} + ${c.valuesWritten}`,
+        valuesRemoved: sql`${syncRuns.valuesRemoved} + ${c.valuesRemoved}`,
+        issuesFound: sql`${syncRuns.issuesFound} + ${c.issuesFound}`,
+        googleRequests: sql`${syncRuns.googleRequests} + ${c.googleRequests}`,
+      })
+      .where(eq(syncRuns.id, runId)),
+    db
+      .update(syncRuns)
+      .set({ status: sql`CASE WHEN ${syncRuns.sourcesFailed} > 0 THEN 'partial' ELSE 'ok' END`, finishedAt: now })
+      .where(
+        and(
+          eq(syncRuns.id, runId),
+          eq(syncRuns.status, "running"),
+          sql`${syncRuns.sourcesRead} + ${syncRuns.sourcesSkipped} + ${syncRuns.sourcesFailed} >= ${syncRuns.sourcesTotal}`,
+        ),
+      ),
+  ]);
+}
+
 export async function startRun(db: Db, trigger: RunTrigger, actor: string | null, now: number): Promise<number> {
   const [run] = await db
     .insert(syncRuns)

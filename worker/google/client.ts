@@ -19,7 +19,12 @@ export type GoogleOptions = {
   now?: () => number;
   random?: () => number;
   maxAttempts?: number;
+  /** Sheets reads allowed per minute for this service account; 0 turns pacing off (GOOGLE.md "Quotas"). */
+  readsPerMinute?: number;
 };
+
+/** When the next Sheets read may start, per service account, shared by every client in this isolate. */
+const nextReadAt = new Map<string, number>();
 
 const MAX_BACKOFF_MS = 32_000;
 
@@ -43,6 +48,19 @@ export class GoogleClient {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.readsPerMinute = options.readsPerMinute ?? 55;
+  }
+
+  private readonly readsPerMinute: number;
+
+  /** Waits for this read's slot so reads stay under the per-user quota; slots are handed out in call order. */
+  private async pace(): Promise<void> {
+    if (this.readsPerMinute <= 0) return;
+    const interval = 60_000 / this.readsPerMinute;
+    const now = this.now();
+    const slot = Math.max(now, nextReadAt.get(this.account.client_email) ?? 0);
+    nextReadAt.set(this.account.client_email, slot + interval);
+    if (slot > now) await this.sleep(slot - now);
   }
 
   fileVersion(fileId: string): Promise<FileVersion> {
@@ -53,7 +71,7 @@ export class GoogleClient {
   spreadsheet(spreadsheetId: string): Promise<SpreadsheetMeta> {
     const fields = "properties(title,locale,timeZone),sheets.properties(sheetId,title,index,hidden)";
     const url = `${this.env.GOOGLE_SHEETS_URL}/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}?fields=${encodeURIComponent(fields)}`;
-    return this.get<SpreadsheetMeta>(url);
+    return this.get<SpreadsheetMeta>(url, true);
   }
 
   async batchGet(spreadsheetId: string, ranges: string[]): Promise<ValueRange[]> {
@@ -63,12 +81,13 @@ export class GoogleClient {
     query.set("valueRenderOption", "UNFORMATTED_VALUE");
     query.set("dateTimeRenderOption", "SERIAL_NUMBER");
     const url = `${this.env.GOOGLE_SHEETS_URL}/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}/values:batchGet?${query}`;
-    const body = await this.get<{ valueRanges?: ValueRange[] }>(url);
+    const body = await this.get<{ valueRanges?: ValueRange[] }>(url, true);
     return body.valueRanges ?? [];
   }
 
-  private async get<T>(url: string): Promise<T> {
+  private async get<T>(url: string, sheetsRead = false): Promise<T> {
     for (let attempt = 1; ; attempt++) {
+      if (sheetsRead) await this.pace();
       const token = await accessToken(this.account, this.env.GOOGLE_TOKEN_URL, this.fetcher, this.now());
       this.requests++;
       let res: Response;
@@ -104,4 +123,9 @@ export class GoogleClient {
 async function googleMessage(res: Response): Promise<string> {
   const body = (await res.json().catch(() => null)) as { error?: { message?: string; status?: string } } | null;
   return body?.error?.message ?? `HTTP ${res.status}`;
+}
+
+/** Forgets pacing state (a test that starts over). */
+export function resetReadPacing(): void {
+  nextReadAt.clear();
 }

@@ -41,10 +41,13 @@ export function readCell(raw: unknown, indicator: Indicator, cellName: string): 
       message: `Ô ${cellName}: ${shown} có đơn vị khác “${indicator.unit}” — chỉ nhập số theo đơn vị ${indicator.unit}`,
     };
   }
-  if (parsed.percent) {
+  const percentUnit = unit === "" && indicator.unit.trim() === "%";
+  if (parsed.percent && !percentUnit) {
     return { kind: "error", code: "unexpected_percent", message: `Ô ${cellName}: ${shown} là tỷ lệ phần trăm — chỉ tiêu này cần số lượng (${indicator.unit})` };
   }
-  const value = parsed.multiplier === 1 ? parsed.value : parsed.value / scale;
+  let value = parsed.multiplier === 1 ? parsed.value : parsed.value / scale;
+  // A cell formatted as a percentage arrives as a fraction under UNFORMATTED_VALUE (0.94 for 94%).
+  if (percentUnit && typeof raw === "number" && value > 0 && value <= 1) value *= 100;
   if (value < 0) {
     return { kind: "error", code: "negative", message: `Ô ${cellName}: ${shown} là số âm — số liệu không được âm` };
   }

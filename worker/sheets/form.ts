@@ -4,9 +4,9 @@
  */
 import { readCell } from "./cell";
 import { indicatorMatcher } from "./labels";
-import { periodFromHeading } from "./period-heading";
+import { periodFromHeading, periodInText } from "./period-heading";
 import { a1, columnLetters, foldText } from "./text";
-import { SourceError, type Grid, type ReadContext, type SheetReading } from "./types";
+import { slotKey, SourceError, type Grid, type ReadContext, type SheetReading } from "./types";
 
 type FormHeader = { row: number; code: number | null; label: number; periods: { column: number; period: string }[] };
 
@@ -14,15 +14,27 @@ const LABEL_HEADINGS = ["chi tieu", "noi dung", "ten chi tieu", "noi dung chi ti
 const CODE_HEADINGS = ["ma", "ma chi tieu", "ma so", "code"];
 const TOTAL_ROW = /^(tong cong|tong so|cong)$/;
 
-export function findFormHeader(rows: unknown[][]): FormHeader | null {
+const VALUE_HEADINGS = ["so lieu", "ket qua", "gia tri", "thuc hien", "so luong"];
+
+/**
+ * The header row: a “Chỉ tiêu” column and period columns. A single “Số liệu” column takes its period from the tab
+ * title or a title row above the header.
+ */
+export function findFormHeader(rows: unknown[][], tab = ""): FormHeader | null {
   for (let r = 0; r < rows.length; r++) {
     const cells = rows[r] ?? [];
     const folded = cells.map(foldText);
     const label = folded.findIndex((f) => LABEL_HEADINGS.includes(f));
-    const periods = cells
+    if (label < 0) continue;
+    let periods = cells
       .map((cell, column) => ({ column, period: periodFromHeading(cell) }))
       .filter((p): p is { column: number; period: string } => p.period !== null);
-    if (label < 0 || periods.length === 0) continue;
+    const valueColumn = folded.findIndex((f) => VALUE_HEADINGS.includes(f));
+    if (periods.length === 0 && valueColumn >= 0) {
+      const period = periodInText(tab) ?? rows.slice(0, r).map((row) => row.map(periodInText).find((p) => p) ?? null).find((p) => p) ?? null;
+      if (period) periods = [{ column: valueColumn, period }];
+    }
+    if (periods.length === 0) continue;
     const code = folded.findIndex((f) => CODE_HEADINGS.includes(f));
     return { row: r, label, code: code < 0 ? null : code, periods };
   }
@@ -30,7 +42,7 @@ export function findFormHeader(rows: unknown[][]): FormHeader | null {
 }
 
 export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
-  const header = findFormHeader(grid.rows);
+  const header = findFormHeader(grid.rows, grid.tab);
   if (!header) {
     throw new SourceError(
       "no_header",
@@ -38,7 +50,7 @@ export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
     );
   }
   const match = indicatorMatcher(ctx.catalog);
-  const reading: SheetReading = { values: [], issues: [] };
+  const reading: SheetReading = { values: [], issues: [], slots: new Map() };
   const seen = new Map<string, string>();
   for (let r = header.row + 1; r < grid.rows.length; r++) {
     const row = grid.rows[r] ?? [];
@@ -70,6 +82,7 @@ export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
       const cell = a1(grid.tab, r, column);
       const key = `${indicator.code}|${period}`;
       const result = readCell(raw, indicator, cellName);
+      if (!reading.slots!.has(slotKey(ctx.unitCode, indicator.code, period))) reading.slots!.set(slotKey(ctx.unitCode, indicator.code, period), cell);
       if (result.kind === "empty") continue;
       if (seen.has(key)) {
         reading.issues.push({

@@ -2,16 +2,31 @@
 import { foldText } from "./text";
 
 const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
+const YEAR = "((?:19|20)\\d\\d)";
+const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
+  [new RegExp(`6 thang (dau|cuoi) (?:nam )?${YEAR}`), (m) => `${m[2]}-${m[1] === "dau" ? "H1" : "H2"}`],
+  [new RegExp(`quy (i|ii|iii|iv|[1-4]) (?:nam )?${YEAR}`), (m) => `${m[2]}-Q${ROMAN[m[1]!] ?? Number(m[1])}`],
+  [new RegExp(`thang (0?[1-9]|1[0-2]) (?:nam )?${YEAR}`), (m) => `${m[2]}-M${m[1]!.padStart(2, "0")}`],
+  [new RegExp(`(?:nam )?${YEAR}`), (m) => m[1]!],
+];
 
+/** The whole heading is a period name (a column of values for that period). */
 export function periodFromHeading(heading: unknown): string | null {
   if (typeof heading === "number") return Number.isInteger(heading) && heading >= 1990 && heading <= 2100 ? String(heading) : null;
   const t = foldText(heading);
-  let m: RegExpExecArray | null;
-  if ((m = /^(?:nam )?((?:19|20)\d\d)$/.exec(t))) return m[1]!;
-  if ((m = /^6 thang (dau|cuoi) nam ((?:19|20)\d\d)$/.exec(t))) return `${m[2]}-${m[1] === "dau" ? "H1" : "H2"}`;
-  if ((m = /^quy (i|ii|iii|iv|[1-4]) (?:nam )?((?:19|20)\d\d)$/.exec(t))) {
-    return `${m[2]}-Q${ROMAN[m[1]!] ?? Number(m[1])}`;
+  for (const [re, code] of PATTERNS) {
+    const m = new RegExp(`^(?:so lieu |ket qua |thuc hien )?${re.source}$`).exec(t);
+    if (m) return code(m);
   }
-  if ((m = /^thang (0?[1-9]|1[0-2]) (?:nam )?((?:19|20)\d\d)$/.exec(t))) return `${m[2]}-M${m[1]!.padStart(2, "0")}`;
+  return null;
+}
+
+/** A period named somewhere inside a title (“TỔNG HỢP SỐ LIỆU NĂM 2025”, a tab called “Quý III-2025”). */
+export function periodInText(text: unknown): string | null {
+  const t = ` ${foldText(text)} `;
+  for (const [re, code] of PATTERNS) {
+    const m = new RegExp(`(?<= )${re.source}(?= )`).exec(t);
+    if (m) return code(m);
+  }
   return null;
 }

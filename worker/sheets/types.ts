@@ -24,7 +24,14 @@ export type CellIssue = {
   message: string;
 };
 
-export type SheetReading = { values: CellValue[]; issues: CellIssue[] };
+export type SheetReading = {
+  values: CellValue[];
+  issues: CellIssue[];
+  /** Cells the sheet has for a unit × indicator × period (`unit|indicator|period` → A1), filled or not. */
+  slots?: Map<string, string>;
+};
+
+export const slotKey = (unitCode: string, indicatorCode: string, period: string) => `${unitCode}|${indicatorCode}|${period}`;
 
 /** What a reader needs to know besides the cells. */
 export type ReadContext = {
@@ -32,13 +39,15 @@ export type ReadContext = {
   /** The commune a `form` belongs to, or the province/district a `table` lists. */
   unitCode: string;
   /** Commune codes and names a `table` may list (the units under `unitCode`). */
-  communes: { code: string; name: string }[];
+  communes: { code: string; name: string; fullName?: string }[];
+  /** The spreadsheet's title: the last place a `table` may name its period. */
+  sheetTitle?: string;
 };
 
 /** A whole source that cannot be read: nothing of it is changed (PRODUCT.md §5). */
 export class SourceError extends Error {
   constructor(
-    readonly code: "forbidden" | "not_found" | "no_header" | "no_tab" | "unknown_unit" | "google" | "config",
+    readonly code: "forbidden" | "not_found" | "no_header" | "no_tab" | "unknown_unit" | "google" | "config" | "write_failed",
     message: string,
   ) {
     super(message);

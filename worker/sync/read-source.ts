@@ -5,6 +5,7 @@
 import type { GoogleClient, SpreadsheetMeta } from "../google/client";
 import { GoogleError } from "../google/errors";
 import { findFormHeader, readForm } from "../sheets/form";
+import { findTableHeader, readTable } from "../sheets/table";
 import { quoteTab } from "../sheets/text";
 import { SourceError, type Grid, type ReadContext, type SheetReading } from "../sheets/types";
 
@@ -23,9 +24,9 @@ export async function readSource(google: GoogleClient, source: SourceRef, ctx: R
     const tabs = pickTabs(meta, source);
     const ranges = await google.batchGet(source.spreadsheetId, tabs.map(quoteTab));
     const grids: Grid[] = tabs.map((tab, i) => ({ tab, rows: ranges[i]?.values ?? [] }));
-    const grid = source.tab !== null || source.gid !== null ? grids[0]! : (grids.find(hasHeader) ?? grids[0]);
+    const grid = source.tab !== null || source.gid !== null ? grids[0]! : (grids.find((g) => hasHeader(source.layout, g, ctx)) ?? grids[0]);
     if (!grid) throw new SourceError("no_tab", "Bảng tính không có trang nào");
-    const reading = readLayout(source.layout, grid, ctx);
+    const reading = readLayout(source.layout, grid, { ...ctx, sheetTitle: meta.properties.title });
     const locale = meta.properties.locale ?? null;
     if (locale !== "vi_VN") {
       reading.issues.push({
@@ -46,12 +47,11 @@ export async function readSource(google: GoogleClient, source: SourceRef, ctx: R
 }
 
 function readLayout(layout: SourceRef["layout"], grid: Grid, ctx: ReadContext): SheetReading {
-  if (layout === "form") return readForm(grid, ctx);
-  throw new SourceError("config", "Kiểu biểu “table” chưa được hỗ trợ");
+  return layout === "form" ? readForm(grid, ctx) : readTable(grid, ctx);
 }
 
-function hasHeader(grid: Grid): boolean {
-  return findFormHeader(grid.rows) !== null;
+function hasHeader(layout: SourceRef["layout"], grid: Grid, ctx: ReadContext): boolean {
+  return layout === "form" ? findFormHeader(grid.rows, grid.tab) !== null : findTableHeader(grid.rows, ctx.catalog) !== null;
 }
 
 function pickTabs(meta: SpreadsheetMeta, source: SourceRef): string[] {

@@ -1,0 +1,65 @@
+/**
+ * Review conferences (PRODUCT.md §6): `GET /api/conferences?unit=`, and for administrators
+ * `POST /api/admin/conferences` and `POST /api/admin/conferences/:id/freeze`.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { requireRole } from "../access/middleware";
+import { assertCanRead } from "../access/scope";
+import { getDb } from "../db/client";
+import { conferenceJson, createConference, freezeConference, getConference, listConferences } from "../db/conferences";
+import { findUnit, unitListFor } from "../db/reference";
+import type { AppEnv } from "../env";
+import { AppError } from "../errors";
+import { jsonBody, periodCode, query, unitCode } from "./params";
+
+export const conferencesRoute = new Hono<AppEnv>().get("/", query(z.object({ unit: unitCode.optional() })), async (c) => {
+  const db = getDb(c.env.DB);
+  const principal = c.get("principal");
+  const unit = c.req.valid("query").unit ?? principal.scopeUnitCode;
+  if (unit !== null) await assertCanRead(db, principal, unit);
+  return c.json({ conferences: (await listConferences(db, unit)).map(conferenceJson) });
+});
+
+const newConference = z.object({
+  unitCode,
+  period: periodCode,
+  comparePeriod: periodCode.nullish(),
+  title: z.string().trim().min(1).max(300),
+  startsAt: z.iso.datetime({ offset: true }),
+  windowHours: z.number().int().min(1).max(24 * 30).optional(),
+});
+
+export const adminConferences = new Hono<AppEnv>()
+  .use(requireRole("admin"))
+  .post("/", jsonBody(newConference), async (c) => {
+    const db = getDb(c.env.DB);
+    const body = c.req.valid("json");
+    const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
+    if (!listDate || !(await findUnit(db, listDate, body.unitCode))) {
+      throw new AppError("not_found", `Không có đơn vị hành chính mã “${body.unitCode}”`);
+    }
+    const conference = await createConference(
+      db,
+      {
+        unitCode: body.unitCode,
+        period: body.period,
+        comparePeriod: body.comparePeriod ?? null,
+        title: body.title,
+        startsAt: Date.parse(body.startsAt),
+        windowHours: body.windowHours ?? 72,
+      },
+      c.get("principal").email,
+      Date.now(),
+    );
+    return c.json({ conference: conferenceJson(conference) }, 201);
+  })
+  .post("/:id/freeze", async (c) => {
+    const db = getDb(c.env.DB);
+    const id = Number(c.req.param("id"));
+    const conference = Number.isInteger(id) ? await getConference(db, id) : null;
+    if (!conference) throw new AppError("not_found", `Không có hội nghị số ${c.req.param("id")}`);
+    if (conference.frozenAt !== null) throw new AppError("conflict", "Số liệu của hội nghị này đã được chốt");
+    const frozen = await freezeConference(db, conference, c.get("principal").email, Date.now());
+    return c.json({ conference: conferenceJson(frozen) });
+  });

@@ -1,0 +1,192 @@
+/**
+ * The `table` layout (PRODUCT.md §3): a province-wide sheet, one row per commune, one column per indicator.
+ * The header row is found by its words (“Mã xã”, “Tên xã” and indicator headings); the period comes from the tab
+ * title, a title row or the spreadsheet's title. Total rows, blank rows, group rows and unknown helper columns are
+ * passed over; a unit code that is not one of the province's communes stops the source.
+ */
+import { readCell } from "./cell";
+import { indicatorMatcher, type IndicatorMatcher } from "./labels";
+import { periodInText } from "./period-heading";
+import { a1, columnLetters, foldText } from "./text";
+import { slotKey, SourceError, type Grid, type ReadContext, type SheetReading } from "./types";
+import type { Indicator } from "../reference/catalog";
+
+type TableHeader = {
+  /** Last header row (a two-row header ends one row later). */
+  row: number;
+  code: number | null;
+  name: number | null;
+  columns: { column: number; indicator: Indicator }[];
+  unknown: { column: number; heading: string }[];
+};
+
+const CODE_HEADING = /^(ma (xa|phuong|don vi|dvhc|so xa|hanh chinh|dia ban)\b|ma$)/;
+const NAME_HEADING = /^(ten (xa|phuong|don vi|dia ban|dvhc)\b|xa phuong\b|xa$|phuong$|don vi$|dia ban$|don vi hanh chinh$)/;
+const TOTAL = /^(tong cong|tong so|tong|cong|toan tinh|toan huyen|tong hop|cong toan tinh)\b/;
+const INDICATOR_LIKE = /^(so |tong |ty le|khoi luong|luot|gia tri)|^[a-z][a-z0-9]*(?: [a-z0-9]+)*$/;
+const IGNORED = /^(stt|tt|ghi chu|ten huyen|huyen|ma huyen|ma tinh|tinh|don vi tinh|dvt|nguoi (bao cao|lap bieu)|ngay.*|cap nhat.*|lien he.*|so dien thoai|dien thoai)$/;
+const UNIT_PREFIX = /^(xa|phuong|dac khu|thi tran|thi xa)\s+/;
+
+function headerAt(rows: unknown[][], r: number, match: IndicatorMatcher): TableHeader | null {
+  const cells = rows[r] ?? [];
+  const folded = cells.map(foldText);
+  const code = folded.findIndex((f) => CODE_HEADING.test(f));
+  const name = folded.findIndex((f, i) => i !== code && NAME_HEADING.test(f));
+  if (code < 0 && name < 0) return null;
+  const below = rows[r + 1] ?? [];
+  const own = indicatorColumns(cells, code, name, match);
+  // A two-row header: group headings merged over the indicator headings of the next row.
+  const merged = indicatorColumns(cells.map((c, i) => (foldText(below[i]) ? below[i] : c)).concat(below.slice(cells.length)), code, name, match);
+  const useBelow = merged.columns.length > own.columns.length && !looksLikeUnit(below, code, name);
+  const chosen = useBelow ? merged : own;
+  if (chosen.columns.length === 0) return null;
+  return { row: useBelow ? r + 1 : r, code: code < 0 ? null : code, name: name < 0 ? null : name, ...chosen };
+}
+
+function indicatorColumns(cells: unknown[], code: number, name: number, match: IndicatorMatcher) {
+  const columns: TableHeader["columns"] = [];
+  const unknown: TableHeader["unknown"] = [];
+  cells.forEach((heading, column) => {
+    if (column === code || column === name) return;
+    const f = foldText(heading);
+    if (!f || IGNORED.test(f)) return;
+    const indicator = match(heading, heading);
+    if (indicator) columns.push({ column, indicator });
+    else if (INDICATOR_LIKE.test(f) && (/^(so |tong |ty le|khoi luong|luot|gia tri)/.test(f) || /_/.test(String(heading)))) {
+      unknown.push({ column, heading: String(heading) });
+    }
+  });
+  return { columns, unknown };
+}
+
+function looksLikeUnit(row: unknown[], code: number, name: number): boolean {
+  return (code >= 0 && /\d/.test(String(row[code] ?? ""))) || (name >= 0 && UNIT_PREFIX.test(foldText(row[name]) + " "));
+}
+
+export function findTableHeader(rows: unknown[][], catalog: Indicator[]): TableHeader | null {
+  const match = indicatorMatcher(catalog);
+  for (let r = 0; r < rows.length; r++) {
+    const header = headerAt(rows, r, match);
+    if (header) return header;
+  }
+  return null;
+}
+
+const normalCode = (raw: unknown): string | null => {
+  const s = String(raw ?? "").trim();
+  if (!/^\d{1,5}$/.test(s)) return null;
+  return s.padStart(5, "0");
+};
+
+export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
+  const header = findTableHeader(grid.rows, ctx.catalog);
+  if (!header) {
+    throw new SourceError(
+      "no_header",
+      `Trang “${grid.tab}” không có dòng tiêu đề (cần cột “Mã xã” hoặc “Tên xã” và các cột chỉ tiêu)`,
+    );
+  }
+  const period =
+    periodInText(grid.tab) ??
+    grid.rows.slice(0, header.row + 1).flatMap((row) => row.map(periodInText)).find((p) => p) ??
+    periodInText(ctx.sheetTitle);
+  if (!period) {
+    throw new SourceError(
+      "no_header",
+      `Trang “${grid.tab}”: không xác định được kỳ báo cáo — đặt tên trang hoặc tiêu đề bảng có kỳ, ví dụ “Năm 2025”`,
+    );
+  }
+
+  const byCode = new Map(ctx.communes.map((c) => [c.code, c]));
+  const byName = new Map<string, string | null>();
+  const addName = (key: string, code: string) => byName.set(key, byName.has(key) && byName.get(key) !== code ? null : code);
+  for (const c of ctx.communes) {
+    addName(foldText(c.name), c.code);
+    if (c.fullName) addName(foldText(c.fullName), c.code);
+  }
+
+  const reading: SheetReading = { values: [], issues: [], slots: new Map() };
+  for (const { column, heading } of header.unknown) {
+    reading.issues.push({
+      unitCode: null,
+      period,
+      indicatorCode: null,
+      cell: a1(grid.tab, header.row, column),
+      raw: heading,
+      severity: "warning",
+      code: "unknown_column",
+      message: `Cột ${columnLetters(column)}: “${heading}” không khớp chỉ tiêu nào trong danh mục — số liệu cột này chưa được tính`,
+    });
+  }
+  const firstData = Math.min(...header.columns.map((c) => c.column));
+  const seen = new Map<string, number>();
+  for (let r = header.row + 1; r < grid.rows.length; r++) {
+    const row = grid.rows[r] ?? [];
+    const hasFigures = header.columns.some(({ column }) => foldText(row[column]) !== "");
+    const lead = row.slice(0, Math.max(firstData, (header.code ?? 0) + 1, (header.name ?? 0) + 1)).map(foldText);
+    if (lead.some((f) => TOTAL.test(f))) continue;
+    const codeCell = header.code === null ? undefined : row[header.code];
+    const nameCell = header.name === null ? undefined : row[header.name];
+    const code = normalCode(codeCell);
+    let unitCode: string | null = null;
+    if (code !== null) {
+      if (!byCode.has(code)) {
+        throw new SourceError(
+          "unknown_unit",
+          `Ô ${columnLetters(header.code!)}${r + 1} (trang “${grid.tab}”): mã xã ${code} không thuộc danh sách xã, phường của đơn vị ${ctx.unitCode} — sửa lại mã theo danh mục đơn vị hành chính`,
+        );
+      }
+      unitCode = code;
+    } else if (foldText(nameCell)) {
+      const f = foldText(nameCell);
+      unitCode = byName.get(f) ?? byName.get(f.replace(UNIT_PREFIX, "")) ?? null;
+    }
+    if (unitCode === null) {
+      if (hasFigures && (foldText(nameCell) || foldText(codeCell))) {
+        const col = header.name ?? header.code!;
+        reading.issues.push({
+          unitCode: null,
+          period,
+          indicatorCode: null,
+          cell: a1(grid.tab, r, col),
+          raw: String(nameCell ?? codeCell ?? ""),
+          severity: "warning",
+          code: "unknown_unit_row",
+          message: `Dòng ${r + 1}: không tìm thấy xã, phường “${String(nameCell ?? codeCell)}” trong danh sách của đơn vị ${ctx.unitCode} — ghi thêm cột “Mã xã” hoặc sửa tên cho đúng`,
+        });
+      }
+      continue;
+    }
+    if (seen.has(unitCode)) {
+      const col = header.name ?? header.code!;
+      reading.issues.push({
+        unitCode,
+        period,
+        indicatorCode: null,
+        cell: a1(grid.tab, r, col),
+        raw: String(nameCell ?? codeCell ?? ""),
+        severity: "error",
+        code: "duplicate",
+        message: `Dòng ${r + 1}: xã, phường này đã có ở dòng ${seen.get(unitCode)! + 1} — xóa một trong hai dòng`,
+      });
+      continue;
+    }
+    seen.set(unitCode, r);
+    for (const { column, indicator } of header.columns) {
+      if (indicator.kind === "ratio") continue;
+      const raw = row[column];
+      const cell = a1(grid.tab, r, column);
+      const key = slotKey(unitCode, indicator.code, period);
+      if (reading.slots!.has(key)) continue;
+      reading.slots!.set(key, cell);
+      const result = readCell(raw, indicator, `${columnLetters(column)}${r + 1}`);
+      if (result.kind === "empty") continue;
+      if (result.kind === "error") {
+        reading.issues.push({ unitCode, period, indicatorCode: indicator.code, cell, raw: String(raw), severity: "error", code: result.code, message: result.message });
+        continue;
+      }
+      reading.values.push({ unitCode, indicatorCode: indicator.code, period, value: result.value, approximate: result.approximate, raw: String(raw), cell });
+    }
+  }
+  return reading;
+}

@@ -1,0 +1,18 @@
+/** The cron's work: decide (schedule.ts), sync when due, then freeze the conferences that have started. */
+import { getDb } from "../db/client";
+import { conferencesAt, freezeConference } from "../db/conferences";
+import { runSync, type SyncOptions, type SyncResult } from "./run";
+import { decideSchedule, type ScheduleDecision } from "./schedule";
+
+export async function runScheduledSync(
+  env: Env,
+  scheduledTime: number,
+  options: Partial<SyncOptions> = {},
+): Promise<{ decision: ScheduleDecision; run: SyncResult | null }> {
+  const db = getDb(env.DB);
+  const { inWindow, toFreeze } = await conferencesAt(db, scheduledTime);
+  const decision = decideSchedule(scheduledTime, [...inWindow, ...toFreeze]);
+  const run = decision.sync ? await runSync(env, { ...options, trigger: decision.trigger ?? "cron" }) : null;
+  for (const conference of toFreeze) await freezeConference(db, conference, "cron", options.now?.() ?? Date.now());
+  return { decision, run };
+}
