@@ -4,15 +4,17 @@ import type { Indicator } from "../reference/catalog";
 import { parsePeriodCode } from "../reference/periods";
 import type { SourceRow } from "../reference/sources";
 import type { UnitRow } from "../reference/units";
+import { auditStatement, type AuditEntry } from "./audit";
 import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
 import { indicators, periods, sources, units } from "./schema";
 
-export async function importUnits(db: Db, validFrom: string, rows: UnitRow[]): Promise<void> {
+export async function importUnits(db: Db, validFrom: string, rows: UnitRow[], audit?: AuditEntry): Promise<void> {
   const statements = [db.delete(units).where(eq(units.validFrom, validFrom))];
   for (const part of chunk(rows, 7)) {
     statements.push(db.insert(units).values(part.map((r) => ({ ...r, validFrom }))) as never);
   }
+  if (audit) statements.push(auditStatement(db, audit) as never);
   await runBatch(db, statements);
 }
 
@@ -37,7 +39,7 @@ export async function findUnit(db: Db, listDate: string, code: string) {
   return unit ?? null;
 }
 
-export async function importCatalog(db: Db, rows: Indicator[]): Promise<void> {
+export async function importCatalog(db: Db, rows: Indicator[], audit?: AuditEntry): Promise<void> {
   const statements = [db.update(indicators).set({ active: false })];
   for (const r of rows) {
     statements.push(
@@ -47,6 +49,7 @@ export async function importCatalog(db: Db, rows: Indicator[]): Promise<void> {
         .onConflictDoUpdate({ target: indicators.code, set: { ...r, active: true } }) as never,
     );
   }
+  if (audit) statements.push(auditStatement(db, audit) as never);
   await runBatch(db, statements);
 }
 

@@ -33,13 +33,14 @@ export const admin = new Hono<AppEnv>()
   .post("/units", query(z.object({ validFrom: z.iso.date() })), async (c) => {
     const { rows, problems } = parseUnitsCsv(await csvBody(c.req.raw));
     rejectProblems(problems);
-    await importUnits(getDb(c.env.DB), c.req.valid("query").validFrom, rows);
+    const { validFrom } = c.req.valid("query");
+    await importUnits(getDb(c.env.DB), validFrom, rows, { actor: c.get("principal").email, action: "units.import", target: validFrom, detail: { rows: rows.length } });
     return c.json({ imported: rows.length });
   })
   .post("/catalog", async (c) => {
     const { rows, problems } = parseCatalogCsv(await csvBody(c.req.raw));
     rejectProblems(problems);
-    await importCatalog(getDb(c.env.DB), rows);
+    await importCatalog(getDb(c.env.DB), rows, { actor: c.get("principal").email, action: "catalog.import", detail: { rows: rows.length } });
     return c.json({ imported: rows.length });
   })
   .post("/sources", async (c) => {

@@ -1,0 +1,41 @@
+/** Every admin action leaves who, what and when in the audit log, readable by admins only. */
+import { beforeEach, describe, expect, it } from "vitest";
+import { apiJson, resetDatabase, seedReference } from "./helpers";
+import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
+
+type Entry = { id: number; at: string; actor: string; action: string; target: string | null; detail: any };
+
+async function auditActions(): Promise<Entry[]> {
+  return (await apiJson<{ entries: Entry[] }>("/api/admin/audit?limit=500")).entries;
+}
+
+beforeEach(async () => {
+  await resetDatabase();
+  await seedReference();
+});
+
+describe("the audit log", () => {
+  it("records the unit list and catalog imports with the admin who made them", async () => {
+    const entries = await auditActions();
+    const units = entries.find((e) => e.action === "units.import");
+    expect(units).toMatchObject({ actor: "dev@localhost", target: "2025-07-01", detail: { rows: 6 } });
+    expect(Date.parse(units!.at)).toBeGreaterThan(Date.now() - 60_000);
+    expect(entries.find((e) => e.action === "catalog.import")?.detail.rows).toBeGreaterThan(10);
+  });
+
+  it("names the token that acted, and pages newest first", async () => {
+    const { secret } = await createApiToken("admin", null, "nhập liệu");
+    const res = await callWorker(productionEnv(), "/api/admin/users", {
+      method: "PUT",
+      headers: { ...bearer(secret), "content-type": "application/json" },
+      body: JSON.stringify({ email: "canbo@hungyen.gov.vn", role: "leader", scopeUnitCode: "33" }),
+    });
+    expect(res.status).toBe(200);
+    const entries = await auditActions();
+    expect(entries[0]).toMatchObject({ action: "user.save", target: "canbo@hungyen.gov.vn" });
+    expect(entries[0]!.actor).toMatch(/^token:\d+:nhập liệu$/);
+    expect(entries.map((e) => e.id)).toEqual([...entries.map((e) => e.id)].sort((a, b) => b - a));
+    const page = (await apiJson<{ entries: Entry[] }>(`/api/admin/audit?limit=1&before=${entries[0]!.id}`)).entries;
+    expect(page).toEqual([entries[1]]);
+  });
+});
