@@ -11,6 +11,7 @@ import { createServer } from "node:http";
 import { createPublicKey, createVerify, randomBytes } from "node:crypto";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { createWriteApi, mayRead } from "./write-api.mjs";
 
 const TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
 const STATUS_TEXT = /** @type {Record<number, string>} */ ({
@@ -35,7 +36,8 @@ const MESSAGES = /** @type {Record<number, string>} */ ({
  * @typedef {{ properties: { sheetId: number, title: string, index?: number, hidden?: boolean }, values?: unknown[][] }} FixtureSheet
  * @typedef {{ properties: { title: string, locale?: string, timeZone?: string }, modifiedTime?: string, version?: string,
  *   access?: "ok" | "forbidden" | "not_found", faults?: (number | { status: number, retryAfter?: number })[], sheets: FixtureSheet[] }} Fixture
- * @typedef {{ dir: string, port?: number, host?: string, serviceAccounts?: Record<string, string>, log?: boolean }} StandinOptions
+ * @typedef {{ dir: string, port?: number, host?: string, serviceAccounts?: Record<string, string>, log?: boolean,
+ *   writeQuota?: { limit: number, windowMs?: number } }} StandinOptions
  * @typedef {{ url: string, port: number, stats: Record<string, number>, resetStats: () => void, close: () => Promise<void> }} Standin
  */
 
@@ -53,6 +55,7 @@ export async function startStandin(options) {
   /** @type {Record<string, number>} */
   const stats = {};
   const count = (/** @type {string} */ name) => (stats[name] = (stats[name] ?? 0) + 1);
+  const writeApi = createWriteApi({ dir, tokens, count, forget: (id) => cache.delete(id), writeQuota: options.writeQuota });
 
   /** @param {string} id @returns {Promise<Fixture | null>} */
   async function loadFixture(id) {
@@ -105,6 +108,7 @@ export async function startStandin(options) {
         return handleToken(await readBody(req), accounts, tokens, send);
       }
 
+      if (await writeApi(req, url, path, send, fail)) return;
       const route = matchRoute(req.method ?? "GET", path);
       if (!route) return fail(404, `Method not found: ${req.method} ${path}`);
       count(route.name);
@@ -115,7 +119,7 @@ export async function startStandin(options) {
 
       const fixture = await loadFixture(route.id);
       if (!fixture || fixture.access === "not_found") return fail(404, route.name === "drive.files.get" ? `File not found: ${route.id}.` : undefined);
-      if (fixture.access === "forbidden") return fail(403);
+      if (fixture.access === "forbidden" || !mayRead(fixture, session.email)) return fail(403);
 
       const faults = fixture.faults ?? [];
       const faultKey = `${route.id}@${fixture.version ?? ""}`;

@@ -1,0 +1,151 @@
+// @ts-check
+/**
+ * `check`: before a conference, for every registered source, what the Worker's service account sees — can it read
+ * the sheet, the sheet's locale, the header row found, the last edit — and what the administrator should do.
+ */
+import { explain } from "./google.mjs";
+import { parseCsv, progress, sheetUrl, viDateTime } from "./data.mjs";
+
+/**
+ * @typedef {{ unitCode: string, unitName: string, spreadsheetId: string, tab: string | null, gid: number | null, layout: string }} SourceRef
+ * @typedef {{ source: SourceRef, readable: boolean, title: string, locale: string, tab: string, header: string,
+ *   lastEdit: string | null, action: string }} CheckRow
+ */
+
+/** The registered sources from the Worker (`GET /api/sources`). @param {string} worker @param {string} [token] @returns {Promise<SourceRef[]>} */
+export async function sourcesFromWorker(worker, token) {
+  let res;
+  try {
+    res = await fetch(new URL("/api/sources", worker), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  } catch (err) {
+    throw new Error(`Không kết nối được tới Worker ${worker}: ${/** @type {Error} */ (err).message}`);
+  }
+  const data = /** @type {any} */ (await res.json().catch(() => null));
+  if (!res.ok) throw new Error(`Worker không trả danh sách nguồn (${res.status}): ${data?.error?.message ?? res.statusText} — dùng --sources <sources.csv>`);
+  return (data?.sources ?? []).map((/** @type {any} */ s) => ({
+    unitCode: String(s.unitCode ?? ""),
+    unitName: String(s.unitName ?? ""),
+    spreadsheetId: String(s.spreadsheetId ?? ""),
+    tab: s.tab ?? null,
+    gid: s.gid ?? null,
+    layout: String(s.layout ?? "form"),
+  }));
+}
+
+/** The sources of a §8 sources.csv. @param {string} text @param {Map<string, string>} [names] code → unit name @returns {SourceRef[]} */
+export function sourcesFromCsv(text, names = new Map()) {
+  return parseCsv(text).flatMap((r) => {
+    const sheet = r.sheet ?? "";
+    const url = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(sheet);
+    const id = url ? url[1] : /^[A-Za-z0-9_-]{3,}$/.test(sheet) ? sheet : null;
+    if (!id) return [];
+    const gid = /[#?&]gid=(\d+)/.exec(sheet);
+    const code = r.unit_code ?? "";
+    return [{ unitCode: code, unitName: names.get(code) ?? "", spreadsheetId: id, tab: r.tab || null, gid: gid ? Number(gid[1]) : null, layout: r.layout || "form" }];
+  });
+}
+
+/** Folded text: lower case, no diacritics, single spaces. @param {unknown} v */
+const fold = (v) =>
+  String(v ?? "")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/đ/gi, "d")
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .trim();
+const PERIOD_HEADING = /^(nam )?\d{4}$|^6 thang (dau|cuoi) nam \d{4}$|^quy [ivx1-4]+\/\d{4}$|^thang \d{1,2}\/\d{4}$/;
+
+/** The header row of a form or a table, as the Worker looks for it. @param {unknown[][]} rows @param {string} layout */
+export function findHeader(rows, layout) {
+  for (let r = 0; r < rows.length; r++) {
+    const cells = (rows[r] ?? []).map(fold);
+    const hasLabel = layout === "table" ? cells.some((c) => c === "ma xa" || c === "ten xa" || c === "ma don vi") : cells.includes("chi tieu");
+    const periods = (rows[r] ?? []).filter((_, i) => PERIOD_HEADING.test(cells[i] ?? ""));
+    if (hasLabel && (layout === "table" || periods.length)) return { row: r + 1, cells: (rows[r] ?? []).map((c) => String(c ?? "")).filter((c) => c.trim()) };
+  }
+  return null;
+}
+
+/**
+ * @param {import("./google.mjs").GoogleApi} api the Worker's service account (its view is what matters)
+ * @param {SourceRef[]} sources
+ */
+export async function checkSources(api, sources) {
+  /** @type {CheckRow[]} */
+  const rows = [];
+  const bar = progress(sources.length, "Kiểm tra");
+  for (const source of sources) {
+    rows.push(await checkOne(api, source));
+    bar.tick(source.unitName || source.unitCode);
+  }
+  return rows;
+}
+
+/** @param {import("./google.mjs").GoogleApi} api @param {SourceRef} source @returns {Promise<CheckRow>} */
+async function checkOne(api, source) {
+  const id = source.spreadsheetId;
+  const row = { source, readable: false, title: "", locale: "", tab: source.tab ?? "", header: "", lastEdit: /** @type {string | null} */ (null), action: "" };
+  try {
+    const meta = await api.call("read", `đọc bảng tính ${id}`, () => api.sheets.spreadsheets.get({ spreadsheetId: id, fields: "properties(title,locale),sheets.properties(sheetId,title,index)" }));
+    row.readable = true;
+    row.title = String(meta.data.properties?.title ?? "");
+    row.locale = String(meta.data.properties?.locale ?? "");
+    const tabs = (meta.data.sheets ?? []).map((s) => ({ gid: Number(s.properties?.sheetId ?? 0), title: String(s.properties?.title ?? "") }));
+    const tab = source.tab ? tabs.find((t) => t.title.normalize("NFC") === source.tab?.normalize("NFC")) : source.gid !== null ? tabs.find((t) => t.gid === source.gid) : tabs[0];
+    const file = await api.call("drive", `xem lần sửa cuối của ${id}`, () => api.drive.files.get({ fileId: id, fields: "modifiedTime,version", supportsAllDrives: true }));
+    row.lastEdit = file.data.modifiedTime ?? null;
+    if (!tab) {
+      row.action = `Không có trang “${source.tab ?? `gid=${source.gid}`}”: sửa cột tab trong sources.csv hoặc đổi lại tên trang`;
+      return row;
+    }
+    row.tab = tab.title;
+    const quoted = `'${tab.title.replace(/'/g, "''")}'`;
+    const values = await api.call("read", `đọc dòng tiêu đề của ${id}`, () =>
+      api.sheets.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: [`${quoted}!A1:Z30`], majorDimension: "ROWS", valueRenderOption: "UNFORMATTED_VALUE" }),
+    );
+    const header = findHeader(/** @type {unknown[][]} */ (values.data.valueRanges?.[0]?.values ?? []), source.layout);
+    row.header = header ? `dòng ${header.row}: ${header.cells.join(" | ")}` : "";
+    /** @type {string[]} */
+    const todo = [];
+    if (!header) todo.push(source.layout === "table" ? "Thêm dòng tiêu đề có cột “Mã xã” hoặc “Tên xã”" : "Thêm dòng tiêu đề có cột “Chỉ tiêu” và cột kỳ báo cáo (vd. “Năm 2025”)");
+    if (row.locale !== "vi_VN") todo.push("Đổi ngôn ngữ bảng tính sang Việt Nam (Tệp › Cài đặt) để “33.100” không thành 33,1");
+    row.action = todo.join("; ") || "Sẵn sàng";
+  } catch (err) {
+    const e = explain(err, "", api.email);
+    const status = /** @type {{ status?: number | null }} */ (e).status;
+    row.action =
+      status === 403
+        ? `Chưa chia sẻ cho ${api.email}: mở bảng tính › Chia sẻ › thêm ${api.email} quyền Người xem`
+        : status === 404
+          ? "Không tìm thấy bảng tính: kiểm tra lại đường dẫn, hoặc bảng tính đã bị xóa"
+          : e.message.replace(/^: /, "");
+  }
+  return row;
+}
+
+/** The table for the terminal (and the same rows for --csv). @param {CheckRow[]} rows */
+export function checkTable(rows) {
+  const head = ["Mã", "Đơn vị", "Đọc được", "Ngôn ngữ", "Trang", "Dòng tiêu đề", "Sửa lần cuối", "Việc cần làm", "Bảng tính"];
+  const body = rows.map((r) => [
+    r.source.unitCode,
+    r.source.unitName || r.title,
+    r.readable ? "có" : "KHÔNG",
+    r.locale,
+    r.tab,
+    r.header || (r.readable ? "KHÔNG THẤY" : ""),
+    viDateTime(r.lastEdit),
+    r.action,
+    sheetUrl(r.source.spreadsheetId, r.source.gid),
+  ]);
+  return { head, body };
+}
+
+/** Fixed-width text of a table; long cells are cut on a terminal. @param {{ head: string[], body: string[][] }} table */
+export function formatTable(table, max = 60) {
+  const cut = (/** @type {string} */ s) => (s.length > max ? s.slice(0, max - 1) + "…" : s);
+  const all = [table.head, ...table.body].map((r) => r.map(cut));
+  const widths = table.head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
+  return all.map((r, n) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd() + (n === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : "")).join("\n");
+}
+
