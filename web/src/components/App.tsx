@@ -1,42 +1,142 @@
 import { useEffect, useState } from "preact/hooks";
-import { fetchMeta, fetchSummary, type Meta, type Summary } from "../api";
+import { fetchMeta, type Scope } from "../api";
+import { periodLabel, previousYear } from "../format";
+import { meta, navigate, route, type View } from "../state";
+import { lazyView, Link } from "./common";
 import { Overview } from "./Overview";
 
-const REFRESH_MS = 30_000;
+const IndicatorView = lazyView(() => import("./IndicatorView").then((m) => m.IndicatorView));
+const CommuneView = lazyView(() => import("./CommuneView").then((m) => m.CommuneView));
+const QualityView = lazyView(() => import("./QualityView").then((m) => m.QualityView));
+const SyncView = lazyView(() => import("./SyncView").then((m) => m.SyncView));
+const ConferenceView = lazyView(() => import("./ConferenceView").then((m) => m.ConferenceView));
+const ReportView = lazyView(() => import("./ReportView").then((m) => m.ReportView));
+
+const NAV: [View, string][] = [
+  ["overview", "Tổng quan"],
+  ["quality", "Lỗi cần sửa"],
+  ["sync", "Đồng bộ"],
+  ["conference", "Hội nghị"],
+  ["report", "Báo cáo in"],
+];
+
+/** The scope every view reads: the route's unit and period, or where the data starts. */
+export function currentScope(): Scope | null {
+  const m = meta.value;
+  const r = route.value;
+  const unit = r.unit ?? m?.defaultUnit ?? null;
+  const period = r.period ?? m?.defaultPeriod ?? null;
+  if (!unit || !period) return null;
+  return { unit, period, compare: r.compare || previousYear(period) };
+}
+
+function Pickers({ scope }: { scope: Scope }) {
+  const m = meta.value!;
+  const periods = m.periods.length ? m.periods : [scope.period];
+  const compares = [...new Set([previousYear(scope.period), ...periods])].filter((p) => p !== scope.period);
+  return (
+    <form class="pickers" onSubmit={(e) => e.preventDefault()} aria-label="Chọn đơn vị và kỳ báo cáo">
+      {m.provinces.length > 1 && (
+        <label>
+          Đơn vị
+          <select value={scope.unit} onChange={(e) => navigate({ unit: e.currentTarget.value, commune: null })}>
+            {m.provinces.map((p) => (
+              <option key={p.code} value={p.code}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <label>
+        Kỳ báo cáo
+        <select value={scope.period} onChange={(e) => navigate({ period: e.currentTarget.value, compare: null })}>
+          {periods.map((p) => (
+            <option key={p} value={p}>
+              {periodLabel(p)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        So sánh với
+        <select value={scope.compare ?? ""} onChange={(e) => navigate({ compare: e.currentTarget.value })}>
+          {compares.map((p) => (
+            <option key={p} value={p}>
+              {periodLabel(p)}
+            </option>
+          ))}
+        </select>
+      </label>
+    </form>
+  );
+}
+
+function Body({ scope }: { scope: Scope }) {
+  switch (route.value.view) {
+    case "indicator":
+      return <IndicatorView scope={scope} />;
+    case "commune":
+      return <CommuneView scope={scope} />;
+    case "quality":
+      return <QualityView scope={scope} />;
+    case "sync":
+      return <SyncView />;
+    case "conference":
+      return <ConferenceView scope={scope} />;
+    case "report":
+      return <ReportView scope={scope} />;
+    default:
+      return <Overview scope={scope} />;
+  }
+}
 
 export function App() {
-  const [meta, setMeta] = useState<Meta | null>(null);
-  const [summary, setSummary] = useState<Summary | null>(null);
   const [error, setError] = useState<string | null>(null);
-
   useEffect(() => {
-    fetchMeta().then(setMeta, (e: Error) => setError(e.message));
+    fetchMeta().then((m) => (meta.value = m), (e: Error) => setError(e.message));
   }, []);
-
-  useEffect(() => {
-    if (!meta?.defaultUnit || !meta.defaultPeriod) return;
-    const { defaultUnit, defaultPeriod } = meta;
-    const load = () =>
-      fetchSummary(defaultUnit, defaultPeriod).then(
-        (s) => (setSummary(s), setError(null)),
-        (e: Error) => setError(e.message),
-      );
-    load();
-    const timer = setInterval(load, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [meta]);
+  const m = meta.value;
+  const view = route.value.view;
+  const scope = currentScope();
+  const projector = view === "conference";
 
   return (
     <>
-      <header class="top">
-        <h1>Phong trào Toàn dân bảo vệ an ninh Tổ quốc</h1>
-        {meta?.principal.via === "development" && <span class="badge-dev">Chế độ phát triển</span>}
-      </header>
-      <main>
-        {error && <p role="alert" class="error">{error}</p>}
-        {meta && !meta.defaultUnit && <p>Chưa có số liệu: hãy nhập danh sách đơn vị và đăng ký bảng tính của các xã.</p>}
-        {!summary && !error && <p class="loading">Đang tải số liệu…</p>}
-        {summary && <Overview summary={summary} />}
+      {!projector && (
+        <header class="top">
+          <a class="skip" href="#main">
+            Bỏ qua phần đầu trang
+          </a>
+          <p class="brand">Phong trào Toàn dân bảo vệ an ninh Tổ quốc</p>
+          {m?.principal.via === "development" && <span class="badge-dev">Chế độ phát triển</span>}
+          <nav aria-label="Các trang">
+            <ul>
+              {NAV.map(([v, label]) => (
+                <li key={v}>
+                  <Link to={{ view: v }} current={view === v}>
+                    {label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+      )}
+      <main id="main" class={projector ? "projector" : undefined}>
+        {error && (
+          <p role="alert" class="error">
+            Không tải được trang: {error}
+          </p>
+        )}
+        {!m && !error && (
+          <p class="loading" role="status">
+            Đang tải số liệu…
+          </p>
+        )}
+        {m && !scope && <p>Chưa có số liệu: hãy nhập danh sách đơn vị và đăng ký bảng tính của các xã.</p>}
+        {m && scope && !projector && <Pickers scope={scope} />}
+        {m && scope && <Body scope={scope} />}
       </main>
     </>
   );

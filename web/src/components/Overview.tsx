@@ -1,38 +1,91 @@
-import type { Summary, SummaryIndicator } from "../api";
-import { formatDateTime, formatNumber } from "../format";
+import { exportCsvUrl, fetchSummary, type Scope, type Summary, type SummaryIndicator } from "../api";
+import { formatChange, formatDateTime, formatFigure, periodLabel } from "../format";
+import { useLoad } from "../state";
+import { Link, Status } from "./common";
 
-function Figure({ indicator }: { indicator: SummaryIndicator }) {
-  const { value, approximate, kind, unit, label } = indicator;
+const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
+
+function Figure({ indicator, compare, drill }: { indicator: SummaryIndicator; compare: string | null; drill: boolean }) {
+  const { value, previous, approximate, kind, unit, label } = indicator;
+  const change = formatChange(value, previous, kind);
+  const title = drill ? <Link to={{ view: "indicator", indicator: indicator.code }}>{label}</Link> : label;
   return (
-    <li class="figure" data-indicator={indicator.code}>
-      <span class="figure-label">{label}</span>
-      <strong class="figure-value">
-        {value === null ? "Chưa có số liệu" : (approximate ? "khoảng " : "") + formatNumber(value, kind)}
-      </strong>
+    <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
+      <span class="figure-label">{title}</span>
+      <strong class="figure-value">{formatFigure(value, kind, approximate)}</strong>
       {value !== null && kind !== "ratio" && <span class="figure-unit">{unit}</span>}
+      {approximate && value !== null && <span class="tag approx">Có số ước tính</span>}
+      {compare && (
+        <span class="figure-compare">
+          {periodLabel(compare)}: {formatFigure(previous, kind)}
+          {change && (
+            <>
+              {" "}
+              <span class={`change ${/^\+/.test(change) ? "up" : /^[-−]/.test(change) ? "down" : ""}`}>({change})</span>
+            </>
+          )}
+        </span>
+      )}
     </li>
   );
 }
 
-export function Overview({ summary }: { summary: Summary }) {
+/** Coverage and freshness: “132/148 xã đã báo cáo · Cập nhật lúc 07:30 23/11/2026”. */
+export function SummaryMeta({ summary }: { summary: Summary }) {
   const { coverage } = summary;
   return (
+    <p class="meta">
+      <span class="coverage">
+        {coverage.reported}/{coverage.expected} xã đã báo cáo
+      </span>
+      {coverage.expected > 0 && (
+        <>
+          {" · "}
+          <span>{coverage.complete} xã đủ chỉ tiêu bắt buộc</span>
+          {coverage.late > 0 && (
+            <>
+              {" · "}
+              <span>{coverage.late} xã nộp muộn</span>
+            </>
+          )}
+        </>
+      )}
+      {" · "}
+      <span class="as-of">
+        {summary.asOf ? `${summary.frozen ? "Số liệu chốt lúc" : "Cập nhật lúc"} ${formatDateTime(summary.asOf)}` : "Chưa đồng bộ lần nào"}
+      </span>
+    </p>
+  );
+}
+
+export function Overview({ scope }: { scope: Scope }) {
+  const key = JSON.stringify(scope);
+  const state = useLoad(() => fetchSummary(scope), key);
+  const summary = state.data;
+  const isCommune = summary ? COMMUNE_KINDS.includes(summary.unit.kind) : false;
+  return (
     <section aria-labelledby="overview-title">
-      <h2 id="overview-title">
-        {summary.unit.name} — năm {summary.period}
-      </h2>
-      <p class="meta">
-        <span>
-          {coverage.reported}/{coverage.expected} xã đã báo cáo
-        </span>
-        {" · "}
-        <span class="as-of">{summary.asOf ? `Cập nhật lúc ${formatDateTime(summary.asOf)}` : "Chưa đồng bộ lần nào"}</span>
-      </p>
-      <ul class="figures">
-        {summary.indicators.map((i) => (
-          <Figure key={i.code} indicator={i} />
-        ))}
-      </ul>
+      <h1 id="overview-title">
+        {summary ? summary.unit.name : "Tổng quan"} — {periodLabel(scope.period)}
+      </h1>
+      <Status state={state} what="số liệu tổng hợp" />
+      {summary && (
+        <>
+          <SummaryMeta summary={summary} />
+          <p class="actions">
+            <Link to={{ view: "report" }}>Báo cáo để in</Link>
+            <a href={exportCsvUrl(scope.unit, scope.period)} download>
+              Tải bảng số liệu (CSV)
+            </a>
+          </p>
+          {summary.indicators.length === 0 && <p>Chưa có chỉ tiêu nào trong danh mục.</p>}
+          <ul class="figures">
+            {summary.indicators.map((i) => (
+              <Figure key={i.code} indicator={i} compare={summary.compare} drill={!isCommune} />
+            ))}
+          </ul>
+        </>
+      )}
     </section>
   );
 }

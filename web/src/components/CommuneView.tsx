@@ -1,0 +1,102 @@
+import { fetchIssues, fetchSources, fetchSummary, type Scope } from "../api";
+import { formatChange, formatFigure, periodLabel } from "../format";
+import { route, useLoad } from "../state";
+import { Link, Status } from "./common";
+import { IssueList, sourceUrl } from "./IssueList";
+import { SummaryMeta } from "./Overview";
+
+/** One commune: all its figures, its issues, and a link that opens its sheet at the right tab. */
+export function CommuneView({ scope }: { scope: Scope }) {
+  const commune = route.value.commune;
+  const own: Scope | null = commune ? { ...scope, unit: commune } : null;
+  const key = JSON.stringify(own);
+  const summary = useLoad(own ? () => fetchSummary(own) : null, key);
+  const issues = useLoad(own ? () => fetchIssues(own.unit, own.period) : null, key);
+  const sources = useLoad(commune ? () => fetchSources(commune) : null, key);
+  if (!commune)
+    return (
+      <p>
+        Chưa chọn xã. <Link to={{ view: "overview" }}>Về trang tổng quan</Link>.
+      </p>
+    );
+  const s = summary.data;
+  const sheetLinks = sources.data?.sources.filter((x) => x.url) ?? [];
+  const fallback = !sources.data ? issues.data?.issues.map(sourceUrl).find((u) => u) : undefined;
+  return (
+    <section aria-labelledby="commune-title">
+      <p class="crumbs">
+        <Link to={{ view: "overview", commune: null }}>← Tổng quan</Link>
+        {route.value.indicator && (
+          <>
+            {" · "}
+            <Link to={{ view: "indicator", commune: null }}>← Về chỉ tiêu đang xem</Link>
+          </>
+        )}
+      </p>
+      <h1 id="commune-title">
+        {s ? s.unit.name : `Đơn vị ${commune}`} — {periodLabel(scope.period)}
+      </h1>
+      <Status state={summary} what="số liệu của xã" />
+      {s && <SummaryMeta summary={s} />}
+      <div class="sheet-links">
+        {sheetLinks.map((x) => (
+          <p key={x.id}>
+            <a href={x.url} target="_blank" rel="noopener noreferrer" class="button">
+              Mở bảng tính của xã{x.tab ? ` (trang “${x.tab}”)` : ""}
+            </a>
+            {x.lastError && <span class="source-error"> Lần đọc gần nhất lỗi: {x.lastError}</span>}
+          </p>
+        ))}
+        {sources.data && sheetLinks.length === 0 && <p>Xã này chưa đăng ký bảng tính nào.</p>}
+        {fallback && (
+          <p>
+            <a href={fallback} target="_blank" rel="noopener noreferrer" class="button">
+              Mở bảng tính của xã
+            </a>
+          </p>
+        )}
+        {sources.error && !fallback && <p class="muted">Chưa lấy được đường dẫn bảng tính của xã ({sources.error}).</p>}
+      </div>
+      {s && (
+        <div class="table-wrap">
+          <table class="commune-figures">
+            <caption>Tất cả chỉ tiêu của xã</caption>
+            <thead>
+              <tr>
+                <th scope="col">Chỉ tiêu</th>
+                <th scope="col" class="num">
+                  {periodLabel(s.period)}
+                </th>
+                {s.compare && (
+                  <th scope="col" class="num">
+                    {periodLabel(s.compare)}
+                  </th>
+                )}
+                {s.compare && (
+                  <th scope="col" class="num">
+                    Thay đổi
+                  </th>
+                )}
+                <th scope="col">Đơn vị tính</th>
+              </tr>
+            </thead>
+            <tbody>
+              {s.indicators.map((i) => (
+                <tr key={i.code} data-indicator={i.code} class={i.value === null ? "missing" : undefined}>
+                  <th scope="row">{i.label}</th>
+                  <td class="num value">{formatFigure(i.value, i.kind, i.approximate)}</td>
+                  {s.compare && <td class="num">{formatFigure(i.previous, i.kind)}</td>}
+                  {s.compare && <td class="num">{formatChange(i.value, i.previous, i.kind) ?? "—"}</td>}
+                  <td>{i.kind === "ratio" ? "%" : i.unit}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h2>Lỗi và cảnh báo cần sửa</h2>
+      <Status state={issues} what="danh sách lỗi" />
+      {issues.data && (issues.data.issues.length ? <IssueList issues={issues.data.issues} /> : <p>Không có lỗi nào trong bảng tính của xã cho kỳ này.</p>)}
+    </section>
+  );
+}

@@ -1,0 +1,140 @@
+import { useEffect, useState } from "preact/hooks";
+import { fetchConferences, fetchSummary, type Conference, type Scope, type SummaryIndicator } from "../api";
+import { formatChange, formatDateTime, formatFigure, periodLabel } from "../format";
+import { navigate, route, useLoad } from "../state";
+import { Link, Status } from "./common";
+
+/** The conference to show: the one in the URL, else the latest frozen one, else the latest one. */
+function pick(list: Conference[] | undefined, id: number | null): Conference | null {
+  if (!list) return null;
+  if (id !== null) return list.find((c) => c.id === id) ?? null;
+  const newest = [...list].sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt));
+  return newest.find((c) => c.frozenAt) ?? newest[0] ?? null;
+}
+
+function Spotlight({ figure, live, compare }: { figure: SummaryIndicator; live: SummaryIndicator | undefined; compare: string | null }) {
+  const change = formatChange(figure.value, figure.previous, figure.kind);
+  const liveDiffers = live && (live.value !== figure.value || live.approximate !== figure.approximate);
+  return (
+    <div class="spotlight" data-indicator={figure.code} aria-live="polite">
+      <p class="spot-label">{figure.label}</p>
+      <p class="spot-value">
+        <strong class="frozen-value">{formatFigure(figure.value, figure.kind, figure.approximate)}</strong>
+        {figure.value !== null && figure.kind !== "ratio" && <span class="spot-unit"> {figure.unit}</span>}
+      </p>
+      {compare && (
+        <p class="spot-compare">
+          {periodLabel(compare)}: {formatFigure(figure.previous, figure.kind)}
+          {change ? ` (${change})` : ""}
+        </p>
+      )}
+      {liveDiffers && (
+        <p class="spot-live">
+          Số liệu trực tiếp hiện nay: <span class="live-value">{formatFigure(live.value, live.kind, live.approximate)}</span>
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Conference mode: full screen, large type, the frozen snapshot's figures and its time, one key figure at a time. */
+export function ConferenceView({ scope }: { scope: Scope }) {
+  const list = useLoad(() => fetchConferences(scope.unit), `conf:${scope.unit}`);
+  const wanted = route.value.conference;
+  const conf = pick(list.data?.conferences, wanted);
+  const frozenScope: Scope | null = conf
+    ? { unit: conf.unitCode, period: conf.period, compare: conf.comparePeriod ?? undefined, conference: conf.id }
+    : list.error && wanted
+      ? { ...scope, conference: wanted }
+      : null;
+  const key = JSON.stringify(frozenScope);
+  const frozen = useLoad(frozenScope ? () => fetchSummary(frozenScope) : null, key);
+  const liveScope = frozenScope ? { ...frozenScope, conference: null } : null;
+  const live = useLoad(liveScope ? () => fetchSummary(liveScope) : null, `live:${key}`);
+  const [step, setStep] = useState(0);
+
+  const figures = frozen.data?.indicators.filter((i) => i.value !== null) ?? [];
+  const count = figures.length;
+  const at = count ? Math.min(step, count - 1) : 0;
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLSelectElement || e.altKey || e.ctrlKey || e.metaKey) return;
+      if (["ArrowRight", "PageDown", " "].includes(e.key)) setStep((s) => Math.min(s + 1, Math.max(count - 1, 0)));
+      else if (["ArrowLeft", "PageUp"].includes(e.key)) setStep((s) => Math.max(s - 1, 0));
+      else if (e.key === "Home") setStep(0);
+      else if (e.key === "End") setStep(Math.max(count - 1, 0));
+      else return;
+      e.preventDefault();
+    };
+    addEventListener("keydown", onKey);
+    return () => removeEventListener("keydown", onKey);
+  }, [count]);
+
+  const s = frozen.data;
+  const liveOf = (code: string) => live.data?.indicators.find((i) => i.code === code);
+  return (
+    <section class="conference" aria-labelledby="conference-title">
+      <div class="conf-bar">
+        <Link to={{ view: "overview", conference: null }}>Thoát chế độ hội nghị</Link>
+        <button type="button" onClick={() => document.documentElement.requestFullscreen?.().catch(() => {})}>
+          Toàn màn hình
+        </button>
+        {list.data && list.data.conferences.length > 1 && (
+          <label>
+            Hội nghị
+            <select value={conf?.id ?? ""} onChange={(e) => (setStep(0), navigate({ conference: Number(e.currentTarget.value) }, true))}>
+              {list.data.conferences.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.title}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
+      <h1 id="conference-title">{conf?.title ?? s?.conference?.title ?? "Hội nghị"}</h1>
+      <Status state={list} what="danh sách hội nghị" />
+      {list.data && !conf && <p>Chưa có hội nghị nào cho đơn vị này. Quản trị viên tạo hội nghị và chốt số liệu trước khi họp.</p>}
+      <Status state={frozen} what="số liệu hội nghị" />
+      {s && (
+        <>
+          <p class="conf-meta">
+            {s.unit.name} · {periodLabel(s.period)} ·{" "}
+            <span class="as-of">
+              {s.frozen && s.asOf ? `Số liệu chốt lúc ${formatDateTime(s.asOf)}` : "Chưa chốt số liệu: đang hiển thị số liệu trực tiếp"}
+            </span>{" "}
+            · {s.coverage.reported}/{s.coverage.expected} xã đã báo cáo
+          </p>
+          {count === 0 ? (
+            <p>Chưa có số liệu cho kỳ này.</p>
+          ) : (
+            <>
+              <Spotlight figure={figures[at]!} live={s.frozen ? liveOf(figures[at]!.code) : undefined} compare={s.compare} />
+              <div class="stepper">
+                <button type="button" onClick={() => setStep(Math.max(at - 1, 0))} disabled={at === 0}>
+                  ← Trước
+                </button>
+                <span>
+                  {at + 1}/{count}
+                </span>
+                <button type="button" onClick={() => setStep(Math.min(at + 1, count - 1))} disabled={at === count - 1}>
+                  Tiếp →
+                </button>
+              </div>
+              <ol class="conf-all">
+                {figures.map((f, i) => (
+                  <li key={f.code} data-indicator={f.code} class={i === at ? "current" : undefined}>
+                    <button type="button" onClick={() => setStep(i)} aria-current={i === at ? "step" : undefined}>
+                      <span class="figure-label">{f.label}</span> <strong class="frozen-value">{formatFigure(f.value, f.kind, f.approximate)}</strong>
+                    </button>
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

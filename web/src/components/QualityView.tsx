@@ -1,0 +1,69 @@
+import { fetchIssues, fetchSources, type Issue, type Scope } from "../api";
+import { formatDateTime, periodLabel } from "../format";
+import { useLoad } from "../state";
+import { Link, Status } from "./common";
+import { IssueList } from "./IssueList";
+
+type Group = { code: string | null; name: string; issues: Issue[] };
+
+function byCommune(issues: Issue[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const i of issues) {
+    const k = i.unitCode ?? "";
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { code: i.unitCode, name: i.unitName ?? (i.unitCode ? `Đơn vị ${i.unitCode}` : "Không rõ đơn vị"), issues: [] }));
+    g.issues.push(i);
+  }
+  const errors = (g: Group) => g.issues.filter((i) => i.severity !== "warning").length;
+  return [...groups.values()].sort((a, b) => errors(b) - errors(a) || a.name.localeCompare(b.name, "vi"));
+}
+
+/** Data quality: what each commune must fix (cell by cell), and the sheets that could not be read and why. */
+export function QualityView({ scope }: { scope: Scope }) {
+  const key = JSON.stringify([scope.unit, scope.period]);
+  const issues = useLoad(() => fetchIssues(scope.unit, scope.period), key);
+  const sources = useLoad(() => fetchSources(scope.unit), key);
+  const failed = sources.data?.sources.filter((s) => s.active && (s.lastErrorCode || s.lastError)) ?? [];
+  const groups = issues.data ? byCommune(issues.data.issues) : [];
+  const count = (sev: Issue["severity"]) => issues.data?.issues.filter((i) => i.severity === sev).length ?? 0;
+  return (
+    <section aria-labelledby="quality-title">
+      <h1 id="quality-title">Chất lượng số liệu — {periodLabel(scope.period)}</h1>
+
+      <h2>Bảng tính không đọc được</h2>
+      {sources.error && <p class="muted">Chưa lấy được danh sách bảng tính ({sources.error}). Các bảng tính lỗi vẫn có trong danh sách bên dưới.</p>}
+      {sources.loading && !sources.data && <p class="loading">Đang tải danh sách bảng tính…</p>}
+      {sources.data &&
+        (failed.length ? (
+          <ul class="failed-sources">
+            {failed.map((s) => (
+              <li key={s.id}>
+                <strong>{s.unitName ?? s.unitCode}</strong>: {s.lastError ?? s.lastErrorCode}
+                {s.lastSuccessAt ? ` (đọc được lần cuối lúc ${formatDateTime(s.lastSuccessAt)})` : " (chưa đọc được lần nào)"}{" "}
+                <a href={s.url} target="_blank" rel="noopener noreferrer">
+                  Mở bảng tính
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p>Tất cả bảng tính đều đọc được.</p>
+        ))}
+
+      <h2>Lỗi theo xã</h2>
+      <Status state={issues} what="danh sách lỗi" />
+      {issues.data && (
+        <p class="meta">
+          {count("error")} lỗi · {count("warning")} cảnh báo · {count("source_error")} bảng tính không đọc được · {groups.length} đơn vị
+        </p>
+      )}
+      {issues.data && groups.length === 0 && <p>Không có lỗi nào cho kỳ này.</p>}
+      {groups.map((g) => (
+        <article key={g.code ?? "-"} class="issue-group" data-unit={g.code ?? ""}>
+          <h3>{g.code ? <Link to={{ view: "commune", commune: g.code }}>{g.name}</Link> : g.name}</h3>
+          <IssueList issues={g.issues} />
+        </article>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import type { ComponentChildren, ComponentType } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { navigate, type Route, hrefOf, route } from "../state";
+import type { Loaded } from "../state";
+
+/** A real link (keyboard, new tab, copyable) that moves within the page without a reload. */
+export function Link(props: { to: Partial<Route>; children: ComponentChildren; class?: string; current?: boolean; title?: string }) {
+  const { to, children, class: cls, current, title } = props;
+  const href = hrefOf({ ...route.value, ...to });
+  return (
+    <a
+      href={href}
+      class={cls}
+      title={title}
+      aria-current={current ? "page" : undefined}
+      onClick={(e) => {
+        if (e.button !== 0 || e.ctrlKey || e.metaKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
+
+/** Loading and error states in Vietnamese around a view's data; the old data stays visible during a refresh. */
+export function Status({ state, what }: { state: Loaded<unknown>; what: string }) {
+  if (state.error) return <p role="alert" class="error">Không tải được {what}: {state.error}</p>;
+  if (state.loading && !state.data) return <p class="loading" role="status">Đang tải {what}…</p>;
+  return null;
+}
+
+/** A view loaded only when first opened (heavy views stay out of the first download). */
+export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>): ComponentType<P> {
+  let loaded: ComponentType<P> | null = null;
+  return function Lazy(props: P) {
+    const [C, setC] = useState<ComponentType<P> | null>(() => loaded);
+    const [failed, setFailed] = useState(false);
+    useEffect(() => {
+      if (!C)
+        load().then(
+          (c) => setC(() => (loaded = c)),
+          () => setFailed(true),
+        );
+    }, []);
+    if (failed) return <p role="alert" class="error">Không tải được phần này của trang. Hãy tải lại trang.</p>;
+    return C ? <C {...props} /> : <p class="loading" role="status">Đang tải…</p>;
+  };
+}
