@@ -1,0 +1,1 @@
+CREATE INDEX `values_rollup_idx` ON `indicator_values` (`unit_code`,`period`,`indicator_code`,`value`,`approximate`,`first_written_at`);
