@@ -4,6 +4,7 @@ import type { Db } from "../db/client";
 import { listIndicators } from "../db/reference";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
+import { cachedFigures } from "./cache";
 import { resolveScope, type ResolvedUnit } from "./scope";
 import { figureOf } from "./summary";
 
@@ -31,13 +32,26 @@ export async function findIndicator(db: Db, code: string): Promise<Indicator> {
   return indicator;
 }
 
-export async function buildBreakdown(
+export function buildBreakdown(
   db: Db,
   unitCode: string,
   period: string,
   indicatorCode: string,
   compare: string | null,
   conferenceId: number | null = null,
+): Promise<Breakdown> {
+  return cachedFigures(db, JSON.stringify(["breakdown", unitCode, period, indicatorCode, compare, conferenceId]), () =>
+    computeBreakdown(db, unitCode, period, indicatorCode, compare, conferenceId),
+  );
+}
+
+async function computeBreakdown(
+  db: Db,
+  unitCode: string,
+  period: string,
+  indicatorCode: string,
+  compare: string | null,
+  conferenceId: number | null,
 ): Promise<Breakdown> {
   const [{ scope, unit, frozen }, indicator] = await Promise.all([
     resolveScope(db, unitCode, period, conferenceId),

@@ -3,6 +3,7 @@ import { coverage, figureRows, lastSyncAt, type Coverage, type FigureRow } from 
 import type { Db } from "../db/client";
 import { listIndicators } from "../db/reference";
 import type { Indicator } from "../reference/catalog";
+import { cachedFigures } from "./cache";
 import { deadlineOf, resolveScope, type ResolvedUnit } from "./scope";
 
 export type SummaryIndicator = {
@@ -40,13 +41,13 @@ export function figureOf(row: FigureRow | undefined, kind: Indicator["kind"]): F
   return { value, reporting: row.reporting, approximate: Boolean(row.approximate) };
 }
 
-export async function buildSummary(
-  db: Db,
-  unitCode: string,
-  period: string,
-  compare: string | null,
-  conferenceId: number | null = null,
-): Promise<Summary> {
+export function buildSummary(db: Db, unitCode: string, period: string, compare: string | null, conferenceId: number | null = null): Promise<Summary> {
+  return cachedFigures(db, JSON.stringify(["summary", unitCode, period, compare, conferenceId]), () =>
+    computeSummary(db, unitCode, period, compare, conferenceId),
+  );
+}
+
+async function computeSummary(db: Db, unitCode: string, period: string, compare: string | null, conferenceId: number | null): Promise<Summary> {
   const { scope, unit, conference, frozen } = await resolveScope(db, unitCode, period, conferenceId);
   const periods = compare && compare !== period ? [period, compare] : [period];
   const [catalog, rows, deadline, asOf] = await Promise.all([

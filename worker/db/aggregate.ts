@@ -28,12 +28,16 @@ function treeCte(s: Scope): SQL {
     )`;
 }
 
-/** The values table (live or frozen) joined as `alias` on a commune column, with the snapshot filter when frozen. */
+/**
+ * The values table (live or frozen) joined as `alias`, with the snapshot filter when frozen. CROSS JOIN keeps SQLite's
+ * join order: start from the unit's communes and read each one's values through the covering roll-up index, instead of
+ * walking every value of the period.
+ */
 function valuesJoin(s: Scope, alias: string, on: SQL): SQL {
   const a = sql.raw(alias);
   return s.conferenceId === null
-    ? sql`JOIN indicator_values ${a} ON ${on}`
-    : sql`JOIN snapshot_values ${a} ON ${a}.conference_id = ${s.conferenceId} AND ${on}`;
+    ? sql`CROSS JOIN indicator_values ${a} INDEXED BY values_rollup_idx ON ${on}`
+    : sql`CROSS JOIN snapshot_values ${a} ON ${a}.conference_id = ${s.conferenceId} AND ${on}`;
 }
 
 const list = (items: string[]) => sql.join(items.map((i) => sql`${i}`), sql`, `);
@@ -64,8 +68,8 @@ export async function figureRows(db: Db, s: Scope, periods: string[]): Promise<F
     GROUP BY v.period, v.indicator_code
     UNION ALL
     SELECT n.period, r.code, NULL, SUM(n.value), SUM(d.value), COUNT(*), MAX(MAX(n.approximate, d.approximate))
-    FROM indicators r
-    JOIN communes c
+    FROM communes c
+    CROSS JOIN indicators r
     ${valuesJoin(s, "n", sql`n.unit_code = c.code AND n.indicator_code = r.numerator AND n.period IN (${ps})`)}
     ${valuesJoin(s, "d", sql`d.unit_code = c.code AND d.indicator_code = r.denominator AND d.period = n.period`)}
     WHERE r.kind = 'ratio' AND r.active = 1
@@ -236,4 +240,22 @@ export async function setPeriodDeadline(db: Db, period: Period, deadline: number
       .onConflictDoUpdate({ target: periods.code, set: { deadline } }),
     auditStatement(db, { actor, action: "period.deadline", target: period.code, detail: { deadline: deadline === null ? null : new Date(deadline).toISOString() } }),
   ]);
+}
+
+/**
+ * A fingerprint of everything a figure depends on, cheap to read (each part is one index lookup or a small table):
+ * sync runs, admin actions (audited), the newest value row, the unit lists, the catalog and the deadlines.
+ * `settled` is false while a run is still writing.
+ */
+export async function dataVersion(db: Db): Promise<{ key: string; settled: boolean }> {
+  const [row] = await db.all<Record<string, string | number | null>>(sql`
+    SELECT (SELECT id || ':' || status || ':' || COALESCE(finished_at, '') FROM sync_runs ORDER BY id DESC LIMIT 1) AS run,
+           (SELECT MAX(id) FROM audit_log) AS audit,
+           (SELECT MAX(rowid) FROM indicator_values) AS value_row,
+           (SELECT COUNT(*) || ':' || MAX(rowid) FROM units) AS units,
+           (SELECT COUNT(*) || ':' || SUM(active) || ':' || MAX(rowid) FROM indicators) AS catalog,
+           (SELECT COUNT(*) || ':' || COALESCE(SUM(deadline), 0) FROM periods) AS periods,
+           (SELECT COUNT(*) || ':' || COALESCE(MAX(frozen_at), 0) FROM conferences) AS conferences`);
+  const key = JSON.stringify(row ?? {});
+  return { key, settled: !String(row?.run ?? "").includes(":running:") };
 }
