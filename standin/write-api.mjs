@@ -26,6 +26,7 @@ const WRITE_QUOTA_MESSAGE = "Quota exceeded for quota metric 'Write requests' an
  * @typedef {(status: number, message?: string, headers?: Record<string, string>) => void} Fail
  * @typedef {{ dir: string, tokens: Map<string, { email: string, expires: number }>, count: (name: string) => void,
  *   forget: (id: string) => void, writeQuota?: { limit: number, windowMs?: number } }} WriteApiOptions
+ *   `writeQuota`: Sheets write requests allowed per caller per window (Google: 60 a minute), answered 429 beyond.
  */
 
 /** Whether `email` may read a spreadsheet file: its owner, someone it is shared with, or anyone for an unowned fixture. */
@@ -113,7 +114,7 @@ export function createWriteApi(options) {
       fail(400, "Invalid JSON payload received.");
       return true;
     }
-    if (route.name !== "drive.files.list" && route.name !== "drive.permissions.list" && overQuota(email)) {
+    if (route.name.startsWith("sheets.") && overQuota(email)) {
       fail(429, WRITE_QUOTA_MESSAGE);
       return true;
     }

@@ -1,0 +1,297 @@
+/**
+ * The provisioning tool (`npm run sheets`) run in-process against the local stand-in through Google's own
+ * `googleapis` client: if the stand-in did not speak Google's protocol, googleapis would fail here.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { google } from "googleapis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStandin, type Standin } from "../../standin/server.mjs";
+import { createServiceAccount } from "../../standin/service-account.mjs";
+import { main } from "../../tools/sheets/cli.mjs";
+import { parseCsv } from "../../tools/sheets/data.mjs";
+import { explain } from "../../tools/sheets/google.mjs";
+
+const SHARED_UNITS = resolve(__dirname, "../../../shared/data/admin-units-2025-07-01.csv");
+const PROVINCE = "12"; // Lai Châu: the smallest province, 38 communes
+const admin = createServiceAccount("provisioner@antq-admin.iam.gserviceaccount.com");
+const reader = createServiceAccount(); // the Worker's service account
+const stranger = createServiceAccount("stranger@other.iam.gserviceaccount.com");
+
+let dir: string;
+let work: string;
+let standin: Standin;
+
+async function run(args: string[], key = "admin.json") {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    [...args, "--key", join(work, key), "--google", standin.url, "--token-url", `${standin.url}/token`, "--reads-per-minute", "0", "--writes-per-minute", "0", "--retry-base-ms", "20"],
+    { out: (s) => out.push(s), err: (s) => err.push(s), env: {} },
+  );
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+/** A googleapis client as one of the test's accounts, against the stand-in. */
+function client(account: { client_email: string; private_key: string }) {
+  const auth = new google.auth.JWT({ email: account.client_email, key: account.private_key, scopes: ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"] });
+  auth.transporter.interceptors.request.add({
+    resolved: async (config) => {
+      if (String(config.url) === "https://oauth2.googleapis.com/token") config.url = new URL(`${standin.url}/token`);
+      return config;
+    },
+  });
+  const opts = { auth, rootUrl: `${standin.url}/`, retry: false };
+  return { sheets: google.sheets({ version: "v4", ...opts }), drive: google.drive({ version: "v3", ...opts }) };
+}
+
+const stored = async (id: string) => JSON.parse(await readFile(join(dir, `${id}.json`), "utf8"));
+const sheetFiles = async () => (await readdir(dir)).filter((f) => f.endsWith(".json"));
+
+async function communesOf(province: string) {
+  return parseCsv(await readFile(SHARED_UNITS, "utf8")).filter((r) => r.parent_code === province);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "sheets-tool-standin-"));
+  work = await mkdtemp(join(tmpdir(), "sheets-tool-work-"));
+  for (const [name, account] of Object.entries({ "admin.json": admin, "reader.json": reader, "stranger.json": stranger })) {
+    await writeFile(join(work, name), JSON.stringify(account));
+  }
+  standin = await startStandin({ dir, serviceAccounts: { [admin.client_email]: admin.public_key, [reader.client_email]: reader.public_key } });
+});
+afterAll(async () => {
+  await standin.close();
+  await rm(dir, { recursive: true, force: true });
+  await rm(work, { recursive: true, force: true });
+});
+
+describe("template", () => {
+  it("creates the commune form once: title rows, the header, one row per typed indicator, vi_VN", async () => {
+    const first = await run(["template", "--period", "2025"]);
+    expect(first.code, first.err).toBe(0);
+    const id = /spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(first.out)![1]!;
+
+    const again = await run(["template", "--period", "2025"]);
+    expect(again.out).toContain(id);
+    expect((await sheetFiles()).length).toBe(1);
+
+    const { sheets } = client(admin);
+    const meta = await sheets.spreadsheets.get({ spreadsheetId: id });
+    expect(meta.data.properties).toMatchObject({ title: "Mẫu biểu ANTQ – Năm 2025", locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" });
+    const values = await sheets.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: ["'Năm 2025'"], valueRenderOption: "UNFORMATTED_VALUE" });
+    const rows = values.data.valueRanges![0]!.values!;
+    expect(rows[3]).toEqual(["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"]);
+
+    const catalog = parseCsv(await readFile(resolve(__dirname, "../../catalog/indicators.csv"), "utf8"));
+    const typed = catalog.filter((r) => r.kind !== "ratio");
+    const body = rows.slice(4);
+    expect(body.map((r) => r[2])).toEqual(typed.map((r) => r.code));
+    expect(body[0]).toEqual([1, typed[0]!.label_vi, typed[0]!.code, typed[0]!.unit_vi]);
+    expect(body.map((r) => r[2])).not.toContain("residential_area_safe_rate");
+  });
+
+  it("protects labels and codes, and validates every value cell by the indicator's kind", async () => {
+    const [file] = await sheetFiles();
+    const f = await stored(file!.slice(0, -5));
+    const codeRows = f.sheets[0].values.slice(4).map((r: unknown[]) => r[2]);
+    const rowOf = (code: string) => 4 + codeRows.indexOf(code);
+
+    const labels = f.protectedRanges.find((p: any) => p.range.startRowIndex === 4);
+    expect(labels.range).toMatchObject({ startColumnIndex: 0, endColumnIndex: 4, endRowIndex: 4 + codeRows.length });
+    expect(labels.warningOnly).toBe(false);
+    expect(f.protectedRanges.some((p: any) => p.range.startRowIndex === 0 && p.range.endRowIndex === 4)).toBe(true);
+
+    const ruleOf = (code: string) => f.dataValidation.find((v: any) => v.range.startRowIndex === rowOf(code));
+    const count = ruleOf("security_team_count");
+    expect(count.range).toMatchObject({ startColumnIndex: 4, endColumnIndex: 6 });
+    expect(count.rule.condition.type).toBe("CUSTOM_FORMULA");
+    expect(count.rule.condition.values[0].userEnteredValue).toMatch(/>=0.*INT\(/);
+    expect(count.rule.strict).toBe(true);
+    expect(ruleOf("explosives_kg").rule.condition).toEqual({ type: "NUMBER_GREATER_THAN_EQ", values: [{ userEnteredValue: "0" }] });
+    expect(ruleOf("commune_safe").rule.condition.values.map((v: any) => v.userEnteredValue)).toEqual(["0", "1"]);
+    // Every value row has a rule.
+    expect(codeRows.every((c: string) => ruleOf(c))).toBe(true);
+
+    const formatOf = (code: string) => f.formats.find((x: any) => x.range.startRowIndex === rowOf(code) && x.cell.userEnteredFormat.numberFormat);
+    expect(formatOf("security_team_count").cell.userEnteredFormat.numberFormat.pattern).toBe("#,##0");
+    expect(formatOf("explosives_kg").cell.userEnteredFormat.numberFormat.pattern).toBe("#,##0.##");
+  });
+});
+
+describe("provision", () => {
+  let emailsCsv: string;
+  let sourcesCsv: string;
+  let communes: Record<string, string>[];
+
+  beforeAll(async () => {
+    communes = await communesOf(PROVINCE);
+    emailsCsv = join(work, "emails.csv");
+    sourcesCsv = join(work, "sources.csv");
+    const [a, b] = communes;
+    await writeFile(emailsCsv, `unit_code,email\n${a!.code},ca.${a!.code_name}@example.vn;vanphong.${a!.code_name}@example.vn\n${b!.code},ca.${b!.code_name}@example.vn\n`);
+  });
+
+  it("gives every commune its own sheet, named after it, shared with its clerks and the Worker's account", async () => {
+    const before = (await sheetFiles()).length;
+    const res = await run(["provision", "--province", PROVINCE, "--period", "2025", "--units", SHARED_UNITS, "--emails", emailsCsv, "--service-account", reader.client_email, "--out", sourcesCsv]);
+    expect(res.code, res.err + res.out).toBe(0);
+    expect((await sheetFiles()).length).toBe(before + communes.length);
+
+    const sources = parseCsv(await readFile(sourcesCsv, "utf8"));
+    expect(sources.map((s) => s.unit_code).sort()).toEqual(communes.map((c) => c.code).sort());
+    expect(new Set(sources.map((s) => s.sheet)).size).toBe(communes.length);
+    expect(sources.every((s) => s.layout === "form" && s.tab === "Năm 2025" && /^https:\/\/docs\.google\.com\/spreadsheets\/d\/[\w-]+\/edit#gid=0$/.test(s.sheet!))).toBe(true);
+
+    const [a, b] = communes;
+    const idOf = (code: string) => /\/d\/([\w-]+)/.exec(sources.find((s) => s.unit_code === code)!.sheet!)![1]!;
+    const sheetA = await stored(idOf(a!.code));
+    expect(sheetA.properties.title).toBe(`${a!.full_name} (${a!.code}) – Biểu ANTQ Năm 2025`);
+    expect(sheetA.sheets[0].values[0]).toEqual([`UBND ${a!.full_name!.toLocaleUpperCase("vi-VN")}`]);
+
+    const { drive } = client(admin);
+    const perms = (await drive.permissions.list({ fileId: idOf(a!.code) })).data.permissions!;
+    expect(perms.filter((p) => p.role === "writer").map((p) => p.emailAddress).sort()).toEqual([`ca.${a!.code_name}@example.vn`, `vanphong.${a!.code_name}@example.vn`]);
+    expect(perms.find((p) => p.emailAddress === reader.client_email)?.role).toBe("reader");
+    const permsB = (await drive.permissions.list({ fileId: idOf(b!.code) })).data.permissions!;
+    expect(permsB.filter((p) => p.role === "writer").map((p) => p.emailAddress)).toEqual([`ca.${b!.code_name}@example.vn`]);
+
+    // The Worker's account reads the commune's sheet; an account it was never shared with cannot.
+    const asReader = await client(reader).sheets.spreadsheets.get({ spreadsheetId: idOf(a!.code) });
+    expect(asReader.data.properties?.locale).toBe("vi_VN");
+    expect(res.out).toContain(`${communes.length - 2} xã chưa có email`);
+  });
+
+  it("is safe to run again: the same sheets are found and reused, nothing is duplicated or re-shared", async () => {
+    const files = (await sheetFiles()).sort();
+    const csvBefore = await readFile(sourcesCsv, "utf8");
+    standin.resetStats();
+    const res = await run(["provision", "--province", PROVINCE, "--period", "2025", "--units", SHARED_UNITS, "--emails", emailsCsv, "--service-account", reader.client_email, "--out", sourcesCsv]);
+    expect(res.code, res.err).toBe(0);
+    expect((await sheetFiles()).sort()).toEqual(files);
+    expect(await readFile(sourcesCsv, "utf8")).toBe(csvBefore);
+    expect(standin.stats["drive.files.copy"]).toBeUndefined();
+    expect(standin.stats["drive.permissions.create"]).toBeUndefined();
+    expect(res.out).toContain(`0 bảng tính mới, ${communes.length} đã có`);
+  });
+
+  it("shares a sheet again when a clerk's email is added later, without touching the others", async () => {
+    const c = communes[5]!;
+    await writeFile(emailsCsv, (await readFile(emailsCsv, "utf8")) + `${c.code},moi.${c.code_name}@example.vn\n`);
+    standin.resetStats();
+    const res = await run(["provision", "--province", PROVINCE, "--period", "2025", "--units", SHARED_UNITS, "--emails", emailsCsv, "--service-account", reader.client_email, "--out", sourcesCsv]);
+    expect(res.code, res.err).toBe(0);
+    expect(standin.stats["drive.permissions.create"]).toBe(1);
+    expect(res.out).toContain("1 lượt chia sẻ mới");
+  });
+
+  it("keeps other provinces' rows when it rewrites sources.csv", async () => {
+    const other = join(work, "mixed-sources.csv");
+    await writeFile(other, "unit_code,sheet,tab,layout\n33,https://docs.google.com/spreadsheets/d/province-table/edit#gid=0,Năm 2025,table\n");
+    const res = await run(["provision", "--province", PROVINCE, "--period", "2025", "--units", SHARED_UNITS, "--service-account", reader.client_email, "--out", other]);
+    expect(res.code, res.err).toBe(0);
+    const rows = parseCsv(await readFile(other, "utf8"));
+    expect(rows.length).toBe(communes.length + 1);
+    expect(rows.find((r) => r.unit_code === "33")?.layout).toBe("table");
+  });
+});
+
+describe("check", () => {
+  it("tells the administrator, per source, whether the Worker can read it, its locale, header and last edit", async () => {
+    const sources = parseCsv(await readFile(join(work, "sources.csv"), "utf8"));
+    const good = sources[0]!;
+    // The template was never shared with the Worker's account.
+    const templates = [];
+    for (const f of await sheetFiles()) if ((await stored(f.slice(0, -5))).properties.title.startsWith("Mẫu biểu")) templates.push(f.slice(0, -5));
+    await writeFile(
+      join(dir, "english-sheet.json"),
+      JSON.stringify({ properties: { title: "Bảng tự làm", locale: "en_US" }, modifiedTime: "2026-03-01T01:30:00Z", version: "3", sheets: [{ properties: { sheetId: 0, title: "Sheet1" }, values: [["Số liệu"], ["Số tổ", 12]] }] }),
+    );
+    const list = join(work, "check-sources.csv");
+    await writeFile(
+      list,
+      ["unit_code,sheet,tab,layout", `${good.unit_code},${good.sheet},${good.tab},form`, `${sources[1]!.unit_code},${templates[0]},,form`, `${sources[2]!.unit_code},no-such-sheet-id,,form`, `${sources[3]!.unit_code},english-sheet,,form`].join("\n"),
+    );
+    const csvOut = join(work, "check.csv");
+    const res = await run(["check", "--sources", list, "--units", SHARED_UNITS, "--csv", csvOut, "--strict"], "reader.json");
+    expect(res.code, res.err).toBe(2);
+    const table = parseCsv(await readFile(csvOut, "utf8"));
+    const [ok, unshared, missing, english] = table;
+    expect(ok).toMatchObject({ "mã": good.unit_code, "đọc được": "có", "ngôn ngữ": "vi_VN", "trang": "Năm 2025", "việc cần làm": "Sẵn sàng" });
+    expect(ok!["dòng tiêu đề"]).toContain("dòng 4: STT | Chỉ tiêu | Mã | Đơn vị tính | Năm 2024 | Năm 2025");
+    expect(ok!["sửa lần cuối"]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    expect(unshared).toMatchObject({ "đọc được": "KHÔNG" });
+    expect(unshared!["việc cần làm"]).toContain(`thêm ${reader.client_email} quyền Người xem`);
+    expect(missing!["việc cần làm"]).toContain("Không tìm thấy bảng tính");
+    expect(english).toMatchObject({ "đọc được": "có", "ngôn ngữ": "en_US", "dòng tiêu đề": "KHÔNG THẤY", "sửa lần cuối": "01/03/2026 08:30" });
+    expect(english!["việc cần làm"]).toMatch(/Chỉ tiêu.*Việt Nam/);
+    expect(res.out).toContain("1/4 nguồn sẵn sàng; 2 không đọc được; 1 cần sửa.");
+  });
+});
+
+describe("quotas and errors", () => {
+  it("paces Sheets writes under the quota, and retries a 429 when it is exceeded", async () => {
+    const quotaDir = await mkdtemp(join(tmpdir(), "sheets-tool-quota-"));
+    const limited = await startStandin({ dir: quotaDir, serviceAccounts: { [admin.client_email]: admin.public_key }, writeQuota: { limit: 2, windowMs: 1000 } });
+    const units = join(work, "small-units.csv");
+    const lines = (await readFile(SHARED_UNITS, "utf8")).split("\n");
+    await writeFile(units, [lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, 3)].join("\n") + "\n");
+    const base = ["--key", join(work, "admin.json"), "--google", limited.url, "--token-url", `${limited.url}/token`, "--units", units, "--service-account", reader.client_email, "--retry-base-ms", "200", "--reads-per-minute", "0"];
+    try {
+      const log: string[] = [];
+      const io = { out: (s: string) => log.push(s), err: (s: string) => log.push(s), env: {} };
+      // Unpaced: 2 template writes + 3 title writes in a burst meet the quota; the tool waits and retries.
+      const burst = await main(["provision", "--province", PROVINCE, "--period", "2025", "--out", join(quotaDir, "a.csv"), "--writes-per-minute", "0", ...base], io);
+      expect(burst, log.join("\n")).toBe(0);
+      expect(log.join("\n")).toMatch(/Google trả lời 429/);
+      expect(log.join("\n")).toMatch(/\d+ yêu cầu tới Google \([1-9]\d* lần thử lại\)/);
+
+      // Paced at 100 a minute (one every 0,6 s), the same writes never meet a quota of 2 a second.
+      log.length = 0;
+      await new Promise((r) => setTimeout(r, 1100)); // let the burst's window pass
+      const started = Date.now();
+      const paced = await main(["provision", "--province", PROVINCE, "--period", "2025-H1", "--out", join(quotaDir, "b.csv"), "--writes-per-minute", "100", ...base], io);
+      expect(paced, log.join("\n")).toBe(0);
+      expect(log.join("\n")).toContain("(0 lần thử lại)");
+      expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 600 - 50);
+    } finally {
+      await limited.close();
+      await rm(quotaDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it("says in Vietnamese when Google refuses the key", async () => {
+    const res = await run(["template", "--period", "2025"], "stranger.json");
+    expect(res.code).toBe(1);
+    expect(res.err).toContain("Google từ chối khóa của tài khoản dịch vụ stranger@other.iam.gserviceaccount.com");
+    expect(res.err).toContain("(Google: Invalid JWT Signature.)");
+  });
+
+  it("says in Vietnamese when Google cannot be reached, and when an option is wrong", async () => {
+    const out: string[] = [];
+    const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s), env: {} };
+    const code = await main(["template", "--period", "2025", "--key", join(work, "admin.json"), "--google", "http://127.0.0.1:9/", "--token-url", "http://127.0.0.1:9/token"], io);
+    expect(code).toBe(1);
+    expect(out.join("\n")).toContain("không kết nối được tới Google");
+    expect((await run(["provision", "--province", "Phú Thọ", "--period", "2025"])).err).toContain("phải là mã tỉnh 2 chữ số");
+    expect((await run(["template", "--period", "2025-13"])).err).toContain("--period “2025-13” không hợp lệ");
+    expect(existsSync(SHARED_UNITS)).toBe(true);
+  });
+
+  it.each([
+    [403, { error: { code: 403, message: "Google Sheets API has not been used in project 1 before or it is disabled.", status: "PERMISSION_DENIED", details: [{ reason: "SERVICE_DISABLED" }] } }, "chưa bật Google Sheets API"],
+    [403, { error: { code: 403, message: "The user's Drive storage quota has been exceeded.", errors: [{ reason: "storageQuotaExceeded" }] } }, "không có dung lượng Drive"],
+    [403, { error: { code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" } }, "không có quyền với tệp này"],
+    [404, { error: { code: 404, message: "File not found: abc.", status: "NOT_FOUND" } }, "không tìm thấy tệp"],
+    [429, { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } }, "vượt hạn mức"],
+    [503, { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } }, "Google đang lỗi tạm thời"],
+    [400, { error: { code: 400, message: "Unable to parse range: 'X'!A1", status: "INVALID_ARGUMENT" } }, "Google từ chối yêu cầu (400)"],
+  ])("explains a %i from Google in Vietnamese", (status, data, words) => {
+    const e = explain({ response: { status, data } }, "sao chép mẫu biểu", "sa@x.iam.gserviceaccount.com", 6);
+    expect(e.message).toContain(words);
+    expect(e.message).toContain("sao chép mẫu biểu");
+    expect(e.message).toContain(`(Google: ${data.error.message})`);
+  });
+});
