@@ -146,7 +146,7 @@ describe("provision", () => {
     expect(sources.every((s) => s.layout === "form" && s.tab === "Năm 2025" && /^https:\/\/docs\.google\.com\/spreadsheets\/d\/[\w-]+\/edit#gid=0$/.test(s.sheet!))).toBe(true);
 
     const [a, b] = communes;
-    const idOf = (code: string) => /\/d\/([\w-]+)/.exec(sources.find((s) => s.unit_code === code)!.sheet!)![1]!;
+    const idOf = (code: string | undefined) => /\/d\/([\w-]+)/.exec(sources.find((s) => s.unit_code === code)!.sheet!)![1]!;
     const sheetA = await stored(idOf(a!.code));
     expect(sheetA.properties.title).toBe(`${a!.full_name} (${a!.code}) – Biểu ANTQ Năm 2025`);
     expect(sheetA.sheets[0].values[0]).toEqual([`UBND ${a!.full_name!.toLocaleUpperCase("vi-VN")}`]);
