@@ -1,7 +1,6 @@
 /** Review conferences: their sync window and the snapshot that freezes their figures (PRODUCT.md §6). */
 import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
 import { auditStatement } from "./audit";
-import { runBatch } from "./batch";
 import type { Db } from "./client";
 import { conferences } from "./schema";
 
@@ -53,19 +52,24 @@ export async function conferencesAt(db: Db, at: number): Promise<{ inWindow: Con
 export async function freezeConference(db: Db, conference: ConferenceRecord, actor: string, now: number): Promise<ConferenceRecord> {
   const periods = [conference.period, conference.comparePeriod ?? conference.period];
   const unit = conference.unitCode;
-  await runBatch(db, [
-    db.run(sql`DELETE FROM snapshot_values WHERE conference_id = ${conference.id}`),
-    db.run(sql`
-      INSERT INTO snapshot_values (conference_id, unit_code, indicator_code, period, value, approximate, source_id, written_at)
-      SELECT ${conference.id}, v.unit_code, v.indicator_code, v.period, v.value, v.approximate, v.source_id, v.written_at
-      FROM indicator_values v
-      WHERE v.period IN (${periods[0]}, ${periods[1]})
-        AND (${unit} = 'VN' OR v.unit_code = ${unit} OR v.unit_code IN (
-          SELECT u.code FROM units u WHERE u.parent_code = ${unit}
-             OR u.parent_code IN (SELECT d.code FROM units d WHERE d.parent_code = ${unit})))`),
-    db.update(conferences).set({ frozenAt: now }).where(and(eq(conferences.id, conference.id), isNull(conferences.frozenAt))),
-    auditStatement(db, { actor, action: "conference.frozen", target: String(conference.id), detail: { unitCode: unit, periods } }, now),
-  ] as never);
+  const d1 = db.$client;
+  const audit = auditStatement(db, { actor, action: "conference.frozen", target: String(conference.id), detail: { unitCode: unit, periods } }, now).toSQL();
+  await d1.batch([
+    d1.prepare("DELETE FROM snapshot_values WHERE conference_id = ?1").bind(conference.id),
+    d1
+      .prepare(
+        `INSERT INTO snapshot_values (conference_id, unit_code, indicator_code, period, value, approximate, source_id, written_at)
+         SELECT ?1, v.unit_code, v.indicator_code, v.period, v.value, v.approximate, v.source_id, v.written_at
+         FROM indicator_values v
+         WHERE v.period IN (?2, ?3)
+           AND (?4 = 'VN' OR v.unit_code = ?4 OR v.unit_code IN (
+             SELECT u.code FROM units u WHERE u.parent_code = ?4
+                OR u.parent_code IN (SELECT d.code FROM units d WHERE d.parent_code = ?4)))`,
+      )
+      .bind(conference.id, periods[0], periods[1], unit),
+    d1.prepare("UPDATE conferences SET frozen_at = ?1 WHERE id = ?2 AND frozen_at IS NULL").bind(now, conference.id),
+    d1.prepare(audit.sql).bind(...audit.params),
+  ]);
   return (await getConference(db, conference.id))!;
 }
 
