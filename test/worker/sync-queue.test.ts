@@ -1,0 +1,64 @@
+/** A run above the threshold fans out through the Queue; the run record completes when its last job is done. */
+import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { beforeEach, describe, expect, it } from "vitest";
+import worker from "../../worker/index";
+import { runSync, type SyncJob } from "../../worker/sync/run";
+import { apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";
+
+const COMMUNES = ["12745", "11953", "11980", "11983", "12103"];
+
+async function deliver(queue: string, jobs: SyncJob[]) {
+  const batch = createMessageBatch<SyncJob>(
+    queue,
+    jobs.map((body, i) => ({ id: `m${i}`, timestamp: new Date(), attempts: 1, body })),
+  );
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  return getQueueResult(batch, ctx);
+}
+
+async function run(id: number) {
+  const { runs } = await apiJson("/api/sync/runs");
+  return runs.find((r: any) => r.id === id);
+}
+
+describe("a run fanned out through the Queue", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedReference();
+    for (const [i, unit] of COMMUNES.entries()) {
+      await putSheet(`queue-${unit}`, formSheet(`Xã ${unit}`, ["Năm 2025"], [["security_team_count", "Số tổ", 10 + i]]));
+    }
+    await registerSources("unit_code,sheet,tab,layout\n" + COMMUNES.map((u) => `${u},queue-${u},,form`).join("\n") + "\n");
+  });
+
+  it("enqueues jobs, stays running until the last job, then finishes with every count", async () => {
+    const jobs: SyncJob[] = [];
+    const started = await runSync(env, { trigger: "manual", queueThreshold: 2, enqueue: async (j) => void jobs.push(...j) });
+    expect(started).toMatchObject({ status: "running", sourcesTotal: 5 });
+    expect(jobs.flatMap((j) => j.sourceIds)).toHaveLength(5);
+    // Split in two deliveries to see the run still running after the first.
+    const ids = jobs.flatMap((j) => j.sourceIds);
+    const first = await deliver("antq-sync", [{ runId: started.runId, sourceIds: ids.slice(0, 3) }]);
+    expect(first.explicitAcks).toEqual(["m0"]);
+    expect(await run(started.runId)).toMatchObject({ status: "running", sourcesRead: 3, finishedAt: null });
+    const second = await deliver("antq-sync", [{ runId: started.runId, sourceIds: ids.slice(3) }]);
+    expect(second.retryMessages).toEqual([]);
+    expect(await run(started.runId)).toMatchObject({ status: "ok", sourcesTotal: 5, sourcesRead: 5, sourcesFailed: 0, valuesWritten: 5 });
+    const summary = await apiJson("/api/summary?unit=33&period=2025");
+    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(10 + 11 + 12 + 13 + 14);
+  });
+
+  it("counts the sources of a dead-lettered job as failed so the run still finishes, keeping their values", async () => {
+    const jobs: SyncJob[] = [];
+    const started = await runSync(env, { trigger: "manual", queueThreshold: 2, enqueue: async (j) => void jobs.push(...j) });
+    const ids = jobs.flatMap((j) => j.sourceIds);
+    await deliver("antq-sync", [{ runId: started.runId, sourceIds: ids.slice(0, 4) }]);
+    const dead = await deliver("antq-sync-dlq", [{ runId: started.runId, sourceIds: ids.slice(4) }]);
+    expect(dead.explicitAcks).toEqual(["m0"]);
+    expect(await run(started.runId)).toMatchObject({ status: "partial", sourcesRead: 4, sourcesFailed: 1 });
+    const { sources } = await apiJson("/api/sources?unit=33");
+    expect(sources.filter((s: any) => s.lastStatus === "error").map((s: any) => s.unitCode)).toEqual(["12103"]);
+  });
+});
