@@ -44,6 +44,8 @@ describe("conference report data", () => {
     expect(main.columns).toEqual(["Chỉ tiêu", "Đơn vị tính", "Năm 2025", "Năm 2024", "Tăng/giảm (%)", "Số đơn vị báo cáo", "Ước tính"]);
     const teams = main.rows.find((row: any[]) => row[0] === "Số tổ bảo vệ an ninh trật tự ở cơ sở");
     expect(teams).toEqual(["Số tổ bảo vệ an ninh trật tự ở cơ sở", "tổ", 5012, 2000, 150.6, 2, ""]);
+    const silent = r.tables.find((t: any) => t.title === "Đơn vị chưa báo cáo");
+    expect(silent.rows.map((row: any[]) => row[0]).sort()).toEqual(["11980", "11983", "12103"]);
     const guns = main.rows.find((row: any[]) => row[0] === "Số súng các loại được vận động giao nộp");
     expect(guns[2]).toBeNull();
   });

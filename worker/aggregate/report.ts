@@ -3,8 +3,10 @@
  * tables printed under them. Numbers are vi-VN; an approximate figure is said as “khoảng”; a missing one is never
  * said as 0 — its clause is left out and the indicator is named among those without figures.
  */
+import { silentCommunes, type CommuneRow } from "../db/aggregate";
 import type { Db } from "../db/client";
 import { periodLabel } from "../reference/periods";
+import { resolveScope } from "./scope";
 import { buildSummary, type Summary, type SummaryIndicator } from "./summary";
 
 export type ReportTable = { title: string; columns: string[]; rows: (string | number | null)[][] };
@@ -168,7 +170,7 @@ function changePercent(i: SummaryIndicator): number | null {
   return Math.round((1000 * (i.value - i.previous)) / i.previous) / 10;
 }
 
-export function reportFromSummary(s: Summary): Report {
+export function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
   const get: Get = (code) => s.indicators.find((i) => i.code === code);
   const label = periodLabel(s.period);
   const compareLabel = s.compare ? periodLabel(s.compare) : null;
@@ -219,10 +221,19 @@ export function reportFromSummary(s: Summary): Report {
       rows: [[c.expected, c.reported, c.complete, c.late, c.expected - c.reported]],
     },
   ];
+  if (silent.length) {
+    tables.push({
+      title: "Đơn vị chưa báo cáo",
+      columns: ["Mã đơn vị", "Tên đơn vị", "Trực thuộc"],
+      rows: silent.map((u) => [u.code, u.name, u.parentName]),
+    });
+  }
   const title = `Báo cáo kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” ${lower(label)} — ${s.unit.name}`;
   return { title, unit: s.unit, period: s.period, compare: s.compare, asOf: s.asOf, frozen: s.frozen, paragraphs, tables };
 }
 
 export async function buildReport(db: Db, unitCode: string, period: string, compare: string | null, conferenceId: number | null): Promise<Report> {
-  return reportFromSummary(await buildSummary(db, unitCode, period, compare, conferenceId));
+  const summary = await buildSummary(db, unitCode, period, compare, conferenceId);
+  const { scope } = await resolveScope(db, unitCode, period, conferenceId);
+  return reportFromSummary(summary, await silentCommunes(db, scope, period));
 }
