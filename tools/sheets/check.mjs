@@ -12,17 +12,20 @@ import { parseCsv, progress, sheetUrl, viDateTime } from "./data.mjs";
  *   lastEdit: string | null, action: string }} CheckRow
  */
 
-/** The registered sources from the Worker (`GET /api/sources`). @param {string} worker @param {string} [token] @returns {Promise<SourceRef[]>} */
-export async function sourcesFromWorker(worker, token) {
+/**
+ * The registered, active sources from the Worker (`GET /api/sources[?unit=]`).
+ * @param {string} worker @param {string} [token] @param {string} [unit] @returns {Promise<SourceRef[]>}
+ */
+export async function sourcesFromWorker(worker, token, unit) {
   let res;
   try {
-    res = await fetch(new URL("/api/sources", worker), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    res = await fetch(new URL(`/api/sources${unit ? `?unit=${encodeURIComponent(unit)}` : ""}`, worker), { headers: token ? { authorization: `Bearer ${token}` } : {} });
   } catch (err) {
     throw new Error(`Không kết nối được tới Worker ${worker}: ${/** @type {Error} */ (err).message}`);
   }
   const data = /** @type {any} */ (await res.json().catch(() => null));
   if (!res.ok) throw new Error(`Worker không trả danh sách nguồn (${res.status}): ${data?.error?.message ?? res.statusText} — dùng --sources <sources.csv>`);
-  return (data?.sources ?? []).map((/** @type {any} */ s) => ({
+  return (data?.sources ?? []).filter((/** @type {any} */ s) => s.active !== false).map((/** @type {any} */ s) => ({
     unitCode: String(s.unitCode ?? ""),
     unitName: String(s.unitName ?? ""),
     spreadsheetId: String(s.spreadsheetId ?? ""),

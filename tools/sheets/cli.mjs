@@ -25,7 +25,7 @@ Lệnh:
   provision --province 25 --period 2025           mỗi xã một bảng tính từ mẫu biểu, chia sẻ, đăng ký vào Worker
             [--units <csv>] [--emails <csv>] [--service-account <email> | --service-account-key <json>]
             [--worker <url>] [--api-token <token>] [--out sources.csv] [--folder <id Drive>] [--notify]
-  check     [--worker <url> | --sources <csv>] [--units <csv>] [--csv <tệp>] [--strict]
+  check     [--worker <url> [--unit <mã>] | --sources <csv>] [--units <csv>] [--csv <tệp>] [--strict]
             kiểm tra từng nguồn bằng khóa của tài khoản dịch vụ của Worker (--key)
 
 Chung:
@@ -72,6 +72,7 @@ export async function main(argv, io = {}) {
         sources: { type: "string" },
         csv: { type: "string" },
         strict: { type: "boolean" },
+        unit: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -158,7 +159,7 @@ export async function main(argv, io = {}) {
     /** @type {Map<string, string>} */
     const names = new Map();
     if (o.units) for (const r of await readCsvFile(o.units)) names.set(r.code ?? "", r.full_name || r.name || "");
-    const sources = o.sources ? sourcesFromCsv(await readFile(o.sources, "utf8"), names) : worker ? await sourcesFromWorker(worker, apiToken) : null;
+    const sources = o.sources ? sourcesFromCsv(await readFile(o.sources, "utf8"), names) : worker ? await sourcesFromWorker(worker, apiToken, o.unit) : null;
     if (!sources) throw new Error("Cần --worker <url> (nguồn đã đăng ký) hoặc --sources <sources.csv>");
     out(`Kiểm tra ${sources.length} nguồn bằng tài khoản ${api.email}…`);
     const rows = await checkSources(api, sources);
