@@ -5,15 +5,20 @@ import { Link, Status } from "./common";
 
 const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
 
-function Figure({ indicator, compare, drill }: { indicator: SummaryIndicator; compare: string | null; drill: boolean }) {
-  const { value, previous, approximate, kind, unit, label } = indicator;
+function Figure({ indicator, compare, drill, reported }: { indicator: SummaryIndicator; compare: string | null; drill: boolean; reported: number }) {
+  const { value, previous, approximate, kind, unit, label, reporting } = indicator;
   const change = formatChange(value, previous, kind);
   const title = drill ? <Link to={{ view: "indicator", indicator: indicator.code }}>{label}</Link> : label;
   return (
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
       <span class="figure-label">{title}</span>
       <strong class="figure-value">{formatFigure(value, kind, approximate)}</strong>
-      {value !== null && kind !== "ratio" && <span class="figure-unit">{unit}</span>}
+      {value !== null && kind !== "ratio" && <span class="figure-unit">{kind === "flag" ? `${unit} (trên ${reporting} xã có số liệu)` : unit}</span>}
+      {value !== null && kind !== "flag" && reporting < reported && (
+        <span class="figure-cover">
+          Mới có số liệu của {reporting}/{reported} xã
+        </span>
+      )}
       {approximate && value !== null && <span class="tag approx">Có số ước tính</span>}
       {compare && (
         <span class="figure-compare">
@@ -81,7 +86,7 @@ export function Overview({ scope }: { scope: Scope }) {
           {summary.indicators.length === 0 && <p>Chưa có chỉ tiêu nào trong danh mục.</p>}
           <ul class="figures">
             {summary.indicators.map((i) => (
-              <Figure key={i.code} indicator={i} compare={summary.compare} drill={!isCommune} />
+              <Figure key={i.code} indicator={i} compare={summary.compare} drill={!isCommune} reported={summary.coverage.reported} />
             ))}
           </ul>
         </>

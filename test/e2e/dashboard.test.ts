@@ -1,0 +1,146 @@
+/**
+ * The leaders' dashboard in headless Chromium on the demo province: figures equal to the API's, drill-down from an
+ * indicator to one commune, communes that did not report, an issue with its cell, the printed report, and
+ * phone and projector screenshots written to test/output/ for a person to look at.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFile } from "node:fs/promises";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "./browser";
+import { api, expectedFigure, screenshotPath } from "./helpers";
+
+const PHONE = { width: 390, height: 844 };
+const PROJECTOR = { width: 1920, height: 1080 };
+const norm = (s: string) => s.normalize("NFC").replace(/\s+/g, " ").trim();
+
+describe("the leaders' dashboard", () => {
+  let browser: Browser;
+  const url = inject("productUrl");
+  let meta: { defaultUnit: string; defaultPeriod: string };
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    meta = await api(url, "/api/meta");
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(path: string, viewport = PHONE): Promise<Page> {
+    const page = await browser.newPage({ viewport });
+    await page.goto(url + path);
+    return page;
+  }
+
+  it("shows every key figure of the province exactly as the API gives it, with coverage and freshness", async () => {
+    const { defaultUnit: unit, defaultPeriod: period } = meta;
+    const summary = await api(url, `/api/summary?unit=${unit}&period=${period}`);
+    const page = await open("/");
+    await page.locator(".figure-value").first().waitFor();
+    expect(summary.indicators.length).toBeGreaterThan(20);
+    for (const i of summary.indicators) {
+      const shown = await page.locator(`[data-indicator="${i.code}"] .figure-value`).textContent();
+      expect(shown, i.code).toBe(expectedFigure(i.value, i.kind, i.approximate));
+    }
+    expect(await page.locator(".coverage").textContent()).toBe(`${summary.coverage.reported}/${summary.coverage.expected} xã đã báo cáo`);
+    expect(await page.locator(".as-of").textContent()).toMatch(/^Cập nhật lúc \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}$/);
+    await page.screenshot({ path: await screenshotPath("phone-overview.png"), fullPage: false });
+    await page.setViewportSize(PROJECTOR);
+    await page.screenshot({ path: await screenshotPath("projector-overview.png") });
+    await page.close();
+  });
+
+  it("drills down from an indicator's ranking into one commune, with its figures and a link to its sheet", async () => {
+    const { defaultUnit: unit, defaultPeriod: period } = meta;
+    const breakdown = await api(url, `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`);
+    const page = await open("/");
+    await page.locator('[data-indicator="security_team_count"] .figure-label a').click();
+    await page.locator(".bar-row").first().waitFor();
+    expect(page.url()).toContain("view=indicator");
+    expect(page.url()).toContain("indicator=security_team_count");
+    expect(await page.locator(".bar-row").count()).toBe(breakdown.rows.length);
+
+    const top = Math.max(...breakdown.rows.map((r: any) => r.value ?? -Infinity));
+    const first = page.locator(".bar-row").first();
+    expect(await first.locator(".bar-value").textContent()).toBe(expectedFigure(top, "count"));
+    const code = await first.getAttribute("data-unit");
+    const row = breakdown.rows.find((r: any) => r.unit.code === code);
+    expect(row.value).toBe(top);
+    await page.screenshot({ path: await screenshotPath("phone-indicator.png") });
+
+    await first.locator(".bar-name").click();
+    await page.locator(".commune-figures").waitFor();
+    expect(page.url()).toContain(`commune=${code}`);
+    expect(await page.locator("h1").textContent()).toContain(row.unit.name);
+    const commune = await api(url, `/api/summary?unit=${code}&period=${period}`);
+    for (const i of commune.indicators) {
+      expect(await page.locator(`tr[data-indicator="${i.code}"] .value`).textContent(), i.code).toBe(expectedFigure(i.value, i.kind, i.approximate));
+    }
+    const { sources } = await api(url, `/api/sources?unit=${code}`);
+    expect(sources.length).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole("link", { name: /Mở bảng tính của xã/ }).first().getAttribute("href")).toBe(sources[0].url);
+    expect(sources[0].url).toMatch(/^https:\/\/docs\.google\.com\/spreadsheets\/d\/[^/]+\/edit#gid=\d+$/);
+    await page.screenshot({ path: await screenshotPath("phone-commune.png") });
+
+    await page.goBack();
+    await page.locator(".bar-row").first().waitFor();
+    expect(page.url()).toContain("view=indicator");
+    await page.close();
+  });
+
+  it("lists the communes that did not report, as missing and never as 0", async () => {
+    const { defaultUnit: unit, defaultPeriod: period } = meta;
+    const breakdown = await api(url, `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`);
+    const missing: string[] = breakdown.rows.filter((r: any) => r.status === "missing").map((r: any) => r.unit.name);
+    expect(missing.length).toBeGreaterThan(0);
+    const page = await open(`/?view=indicator&indicator=security_team_count`);
+    await page.locator(".missing-list li").first().waitFor();
+    const listed = await page.locator(".missing-list li").allTextContents();
+    for (const name of missing) expect(listed).toContain(name);
+    for (const name of missing) {
+      const cells = await page.locator("tbody tr", { has: page.getByRole("link", { name, exact: true }) }).locator("td").allTextContents();
+      expect(cells[0], name).toBe("Chưa báo cáo");
+    }
+    await page.close();
+  });
+
+  it("shows a commune's rejected cell with its address and what was typed, on the data quality page", async () => {
+    const { defaultUnit: unit, defaultPeriod: period } = meta;
+    const { issues } = await api(url, `/api/issues?unit=${unit}&period=${period}`);
+    const issue = issues.find((i: any) => i.severity === "error" && i.cell && i.raw);
+    expect(issue).toBeDefined();
+    const page = await open("/");
+    await page.getByRole("link", { name: "Lỗi cần sửa" }).click();
+    const group = page.locator(`.issue-group[data-unit="${issue.unitCode}"]`);
+    await group.waitFor();
+    expect(await group.locator("h3").textContent()).toBe(issue.unitName);
+    const item = group.locator(".issue", { hasText: issue.cell });
+    expect(await item.locator("code").first().textContent()).toBe(issue.cell);
+    expect(await item.locator(".raw q").textContent()).toBe(issue.raw);
+    expect(norm((await item.locator(".message").textContent()) ?? "")).toBe(norm(issue.message));
+    const failed = issues.filter((i: any) => i.severity === "source_error");
+    for (const f of failed) expect(await page.locator(".failed-sources").textContent()).toContain(f.unitName);
+    await page.screenshot({ path: await screenshotPath("phone-quality.png") });
+    await page.close();
+  });
+
+  it("prints the report on A4 with the speech's first sentence and its figures in the PDF text", async () => {
+    const { defaultUnit: unit, defaultPeriod: period } = meta;
+    const report = await api(url, `/api/report?unit=${unit}&period=${period}`);
+    const first: string = report.paragraphs[0];
+    expect(first).toMatch(/\d/);
+    const page = await open("/?view=report", PROJECTOR);
+    await page.locator(".speech p").first().waitFor();
+    const pdfPath = await screenshotPath("report.pdf");
+    await writeFile(pdfPath, await page.pdf({ format: "A4", printBackground: true }));
+    const text = norm(execFileSync("pdftotext", ["-enc", "UTF-8", pdfPath, "-"], { encoding: "utf8" }));
+    expect(text).toContain(norm(first));
+    // The same numbers as the screen: the first table's first figure, as the page shows it.
+    const firstFigure = await page.locator(".report table td.num").first().textContent();
+    expect(firstFigure).toMatch(/\d/);
+    expect(text).toContain(firstFigure!);
+    expect(text).not.toContain("In báo cáo");
+    await page.close();
+  });
+});
