@@ -3,11 +3,17 @@
  * (stand-in, demo, tooling) run in plain Node. The Google stand-in is started once for the Worker's tests.
  * @see https://developers.cloudflare.com/workers/testing/vitest-integration/
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 
 const migrations = await readD1Migrations("./migrations");
+
+/** The shared example folder (PRODUCT.md §8) as name → content, for the sync test that reads it; empty when absent. */
+function exampleFiles(dir: string): Record<string, string> {
+  if (!existsSync(dir)) return {};
+  return Object.fromEntries(readdirSync(dir).filter((f) => /\.(json|csv)$/.test(f)).map((f) => [f, readFileSync(`${dir}/${f}`, "utf8")]));
+}
 
 export default defineConfig({
   test: {
@@ -21,6 +27,7 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: migrations,
                 TEST_CATALOG_CSV: readFileSync("./catalog/indicators.csv", "utf8"),
+                TEST_EXAMPLES: exampleFiles("../shared/examples"),
                 TEST_STANDIN_URL: inject("standinUrl"),
                 TEST_ACCESS_URL: inject("accessTeamUrl"),
                 ENVIRONMENT: "test",
