@@ -24,7 +24,7 @@ describe.skipIf(!present)("the shared examples", () => {
     }
     await registerSources(files["sources.csv"]!);
     run = await syncNow();
-    issues = (await apiJson("/api/issues?unit=33&period=2025")).issues;console.log(JSON.stringify(issues.map((i: any) => [i.unitCode, i.severity, i.code, i.cell, i.indicator, i.message])));
+    issues = (await apiJson("/api/issues?unit=33&period=2025")).issues;
   });
 
   it("reads three sources and fails the forbidden one", () => {
