@@ -61,4 +61,16 @@ describe("a run fanned out through the Queue", () => {
     const { sources } = await apiJson("/api/sources?unit=33");
     expect(sources.filter((s: any) => s.lastStatus === "error").map((s: any) => s.unitCode)).toEqual(["12103"]);
   });
+
+  it("goes through the real SYNC_QUEUE binding and its consumer, as wrangler.toml configures them", async () => {
+    const started = await runSync(env, { trigger: "manual", queueThreshold: 2 });
+    expect(started.status).toBe("running");
+    let record = await run(started.runId);
+    for (let i = 0; i < 100 && record.status === "running"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      record = await run(started.runId);
+    }
+    expect(record).toMatchObject({ status: "ok", sourcesTotal: 5, sourcesRead: 5 });
+    expect(record.finishedAt).toBeGreaterThanOrEqual(record.startedAt);
+  });
 });
