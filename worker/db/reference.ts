@@ -4,6 +4,7 @@ import type { Indicator } from "../reference/catalog";
 import { parsePeriodCode } from "../reference/periods";
 import type { SourceRow } from "../reference/sources";
 import type { UnitRow } from "../reference/units";
+import type { BatchItem } from "drizzle-orm/batch";
 import { auditStatement, type AuditEntry } from "./audit";
 import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
@@ -85,17 +86,18 @@ export function sourceKey(r: SourceRow): string {
 }
 
 /** Registers sources; an existing registration of the same sheet for the same unit is kept (and re-activated). */
-export async function importSources(db: Db, rows: SourceRow[], now: number): Promise<number[]> {
-  const ids: number[] = [];
-  for (const part of chunk(rows, 9)) {
-    const inserted = await db
+export async function importSources(db: Db, rows: SourceRow[], now: number, audit?: AuditEntry): Promise<number[]> {
+  const inserts = chunk(rows, 9).map((part) =>
+    db
       .insert(sources)
       .values(part.map((r) => ({ ...r, key: sourceKey(r), createdAt: now, active: true })))
       .onConflictDoUpdate({ target: sources.key, set: { active: true } })
-      .returning({ id: sources.id });
-    ids.push(...inserted.map((r) => r.id));
-  }
-  return ids;
+      .returning({ id: sources.id }),
+  );
+  const statements: BatchItem<"sqlite">[] = [...inserts, ...(audit ? [auditStatement(db, audit, now)] : [])];
+  if (!statements.length) return [];
+  const results = (await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[];
+  return results.slice(0, inserts.length).flatMap((inserted) => (inserted as { id: number }[]).map((r) => r.id));
 }
 
 export async function unknownUnitCodes(db: Db, listDate: string, codes: string[]): Promise<string[]> {

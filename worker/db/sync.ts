@@ -8,6 +8,7 @@ import type { CellIssue, CellValue, SourceError } from "../sheets/types";
 import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
 import { auditLog, issues, sources, syncRuns, values } from "./schema";
+import { auditStatement } from "./audit";
 
 export type SourceRecord = typeof sources.$inferSelect;
 export type RunRecord = typeof syncRuns.$inferSelect;
@@ -88,10 +89,10 @@ export async function addRunCounts(db: Db, runId: number, c: RunCounts, now: num
 }
 
 export async function startRun(db: Db, trigger: RunTrigger, actor: string | null, now: number): Promise<number> {
-  const [run] = await db
-    .insert(syncRuns)
-    .values({ trigger, actor, status: "running", startedAt: now })
-    .returning({ id: syncRuns.id });
+  const insert = db.insert(syncRuns).values({ trigger, actor, status: "running", startedAt: now }).returning({ id: syncRuns.id });
+  if (trigger !== "manual" || actor === null) return (await insert)[0]!.id;
+  // A sync by hand is an admin action: it goes into the audit log with the run.
+  const [[run]] = await db.batch([insert, auditStatement(db, { actor, action: "sync.manual" }, now)]);
   return run!.id;
 }
 

@@ -53,6 +53,6 @@ export const admin = new Hono<AppEnv>()
     rejectProblems(
       rows.flatMap((r, i) => (unknown.includes(r.unitCode) ? [{ line: i + 2, message: `Mã đơn vị ${r.unitCode} không có trong danh sách đơn vị` }] : [])),
     );
-    const ids = await importSources(db, rows, Date.now());
+    const ids = await importSources(db, rows, Date.now(), { actor: c.get("principal").email, action: "sources.import", detail: { rows: rows.length } });
     return c.json({ imported: ids.length, ids });
   });
