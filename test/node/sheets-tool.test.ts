@@ -54,6 +54,14 @@ async function communesOf(province: string) {
   return parseCsv(await readFile(SHARED_UNITS, "utf8")).filter((r) => r.parent_code === province);
 }
 
+/** A units list with three communes of the province, for the runs that watch every request. */
+async function smallUnits() {
+  const units = join(work, "small-units.csv");
+  const lines = (await readFile(SHARED_UNITS, "utf8")).split("\n");
+  await writeFile(units, [lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, 3)].join("\n") + "\n");
+  return units;
+}
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sheets-tool-standin-"));
   work = await mkdtemp(join(tmpdir(), "sheets-tool-work-"));
@@ -235,9 +243,7 @@ describe("quotas and errors", () => {
   it("paces Sheets writes under the quota, and retries a 429 when it is exceeded", async () => {
     const quotaDir = await mkdtemp(join(tmpdir(), "sheets-tool-quota-"));
     const limited = await startStandin({ dir: quotaDir, serviceAccounts: { [admin.client_email]: admin.public_key }, writeQuota: { limit: 2, windowMs: 1000 } });
-    const units = join(work, "small-units.csv");
-    const lines = (await readFile(SHARED_UNITS, "utf8")).split("\n");
-    await writeFile(units, [lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, 3)].join("\n") + "\n");
+    const units = await smallUnits();
     const base = ["--key", join(work, "admin.json"), "--google", limited.url, "--token-url", `${limited.url}/token`, "--units", units, "--service-account", reader.client_email, "--retry-base-ms", "200", "--reads-per-minute", "0"];
     try {
       const log: string[] = [];
@@ -256,6 +262,33 @@ describe("quotas and errors", () => {
       expect(paced, log.join("\n")).toBe(0);
       expect(log.join("\n")).toContain("(0 lần thử lại)");
       expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 600 - 50);
+    } finally {
+      await limited.close();
+      await rm(quotaDir, { recursive: true, force: true });
+    }
+  }, 30_000);
+
+  it("finishes on the next run what a run stopped by the quota left half done", async () => {
+    const quotaDir = await mkdtemp(join(tmpdir(), "sheets-tool-stop-"));
+    const limited = await startStandin({ dir: quotaDir, serviceAccounts: { [admin.client_email]: admin.public_key }, writeQuota: { limit: 4, windowMs: 1500 } });
+    const units = await smallUnits();
+    const base = ["provision", "--province", PROVINCE, "--period", "2025", "--key", join(work, "admin.json"), "--google", limited.url, "--token-url", `${limited.url}/token`, "--units", units, "--service-account", reader.client_email, "--out", join(quotaDir, "s.csv"), "--reads-per-minute", "0", "--writes-per-minute", "0"];
+    try {
+      const log: string[] = [];
+      const io = { out: (s: string) => log.push(s), err: (s: string) => log.push(s), env: {} };
+      // Template (2 writes) and two titles fit in the quota; the third commune's title does not, and no retry is allowed.
+      expect(await main([...base, "--retries", "0"], io)).toBe(1);
+      expect(log.join("\n")).toMatch(/Lỗi: ghi tên .* vào bảng tính: vượt hạn mức/);
+      const files = (await readdir(quotaDir)).filter((f) => f.endsWith(".json"));
+      expect(files.length).toBe(4);
+      await new Promise((r) => setTimeout(r, 1600));
+      log.length = 0;
+      expect(await main([...base, "--retries", "0"], io), log.join("\n")).toBe(0);
+      expect((await readdir(quotaDir)).filter((f) => f.endsWith(".json")).sort()).toEqual(files.sort());
+      const sheets = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(quotaDir, f), "utf8"))));
+      const communeSheets = sheets.filter((f) => !f.properties.title.startsWith("Mẫu biểu"));
+      expect(communeSheets.every((f) => /^UBND /.test(f.sheets[0].values[0][0]))).toBe(true);
+      expect(communeSheets.every((f) => f.permissions.some((p: any) => p.emailAddress === reader.client_email && p.role === "reader"))).toBe(true);
     } finally {
       await limited.close();
       await rm(quotaDir, { recursive: true, force: true });

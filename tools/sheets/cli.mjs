@@ -32,7 +32,7 @@ Chung:
   --key <json>              khóa tài khoản dịch vụ (mặc định GOOGLE_APPLICATION_CREDENTIALS)
   --subject <email>         thay mặt một người dùng Workspace (ủy quyền toàn miền)
   --catalog <csv>           danh mục chỉ tiêu (mặc định catalog/indicators.csv)
-  --reads-per-minute 55     --writes-per-minute 55   (0 = không giãn nhịp)
+  --reads-per-minute 55     --writes-per-minute 55   (0 = không giãn nhịp)   --retries 7
   --google <url> --token-url <url>   máy chủ Google thay thế (stand-in cục bộ)
 Biến môi trường: ANTQ_WORKER_URL, ANTQ_API_TOKEN.`;
 
@@ -58,6 +58,7 @@ export async function main(argv, io = {}) {
         "reads-per-minute": { type: "string" },
         "writes-per-minute": { type: "string" },
         "retry-base-ms": { type: "string" },
+        retries: { type: "string" },
         period: { type: "string" },
         province: { type: "string" },
         units: { type: "string" },
@@ -103,6 +104,7 @@ export async function main(argv, io = {}) {
       readsPerMinute: number(o["reads-per-minute"], "reads-per-minute"),
       writesPerMinute: number(o["writes-per-minute"], "writes-per-minute"),
       retryBaseMs: number(o["retry-base-ms"], "retry-base-ms"),
+      retries: number(o.retries, "retries"),
       log: err,
     });
     const worker = o.worker ?? env.ANTQ_WORKER_URL;

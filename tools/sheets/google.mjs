@@ -62,7 +62,8 @@ export async function connect(options) {
     drive: pacer(options.writesPerMinute === 0 ? 0 : 120),
   };
   const stats = { requests: 0, retries: 0 };
-  const tries = Math.max(1, (options.retries ?? 5) + 1);
+  // Enough retries to outlast a full per-minute quota window (waits of 1, 2, 4 … 32 s).
+  const tries = Math.max(1, (options.retries ?? 7) + 1);
   const base = options.retryBaseMs ?? 1000;
 
   /** @type {GoogleApi["call"]} */

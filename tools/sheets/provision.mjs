@@ -40,13 +40,19 @@ export async function provision(api, options) {
         api.drive.files.copy({ fileId: template.id, supportsAllDrives: true, fields: "id", requestBody: { name, ...(options.folder ? { parents: [options.folder] } : {}) } }),
       );
       id = String(copy.data.id);
-      const newId = id;
+    }
+    const current = created ? new Map() : await permissionsOf(api, id, unit);
+    // The title is written before any sharing, so a sheet not yet shared with the Worker may still lack it
+    // (a run stopped half-way); writing it again is harmless.
+    if (created || !current.has(options.serviceAccount.toLowerCase())) {
+      const sheetId = id;
       await api.call("write", `ghi tên ${unit.fullName} vào bảng tính`, () =>
-        api.sheets.spreadsheets.values.update({ spreadsheetId: newId, range: `'${template.tab.replace(/'/g, "''")}'!A1`, valueInputOption: "RAW", requestBody: { values: [[communeTitle(unit.fullName)]] } }),
+        api.sheets.spreadsheets.values.update({ spreadsheetId: sheetId, range: `'${template.tab.replace(/'/g, "''")}'!A1`, valueInputOption: "RAW", requestBody: { values: [[communeTitle(unit.fullName)]] } }),
       );
     }
     const emails = options.emails.get(unit.code) ?? [];
-    const shared = await share(api, id, unit, created, [...emails.map((e) => ({ email: e, role: /** @type {const} */ ("writer") })), { email: options.serviceAccount, role: /** @type {const} */ ("reader") }], options.notify ?? false);
+    const grants = [...emails.map((e) => ({ email: e, role: /** @type {const} */ ("writer") })), { email: options.serviceAccount, role: /** @type {const} */ ("reader") }];
+    const shared = await share(api, id, unit, current, grants, options.notify ?? false);
     sheets.push({ unitCode: unit.code, name: unit.fullName, spreadsheetId: id, gid: template.gid, tab: template.tab, created, shared, missingEmails: emails.length === 0 });
     bar.tick(unit.fullName);
   }
@@ -58,19 +64,22 @@ export async function provision(api, options) {
   return { template, sheets, sourcesCsv: written, registered };
 }
 
+/** Who a sheet is shared with: email → role. @param {import("./google.mjs").GoogleApi} api @param {string} fileId @param {import("./data.mjs").Unit} unit */
+async function permissionsOf(api, fileId, unit) {
+  const list = await api.call("drive", `xem quyền chia sẻ của ${unit.fullName}`, () => api.drive.permissions.list({ fileId, supportsAllDrives: true, fields: "permissions(id,type,role,emailAddress)" }));
+  /** @type {Map<string, string>} */
+  const current = new Map();
+  for (const p of list.data.permissions ?? []) if (p.emailAddress) current.set(p.emailAddress.toLowerCase(), String(p.role));
+  return current;
+}
+
 /**
  * Shares a sheet with each grantee that does not have at least that role yet.
  * @param {import("./google.mjs").GoogleApi} api @param {string} fileId @param {import("./data.mjs").Unit} unit
- * @param {boolean} fresh a copy just made has no one to look up @param {{ email: string, role: "writer" | "reader" }[]} grants
+ * @param {Map<string, string>} current @param {{ email: string, role: "writer" | "reader" }[]} grants
  * @param {boolean} notify
  */
-async function share(api, fileId, unit, fresh, grants, notify) {
-  /** @type {Map<string, string>} */
-  const current = new Map();
-  if (!fresh) {
-    const list = await api.call("drive", `xem quyền chia sẻ của ${unit.fullName}`, () => api.drive.permissions.list({ fileId, supportsAllDrives: true, fields: "permissions(id,type,role,emailAddress)" }));
-    for (const p of list.data.permissions ?? []) if (p.emailAddress) current.set(p.emailAddress.toLowerCase(), String(p.role));
-  }
+async function share(api, fileId, unit, current, grants, notify) {
   const rank = (/** @type {string | undefined} */ r) => ({ reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 })[r ?? ""] ?? 0;
   /** @type {string[]} */
   const added = [];
