@@ -45,6 +45,8 @@ const READS: [family: string, path: (unit: string) => string][] = [
   ["issues", (u) => `/api/issues?unit=${u}&period=2025`],
   ["export", (u) => `/api/export.csv?unit=${u}&period=2025`],
   ["report", (u) => `/api/report?unit=${u}&period=2025`],
+  ["sources", (u) => `/api/sources?unit=${u}`],
+  ["conferences", (u) => `/api/conferences?unit=${u}`],
 ];
 
 /** unit → expected status, per principal. */
@@ -88,6 +90,20 @@ describe("read endpoints answer each role within its scope", () => {
   });
 });
 
+describe("sync runs", () => {
+  it("are readable by every role, with who started them only for admins", async () => {
+    const admin = (await (await as("admin", "/api/sync/runs")).json()) as any;
+    expect(admin.runs.some((r: any) => r.actor === "dev@localhost")).toBe(true);
+    for (const who of ["leader33", "commune"] as Who[]) {
+      const res = await as(who, "/api/sync/runs");
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as any;
+      expect(body.runs.length).toBe(admin.runs.length);
+      expect(JSON.stringify(body)).not.toContain("dev@localhost");
+    }
+  });
+});
+
 describe("admin-only endpoints", () => {
   const ADMIN_ONLY: [string, string, RequestInit?][] = [
     ["GET", "/api/admin/users"],
@@ -121,6 +137,15 @@ describe("admin-only endpoints", () => {
 });
 
 describe("a commune user sees only its own commune", () => {
+  it("in the sources: only its own sheet, also when it names no unit", async () => {
+    for (const path of ["/api/sources?unit=12745", "/api/sources"]) {
+      const body = (await (await as("commune", path)).json()) as any;
+      expect(body.sources.map((s: any) => s.unitCode)).toEqual(["12745"]);
+    }
+    const province = (await (await as("leader33", "/api/sources")).json()) as any;
+    expect(province.sources.map((s: any) => s.unitCode).sort()).toEqual(["11953", "11983", "12745"]);
+  });
+
   it("in the summary: its own figures, not the province's", async () => {
     const res = await as("commune", "/api/summary?unit=12745&period=2025");
     const summary = (await res.json()) as any;

@@ -28,4 +28,8 @@ export const sync = new Hono<AppEnv>()
     const result = await runSync(c.env, { trigger: "manual", actor: c.get("principal").email });
     return c.json({ run: result }, 200);
   })
-  .get("/runs", async (c) => c.json({ runs: await recentRuns(getDb(c.env.DB), 50) }));
+  .get("/runs", async (c) => {
+    const runs = await recentRuns(getDb(c.env.DB), 50);
+    // Who started a run is for administrators; others see when and how it went.
+    return c.json({ runs: c.get("principal").role === "admin" ? runs : runs.map((r) => ({ ...r, actor: null })) });
+  });
