@@ -112,13 +112,15 @@ export type SyncContext = {
   catalog: Indicator[];
   listDate: string | null;
   communes: Map<string, Promise<ReadContext["communes"]>>;
+  /** Periods already recorded in this run: the per-source path stays free of repeated writes. */
+  periods: Set<string>;
   runId: number;
   now: () => number;
 };
 
 export async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number): Promise<SyncContext> {
   const [catalog, listDate] = await Promise.all([listIndicators(db), unitListFor(db, new Date(now()).toISOString().slice(0, 10))]);
-  return { db, google, catalog, listDate, communes: new Map(), runId, now };
+  return { db, google, catalog, listDate, communes: new Map(), periods: new Set(), runId, now };
 }
 
 export async function syncSources(ctx: SyncContext, list: SourceRecord[], counts: RunCounts, concurrency: number): Promise<void> {
@@ -181,7 +183,11 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
     }
     const previous = await previousValues(db, [...unitCodes], [...wanted]);
     const reading = { ...raw, ...validateReading(raw, ctx.catalog, previous) };
-    await ensurePeriods(db, reading.values.map((v) => v.period));
+    const newPeriods = [...new Set(reading.values.map((v) => v.period))].filter((p) => !ctx.periods.has(p));
+    if (newPeriods.length) {
+      await ensurePeriods(db, newPeriods);
+      newPeriods.forEach((p) => ctx.periods.add(p));
+    }
     let result;
     try {
       result = await writeSourceReading(db, source, reading, version, runId, now());
