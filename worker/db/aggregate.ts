@@ -15,7 +15,10 @@ export const NATIONAL = "VN";
 /** Which unit list, which unit (`VN` = the whole country) and where the values come from (live or a conference's snapshot). */
 export type Scope = { listDate: string; unitCode: string; conferenceId: number | null };
 
-/** `tree(code, kind)`: the unit and everything under it, through districts for pre-2025 lists. */
+/**
+ * `tree(code, kind)`: the unit and everything under it, through districts for pre-2025 lists. The recursive step
+ * starts from the tree (CROSS JOIN): otherwise workerd's SQLite walks every unit of the list for each tree row.
+ */
 function treeCte(s: Scope): SQL {
   const roots =
     s.unitCode === NATIONAL
@@ -24,7 +27,7 @@ function treeCte(s: Scope): SQL {
   return sql`tree(code, kind) AS (
       ${roots}
       UNION ALL
-      SELECT u.code, u.kind FROM units u JOIN tree t ON u.parent_code = t.code WHERE u.valid_from = ${s.listDate}
+      SELECT u.code, u.kind FROM tree t CROSS JOIN units u ON u.valid_from = ${s.listDate} AND u.parent_code = t.code
     )`;
 }
 
@@ -105,7 +108,7 @@ export async function childFigureRows(
   const tree = sql`tree(child, code, kind) AS (
       SELECT code, code, kind FROM units WHERE valid_from = ${s.listDate} AND ${roots}
       UNION ALL
-      SELECT t.child, u.code, u.kind FROM units u JOIN tree t ON u.parent_code = t.code WHERE u.valid_from = ${s.listDate}
+      SELECT t.child, u.code, u.kind FROM tree t CROSS JOIN units u ON u.valid_from = ${s.listDate} AND u.parent_code = t.code
     )`;
   if (indicator.kind === "ratio" && indicator.numerator && indicator.denominator) {
     return db.all<ChildFigureRow>(sql`
