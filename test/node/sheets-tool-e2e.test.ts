@@ -7,11 +7,11 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { google } from "googleapis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, startProduct, type Product } from "../../scripts/local-product.mjs";
 import { loadOrCreateServiceAccount } from "../../standin/service-account.mjs";
 import { parseCsv } from "../../tools/sheets/data.mjs";
+import { connect } from "../../tools/sheets/google.mjs";
 
 const SHARED_UNITS = resolve(ROOT, "../shared/data/admin-units-2025-07-01.csv");
 const PROVINCE = "12";
@@ -84,14 +84,7 @@ describe("provisioning a province into the stand-in, then syncing it", () => {
 
   it("reads the figures the communes type into their sheets", async () => {
     const sources = parseCsv(await readFile(out(), "utf8"));
-    const auth = new google.auth.JWT({ email: account.client_email, key: account.private_key, scopes: ["https://www.googleapis.com/auth/spreadsheets"] });
-    auth.transporter.interceptors.request.add({
-      resolved: async (config) => {
-        if (String(config.url) === "https://oauth2.googleapis.com/token") config.url = new URL(`${product.standinUrl}/token`);
-        return config;
-      },
-    });
-    const client = google.sheets({ version: "v4", auth, rootUrl: `${product.standinUrl}/` });
+    const { sheets: client } = await connect({ keyFile, rootUrl: product.standinUrl, tokenUrl: `${product.standinUrl}/token`, readsPerMinute: 0, writesPerMinute: 0 });
     // Three communes type their number of security teams (row of security_team_count), this year and last.
     const typed = [
       [10, 12],

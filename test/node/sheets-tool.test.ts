@@ -6,13 +6,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { google } from "googleapis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStandin, type Standin } from "../../standin/server.mjs";
 import { createServiceAccount } from "../../standin/service-account.mjs";
 import { main } from "../../tools/sheets/cli.mjs";
 import { parseCsv } from "../../tools/sheets/data.mjs";
-import { explain } from "../../tools/sheets/google.mjs";
+import { connect, explain } from "../../tools/sheets/google.mjs";
 
 const SHARED_UNITS = resolve(__dirname, "../../../shared/data/admin-units-2025-07-01.csv");
 const PROVINCE = "12"; // Lai Châu: the smallest province, 38 communes
@@ -34,18 +33,8 @@ async function run(args: string[], key = "admin.json") {
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
-/** A googleapis client as one of the test's accounts, against the stand-in. */
-function client(account: { client_email: string; private_key: string }) {
-  const auth = new google.auth.JWT({ email: account.client_email, key: account.private_key, scopes: ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"] });
-  auth.transporter.interceptors.request.add({
-    resolved: async (config) => {
-      if (String(config.url) === "https://oauth2.googleapis.com/token") config.url = new URL(`${standin.url}/token`);
-      return config;
-    },
-  });
-  const opts = { auth, rootUrl: `${standin.url}/`, retry: false };
-  return { sheets: google.sheets({ version: "v4", ...opts }), drive: google.drive({ version: "v3", ...opts }) };
-}
+/** Google's client signed in as one of the test's accounts, against the stand-in. */
+const client = (key: "admin.json" | "reader.json") => connect({ keyFile: join(work, key), rootUrl: standin.url, tokenUrl: `${standin.url}/token`, readsPerMinute: 0, writesPerMinute: 0 });
 
 const stored = async (id: string) => JSON.parse(await readFile(join(dir, `${id}.json`), "utf8"));
 const sheetFiles = async () => (await readdir(dir)).filter((f) => f.endsWith(".json"));
@@ -86,7 +75,7 @@ describe("template", () => {
     expect(again.out).toContain(id);
     expect((await sheetFiles()).length).toBe(1);
 
-    const { sheets } = client(admin);
+    const { sheets } = await client("admin.json");
     const meta = await sheets.spreadsheets.get({ spreadsheetId: id });
     expect(meta.data.properties).toMatchObject({ title: "Mẫu biểu ANTQ – Năm 2025", locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" });
     const values = await sheets.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: ["'Năm 2025'"], valueRenderOption: "UNFORMATTED_VALUE" });
@@ -159,7 +148,7 @@ describe("provision", () => {
     expect(sheetA.properties.title).toBe(`${a!.full_name} (${a!.code}) – Biểu ANTQ Năm 2025`);
     expect(sheetA.sheets[0].values[0]).toEqual([`UBND ${a!.full_name!.toLocaleUpperCase("vi-VN")}`]);
 
-    const { drive } = client(admin);
+    const { drive } = await client("admin.json");
     const perms = (await drive.permissions.list({ fileId: idOf(a!.code) })).data.permissions!;
     expect(perms.filter((p) => p.role === "writer").map((p) => p.emailAddress).sort()).toEqual([`ca.${a!.code_name}@example.vn`, `vanphong.${a!.code_name}@example.vn`]);
     expect(perms.find((p) => p.emailAddress === reader.client_email)?.role).toBe("reader");
@@ -167,7 +156,7 @@ describe("provision", () => {
     expect(permsB.filter((p) => p.role === "writer").map((p) => p.emailAddress)).toEqual([`ca.${b!.code_name}@example.vn`]);
 
     // The Worker's account reads the commune's sheet; an account it was never shared with cannot.
-    const asReader = await client(reader).sheets.spreadsheets.get({ spreadsheetId: idOf(a!.code) });
+    const asReader = await (await client("reader.json")).sheets.spreadsheets.get({ spreadsheetId: idOf(a!.code) });
     expect(asReader.data.properties?.locale).toBe("vi_VN");
     expect(res.out).toContain(`${communes.length - 2} xã chưa có email`);
   });
