@@ -167,6 +167,7 @@ function httpJson(/** @type {string} */ method, /** @type {string} */ url) {
     const req = request(url, { method }, (res) => {
       let body = "";
       res.setEncoding("utf8");
+      res.on("error", reject);
       res.on("data", (c) => (body += c));
       res.on("end", () => {
         try {
@@ -360,7 +361,7 @@ function markdown(r) {
 const fmtStats = (s) => Object.entries(s).filter(([k]) => k !== "token").map(([k, v]) => `${k}: ${v}`).join(", ") || "none";
 
 async function main() {
-  const work = await mkdtemp(join(tmpdir(), "antq-bench-"));
+  const work = await mkdtemp(join(tmpdir(), "aggregation-bench-"));
   const fixturesDir = join(work, "sheets");
   await mkdir(fixturesDir);
   log(`building the national folder in ${fixturesDir}`);

@@ -80,4 +80,22 @@ describe("CSV export for Excel", () => {
     expect(cells.some((c) => /^[=+\-@]/.test(c))).toBe(false);
     expect(cells).toContain(`'=HYPERLINK("http://x")`);
   });
+
+  it("offers the same table as an .xlsx workbook that keeps numbers as numbers", async () => {
+    const res = await api("/api/export.xlsx?unit=33&period=2025");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect([...bytes.slice(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+    // Entries are stored uncompressed: the sheet's XML can be read straight from the archive.
+    const text = new TextDecoder().decode(bytes);
+    expect(text).toContain("[Content_Types].xml");
+    expect(text).toContain("xl/worksheets/sheet1.xml");
+    const rows = [...text.matchAll(/<row r="(\d+)">(.*?)<\/row>/g)];
+    expect(rows).toHaveLength(4);
+    const bdq = rows.find((r) => r[2]!.includes("Xã Bắc Đông Quan"))!;
+    expect(bdq[2]).toMatch(new RegExp(`<c r="B${bdq[1]}" t="inlineStr"><is><t xml:space="preserve">Xã Bắc Đông Quan</t></is></c>`));
+    expect(bdq[2]).toMatch(new RegExp(`<c r="[A-Z]+${bdq[1]}"><v>12</v></c>`));
+    expect(text).toContain("=HYPERLINK(&quot;http://x&quot;)</t>");
+  });
 });

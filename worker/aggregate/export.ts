@@ -22,7 +22,10 @@ export function csvLine(cells: (string | number | null)[]): string {
   return cells.map(csvField).join(",") + "\r\n";
 }
 
-export async function buildExportCsv(db: Db, unitCode: string, period: string): Promise<{ filename: string; body: string }> {
+export type ExportTable = { name: string; heading: string[]; rows: (string | number | null)[][] };
+
+/** One row per commune under the unit (reported or not), one column per indicator; ratios per commune as percentages. */
+export async function buildExportTable(db: Db, unitCode: string, period: string): Promise<ExportTable> {
   const { scope, unit } = await resolveScope(db, unitCode, period, null);
   const [catalog, communes, values] = await Promise.all([listIndicators(db), communeRows(db, scope), communeValues(db, scope, period)]);
   const byUnit = new Map<string, Map<string, { value: number; approximate: number }>>();
@@ -32,8 +35,7 @@ export async function buildExportCsv(db: Db, unitCode: string, period: string): 
     m.set(v.indicatorCode, v);
   }
   const heading = ["Mã đơn vị", "Tên đơn vị", "Trực thuộc", "Tình trạng", ...catalog.map((i) => `${i.label} (${i.unit})`), "Số ước tính (trên/khoảng/gần)"];
-  let body = "\uFEFF" + csvLine(heading);
-  for (const c of communes) {
+  const rows = communes.map((c) => {
     const own = byUnit.get(c.code);
     const cells = catalog.map((ind) => {
       if (ind.kind !== "ratio") return own?.get(ind.code)?.value ?? null;
@@ -42,8 +44,11 @@ export async function buildExportCsv(db: Db, unitCode: string, period: string): 
       return n !== undefined && d ? Math.round((10000 * n) / d) / 100 : null;
     });
     const approximate = catalog.filter((i) => own?.get(i.code)?.approximate).map((i) => i.label);
-    body += csvLine([c.code, c.name, c.parentName, own ? "Đã báo cáo" : "Chưa báo cáo", ...cells, approximate.join("; ") || null]);
-  }
-  const filename = `so-lieu-${unit.code}-${period}.csv`;
-  return { filename, body };
+    return [c.code, c.name, c.parentName, own ? "Đã báo cáo" : "Chưa báo cáo", ...cells, approximate.join("; ") || null];
+  });
+  return { name: `so-lieu-${unit.code}-${period}`, heading, rows };
+}
+
+export function csvText(table: ExportTable): string {
+  return "\uFEFF" + csvLine(table.heading) + table.rows.map(csvLine).join("");
 }
