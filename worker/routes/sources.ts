@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { assertCanRead } from "../access/scope";
+import { sheetUrl } from "../aggregate/issues";
 import { getDb } from "../db/client";
 import { unitListFor } from "../db/reference";
 import { listSources } from "../db/sources";
@@ -9,10 +10,6 @@ import type { AppEnv } from "../env";
 import { query, unitCode } from "./params";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export function sheetUrl(spreadsheetId: string, gid: number | null): string {
-  return `https://docs.google.com/spreadsheets/d/${encodeURIComponent(spreadsheetId)}/edit#gid=${gid ?? 0}`;
-}
 
 export const sourcesRoute = new Hono<AppEnv>().get("/", query(z.object({ unit: unitCode.optional() })), async (c) => {
   const db = getDb(c.env.DB);
