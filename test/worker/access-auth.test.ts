@@ -106,6 +106,16 @@ describe("Cloudflare Access in production", () => {
     expect((await meta(accessHeaders(await accessJwt(teamKey)))).status).toBe(403);
   });
 
+  it("makes the emails in ACCESS_ADMINS national admins until the users table says otherwise", async () => {
+    const workerEnv = productionEnv({ ACCESS_ADMINS: "truong.phong@bocongan.gov.vn, " + LEADER });
+    const first = await meta(accessHeaders(await accessJwt(teamKey, { email: "Truong.Phong@bocongan.gov.vn" })), workerEnv);
+    expect(first.status).toBe(200);
+    expect(first.body.principal).toEqual({ email: "truong.phong@bocongan.gov.vn", role: "admin", scopeUnitCode: null, via: "access" });
+    // A listed email that the table knows keeps the table's role.
+    expect((await meta(accessHeaders(await accessJwt(teamKey)), workerEnv)).body.principal.role).toBe("leader");
+    expect((await meta(accessHeaders(await accessJwt(teamKey, { email: "truong.phong@bocongan.gov.vn" })))).status).toBe(403);
+  });
+
   it("keeps the team's keys cached instead of fetching them for every request", async () => {
     await meta(accessHeaders(await accessJwt(teamKey)));
     const before = await jwksFetches();

@@ -51,7 +51,7 @@ export async function verifyAccessJwt(token: string, config: AccessConfig): Prom
     issuer: config.issuer,
     audience: config.audience,
     clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    requiredClaims: ["exp", "iat"],
+    requiredClaims: ["exp"],
   });
   // Service tokens carry `common_name` and no email: they have no user, so no role.
   return typeof payload.email === "string" && payload.email.includes("@") ? payload.email.trim().toLowerCase() : null;
