@@ -68,6 +68,7 @@ describe("conference mode and live figures", () => {
     const { conference } = await postApi(url, "/api/admin/conferences", {
       unitCode: unit,
       period,
+      comparePeriod: before.previous === null ? undefined : String(Number(period) - 1),
       title: "Hội nghị tổng kết phong trào (thử nghiệm)",
       startsAt: new Date(Date.now() + 3600_000).toISOString(),
     });
@@ -94,6 +95,7 @@ describe("conference mode and live figures", () => {
     expect(await spot.getAttribute("data-indicator")).toBe(INDICATOR);
     expect(await spot.locator(".frozen-value").textContent()).toBe(expectedFigure(before.value, "count"));
     expect(await spot.locator(".live-value").textContent()).toBe(expectedFigure(after.value, "count"));
+    if (before.previous !== null) expect(await spot.locator(".spot-compare").textContent()).toContain(`: ${expectedFigure(before.previous, "count")}`);
     const frozenAt = new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(frozen.frozenAt));
     expect(await page.locator(".as-of").textContent()).toMatch(new RegExp(`^Số liệu chốt lúc ${frozenAt} \\d{2}/\\d{2}/\\d{4}$`));
     expect(await page.locator("header.top").count()).toBe(0);

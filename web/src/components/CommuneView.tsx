@@ -73,21 +73,21 @@ export function CommuneView({ scope }: { scope: Scope }) {
                   </th>
                 )}
                 {s.compare && (
-                  <th scope="col" class="num">
+                  <th scope="col" class="num wide-only">
                     Thay đổi
                   </th>
                 )}
-                <th scope="col">Đơn vị tính</th>
               </tr>
             </thead>
             <tbody>
               {s.indicators.map((i) => (
                 <tr key={i.code} data-indicator={i.code} class={i.value === null ? "missing" : undefined}>
-                  <th scope="row">{i.label}</th>
+                  <th scope="row">
+                    {i.label} <span class="muted">({i.kind === "ratio" ? "%" : i.unit})</span>
+                  </th>
                   <td class="num value">{formatFigure(i.value, i.kind, i.approximate)}</td>
                   {s.compare && <td class="num">{formatFigure(i.previous, i.kind)}</td>}
-                  {s.compare && <td class="num">{formatChange(i.value, i.previous, i.kind) ?? "—"}</td>}
-                  <td>{i.kind === "ratio" ? "%" : i.unit}</td>
+                  {s.compare && <td class="num wide-only">{formatChange(i.value, i.previous, i.kind) ?? "—"}</td>}
                 </tr>
               ))}
             </tbody>

@@ -20,7 +20,9 @@ function Spotlight({ figure, live, compare }: { figure: SummaryIndicator; live: 
       <p class="spot-label">{figure.label}</p>
       <p class="spot-value">
         <strong class="frozen-value">{formatFigure(figure.value, figure.kind, figure.approximate)}</strong>
-        {figure.value !== null && figure.kind !== "ratio" && <span class="spot-unit"> {figure.unit}</span>}
+        {figure.value !== null && figure.kind !== "ratio" && (
+          <span class="spot-unit"> {figure.kind === "flag" ? `/${figure.reporting} ${figure.unit}` : figure.unit}</span>
+        )}
       </p>
       {compare && (
         <p class="spot-compare">
@@ -110,7 +112,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
             <p>Chưa có số liệu cho kỳ này.</p>
           ) : (
             <>
-              <Spotlight figure={figures[at]!} live={s.frozen ? liveOf(figures[at]!.code) : undefined} compare={s.compare} />
+              <Spotlight figure={figures[at]!} live={s.frozen ? liveOf(figures[at]!.code) : undefined} compare={conf && !conf.comparePeriod ? null : s.compare} />
               <div class="stepper">
                 <button type="button" onClick={() => setStep(Math.max(at - 1, 0))} disabled={at === 0}>
                   ← Trước

@@ -83,7 +83,7 @@ export function IndicatorView({ scope }: { scope: Scope }) {
                     </th>
                   )}
                   {data.compare && (
-                    <th scope="col" class="num">
+                    <th scope="col" class="num wide-only">
                       Thay đổi
                     </th>
                   )}
@@ -97,7 +97,7 @@ export function IndicatorView({ scope }: { scope: Scope }) {
                     </th>
                     <td class="num">{r.status === "missing" ? "Chưa báo cáo" : formatFigure(r.value, kind, r.approximate)}</td>
                     {data.compare && <td class="num">{formatFigure(r.previous, kind)}</td>}
-                    {data.compare && <td class="num">{formatChange(r.value, r.previous, kind) ?? "—"}</td>}
+                    {data.compare && <td class="num wide-only">{formatChange(r.value, r.previous, kind) ?? "—"}</td>}
                   </tr>
                 ))}
               </tbody>

@@ -35,26 +35,30 @@ function Figure({ indicator, compare, drill, reported }: { indicator: SummaryInd
   );
 }
 
-/** Coverage and freshness: “132/148 xã đã báo cáo · Cập nhật lúc 07:30 23/11/2026”. */
+/** Coverage and freshness: “132/148 xã đã báo cáo · Cập nhật lúc 07:30 23/11/2026” (for one commune, its own status). */
 export function SummaryMeta({ summary }: { summary: Summary }) {
   const { coverage } = summary;
+  const parts = COMMUNE_KINDS.includes(summary.unit.kind)
+    ? [
+        coverage.reported ? "Đã báo cáo" : "Chưa báo cáo",
+        ...(coverage.reported ? [coverage.complete ? "đủ các chỉ tiêu bắt buộc" : "chưa đủ các chỉ tiêu bắt buộc"] : []),
+        ...(coverage.late ? ["báo cáo sau hạn"] : []),
+      ]
+    : [
+        `${coverage.complete} xã đủ chỉ tiêu bắt buộc`,
+        ...(coverage.late ? [`${coverage.late} xã báo cáo sau hạn`] : []),
+      ];
   return (
     <p class="meta">
-      <span class="coverage">
-        {coverage.reported}/{coverage.expected} xã đã báo cáo
-      </span>
-      {coverage.expected > 0 && (
+      {!COMMUNE_KINDS.includes(summary.unit.kind) && (
         <>
+          <span class="coverage">
+            {coverage.reported}/{coverage.expected} xã đã báo cáo
+          </span>
           {" · "}
-          <span>{coverage.complete} xã đủ chỉ tiêu bắt buộc</span>
-          {coverage.late > 0 && (
-            <>
-              {" · "}
-              <span>{coverage.late} xã nộp muộn</span>
-            </>
-          )}
         </>
       )}
+      {parts.join(" · ")}
       {" · "}
       <span class="as-of">
         {summary.asOf ? `${summary.frozen ? "Số liệu chốt lúc" : "Cập nhật lúc"} ${formatDateTime(summary.asOf)}` : "Chưa đồng bộ lần nào"}
