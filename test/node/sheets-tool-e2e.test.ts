@@ -34,7 +34,14 @@ function sheets(args: string[]): Promise<{ code: number | null; out: string }> {
 
 async function api(path: string, init?: RequestInit) {
   const res = await fetch(product.url + path, init);
-  return { status: res.status, body: (await res.json()) as any };
+  const text = await res.text();
+  let body: any;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${path}: ${res.status} ${text.slice(0, 500)}`);
+  }
+  return { status: res.status, body };
 }
 
 beforeAll(async () => {
