@@ -44,6 +44,7 @@ const READS: [family: string, path: (unit: string) => string][] = [
   ["breakdown", (u) => `/api/breakdown?unit=${u}&period=2025&indicator=security_team_count`],
   ["issues", (u) => `/api/issues?unit=${u}&period=2025`],
   ["export", (u) => `/api/export.csv?unit=${u}&period=2025`],
+  ["export xlsx", (u) => `/api/export.xlsx?unit=${u}&period=2025`],
   ["report", (u) => `/api/report?unit=${u}&period=2025`],
   ["sources", (u) => `/api/sources?unit=${u}`],
   ["conferences", (u) => `/api/conferences?unit=${u}`],
