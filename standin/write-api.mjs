@@ -205,7 +205,7 @@ export function createWriteApi(options) {
           /** @type {{ spreadsheetId: string, updatedRange: string, updatedRows: number, updatedColumns: number, updatedCells: number }[]} */
           const responses = [];
           for (const d of data) {
-            const written = writeValues(f, String(d.range ?? ""), d.values, input);
+            const written = writeValues(f, String(d.range ?? ""), d.values, input, f.properties.locale ?? "en_US");
             if (typeof written === "string") return fail(400, written), true;
             responses.push({ spreadsheetId: id, ...written });
           }
@@ -471,11 +471,11 @@ function setCell(s, r, c, value) {
 }
 
 /**
- * values.update: writes a block at an A1 range. USER_ENTERED turns plain numbers typed as text into numbers,
- * as the Sheets UI does; anything else stays text for the Worker's Vietnamese parser.
- * @param {OwnedFixture} f @param {string} range @param {unknown} values @param {string} input
+ * values.update: writes a block at an A1 range. USER_ENTERED reads a number typed as text by the sheet's locale,
+ * as the Sheets UI does (“33.100” is 33100 in vi_VN, 33.1 in en_US); anything else stays text.
+ * @param {OwnedFixture} f @param {string} range @param {unknown} values @param {string} input @param {string} locale
  */
-function writeValues(f, range, values, input) {
+function writeValues(f, range, values, input, locale) {
   const m = /^(?:'((?:[^']|'')+)'|([^!']+?))!([A-Z]+)(\d+)(?::[A-Z]+\d*)?$/.exec(range.trim()) ?? /^()()([A-Z]+)(\d+)(?::[A-Z]+\d*)?$/.exec(range.trim());
   if (!m) return `Unable to parse range: ${range}`;
   const title = m[1] ? m[1].replace(/''/g, "'") : m[2] || f.sheets[0]?.properties.title;
@@ -491,7 +491,7 @@ function writeValues(f, range, values, input) {
     width = Math.max(width, row.length);
     row.forEach((v, j) => {
       if (v === null || v === undefined) return;
-      const typed = input === "USER_ENTERED" && typeof v === "string" && /^-?\d+(?:\.\d+)?$/.test(v.trim()) ? Number(v) : v;
+      const typed = input === "USER_ENTERED" && typeof v === "string" ? typedNumber(v, locale) ?? v : v;
       setCell(s, row0 + i, col0 + j, typed);
       cells++;
     });
@@ -503,6 +503,17 @@ function writeValues(f, range, values, input) {
     return out;
   };
   return { updatedRange: `${quoted}!${letter(col0)}${row0 + 1}:${letter(col0 + Math.max(width, 1) - 1)}${row0 + Math.max(values.length, 1)}`, updatedRows: values.length, updatedColumns: width, updatedCells: cells };
+}
+
+/** A plain number as typed in a sheet of that locale, or null. @param {string} text @param {string} locale */
+function typedNumber(text, locale) {
+  const s = text.trim();
+  const comma = /^(vi|de|fr|es|it|pt|ru|id|nl)/.test(locale);
+  const [group, decimal] = comma ? [".", ","] : [",", "."];
+  const esc = (/** @type {string} */ c) => (c === "." ? "\\." : c);
+  const re = new RegExp(`^-?(?:\\d{1,3}(?:${esc(group)}\\d{3})+|\\d+)(?:${esc(decimal)}\\d+)?$`);
+  if (!re.test(s)) return null;
+  return Number(s.split(group).join("").replace(decimal, "."));
 }
 
 /** @param {Record<string, unknown>} body @param {string | null} fields */

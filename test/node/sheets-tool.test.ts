@@ -195,6 +195,51 @@ describe("provision", () => {
   });
 });
 
+describe("stand-in write endpoints, as Google answers them", () => {
+  const status = async (p: Promise<unknown>): Promise<any> => p.then(() => 200, (e: any) => [e.status ?? e.response?.status, e.response?.data?.error?.message]);
+
+  it("lists only the files shared with the caller, page by page", async () => {
+    const { drive } = await client("reader.json");
+    const names: string[] = [];
+    let pageToken: string | undefined;
+    do {
+      const res = await drive.files.list({ q: "mimeType = 'application/vnd.google-apps.spreadsheet' and trashed = false", pageSize: 10, pageToken, fields: "nextPageToken,files(id,name)" });
+      names.push(...res.data.files!.map((f) => f.name!));
+      pageToken = res.data.nextPageToken ?? undefined;
+    } while (pageToken);
+    expect(names.length).toBe((await communesOf(PROVINCE)).length);
+    expect(names.some((n) => n.startsWith("Mẫu biểu"))).toBe(false);
+    expect(await status(drive.files.list({ q: "name ~ 'x'" }))).toEqual([400, "Invalid Value"]);
+  });
+
+  it("refuses edits from a reader and malformed requests with Google's statuses", async () => {
+    const sources = parseCsv(await readFile(join(work, "sources.csv"), "utf8"));
+    const id = /\/d\/([\w-]+)/.exec(sources[0]!.sheet!)![1]!;
+    const asReader = await client("reader.json");
+    expect(await status(asReader.sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Năm 2025'!F5", valueInputOption: "RAW", requestBody: { values: [[1]] } }))).toEqual([403, "The caller does not have permission"]);
+    expect((await status(asReader.drive.permissions.create({ fileId: id, requestBody: { type: "user", role: "writer", emailAddress: "x@example.vn" } })))[0]).toBe(403);
+    const asOwner = await client("admin.json");
+    expect((await status(asOwner.sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Năm 2025'!F5", requestBody: { values: [[1]] } })))[1]).toBe("'valueInputOption' is required but not specified");
+    expect((await status(asOwner.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ deleteSheet: { sheetId: 0 } }] } })))[0]).toBe(400);
+    expect((await status(asOwner.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ setDataValidation: { range: { sheetId: 99 } } }] } })))[1]).toBe("Invalid requests[0].setDataValidation: No grid with id: 99");
+    expect(await status(asOwner.sheets.spreadsheets.batchUpdate({ spreadsheetId: "no-such-sheet", requestBody: { requests: [] } }))).toEqual([404, "Requested entity was not found."]);
+  });
+
+  it("bumps the version Drive reports on every edit, and reads typed text by the sheet's locale", async () => {
+    const sources = parseCsv(await readFile(join(work, "sources.csv"), "utf8"));
+    const id = /\/d\/([\w-]+)/.exec(sources[1]!.sheet!)![1]!;
+    const { drive, sheets } = await client("admin.json");
+    const before = (await drive.files.get({ fileId: id, fields: "version,modifiedTime" })).data;
+    const res = await sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Năm 2025'!E5", valueInputOption: "USER_ENTERED", requestBody: { values: [["12", "33.100"]] } });
+    expect(res.data).toMatchObject({ spreadsheetId: id, updatedRange: "'Năm 2025'!E5:F5", updatedCells: 2 });
+    const after = (await drive.files.get({ fileId: id, fields: "version,modifiedTime" })).data;
+    expect(Number(after.version)).toBeGreaterThan(Number(before.version));
+    const read = await sheets.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: ["'Năm 2025'!E5:F5"], valueRenderOption: "UNFORMATTED_VALUE" });
+    // In a vi_VN sheet “33.100” typed is thirty-three thousand one hundred, as in Google Sheets.
+    expect(read.data.valueRanges![0]!.values).toEqual([[12, 33100]]);
+  });
+});
+
 describe("check", () => {
   it("tells the administrator, per source, whether the Worker can read it, its locale, header and last edit", async () => {
     const sources = parseCsv(await readFile(join(work, "sources.csv"), "utf8"));
