@@ -96,7 +96,7 @@ async function checkOne(api, source) {
     row.locale = String(meta.data.properties?.locale ?? "");
     const tabs = (meta.data.sheets ?? []).map((s) => ({ gid: Number(s.properties?.sheetId ?? 0), title: String(s.properties?.title ?? "") }));
     const tab = source.tab ? tabs.find((t) => t.title.normalize("NFC") === source.tab?.normalize("NFC")) : source.gid !== null ? tabs.find((t) => t.gid === source.gid) : tabs[0];
-    const file = await api.call("drive", `xem lần sửa cuối của ${id}`, () => api.drive.files.get({ fileId: id, fields: "modifiedTime,version", supportsAllDrives: true }));
+    const file = await api.call("drive-read", `xem lần sửa cuối của ${id}`, () => api.drive.files.get({ fileId: id, fields: "modifiedTime,version", supportsAllDrives: true }));
     row.lastEdit = file.data.modifiedTime ?? null;
     if (!tab) {
       row.action = `Không có trang “${source.tab ?? `gid=${source.gid}`}”: sửa cột tab trong sources.csv hoặc đổi lại tên trang`;

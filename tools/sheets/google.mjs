@@ -14,7 +14,7 @@ export const SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://
  * @typedef {{ keyFile: string, rootUrl?: string, tokenUrl?: string, subject?: string,
  *   readsPerMinute?: number, writesPerMinute?: number, retries?: number, retryBaseMs?: number,
  *   log?: (line: string) => void }} ConnectOptions
- * @typedef {"read" | "write" | "drive"} QuotaKind
+ * @typedef {"read" | "write" | "drive" | "drive-read"} QuotaKind
  * @typedef {{ email: string, sheets: import("googleapis").sheets_v4.Sheets, drive: import("googleapis").drive_v3.Drive,
  *   call: <T>(kind: QuotaKind, what: string, fn: () => Promise<T>) => Promise<T>, stats: { requests: number, retries: number } }} GoogleApi
  */
@@ -58,8 +58,9 @@ export async function connect(options) {
   const pacers = {
     read: pacer(options.readsPerMinute ?? 55),
     write: pacer(options.writesPerMinute ?? 55),
-    // Drive's per-user limits are far higher; sharing is also throttled by Google, so stay modest.
+    // Drive's per-user limits are far higher; copying and sharing are also throttled by Google, so stay modest.
     drive: pacer(options.writesPerMinute === 0 ? 0 : 120),
+    "drive-read": pacer(options.readsPerMinute === 0 ? 0 : 600),
   };
   const stats = { requests: 0, retries: 0 };
   // Enough retries to outlast a full per-minute quota window (waits of 1, 2, 4 … 32 s).

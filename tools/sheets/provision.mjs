@@ -66,7 +66,7 @@ export async function provision(api, options) {
 
 /** Who a sheet is shared with: email → role. @param {import("./google.mjs").GoogleApi} api @param {string} fileId @param {import("./data.mjs").Unit} unit */
 async function permissionsOf(api, fileId, unit) {
-  const list = await api.call("drive", `xem quyền chia sẻ của ${unit.fullName}`, () => api.drive.permissions.list({ fileId, supportsAllDrives: true, fields: "permissions(id,type,role,emailAddress)" }));
+  const list = await api.call("drive-read", `xem quyền chia sẻ của ${unit.fullName}`, () => api.drive.permissions.list({ fileId, supportsAllDrives: true, fields: "permissions(id,type,role,emailAddress)" }));
   /** @type {Map<string, string>} */
   const current = new Map();
   for (const p of list.data.permissions ?? []) if (p.emailAddress) current.set(p.emailAddress.toLowerCase(), String(p.role));

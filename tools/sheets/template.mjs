@@ -129,7 +129,7 @@ export async function findFilesByName(api, names, folder, contains) {
   do {
     const token = pageToken;
     /** @type {import("googleapis").drive_v3.Schema$FileList} */
-    const data = (await api.call("drive", "tìm bảng tính đã có trên Drive", () =>
+    const data = (await api.call("drive-read", "tìm bảng tính đã có trên Drive", () =>
       api.drive.files.list({ q, pageSize: 1000, pageToken: token, fields: "nextPageToken,files(id,name,createdTime)", supportsAllDrives: true, includeItemsFromAllDrives: true, spaces: "drive" }),
     )).data;
     for (const f of data.files ?? []) {
