@@ -44,6 +44,9 @@ describe("a cell becomes a value or a reason", () => {
     [2, "commune_safe", { error: "not_flag" }],
     ["94%", "security_team_count", { error: "unexpected_percent" }],
     ["12 khẩu", "security_team_count", { error: "unknown_unit" }],
+    [true, "commune_safe", { value: 1 }],
+    ["Chưa đạt", "commune_safe", { value: 0 }],
+    ["Đạt", "commune_safe", { value: 1 }],
     [0.94, percentIndicator.code, { value: 94 }],
     ["94,5 %", percentIndicator.code, { value: 94.5 }],
   ];
@@ -98,7 +101,7 @@ describe("the table layout", () => {
     [1, "11983", "Phường Sơn Nam", 10, "45", 12, 3, "=x"],
     [],
     ["", "", "Huyện cũ A"],
-    [2, "", "Xã Bắc Đông Quan", "3,5", 20, 9],
+    [2, "", "X. Bắc Đông Quan", "3,5", 20, 9],
     [3, 11953, "Phố Hiến", 7, 30, 9],
     ["", "", "Tổng cộng", 20, 95, 30],
   ];

@@ -24,9 +24,22 @@ function unitScale(unit: string): { scale: number; base: string } {
   return { scale: 1, base: folded };
 }
 
+const FLAG_WORDS = new Map([
+  ["dat", 1],
+  ["co", 1],
+  ["chua dat", 0],
+  ["khong dat", 0],
+  ["khong", 0],
+]);
+
 /** `cellName` is the bare A1 address (“E7”) used in the clerk's message. */
 export function readCell(raw: unknown, indicator: Indicator, cellName: string): CellReading {
   const shown = `‘${String(raw).trim()}’`;
+  if (indicator.kind === "flag") {
+    // A checkbox arrives as a boolean; clerks also write “Đạt” / “Chưa đạt”.
+    const word = typeof raw === "boolean" ? (raw ? "dat" : "chua dat") : foldText(raw);
+    if (FLAG_WORDS.has(word)) return { kind: "value", value: FLAG_WORDS.get(word)!, approximate: false };
+  }
   const parsed = parseVietnameseNumber(raw);
   if (parsed.kind === "empty") return { kind: "empty" };
   if (parsed.kind === "invalid") {

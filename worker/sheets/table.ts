@@ -25,7 +25,7 @@ const NAME_HEADING = /^(ten (xa|phuong|don vi|dia ban|dvhc)\b|xa phuong\b|xa$|ph
 const TOTAL = /^(tong cong|tong so|tong|cong|toan tinh|toan huyen|tong hop|cong toan tinh)\b/;
 const INDICATOR_LIKE = /^(so |tong |ty le|khoi luong|luot|gia tri)|^[a-z][a-z0-9]*(?: [a-z0-9]+)*$/;
 const IGNORED = /^(stt|tt|ghi chu|ten huyen|huyen|ma huyen|ma tinh|tinh|don vi tinh|dvt|nguoi (bao cao|lap bieu)|ngay.*|cap nhat.*|lien he.*|so dien thoai|dien thoai)$/;
-const UNIT_PREFIX = /^(xa|phuong|dac khu|thi tran|thi xa)\s+/;
+const UNIT_PREFIX = /^(xa|phuong|dac khu|thi tran|thi xa|p|x|tt)\s+/;
 
 function headerAt(rows: unknown[][], r: number, match: IndicatorMatcher): TableHeader | null {
   const cells = rows[r] ?? [];
