@@ -10,7 +10,7 @@ import { slotKey, SourceError, type Grid, type ReadContext, type SheetReading } 
 
 type FormHeader = { row: number; code: number | null; label: number; periods: { column: number; period: string }[] };
 
-const LABEL_HEADINGS = ["chi tieu", "noi dung", "ten chi tieu", "noi dung chi tieu"];
+const LABEL_HEADING = /^(ten |cac )?(chi tieu|noi dung|tieu chi)( [a-z ]+)?( \d+)?$/;
 const CODE_HEADINGS = ["ma", "ma chi tieu", "ma so", "code"];
 const TOTAL_ROW = /^(tong cong|tong so|cong)$/;
 
@@ -24,7 +24,7 @@ export function findFormHeader(rows: unknown[][], tab = ""): FormHeader | null {
   for (let r = 0; r < rows.length; r++) {
     const cells = rows[r] ?? [];
     const folded = cells.map(foldText);
-    const label = folded.findIndex((f) => LABEL_HEADINGS.includes(f));
+    const label = folded.findIndex((f) => LABEL_HEADING.test(f));
     if (label < 0) continue;
     let periods = cells
       .map((cell, column) => ({ column, period: periodFromHeading(cell) }))
