@@ -322,6 +322,10 @@ function markdown(r) {
     "",
     `Run ${r.date} on ${r.cores} cores (${r.cpu}), Node ${r.node}.`,
     "",
+    "## Targets (issue 4)",
+    "",
+    targets(r),
+    "",
     "## Data",
     "",
     `${r.data.provinces} provinces, ${r.data.communes} communes (one source each), ${r.data.indicators} typed indicators × ${PERIODS.length} years = ${r.data.values} values in the sheets.`,
@@ -350,11 +354,30 @@ function markdown(r) {
         `| ${a.name} | ${Number.isFinite(a.cold) ? ms(a.cold) + " ms" : "–"} | ${ms(a.single.p50)} ms | ${ms(a.single.p99)} ms | ${ms(a.load.p50)} ms | ${ms(a.load.p99)} ms | ${Math.round(a.load.rps)} | ${a.floor ? ms(a.floor.p50) + " ms" : "–"} | ${a.floor ? (a.single.p50 / a.floor.p50).toFixed(2) : "–"} | ${a.floor && Number.isFinite(a.cold) ? (a.cold / a.floor.p50).toFixed(1) : "–"} |`,
     ),
     "",
+    `HTTP baseline: \`GET /api/health\` (no D1 query, no JSON to speak of) takes ${ms(r.baseline.p50)} ms p50 / ${ms(r.baseline.p99)} ms p99 on one connection here.`,
+    "",
     "With 50 connections on one workerd isolate, requests queue: the 50-connection p50 is roughly 50 × the service time,",
     "so req/s is the figure to read there; the one-connection latencies are what one dashboard sees.",
     "",
   ];
   return lines.join("\n");
+}
+
+/** The issue's targets, each with the measured figure and whether it is met. @param {any} r */
+function targets(r) {
+  const [province, national, breakdown] = r.api;
+  const yes = (/** @type {boolean} */ ok) => (ok ? "met" : "**not met**");
+  const reads = Object.entries(r.resync.byEndpoint).filter(([k]) => k.startsWith("sheets.")).reduce((n, [, v]) => n + Number(v), 0);
+  const rows = [
+    ["summary p50 ≤ 20 ms, province (1 connection)", `${ms(province.single.p50)} ms`, province.single.p50 <= 20],
+    ["summary p50 ≤ 50 ms, national (1 connection)", `${ms(national.single.p50)} ms`, national.single.p50 <= 50],
+    ...[province, national, breakdown].map((a) => [`p99 ≤ 4 × p50, ${a.name} (1 connection)`, `${ms(a.single.p99)} / ${ms(a.single.p50)} ms`, a.single.p99 <= 4 * a.single.p50]),
+    ...[province, national, breakdown].map((a) => [`p99 ≤ 4 × p50, ${a.name} (50 connections)`, `${ms(a.load.p99)} / ${ms(a.load.p50)} ms`, a.load.p99 <= 4 * a.load.p50]),
+    ...[province, national, breakdown].map((a) => [`API/floor ≤ 5, ${a.name}`, (a.single.p50 / a.floor.p50).toFixed(2), a.single.p50 / a.floor.p50 <= 5]),
+    ["full national sync ≤ 120 s", `${r.fullSync.seconds.toFixed(1)} s`, r.fullSync.seconds <= 120],
+    ["unchanged re-sync reads no values and writes nothing", `${reads} Sheets reads, ${r.resync.run.valuesWritten} values written`, reads === 0 && r.resync.run.valuesWritten === 0],
+  ];
+  return ["| target | measured | |", "|---|---:|---|", ...rows.map(([t, m, ok]) => `| ${t} | ${m} | ${yes(Boolean(ok))} |`)].join("\n");
 }
 
 /** @param {Record<string, number>} s */
@@ -388,6 +411,9 @@ async function main() {
       { name: `breakdown, province ${province}, security_team_count`, path: `/api/breakdown?unit=${province}&period=2025&indicator=security_team_count`, floorOf: province, kind: "breakdown" },
     ];
     const file = d1File(product.stateDir);
+    // What any answer costs here before the aggregation does anything: wrangler dev's proxy, workerd, the router.
+    await sequential(`${product.url}/api/health`, 10);
+    const baseline = await sequential(`${product.url}/api/health`, 100);
     const api = [];
     for (const e of endpoints) {
       const url = product.url + e.path;
@@ -419,6 +445,7 @@ async function main() {
       fullSync: { seconds: full.seconds, run: full.run, valuesPerSecond: full.run.valuesWritten / full.seconds, google: fullStats.google, byEndpoint: fullStats.byEndpoint },
       resync: { seconds: again.seconds, rateLimitWait: again.rateLimitWait, run: again.run, google: againStats.google, byEndpoint: againStats.byEndpoint },
       floorMethod: "python3 sqlite3 on the D1 file, read-only, same statements",
+      baseline,
       api,
     };
     await mkdir(join(OUT, "bench"), { recursive: true });
