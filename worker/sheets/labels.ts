@@ -47,13 +47,20 @@ export function indicatorMatcher(catalog: Indicator[]): IndicatorMatcher {
     const exact = byKey.get(joined) ?? byKey.get(labelKey(code).join(" "));
     if (exact) return exact;
     // A shortened label: the catalog label that starts with it, else the one that contains it with fewest extra words.
+    // Failing that, the label whose words contain the heading's words in order (“Số khu dân cư an toàn”).
     let best: { indicator: Indicator; score: number } | null = null;
     for (const k of keyed) {
+      if (key.length < 2) continue;
       const at = (" " + k.joined + " ").indexOf(" " + joined + " ");
-      if (at < 0 || key.length < 2) continue;
-      const score = (at === 0 ? 0 : 100) + (k.key.length - key.length);
-      if (!best || score < best.score) best = { indicator: k.indicator, score };
+      const score = at >= 0 ? (at === 0 ? 0 : 100) + (k.key.length - key.length) : inOrder(key, k.key) ? 200 + (k.key.length - key.length) : -1;
+      if (score >= 0 && (!best || score < best.score)) best = { indicator: k.indicator, score };
     }
     return best?.indicator ?? null;
   };
+}
+
+function inOrder(words: string[], within: string[]): boolean {
+  let i = 0;
+  for (const w of within) if (w === words[i]) i++;
+  return i === words.length;
 }
