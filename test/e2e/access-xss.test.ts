@@ -1,6 +1,6 @@
 /**
  * The dashboard under its security headers: a Content-Security-Policy without inline scripts that the page runs
- * under without a violation, and text from a sheet shown as text, never run as HTML.
+ * under without a violation, development mode marked, and text from a sheet shown as text, never run as HTML.
  */
 import { writeFile } from "node:fs/promises";
 import type { Browser } from "playwright-core";
@@ -57,6 +57,16 @@ describe("the dashboard's hardening", () => {
       await page.waitForLoadState("networkidle");
     }
     expect(violations).toEqual([]);
+    await page.close();
+  });
+
+  it("marks development mode visibly, as the local product runs in it", async () => {
+    const meta = (await (await fetch(`${url}/api/meta`)).json()) as { principal: { via: string } };
+    expect(meta.principal.via).toBe("development");
+    const page = await browser.newPage();
+    await page.goto(url);
+    const badge = page.getByText("Chế độ phát triển", { exact: true });
+    await expect.poll(() => badge.isVisible(), { timeout: 15_000 }).toBe(true);
     await page.close();
   });
 
