@@ -105,6 +105,18 @@ describe("the leaders' dashboard", () => {
     await page.close();
   });
 
+  it("says in Vietnamese when a linked commune does not exist, instead of showing empty figures", async () => {
+    const res = await fetch(`${url}/api/summary?unit=12345&period=${meta.defaultPeriod}`);
+    expect(res.status).toBe(404);
+    const { error } = (await res.json()) as { error: { message: string } };
+    const page = await open("/?view=commune&commune=12345");
+    const alert = page.getByRole("alert").first();
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain(error.message);
+    expect(await page.locator(".commune-figures").count()).toBe(0);
+    await page.close();
+  });
+
   it("shows a commune's rejected cell with its address and what was typed, on the data quality page", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
     const { issues } = await api(url, `/api/issues?unit=${unit}&period=${period}`);
@@ -122,6 +134,20 @@ describe("the leaders' dashboard", () => {
     const failed = issues.filter((i: any) => i.severity === "source_error");
     for (const f of failed) expect(await page.locator(".failed-sources").textContent()).toContain(f.unitName);
     await page.screenshot({ path: await screenshotPath("phone-quality.png") });
+    await page.close();
+  });
+
+  it("lets an administrator start a sync with “Đồng bộ ngay” and lists the new run first", async () => {
+    const before = (await api(url, "/api/sync/runs")).runs[0].id;
+    const page = await open("/?view=sync");
+    await page.locator("tr.run").first().waitFor();
+    await page.getByRole("button", { name: "Đồng bộ ngay" }).click();
+    await page.getByRole("status").filter({ hasText: /Đồng bộ xong|Đã bắt đầu đồng bộ/ }).waitFor({ timeout: 60_000 });
+    const { runs } = await api(url, "/api/sync/runs");
+    expect(runs[0].id).toBeGreaterThan(before);
+    expect(runs[0].trigger).toBe("manual");
+    await expect.poll(() => page.locator("tr.run").count()).toBe(runs.length);
+    expect(await page.locator("tr.run").first().locator("td").nth(1).textContent()).toBe("Thủ công");
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 import { fetchIssues, fetchSources, fetchSummary, type Scope } from "../api";
 import { formatChange, formatFigure, periodLabel } from "../format";
 import { route, useLoad } from "../state";
-import { Link, Status } from "./common";
+import { FiguresHead, Link, Status } from "./common";
 import { IssueList, sourceUrl } from "./IssueList";
 import { SummaryMeta } from "./Overview";
 
@@ -61,24 +61,7 @@ export function CommuneView({ scope }: { scope: Scope }) {
         <div class="table-wrap">
           <table class="commune-figures">
             <caption>Tất cả chỉ tiêu của xã</caption>
-            <thead>
-              <tr>
-                <th scope="col">Chỉ tiêu</th>
-                <th scope="col" class="num">
-                  {periodLabel(s.period)}
-                </th>
-                {s.compare && (
-                  <th scope="col" class="num">
-                    {periodLabel(s.compare)}
-                  </th>
-                )}
-                {s.compare && (
-                  <th scope="col" class="num wide-only">
-                    Thay đổi
-                  </th>
-                )}
-              </tr>
-            </thead>
+            <FiguresHead rows="Chỉ tiêu" period={s.period} compare={s.compare} />
             <tbody>
               {s.indicators.map((i) => (
                 <tr key={i.code} data-indicator={i.code} class={i.value === null ? "missing" : undefined}>

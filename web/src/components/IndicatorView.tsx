@@ -1,7 +1,7 @@
 import { fetchBreakdown, type BreakdownRow, type Scope } from "../api";
 import { formatChange, formatFigure, periodLabel } from "../format";
 import { route, useLoad } from "../state";
-import { Link, Status } from "./common";
+import { FiguresHead, Link, Status } from "./common";
 
 /** Reported communes from the largest figure down, then the ones that did not report (kept visible, never as 0). */
 function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
@@ -71,24 +71,7 @@ export function IndicatorView({ scope }: { scope: Scope }) {
           <h2>Bảng số liệu</h2>
           <div class="table-wrap">
             <table>
-              <thead>
-                <tr>
-                  <th scope="col">Xã, phường, đặc khu</th>
-                  <th scope="col" class="num">
-                    {periodLabel(data.period)}
-                  </th>
-                  {data.compare && (
-                    <th scope="col" class="num">
-                      {periodLabel(data.compare)}
-                    </th>
-                  )}
-                  {data.compare && (
-                    <th scope="col" class="num wide-only">
-                      Thay đổi
-                    </th>
-                  )}
-                </tr>
-              </thead>
+              <FiguresHead rows="Xã, phường, đặc khu" period={data.period} compare={data.compare} />
               <tbody>
                 {rows.map((r) => (
                   <tr key={r.unit.code} class={r.value === null ? "missing" : undefined}>

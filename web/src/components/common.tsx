@@ -1,5 +1,6 @@
 import type { ComponentChildren, ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import { periodLabel } from "../format";
 import { navigate, type Route, hrefOf, route } from "../state";
 import type { Loaded } from "../state";
 
@@ -47,4 +48,28 @@ export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>
     if (failed) return <p role="alert" class="error">Không tải được phần này của trang. Hãy tải lại trang.</p>;
     return C ? <C {...props} /> : <p class="loading" role="status">Đang tải…</p>;
   };
+}
+
+/** The head of a figures table: what the rows are, the period, and (with a comparison) the earlier period and the change. */
+export function FiguresHead({ rows, period, compare }: { rows: string; period: string; compare: string | null }) {
+  return (
+    <thead>
+      <tr>
+        <th scope="col">{rows}</th>
+        <th scope="col" class="num">
+          {periodLabel(period)}
+        </th>
+        {compare && (
+          <th scope="col" class="num">
+            {periodLabel(compare)}
+          </th>
+        )}
+        {compare && (
+          <th scope="col" class="num wide-only">
+            Thay đổi
+          </th>
+        )}
+      </tr>
+    </thead>
+  );
 }
