@@ -127,7 +127,7 @@ export function createWriteApi(options) {
       return true;
     }
     if (route.name === "drive.files.list") {
-      await listFiles(options.dir, load, url, email, send, fail);
+      await listFiles(options.dir, load, url, email, send);
       return true;
     }
 
@@ -305,9 +305,9 @@ function permissionsOf(f) {
  * Drive's files.list over the folder: `q` with `name = '…'`, `name contains '…'`, `mimeType = '…'`,
  * `trashed = false`, `'<id>' in parents`, joined by `and`; `pageSize`/`pageToken`; `fields=files(…),nextPageToken`.
  * @param {string} dir @param {(id: string) => Promise<OwnedFixture | null>} load @param {URL} url @param {string} email
- * @param {Send} send @param {Fail} fail
+ * @param {Send} send
  */
-async function listFiles(dir, load, url, email, send, fail) {
+async function listFiles(dir, load, url, email, send) {
   const clauses = parseQuery(url.searchParams.get("q") ?? "");
   if (!clauses) {
     send(400, { error: { code: 400, message: "Invalid Value", errors: [{ domain: "global", reason: "invalid", message: "Invalid Value", locationType: "parameter", location: "q" }] } });
@@ -331,7 +331,6 @@ async function listFiles(dir, load, url, email, send, fail) {
   const body = { kind: "drive#fileList", incompleteSearch: false, files: page.map((f) => pickFields(f, inner)) };
   if (start + size < found.length) body.nextPageToken = String(start + size);
   send(200, fields ? pickFields(body, fields.replace(/\([^)]*\)/g, "")) : body);
-  void fail;
 }
 
 /** @param {string} q @returns {((file: Record<string, any>) => boolean)[] | null} */
