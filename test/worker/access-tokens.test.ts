@@ -1,7 +1,7 @@
 /** API tokens for scripts: made and revoked by admins, shown once, stored hashed, limited to a role and a scope. */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, apiJson, resetDatabase, seedReference } from "./helpers";
+import { api, apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
 
 const json = (method: string, body: unknown): RequestInit => ({ method, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
@@ -109,5 +109,26 @@ describe("users", () => {
       expect.objectContaining({ actor: "dev@localhost", action: "user.disable", target: "xa.bacdongquan@hungyen.gov.vn" }),
       expect.objectContaining({ actor: "dev@localhost", action: "user.save", target: "xa.bacdongquan@hungyen.gov.vn", detail: { role: "commune", scopeUnitCode: "12745" } }),
     ]);
+  });
+});
+
+describe("secrets", () => {
+  it("never come back in any answer: not the Google key, not a token's secret or hash", async () => {
+    const key = JSON.parse(env.GOOGLE_SERVICE_ACCOUNT!).private_key as string;
+    const keyBody = key.split("\n").find((line) => line.length > 40 && !line.startsWith("-----"))!;
+    const { id, secret } = await createApiToken("admin", null);
+    const { hash } = (await env.DB.prepare("SELECT hash FROM api_tokens WHERE id = ?").bind(id).first<{ hash: string }>())!;
+    await putSheet("secrets-bac-dong-quan", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 12]]));
+    await registerSources("unit_code,sheet,tab,layout\n12745,secrets-bac-dong-quan,,form\n");
+    const answers = [JSON.stringify(await syncNow())];
+    for (const path of ["/api/health", "/api/meta", "/api/sync/runs", "/api/sources", "/api/admin/audit", "/api/admin/tokens", "/api/admin/users", "/api/summary?unit=33&period=2025"]) {
+      answers.push(await (await callWorker(productionEnv(), path, { headers: bearer(secret) })).text());
+    }
+    for (const answer of answers) {
+      expect(answer).not.toContain(keyBody);
+      expect(answer).not.toContain("PRIVATE KEY");
+      expect(answer).not.toContain(secret);
+      expect(answer).not.toContain(hash);
+    }
   });
 });
