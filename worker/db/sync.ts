@@ -39,18 +39,32 @@ export async function communesUnder(db: Db, listDate: string, unitCode: string):
       OR u.parent_code IN (SELECT d.code FROM units d WHERE d.valid_from = ${listDate} AND d.parent_code = ${unitCode}))`);
 }
 
-/** Stored values of these units in these periods, keyed `unit|indicator|period`. */
-export async function previousValues(db: Db, unitCodes: string[], periods: string[]): Promise<Map<string, number>> {
-  const out = new Map<string, number>();
-  if (!unitCodes.length || !periods.length) return out;
-  for (const part of chunk(unitCodes, 1 + periods.length)) {
-    const rows = await db
+export type StoredValue = typeof values.$inferSelect;
+
+/**
+ * In one round trip: the values a source wrote last time, and the stored values of these units in these (previous)
+ * periods, keyed `unit|indicator|period`, for the jump check.
+ */
+export async function storedForSource(
+  db: Db,
+  sourceId: number,
+  unitCodes: string[],
+  periods: string[],
+): Promise<{ existing: StoredValue[]; previous: Map<string, number> }> {
+  const bySource = db.select().from(values).where(eq(values.sourceId, sourceId));
+  const parts = periods.length ? chunk(unitCodes, 1 + periods.length) : [];
+  const prevQueries = parts.map((part) =>
+    db
       .select({ unitCode: values.unitCode, indicatorCode: values.indicatorCode, period: values.period, value: values.value })
       .from(values)
-      .where(and(inArray(values.unitCode, part), inArray(values.period, periods)));
-    for (const r of rows) out.set(`${r.unitCode}|${r.indicatorCode}|${r.period}`, r.value);
+      .where(and(inArray(values.unitCode, part), inArray(values.period, periods))),
+  );
+  const [existing, ...prev] = await db.batch([bySource, ...prevQueries]);
+  const previous = new Map<string, number>();
+  for (const rows of prev as { unitCode: string; indicatorCode: string; period: string; value: number }[][]) {
+    for (const r of rows) previous.set(`${r.unitCode}|${r.indicatorCode}|${r.period}`, r.value);
   }
-  return out;
+  return { existing: existing as StoredValue[], previous };
 }
 
 export async function setRunTotal(db: Db, runId: number, total: number): Promise<void> {
@@ -120,8 +134,9 @@ export async function writeSourceReading(
   version: { version: string; modifiedTime: string },
   runId: number,
   now: number,
+  stored?: StoredValue[],
 ): Promise<WriteResult> {
-  const existing = await db.select().from(values).where(eq(values.sourceId, source.id));
+  const existing = stored ?? (await db.select().from(values).where(eq(values.sourceId, source.id)));
   const key = (v: { unitCode: string; indicatorCode: string; period: string }) => `${v.unitCode}|${v.indicatorCode}|${v.period}`;
   const before = new Map(existing.map((v) => [key(v), v]));
   const fresh = new Set(reading.values.map(key));

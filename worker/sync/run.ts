@@ -11,7 +11,7 @@ import {
   addRunCounts,
   communesUnder,
   finishRun,
-  previousValues,
+  storedForSource,
   recordSourceError,
   setRunTotal,
   sourcesByIds,
@@ -181,7 +181,7 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
       if (prev) wanted.add(prev);
       unitCodes.add(v.unitCode);
     }
-    const previous = await previousValues(db, [...unitCodes], [...wanted]);
+    const { existing, previous } = await storedForSource(db, source.id, [...unitCodes], [...wanted]);
     const reading = { ...raw, ...validateReading(raw, ctx.catalog, previous) };
     const newPeriods = [...new Set(reading.values.map((v) => v.period))].filter((p) => !ctx.periods.has(p));
     if (newPeriods.length) {
@@ -190,7 +190,7 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
     }
     let result;
     try {
-      result = await writeSourceReading(db, source, reading, version, runId, now());
+      result = await writeSourceReading(db, source, reading, version, runId, now(), existing);
     } catch (err) {
       console.error(`writing source ${source.id} failed`, err);
       throw new SourceError("write_failed", "Không ghi được số liệu của bảng tính vào cơ sở dữ liệu; số liệu cũ được giữ nguyên, sẽ thử lại ở lần đồng bộ sau");
