@@ -184,22 +184,46 @@ function httpJson(/** @type {string} */ method, /** @type {string} */ url) {
 
 const FINISHED = ["ok", "partial", "failed"];
 
-/** Starts a sync (waiting out the manual-sync rate limit) and waits for the run to finish. @param {string} url */
+/** The newest run, or null. @param {string} url @returns {Promise<any>} */
+async function newestRun(url) {
+  /** @type {any} */
+  const res = await httpJson("GET", `${url}/api/sync/runs`);
+  return res.body.runs[0] ?? null;
+}
+
+/**
+ * Starts a sync (waiting out the manual-sync rate limit) and waits for the run to finish. A long POST can lose its
+ * connection while the run goes on, so the run is then followed through GET /api/sync/runs. @param {string} url
+ */
 async function syncAndWait(url) {
   let waited = 0;
+  const before = (await newestRun(url))?.id ?? 0;
+  const t0 = performance.now();
   for (;;) {
-    const t0 = performance.now();
     /** @type {any} */
-    const res = await httpJson("POST", `${url}/api/sync`);
-    if (res.status === 429) {
+    let res;
+    try {
+      res = await httpJson("POST", `${url}/api/sync`);
+    } catch (err) {
+      log(`POST /api/sync: ${String(err)}; following the run through /api/sync/runs`);
+      res = null;
+    }
+    if (res?.status === 429) {
       const seconds = Number(res.headers["retry-after"] ?? 30);
-      log(`manual sync rate-limited: waiting ${seconds} s`);
-      await new Promise((r) => setTimeout(r, seconds * 1000));
-      waited += seconds;
+      const newest = await newestRun(url);
+      if (!(newest && newest.id > before)) {
+        log(`manual sync rate-limited: waiting ${seconds} s`);
+        await new Promise((r) => setTimeout(r, seconds * 1000));
+        waited += seconds;
+        continue;
+      }
+    } else if (res && res.status !== 200) throw new Error(`POST /api/sync → ${res.status} ${JSON.stringify(res.body)}`);
+    let run = res?.status === 200 ? res.body.run : await newestRun(url);
+    if (!run || (run.id ?? run.runId) <= before) {
+      // The request was lost before a run started: ask again.
+      await new Promise((r) => setTimeout(r, 5000));
       continue;
     }
-    if (res.status !== 200) throw new Error(`POST /api/sync → ${res.status} ${JSON.stringify(res.body)}`);
-    let run = res.body.run;
     const id = run.id ?? run.runId;
     while (!FINISHED.includes(run.status)) {
       await new Promise((r) => setTimeout(r, 1000));
@@ -207,7 +231,7 @@ async function syncAndWait(url) {
       const runs = await httpJson("GET", `${url}/api/sync/runs`);
       run = runs.body.runs.find((/** @type {any} */ r) => r.id === id) ?? run;
     }
-    return { run, seconds: (performance.now() - t0) / 1000, rateLimitWait: waited };
+    return { run, seconds: (performance.now() - t0) / 1000 - waited, rateLimitWait: waited };
   }
 }
 
