@@ -29,7 +29,7 @@ export function formatFigure(value: number | null, kind: Kind, approximate = fal
 /** The change against the comparison period: “+12,5%” for sums, “+1,2 điểm %” for ratios; null when not comparable. */
 export function formatChange(value: number | null, previous: number | null, kind: Kind): string | null {
   if (value === null || previous === null) return null;
-  if (kind === "ratio") return `${signed.format(value - previous)} điểm %`;
+  if (kind === "ratio") return value === previous ? "không đổi" : `${signed.format(value - previous)} điểm %`;
   if (previous === 0) return value === 0 ? "không đổi" : null;
   const pct = ((value - previous) / previous) * 100;
   return pct === 0 ? "không đổi" : `${signed.format(pct)}%`;

@@ -8,6 +8,8 @@ const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
 function Figure({ indicator, compare, drill, reported }: { indicator: SummaryIndicator; compare: string | null; drill: boolean; reported: number }) {
   const { value, previous, approximate, kind, unit, label, reporting } = indicator;
   const change = formatChange(value, previous, kind);
+  // A change between different sets of communes (one reported last year, three this year) is marked as such.
+  const sameCommunes = indicator.previousReporting === undefined || indicator.previousReporting === reporting;
   const title = drill ? <Link to={{ view: "indicator", indicator: indicator.code }}>{label}</Link> : label;
   return (
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
@@ -28,6 +30,12 @@ function Figure({ indicator, compare, drill, reported }: { indicator: SummaryInd
               {" "}
               <span class={`change ${/^\+/.test(change) ? "up" : /^[-−]/.test(change) ? "down" : ""}`}>({change})</span>
             </>
+          )}
+          {!sameCommunes && previous !== null && (
+            <span class="figure-cover">
+              {" "}
+              — so {reporting} xã với {indicator.previousReporting} xã
+            </span>
           )}
         </span>
       )}
