@@ -37,6 +37,8 @@ describe("conference report data", () => {
     expect(text).toContain("95,1% khu dân cư");
     expect(text).toContain("5.400 triệu đồng");
     expect(text).toContain("2/5 xã, phường, đặc khu");
+    // Last year only one commune reported its teams: more communes reporting is not said as growth.
+    expect(text).not.toContain("150,6%");
     // Nobody reported guns: the speech does not say “0 khẩu súng”, it names the figure as missing.
     expect(text).not.toMatch(/\b0 khẩu súng/);
     expect(r.paragraphs.at(-1)).toMatch(/^Chưa có số liệu: .*số súng các loại được vận động giao nộp/);
@@ -52,6 +54,8 @@ describe("conference report data", () => {
 
   it("speaks of the commune itself in a commune's report", async () => {
     const r = await apiJson("/api/report?unit=12745&period=2025");
-    expect(r.paragraphs.join("\n")).toContain("Toàn xã hiện duy trì 2.012 tổ bảo vệ an ninh trật tự ở cơ sở với 7.230 thành viên");
+    const text: string = r.paragraphs.join("\n");
+    expect(text).toContain("Toàn xã hiện duy trì 2.012 tổ bảo vệ an ninh trật tự ở cơ sở với 7.230 thành viên");
+    expect(text).toContain("So với năm 2024: số tổ bảo vệ an ninh trật tự ở cơ sở tăng 0,6% (từ 2.000 lên 2.012)");
   });
 });

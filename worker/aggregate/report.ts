@@ -188,7 +188,8 @@ export function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report
 
   if (compareLabel) {
     const changes = s.indicators
-      .filter((i) => i.kind !== "ratio" && i.kind !== "flag")
+      // Spoken only like for like: a change that comes from more communes reporting is not a change.
+      .filter((i) => i.kind !== "ratio" && i.kind !== "flag" && i.reporting === i.previousReporting)
       .map((i) => ({ i, change: changePercent(i) }))
       .filter((x) => x.change !== null && x.change !== 0)
       .slice(0, 6)
