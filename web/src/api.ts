@@ -191,5 +191,6 @@ export const fetchSources = (unit: string) => getJson<{ sources: Source[] }>(`/a
 export const fetchRuns = () => getJson<{ runs: SyncRun[] }>("/api/sync/runs");
 export const fetchConferences = (unit: string) => getJson<{ conferences: Conference[] }>(`/api/conferences?${qs({ unit })}`);
 export const fetchReport = (s: Scope) => getJson<Report>(`/api/report?${qs(s)}`);
+export const freezeConference = (id: number) => postJson<{ conference: Conference }>(`/api/admin/conferences/${id}/freeze`);
 export const startSync = () => postJson<{ run: SyncRun }>("/api/sync");
 export const exportCsvUrl = (unit: string, period: string) => `/api/export.csv?${qs({ unit, period })}`;

@@ -96,5 +96,6 @@ export function useLoad<T>(load: (() => Promise<T>) | null, key: string): Loaded
       live = false;
     };
   }, [key, t, load === null]);
+  if (!load) return { data: null, error: null, loading: false };
   return state.key === key ? state : { data: null, error: null, loading: true };
 }

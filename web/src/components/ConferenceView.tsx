@@ -1,7 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
-import { fetchConferences, fetchSummary, type Conference, type Scope, type SummaryIndicator } from "../api";
+import { fetchConferences, fetchSummary, freezeConference, type Conference, type Scope, type SummaryIndicator } from "../api";
 import { formatChange, formatDateTime, formatFigure, periodLabel } from "../format";
-import { navigate, route, useLoad } from "../state";
+import { meta, navigate, route, tick, useLoad } from "../state";
 import { Link, Status } from "./common";
 
 /** The conference to show: the one in the URL, else the latest frozen one, else the latest one. */
@@ -54,6 +54,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
   const liveScope = frozenScope ? { ...frozenScope, conference: null } : null;
   const live = useLoad(liveScope ? () => fetchSummary(liveScope) : null, `live:${key}`);
   const [step, setStep] = useState(0);
+  const [freezeError, setFreezeError] = useState<string | null>(null);
 
   const figures = frozen.data?.indicators.filter((i) => i.value !== null) ?? [];
   const count = figures.length;
@@ -98,6 +99,26 @@ export function ConferenceView({ scope }: { scope: Scope }) {
       <h1 id="conference-title">{conf?.title ?? s?.conference?.title ?? "Hội nghị"}</h1>
       <Status state={list} what="danh sách hội nghị" />
       {list.data && !conf && <p>Chưa có hội nghị nào cho đơn vị này. Quản trị viên tạo hội nghị và chốt số liệu trước khi họp.</p>}
+      {conf && !conf.frozenAt && meta.value?.principal.role === "admin" && (
+        <p>
+          <button
+            type="button"
+            onClick={() =>
+              freezeConference(conf.id).then(
+                () => (setFreezeError(null), tick.value++),
+                (e: Error) => setFreezeError(e.message),
+              )
+            }
+          >
+            Chốt số liệu cho hội nghị
+          </button>
+          {freezeError && (
+            <span role="alert" class="error">
+              {freezeError}
+            </span>
+          )}
+        </p>
+      )}
       <Status state={frozen} what="số liệu hội nghị" />
       {s && (
         <>
