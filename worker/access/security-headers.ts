@@ -9,6 +9,7 @@ const HEADERS: Record<string, string> = {
   "X-Frame-Options": "DENY",
   "Referrer-Policy": "no-referrer",
   "Cross-Origin-Resource-Policy": "same-origin",
+  "Strict-Transport-Security": "max-age=31536000",
 };
 
 export const securityHeaders = createMiddleware<AppEnv>(async (c, next) => {
