@@ -34,7 +34,7 @@ describe("conference report data", () => {
     const text: string = r.paragraphs.join("\n");
     expect(text).toContain("Toàn tỉnh hiện duy trì 5.012 tổ bảo vệ an ninh trật tự ở cơ sở với 15.230 thành viên");
     expect(text).toContain("khoảng 70 điển hình tiên tiến");
-    expect(text).toContain("95,1% khu dân cư");
+    expect(text).toContain("Có 95,1% khu dân cư (39/41) được công nhận đạt tiêu chuẩn “An toàn về an ninh trật tự”");
     expect(text).toContain("5.400 triệu đồng");
     expect(text).toContain("2/5 xã, phường, đặc khu");
     // Last year only one commune reported its teams: more communes reporting is not said as growth.

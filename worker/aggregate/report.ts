@@ -100,10 +100,16 @@ function sentences(s: Summary, get: Get): string[] {
   ]);
   if (models.length) out.push(`Xây dựng, duy trì ${joinAnd(models)}.`);
 
+  /** “95,1% khu dân cư (39/41)”: the rate, with its parts when both were reported. */
+  const rate = (code: string, part: string, whole: string, noun: string) =>
+    clause(get, code, (n) => {
+      const [p, w] = [say(get(part)), say(get(whole))];
+      return p && w ? `${n} ${noun} (${p}/${w})` : `${n} ${noun}`;
+    });
   const safe = present([
-    clause(get, "residential_area_safe_rate", (n) => `${n} khu dân cư`),
-    clause(get, "agency_enterprise_safe_rate", (n) => `${n} cơ quan, doanh nghiệp`),
-    clause(get, "school_safe_rate", (n) => `${n} cơ sở giáo dục`),
+    rate("residential_area_safe_rate", "residential_area_safe", "residential_area_total", "khu dân cư"),
+    rate("agency_enterprise_safe_rate", "agency_enterprise_safe", "agency_enterprise_total", "cơ quan, doanh nghiệp"),
+    rate("school_safe_rate", "school_safe", "school_total", "cơ sở giáo dục"),
   ]);
   const flag = get("commune_safe");
   const flagSentence =
@@ -114,7 +120,7 @@ function sentences(s: Summary, get: Get): string[] {
           : `${s.unit.name} chưa đạt tiêu chuẩn “An toàn về an ninh trật tự”`
         : `${numberFormat.format(flag.value)}/${numberFormat.format(flag.reporting)} xã, phường, đặc khu báo cáo đạt tiêu chuẩn “An toàn về an ninh trật tự”`
       : null;
-  if (safe.length) out.push(`${joinAnd(safe)} được công nhận đạt tiêu chuẩn “An toàn về an ninh trật tự”${flagSentence ? `; ${flagSentence}` : ""}.`);
+  if (safe.length) out.push(`Có ${joinAnd(safe)} được công nhận đạt tiêu chuẩn “An toàn về an ninh trật tự”${flagSentence ? `; ${flagSentence}` : ""}.`);
   else if (flagSentence) out.push(`${flagSentence}.`);
 
   const tips = present([
@@ -158,7 +164,8 @@ function sentences(s: Summary, get: Get): string[] {
 const COVERED_BY_SENTENCES = new Set([
   "security_team_count", "security_team_members", "mediation_team_count", "self_managed_group_count", "self_managed_board_count",
   "club_count", "self_managed_model_count", "dan_van_kheo_model_count", "advanced_example_count", "residential_area_safe_rate",
-  "agency_enterprise_safe_rate", "school_safe_rate", "commune_safe", "crime_tip_received", "tip_mailbox_count", "guns_recovered",
+  "agency_enterprise_safe_rate", "school_safe_rate", "residential_area_safe", "residential_area_total", "agency_enterprise_safe",
+  "agency_enterprise_total", "school_safe", "school_total", "commune_safe", "crime_tip_received", "tip_mailbox_count", "guns_recovered",
   "ammo_rounds", "explosives_kg", "edged_weapons_count", "support_tools_count", "fireworks_kg", "persons_reformed",
   "ex_prisoners_supported", "ex_prisoner_loans_million_vnd", "festival_areas_held", "festival_participants",
   "commended_collectives", "commended_individuals",
