@@ -161,6 +161,35 @@ describe("development mode", () => {
   });
 });
 
+describe("changes from another site", () => {
+  const fromEvil = { "sec-fetch-site": "cross-site", origin: "https://evil.example" };
+
+  it("are refused when the browser's session would carry them (Access or development mode)", async () => {
+    const devEnv = productionEnv({ DEV_MODE: "true", ENVIRONMENT: "development" });
+    const post = (headers: Record<string, string>, workerEnv = devEnv) =>
+      callWorker(workerEnv, "/api/admin/users", { method: "PUT", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ email: "ke.gian@evil.example", role: "admin", scopeUnitCode: null }) });
+    expect((await post(fromEvil)).status).toBe(403);
+    expect((await post({ origin: "https://evil.example" })).status).toBe(403);
+    await saveUser("quantri@hungyen.gov.vn", "admin", null);
+    expect((await post({ ...fromEvil, ...accessHeaders(await accessJwt(teamKey, { email: "quantri@hungyen.gov.vn" })) }, productionEnv())).status).toBe(403);
+    const { users } = (await (await callWorker(devEnv, "/api/admin/users")).json()) as any;
+    expect(users.map((u: any) => u.email)).not.toContain("ke.gian@evil.example");
+    // From the dashboard itself, or from a script, the same change goes through.
+    expect((await post({ "sec-fetch-site": "same-origin", origin: "http://dashboard.local" })).status).toBe(200);
+    expect((await post({})).status).toBe(200);
+  });
+
+  it("are accepted with an API token, which no browser sends on its own", async () => {
+    const token = await createApiToken("admin", null);
+    const res = await callWorker(productionEnv(), "/api/admin/tokens", {
+      method: "POST",
+      headers: { ...fromEvil, ...bearer(token.secret), "content-type": "application/json" },
+      body: JSON.stringify({ name: "script", role: "leader", scopeUnitCode: "33" }),
+    });
+    expect(res.status).toBe(201);
+  });
+});
+
 describe("security headers", () => {
   it("are on every API answer, errors included", async () => {
     for (const res of [await callWorker(productionEnv(), "/api/meta"), await callWorker(productionEnv({ DEV_MODE: "true", ENVIRONMENT: "development" }), "/api/meta")]) {

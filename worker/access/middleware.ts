@@ -86,8 +86,25 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   } else {
     throw unauthorized("Cần đăng nhập để xem số liệu");
   }
+  if (c.get("principal").via !== "token" && !SAFE_METHODS.includes(c.req.method) && isCrossSite(c.req.raw)) {
+    throw new AppError("forbidden", "Yêu cầu thay đổi dữ liệu phải gửi từ chính trang quản trị");
+  }
   return next();
 });
+
+const SAFE_METHODS = ["GET", "HEAD", "OPTIONS"];
+
+/**
+ * An Access session (a cookie the edge turns into the JWT header) or development mode rides along with any request
+ * the browser sends, so a change coming from another site is refused. Browsers say where a request comes from;
+ * scripts send neither header, and tokens are never sent by a browser on its own.
+ */
+function isCrossSite(req: Request): boolean {
+  const site = req.headers.get("sec-fetch-site");
+  if (site !== null) return site !== "same-origin" && site !== "none";
+  const origin = req.headers.get("origin");
+  return origin !== null && origin !== new URL(req.url).origin;
+}
 
 export function requireRole(...roles: Role[]) {
   return createMiddleware<AppEnv>(async (c, next) => {
