@@ -483,4 +483,10 @@ async function main() {
   }
 }
 
+// A connection the Worker drops while the stand-in is still answering it surfaces here as ECONNRESET; the Worker
+// retries such reads, so the run goes on and the error is only logged.
+process.on("uncaughtException", (err) => {
+  if (/** @type {NodeJS.ErrnoException} */ (err).code === "ECONNRESET") log(`connection reset (${err.stack?.split("\n")[1]?.trim() ?? ""})`);
+  else throw err;
+});
 await main();
