@@ -123,6 +123,12 @@ describe("Cloudflare Access in production", () => {
     expect(await jwksFetches()).toBe(before);
   });
 
+  it("refuses everyone with a clear error when the team's keys cannot be fetched", async () => {
+    const res = await callWorker(productionEnv({ ACCESS_JWKS_URL: `${env.TEST_ACCESS_URL}/khong-co` }), "/api/meta", { headers: accessHeaders(await accessJwt(teamKey)) });
+    expect(res.status).toBe(500);
+    expect(((await res.json()) as any).error.message).toContain("khóa ký của Cloudflare Access");
+  });
+
   it("answers a clear configuration error when Access is not configured, and still lets nobody in", async () => {
     const res = await callWorker(productionEnv({ ACCESS_AUD: "" }), "/api/meta", { headers: accessHeaders(await accessJwt(teamKey)) });
     expect(res.status).toBe(500);

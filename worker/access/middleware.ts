@@ -5,6 +5,7 @@
  * outright — every request answered with an error — when ENVIRONMENT is production.
  */
 import { createMiddleware } from "hono/factory";
+import { errors } from "jose";
 import { getDb } from "../db/client";
 import { findUser, useToken } from "../db/access";
 import type { AppEnv } from "../env";
@@ -57,7 +58,11 @@ async function accessPrincipal(env: Env, jwt: string): Promise<Principal> {
   let email: string | null;
   try {
     email = await verifyAccessJwt(jwt, config);
-  } catch {
+  } catch (err) {
+    // Keys that cannot be fetched say nothing about the token: still refused, but not as the user's fault.
+    if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError) || err.code === "ERR_JOSE_GENERIC") {
+      throw new AppError("internal", "Không lấy được khóa ký của Cloudflare Access để kiểm tra phiên đăng nhập, vui lòng thử lại sau");
+    }
     throw unauthorized("Phiên đăng nhập không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại");
   }
   if (!email) throw new AppError("forbidden", "Phiên đăng nhập không gắn với một người dùng");
