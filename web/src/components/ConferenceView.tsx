@@ -63,6 +63,8 @@ export function ConferenceView({ scope }: { scope: Scope }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.target instanceof HTMLSelectElement || e.altKey || e.ctrlKey || e.metaKey) return;
+      // Space on a focused button or link presses it; it must not also step.
+      if (e.key === " " && e.target instanceof Element && e.target.closest("button, a")) return;
       if (["ArrowRight", "PageDown", " "].includes(e.key)) setStep((s) => Math.min(s + 1, Math.max(count - 1, 0)));
       else if (["ArrowLeft", "PageUp"].includes(e.key)) setStep((s) => Math.max(s - 1, 0));
       else if (e.key === "Home") setStep(0);

@@ -56,9 +56,9 @@ export function SyncView() {
                 <th scope="col">Cách chạy</th>
                 <th scope="col">Kết quả</th>
                 <th scope="col" class="num">Đã đọc</th>
-                <th scope="col" class="num">Không đổi</th>
+                <th scope="col" class="num wide-only">Không đổi</th>
                 <th scope="col" class="num">Lỗi</th>
-                <th scope="col" class="num">Số liệu ghi</th>
+                <th scope="col" class="num wide-only">Số liệu ghi</th>
                 <th scope="col" class="num">Vấn đề</th>
               </tr>
             </thead>
@@ -72,9 +72,9 @@ export function SyncView() {
                     {typeof r.error === "string" && r.error ? ` — ${r.error}` : ""}
                   </td>
                   <td class="num">{n(r.sourcesRead)}</td>
-                  <td class="num">{n(r.sourcesSkipped)}</td>
+                  <td class="num wide-only">{n(r.sourcesSkipped)}</td>
                   <td class="num">{n(r.sourcesFailed)}</td>
-                  <td class="num">{n(r.valuesWritten)}</td>
+                  <td class="num wide-only">{n(r.valuesWritten)}</td>
                   <td class="num">{n(r.issuesFound)}</td>
                 </tr>
               ))}
