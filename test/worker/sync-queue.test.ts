@@ -73,4 +73,18 @@ describe("a run fanned out through the Queue", () => {
     expect(record).toMatchObject({ status: "ok", sourcesTotal: 5, sourcesRead: 5 });
     expect(record.finishedAt).toBeGreaterThanOrEqual(record.startedAt);
   });
+
+  it("records the run as failed, with a reason, when the Queue refuses the jobs", async () => {
+    const started = await runSync(env, {
+      trigger: "manual",
+      queueThreshold: 2,
+      enqueue: async () => {
+        throw new Error("queue unavailable");
+      },
+    });
+    expect(started.status).toBe("failed");
+    const record = await run(started.runId);
+    expect(record).toMatchObject({ status: "failed", error: expect.stringContaining("thử lại") });
+    expect(record.finishedAt).not.toBeNull();
+  });
 });

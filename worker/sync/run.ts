@@ -80,6 +80,25 @@ export async function runSync(env: Env, options: SyncOptions): Promise<SyncResul
     return { ...counts, runId, status: "failed" };
   }
 
+  try {
+    return await runSources(env, db, google, runId, counts, options, now);
+  } catch (err) {
+    // Each source's failure is caught where it happens; this is D1 or the Queue failing for the whole run.
+    console.error(`sync run ${runId} failed`, err);
+    await finishRun(db, runId, counts, now(), "Lượt đồng bộ bị lỗi hệ thống; số liệu đã ghi được giữ nguyên, hãy thử lại sau");
+    return { ...counts, runId, status: "failed" };
+  }
+}
+
+async function runSources(
+  env: Env,
+  db: Db,
+  google: GoogleClient,
+  runId: number,
+  counts: RunCounts,
+  options: SyncOptions,
+  now: () => number,
+): Promise<SyncResult> {
   const threshold = options.queueThreshold ?? Number(env.SYNC_QUEUE_THRESHOLD ?? "200");
   const ids = await activeSourceIds(db);
   const enqueue = options.enqueue ?? (env.SYNC_QUEUE ? (jobs: SyncJob[]) => sendJobs(env.SYNC_QUEUE, jobs) : null);
