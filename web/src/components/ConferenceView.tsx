@@ -82,6 +82,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
     <section class="conference" aria-labelledby="conference-title">
       <div class="conf-bar">
         <Link to={{ view: "overview", conference: null }}>Thoát chế độ hội nghị</Link>
+        {conf && <Link to={{ view: "report", conference: conf.id }}>Báo cáo để in (số liệu hội nghị)</Link>}
         <button type="button" onClick={() => document.documentElement.requestFullscreen?.().catch(() => {})}>
           Toàn màn hình
         </button>
