@@ -99,6 +99,8 @@ describe("messy sheets through the sync", () => {
     expect(issues).toContain("12745 error part_exceeds_whole 'Quý III-2025'!F5");
     expect(issues).toContain("- warning unknown_unit_row 'Quý III-2025'!B7");
     expect(issues.some((i) => i.includes("!B8"))).toBe(false);
+    const listed = await apiJson("/api/sources?unit=12745");
+    expect(listed.sources.map((x: any) => [x.unitCode, x.layout, x.lastStatus])).toEqual([["33", "table", "ok"]]);
     const summary = await apiJson("/api/summary?unit=33&period=2025-Q3");
     expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(20);
   });

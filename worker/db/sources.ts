@@ -21,11 +21,15 @@ export type SourceListRow = {
   lastError: string | null;
 };
 
-/** Sources of a unit: its own, those of its communes (and of its districts' communes); every source when null. */
+/**
+ * Sources of a unit: its own, those of its communes (and of its districts' communes), and for a commune the table
+ * of its province that lists it; every source when null.
+ */
 export async function listSources(db: Db, listDate: string | null, unitCode: string | null): Promise<SourceListRow[]> {
   const under = unitCode
     ? sql`WHERE s.unit_code = ${unitCode} OR u.parent_code = ${unitCode}
-        OR u.parent_code IN (SELECT d.code FROM units d WHERE d.valid_from = ${listDate} AND d.parent_code = ${unitCode})`
+        OR u.parent_code IN (SELECT d.code FROM units d WHERE d.valid_from = ${listDate} AND d.parent_code = ${unitCode})
+        OR (s.layout = 'table' AND s.unit_code IN (SELECT p.parent_code FROM units p WHERE p.valid_from = ${listDate} AND p.code = ${unitCode}))`
     : sql``;
   return db.all<SourceListRow>(sql`
     SELECT s.id AS id, s.unit_code AS unitCode, u.full_name AS unitName, s.spreadsheet_id AS spreadsheetId, s.tab AS tab,
