@@ -128,6 +128,20 @@ describe("the table layout", () => {
     ]);
   });
 
+  it("reads a period per column: under a merged indicator heading, or named in the heading", () => {
+    const twoYears = [
+      ["Mã xã", "Tên xã", "Số tổ bảo vệ ANTT", "", "Số thành viên tổ bảo vệ an ninh trật tự năm 2025"],
+      ["", "", "Năm 2024", "Năm 2025", ""],
+      ["12745", "Bắc Đông Quan", 11, 12, 39],
+    ];
+    const reading = readTable({ tab: "Tổng hợp", rows: twoYears }, ctx);
+    expect(reading.values.map((v) => `${v.indicatorCode} ${v.period} ${v.value} ${v.cell}`)).toEqual([
+      "security_team_count 2024 11 'Tổng hợp'!C3",
+      "security_team_count 2025 12 'Tổng hợp'!D3",
+      "security_team_members 2025 39 'Tổng hợp'!E3",
+    ]);
+  });
+
   it("takes the period from a title row when the tab title has none", () => {
     const titled = [["BÁO CÁO 6 THÁNG ĐẦU NĂM 2025"], ...rows.slice(1)];
     expect(readTable({ tab: "Sheet1", rows: titled }, ctx).values[0]?.period).toBe("2025-H1");

@@ -6,7 +6,7 @@
  */
 import { readCell } from "./cell";
 import { indicatorMatcher, type IndicatorMatcher } from "./labels";
-import { periodInText } from "./period-heading";
+import { periodFromHeading, periodInText } from "./period-heading";
 import { a1, columnLetters, foldText } from "./text";
 import { slotKey, SourceError, type Grid, type ReadContext, type SheetReading } from "./types";
 import type { Indicator } from "../reference/catalog";
@@ -16,7 +16,8 @@ type TableHeader = {
   row: number;
   code: number | null;
   name: number | null;
-  columns: { column: number; indicator: Indicator }[];
+  /** `period` when the column names its own (“Năm 2025” under a merged indicator heading, or in the heading). */
+  columns: { column: number; indicator: Indicator; period: string | null }[];
   unknown: { column: number; heading: string }[];
 };
 
@@ -34,28 +35,43 @@ function headerAt(rows: unknown[][], r: number, match: IndicatorMatcher): TableH
   const name = folded.findIndex((f, i) => i !== code && NAME_HEADING.test(f));
   if (code < 0 && name < 0) return null;
   const below = rows[r + 1] ?? [];
-  const own = indicatorColumns(cells, code, name, match);
-  // A two-row header: group headings merged over the indicator headings of the next row.
-  const merged = indicatorColumns(cells.map((c, i) => (foldText(below[i]) ? below[i] : c)).concat(below.slice(cells.length)), code, name, match);
+  const own = indicatorColumns(cells, null, code, name, match);
+  // A two-row header: group headings merged over the indicator (or period) headings of the next row.
+  const merged = indicatorColumns(cells, below, code, name, match);
   const useBelow = merged.columns.length > own.columns.length && !looksLikeUnit(below, code, name);
   const chosen = useBelow ? merged : own;
   if (chosen.columns.length === 0) return null;
   return { row: useBelow ? r + 1 : r, code: code < 0 ? null : code, name: name < 0 ? null : name, ...chosen };
 }
 
-function indicatorColumns(cells: unknown[], code: number, name: number, match: IndicatorMatcher) {
+const PERIOD_WORDS = /(6 thang (dau |cuoi )?(nam )?|quy (i|ii|iii|iv|[1-4]) (nam )?|thang \d{1,2} (nam )?|nam )?(19|20)\d\d/g;
+
+function indicatorColumns(top: unknown[], below: unknown[] | null, code: number, name: number, match: IndicatorMatcher) {
   const columns: TableHeader["columns"] = [];
   const unknown: TableHeader["unknown"] = [];
-  cells.forEach((heading, column) => {
-    if (column === code || column === name) return;
+  const width = Math.max(top.length, below?.length ?? 0);
+  let group: unknown = "";
+  for (let column = 0; column < width; column++) {
+    if (foldText(top[column])) group = top[column];
+    if (column === code || column === name) continue;
+    const sub = below?.[column];
+    let heading = below && foldText(sub) ? sub : top[column];
+    let period = below ? periodFromHeading(sub) : null;
+    if (period !== null) heading = group;
     const f = foldText(heading);
-    if (!f || IGNORED.test(f)) return;
-    const indicator = match(heading, heading);
-    if (indicator) columns.push({ column, indicator });
+    if (!f || IGNORED.test(f)) continue;
+    let indicator = match(heading, heading);
+    const named = period === null ? periodInText(heading) : null;
+    if (!indicator && named) {
+      const bare = f.replace(PERIOD_WORDS, " ");
+      indicator = match(bare, bare);
+      if (indicator) period = named;
+    }
+    if (indicator) columns.push({ column, indicator, period });
     else if (INDICATOR_LIKE.test(f) && (/^(so |tong |ty le|khoi luong|luot|gia tri)/.test(f) || /_/.test(String(heading)))) {
       unknown.push({ column, heading: String(heading) });
     }
-  });
+  }
   return { columns, unknown };
 }
 
@@ -86,11 +102,12 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
       `Trang “${grid.tab}” không có dòng tiêu đề (cần cột “Mã xã” hoặc “Tên xã” và các cột chỉ tiêu)`,
     );
   }
-  const period =
+  const tablePeriod =
     periodInText(grid.tab) ??
     grid.rows.slice(0, header.row + 1).flatMap((row) => row.map(periodInText)).find((p) => p) ??
     periodInText(ctx.sheetTitle);
-  if (!period) {
+  const period = tablePeriod ?? header.columns[0]!.period;
+  if (!tablePeriod && header.columns.some((c) => c.period === null)) {
     throw new SourceError(
       "no_header",
       `Trang “${grid.tab}”: không xác định được kỳ báo cáo — đặt tên trang hoặc tiêu đề bảng có kỳ, ví dụ “Năm 2025”`,
@@ -172,8 +189,9 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
       continue;
     }
     seen.set(unitCode, r);
-    for (const { column, indicator } of header.columns) {
+    for (const { column, indicator, period: own } of header.columns) {
       if (indicator.kind === "ratio") continue;
+      const period = (own ?? tablePeriod)!;
       const raw = row[column];
       const cell = a1(grid.tab, r, column);
       const key = slotKey(unitCode, indicator.code, period);
