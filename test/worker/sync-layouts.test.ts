@@ -32,9 +32,9 @@ describe("messy sheets through the sync", () => {
           values: [
             ["UBND PHƯỜNG PHỐ HIẾN", "", "", "", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
             [],
-            ["TT", "Nội dung chỉ tiêu", "ĐVT", "kiểm tra", "6 tháng đầu năm 2024", "6 tháng đầu năm 2025"],
+            ["TT", "Nội dung chỉ tiêu", "ĐVT", "kiểm tra", "6 tháng đầu năm 2024", "6 tháng đầu năm 2025", "", "6 tháng đầu năm 2025"],
             ["I", "LỰC LƯỢNG"],
-            [1, "Tổ BV ANTT", "tổ", 1, "15", "17 tổ"],
+            [1, "Tổ BV ANTT", "tổ", 1, "15", "17 tổ", "", 17],
             [2, "Số thành viên", "người", 1, 70, "hơn 80"],
             [3, "Số tổ hòa giải ở cơ sở", "tổ", 0, "", "x"],
             [4, "Số chó nghiệp vụ", "con", 1, 2, 3],

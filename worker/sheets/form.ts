@@ -34,6 +34,8 @@ export function findFormHeader(rows: unknown[][], tab = ""): FormHeader | null {
       const period = periodInText(tab) ?? rows.slice(0, r).map((row) => row.map(periodInText).find((p) => p) ?? null).find((p) => p) ?? null;
       if (period) periods = [{ column: valueColumn, period }];
     }
+    // A second column naming the same period (a helper copy, often hidden) is not read.
+    periods = periods.filter((p, i) => periods.findIndex((q) => q.period === p.period) === i);
     if (periods.length === 0) continue;
     const code = folded.findIndex((f) => CODE_HEADINGS.includes(f));
     return { row: r, label, code: code < 0 ? null : code, periods };
