@@ -5,6 +5,7 @@ import { runSync } from "../../worker/sync/run";
 import {
   apiJson,
   formSheet,
+  postCsv,
   putSheet,
   registerSources,
   resetDatabase,
@@ -84,6 +85,17 @@ describe("sync safety", () => {
     expect(members.value).toBe(45);
     const teams = (rows: typeof after) => rows.find((v) => v.indicator_code === "security_team_count" && v.period === "2025");
     expect(teams(after)).toEqual(teams(before));
+  });
+
+  it("an unchanged sheet is read again once after the catalog is imported again, then skipped", async () => {
+    await putSheet("safe-catalog", BDQ("1"));
+    await registerSources("unit_code,sheet,tab,layout\n12745,safe-catalog,,form\n");
+    await syncNow();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const res = await postCsv("/api/admin/catalog", env.TEST_CATALOG_CSV);
+    expect(res.status).toBe(200);
+    expect(await syncNow()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 0, valuesWritten: 0 });
+    expect(await syncNow()).toMatchObject({ sourcesRead: 0, sourcesSkipped: 1 });
   });
 
   it("a cleared cell removes its value, and the removal is in the audit log", async () => {

@@ -9,6 +9,7 @@ import {
   activeSourceIds,
   activeSources,
   addRunCounts,
+  referenceChangedAt,
   communesUnder,
   finishRun,
   storedForSource,
@@ -29,7 +30,7 @@ import { validateReading } from "../sheets/validate";
 import { asSourceError, readSource } from "./read-source";
 
 /** One Queue message: a slice of a run's sources. */
-export type SyncJob = { runId: number; sourceIds: number[] };
+export type SyncJob = { runId: number; sourceIds: number[]; referenceAt?: number | null };
 
 export type SyncOptions = {
   trigger: RunTrigger;
@@ -106,14 +107,15 @@ async function runSources(
     counts.sourcesTotal = ids.length;
     await setRunTotal(db, runId, ids.length);
     const jobs: SyncJob[] = [];
-    for (let i = 0; i < ids.length; i += SOURCES_PER_JOB) jobs.push({ runId, sourceIds: ids.slice(i, i + SOURCES_PER_JOB) });
+    const referenceAt = await referenceChangedAt(db);
+    for (let i = 0; i < ids.length; i += SOURCES_PER_JOB) jobs.push({ runId, sourceIds: ids.slice(i, i + SOURCES_PER_JOB), referenceAt });
     await enqueue(jobs);
     return { ...counts, runId, status: "running" };
   }
 
   const list = await activeSources(db);
   counts.sourcesTotal = list.length;
-  const ctx = await syncContext(db, google, runId, now);
+  const ctx = await syncContext(db, google, runId, now, await referenceChangedAt(db));
   await syncSources(ctx, list, counts, options.concurrency ?? 4);
   counts.googleRequests = google.requests;
   await finishRun(db, runId, counts, now());
@@ -131,15 +133,17 @@ export type SyncContext = {
   catalog: Indicator[];
   listDate: string | null;
   communes: Map<string, Promise<ReadContext["communes"]>>;
+  /** When the catalog or a unit list was last imported: a sheet read before that is read again even if unchanged. */
+  referenceAt: number | null;
   /** Periods already recorded in this run: the per-source path stays free of repeated writes. */
   periods: Set<string>;
   runId: number;
   now: () => number;
 };
 
-export async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number): Promise<SyncContext> {
+export async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number, referenceAt: number | null): Promise<SyncContext> {
   const [catalog, listDate] = await Promise.all([listIndicators(db), unitListFor(db, new Date(now()).toISOString().slice(0, 10))]);
-  return { db, google, catalog, listDate, communes: new Map(), periods: new Set(), runId, now };
+  return { db, google, catalog, listDate, communes: new Map(), periods: new Set(), runId, now, referenceAt };
 }
 
 export async function syncSources(ctx: SyncContext, list: SourceRecord[], counts: RunCounts, concurrency: number): Promise<void> {
@@ -157,7 +161,7 @@ export async function syncJob(env: Env, job: SyncJob, options: Pick<SyncOptions,
   const google = new GoogleClient(env, { now, readsPerMinute: readsPerMinute(env), ...options.google });
   const list = await sourcesByIds(db, job.sourceIds);
   const counts = emptyCounts();
-  const ctx = await syncContext(db, google, job.runId, now);
+  const ctx = await syncContext(db, google, job.runId, now, job.referenceAt ?? null);
   await syncSources(ctx, list, counts, options.concurrency ?? 8);
   // Sources deactivated since the run started still count, so the run can finish.
   counts.sourcesSkipped += job.sourceIds.length - list.length;
@@ -187,7 +191,8 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
   const { db, google, runId, now } = ctx;
   try {
     const version = await google.fileVersion(source.spreadsheetId);
-    if (source.lastStatus !== "error" && source.lastVersion !== null && source.lastVersion === version.version) {
+    const readSinceReference = ctx.referenceAt === null || (source.lastSuccessAt ?? 0) >= ctx.referenceAt;
+    if (source.lastStatus !== "error" && source.lastVersion !== null && source.lastVersion === version.version && readSinceReference) {
       counts.sourcesSkipped++;
       return;
     }
