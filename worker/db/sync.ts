@@ -67,13 +67,6 @@ export async function storedForSource(
   return { existing: existing as StoredValue[], previous };
 }
 
-/** The last import of the catalog or a unit list (from the audit log, where every import is recorded). */
-export async function referenceChangedAt(db: Db): Promise<number | null> {
-  const [row] = await db.all<{ at: number | null }>(sql`
-    SELECT MAX(at) AS at FROM audit_log WHERE action IN ('catalog.import', 'units.import')`);
-  return row?.at ?? null;
-}
-
 export async function setRunTotal(db: Db, runId: number, total: number): Promise<void> {
   await db.update(syncRuns).set({ sourcesTotal: total }).where(eq(syncRuns.id, runId));
 }

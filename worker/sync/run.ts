@@ -9,7 +9,6 @@ import {
   activeSourceIds,
   activeSources,
   addRunCounts,
-  referenceChangedAt,
   communesUnder,
   finishRun,
   storedForSource,
@@ -30,7 +29,7 @@ import { validateReading } from "../sheets/validate";
 import { asSourceError, readSource } from "./read-source";
 
 /** One Queue message: a slice of a run's sources. */
-export type SyncJob = { runId: number; sourceIds: number[]; referenceAt?: number | null };
+export type SyncJob = { runId: number; sourceIds: number[] };
 
 export type SyncOptions = {
   trigger: RunTrigger;
@@ -107,15 +106,14 @@ async function runSources(
     counts.sourcesTotal = ids.length;
     await setRunTotal(db, runId, ids.length);
     const jobs: SyncJob[] = [];
-    const referenceAt = await referenceChangedAt(db);
-    for (let i = 0; i < ids.length; i += SOURCES_PER_JOB) jobs.push({ runId, sourceIds: ids.slice(i, i + SOURCES_PER_JOB), referenceAt });
+    for (let i = 0; i < ids.length; i += SOURCES_PER_JOB) jobs.push({ runId, sourceIds: ids.slice(i, i + SOURCES_PER_JOB) });
     await enqueue(jobs);
     return { ...counts, runId, status: "running" };
   }
 
   const list = await activeSources(db);
   counts.sourcesTotal = list.length;
-  const ctx = await syncContext(db, google, runId, now, await referenceChangedAt(db));
+  const ctx = await syncContext(db, google, runId, now);
   await syncSources(ctx, list, counts, options.concurrency ?? 4);
   counts.googleRequests = google.requests;
   await finishRun(db, runId, counts, now());
@@ -133,17 +131,21 @@ export type SyncContext = {
   catalog: Indicator[];
   listDate: string | null;
   communes: Map<string, Promise<ReadContext["communes"]>>;
-  /** When the catalog or a unit list was last imported: a sheet read before that is read again even if unchanged. */
-  referenceAt: number | null;
+  /**
+   * The catalog and unit list the sheets are read against; stored with the sheet's version, so an unchanged sheet is
+   * read again once after either changes.
+   */
+  readerKey: string;
   /** Periods already recorded in this run: the per-source path stays free of repeated writes. */
   periods: Set<string>;
   runId: number;
   now: () => number;
 };
 
-export async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number, referenceAt: number | null): Promise<SyncContext> {
+export async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number): Promise<SyncContext> {
   const [catalog, listDate] = await Promise.all([listIndicators(db), unitListFor(db, new Date(now()).toISOString().slice(0, 10))]);
-  return { db, google, catalog, listDate, communes: new Map(), periods: new Set(), runId, now, referenceAt };
+  const readerKey = await fingerprint(JSON.stringify([catalog, listDate]));
+  return { db, google, catalog, listDate, communes: new Map(), periods: new Set(), runId, now, readerKey };
 }
 
 export async function syncSources(ctx: SyncContext, list: SourceRecord[], counts: RunCounts, concurrency: number): Promise<void> {
@@ -161,7 +163,7 @@ export async function syncJob(env: Env, job: SyncJob, options: Pick<SyncOptions,
   const google = new GoogleClient(env, { now, readsPerMinute: readsPerMinute(env), ...options.google });
   const list = await sourcesByIds(db, job.sourceIds);
   const counts = emptyCounts();
-  const ctx = await syncContext(db, google, job.runId, now, job.referenceAt ?? null);
+  const ctx = await syncContext(db, google, job.runId, now);
   await syncSources(ctx, list, counts, options.concurrency ?? 8);
   // Sources deactivated since the run started still count, so the run can finish.
   counts.sourcesSkipped += job.sourceIds.length - list.length;
@@ -191,8 +193,8 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
   const { db, google, runId, now } = ctx;
   try {
     const version = await google.fileVersion(source.spreadsheetId);
-    const readSinceReference = ctx.referenceAt === null || (source.lastSuccessAt ?? 0) >= ctx.referenceAt;
-    if (source.lastStatus !== "error" && source.lastVersion !== null && source.lastVersion === version.version && readSinceReference) {
+    const readAs = `${version.version}@${ctx.readerKey}`;
+    if (source.lastStatus !== "error" && source.lastVersion === readAs) {
       counts.sourcesSkipped++;
       return;
     }
@@ -214,7 +216,7 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
     }
     let result;
     try {
-      result = await writeSourceReading(db, source, reading, version, runId, now(), existing);
+      result = await writeSourceReading(db, source, reading, { ...version, version: readAs }, runId, now(), existing);
     } catch (err) {
       console.error(`writing source ${source.id} failed`, err);
       throw new SourceError("write_failed", "Không ghi được số liệu của bảng tính vào cơ sở dữ liệu; số liệu cũ được giữ nguyên, sẽ thử lại ở lần đồng bộ sau");
@@ -228,4 +230,9 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
     counts.issuesFound++;
     await recordSourceError(db, source, asSourceError(err), runId, now()).catch((e) => console.error(`recording the error of source ${source.id} failed`, e));
   }
+}
+
+async function fingerprint(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
