@@ -75,6 +75,9 @@ export async function startStandin(options) {
   }
 
   const server = createServer(async (req, res) => {
+    // A caller that drops its connection (a Worker restarting, a cancelled fetch) must not take the stand-in down.
+    req.on("error", () => {});
+    res.on("error", () => {});
     /** @param {number} status @param {unknown} body @param {Record<string, string>} [headers] */
     const send = (status, body, headers = {}) => {
       res.writeHead(status, { "content-type": "application/json; charset=UTF-8", ...headers });
@@ -158,6 +161,7 @@ export async function startStandin(options) {
     }
   });
 
+  server.on("clientError", (_err, socket) => socket.destroy());
   await new Promise((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(undefined)));
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
