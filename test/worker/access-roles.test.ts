@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
 import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
 
-/** Hưng Yên (33) as in helpers, and Hà Nội (01) with one ward: the other province. */
-const UNITS = UNITS_CSV + "01,Hà Nội,Thành phố Hà Nội,city,,ha_noi\n00004,Ba Đình,Phường Ba Đình,ward,01,ba_dinh\n";
+/** Hưng Yên (33) as in helpers, and a made-up Lâm Giang (98) with one ward: the other province. */
+const UNITS = UNITS_CSV + "98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n";
 
 const ROWS = (teams: unknown): [string, string, ...unknown[]][] => [
   ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", teams],
@@ -30,8 +30,8 @@ beforeAll(async () => {
   // A neighbour with a typo, so it has an issue the commune user must not see.
   await putSheet("roles-pho-hien", formSheet("Phường Phố Hiến", ["Năm 2025"], ROWS("17 tổ (chưa đủ)")));
   await putSheet("roles-son-nam", formSheet("Phường Sơn Nam", ["Năm 2025"], ROWS(30)));
-  await putSheet("roles-ba-dinh", formSheet("Phường Ba Đình", ["Năm 2025"], ROWS(40)));
-  await registerSources("unit_code,sheet,tab,layout\n12745,roles-bac-dong-quan,,form\n11953,roles-pho-hien,,form\n11983,roles-son-nam,,form\n00004,roles-ba-dinh,,form\n");
+  await putSheet("roles-tan-an", formSheet("Phường Tân An", ["Năm 2025"], ROWS(40)));
+  await registerSources("unit_code,sheet,tab,layout\n12745,roles-bac-dong-quan,,form\n11953,roles-pho-hien,,form\n11983,roles-son-nam,,form\n98001,roles-tan-an,,form\n");
   await syncNow();
   secrets.admin = (await createApiToken("admin", null)).secret;
   secrets.leader33 = (await createApiToken("leader", "33")).secret;
@@ -52,10 +52,10 @@ const READS: [family: string, path: (unit: string) => string][] = [
 
 /** unit → expected status, per principal. */
 const REACH: Record<Who, Record<string, number>> = {
-  admin: { VN: 200, "33": 200, "12745": 200, "11953": 200, "01": 200, "00004": 200 },
-  leaderNational: { VN: 200, "33": 200, "12745": 200, "11953": 200, "01": 200, "00004": 200 },
-  leader33: { VN: 403, "33": 200, "12745": 200, "11953": 200, "01": 403, "00004": 403 },
-  commune: { VN: 403, "33": 403, "12745": 200, "11953": 403, "01": 403, "00004": 403 },
+  admin: { VN: 200, "33": 200, "12745": 200, "11953": 200, "98": 200, "98001": 200 },
+  leaderNational: { VN: 200, "33": 200, "12745": 200, "11953": 200, "98": 200, "98001": 200 },
+  leader33: { VN: 403, "33": 200, "12745": 200, "11953": 200, "98": 403, "98001": 403 },
+  commune: { VN: 403, "33": 403, "12745": 200, "11953": 403, "98": 403, "98001": 403 },
 };
 
 describe("read endpoints answer each role within its scope", () => {
@@ -87,7 +87,7 @@ describe("read endpoints answer each role within its scope", () => {
     expect(commune.defaultUnit).toBe("12745");
     expect(commune.provinces).toEqual([]);
     const admin = (await (await as("admin", "/api/meta")).json()) as any;
-    expect(admin.provinces.map((p: any) => p.code)).toEqual(["01", "33"]);
+    expect(admin.provinces.map((p: any) => p.code)).toEqual(["33", "98"]);
   });
 });
 
@@ -152,7 +152,7 @@ describe("a commune user sees only its own commune", () => {
     const summary = (await res.json()) as any;
     expect(summary.unit.code).toBe("12745");
     expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(12);
-    expect(JSON.stringify(summary)).not.toMatch(/Phố Hiến|Sơn Nam|Ba Đình/);
+    expect(JSON.stringify(summary)).not.toMatch(/Phố Hiến|Sơn Nam|Tân An/);
   });
 
   it("in the breakdown: one row, its own", async () => {
@@ -175,13 +175,13 @@ describe("a commune user sees only its own commune", () => {
     expect(res.status).toBe(200);
     const csv = await res.text();
     expect(csv).toContain("12745");
-    expect(csv).not.toMatch(/11953|11983|00004|Phố Hiến|Sơn Nam|Ba Đình/);
+    expect(csv).not.toMatch(/11953|11983|98001|Phố Hiến|Sơn Nam|Tân An/);
   });
 
   it("in the report: only its own figures", async () => {
     const body = JSON.stringify(await (await as("commune", "/api/report?unit=12745&period=2025")).json());
     expect(body).toContain("Bắc Đông Quan");
-    expect(body).not.toMatch(/Phố Hiến|Sơn Nam|Ba Đình|Hưng Yên/);
+    expect(body).not.toMatch(/Phố Hiến|Sơn Nam|Tân An|Hưng Yên/);
   });
 });
 
@@ -196,22 +196,22 @@ describe("a conference", () => {
   }
 
   it("of another province does not exist for a leader, whatever unit they ask about", async () => {
-    const haNoi = await conference("01", "Hội nghị sơ kết Hà Nội");
+    const lamGiang = await conference("98", "Hội nghị sơ kết Lâm Giang");
     const hungYen = await conference("33", "Hội nghị sơ kết Hưng Yên");
     for (const family of ["summary", "report", "breakdown"]) {
       const extra = family === "breakdown" ? "&indicator=security_team_count" : "";
-      const foreign = await as("leader33", `/api/${family}?unit=33&period=2025&conference=${haNoi}${extra}`);
+      const foreign = await as("leader33", `/api/${family}?unit=33&period=2025&conference=${lamGiang}${extra}`);
       expect(foreign.status).toBe(404);
-      expect(await foreign.text()).not.toContain("Hà Nội");
+      expect(await foreign.text()).not.toContain("Lâm Giang");
       expect((await as("leader33", `/api/${family}?unit=33&period=2025&conference=${hungYen}${extra}`)).status).toBe(200);
     }
   });
 
   it("of its province is open to a commune user for its own commune only", async () => {
     const hungYen = await conference("33", "Hội nghị sơ kết Hưng Yên");
-    const haNoi = await conference("01", "Hội nghị sơ kết Hà Nội");
+    const lamGiang = await conference("98", "Hội nghị sơ kết Lâm Giang");
     expect((await as("commune", `/api/summary?unit=12745&period=2025&conference=${hungYen}`)).status).toBe(200);
     expect((await as("commune", `/api/summary?unit=33&period=2025&conference=${hungYen}`)).status).toBe(403);
-    expect((await as("commune", `/api/report?unit=12745&period=2025&conference=${haNoi}`)).status).toBe(404);
+    expect((await as("commune", `/api/report?unit=12745&period=2025&conference=${lamGiang}`)).status).toBe(404);
   });
 });

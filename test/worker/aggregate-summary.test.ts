@@ -93,9 +93,9 @@ describe("province summary", () => {
   });
 
   it("adds up every province for the national summary", async () => {
-    await seedReference(UNITS_CSV + "01,Hà Nội,Thành phố Hà Nội,city,,ha_noi\n00004,Ba Đình,Phường Ba Đình,ward,01,ba_dinh\n");
-    await putSheet("sum-ba-dinh", formSheet("Phường Ba Đình", ["Năm 2025"], [["security_team_count", "Số tổ", 40]]));
-    await registerSources("unit_code,sheet,tab,layout\n00004,sum-ba-dinh,,form\n");
+    await seedReference(UNITS_CSV + "98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n");
+    await putSheet("sum-tan-an", formSheet("Phường Tân An", ["Năm 2025"], [["security_team_count", "Số tổ", 40]]));
+    await registerSources("unit_code,sheet,tab,layout\n98001,sum-tan-an,,form\n");
     await seedProvince();
     const s = await apiJson("/api/summary?unit=VN&period=2025");
     expect(s.unit).toEqual({ code: "VN", name: "Toàn quốc", kind: "country" });
@@ -103,8 +103,8 @@ describe("province summary", () => {
     expect(s.coverage).toMatchObject({ expected: 6, reported: 4 });
     const provinces = await apiJson("/api/breakdown?unit=VN&period=2025&indicator=security_team_count");
     expect(provinces.rows.map((r: any) => [r.unit.code, r.value])).toEqual([
-      ["01", 40],
       ["33", 34],
+      ["98", 40],
     ]);
   });
 
