@@ -8,6 +8,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseCsv } from "../tools/csv.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEMO_PROVINCE = { code: "99", name: "Minh Sơn (dữ liệu mẫu)", fullName: "Tỉnh Minh Sơn (dữ liệu mẫu)" };
@@ -16,8 +17,8 @@ export const DEMO_COMMUNE_COUNT = 148;
 const FIRST = ["An", "Bình", "Hòa", "Phú", "Tân", "Đông", "Tây", "Nam", "Bắc", "Thanh", "Minh", "Hưng", "Phúc", "Lộc", "Vĩnh", "Quang", "Trung", "Xuân", "Yên", "Kim", "Ngọc", "Mỹ", "Đức", "Cẩm", "Hồng", "Thượng", "Hạ", "Long", "Sơn", "Hải"];
 const SECOND = ["Sơn", "Hà", "Lâm", "Thịnh", "Tiến", "Thuận", "Lạc", "Khê", "Hợp", "Phong", "Lương", "Giang", "Điền", "Xá", "Đồng", "Tường", "Cương", "Nghĩa", "Hiệp", "Thái", "Châu", "Trạch", "Bảo", "Lợi"];
 
-/** Mulberry32: the same seed gives the same province every time. @param {number} seed */
-function rng(seed) {
+/** Mulberry32: the same seed gives the same figures every time. @param {number} seed */
+export function seededRandom(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -26,28 +27,6 @@ function rng(seed) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-/** @param {string} text @returns {string[][]} */
-function parseSimpleCsv(text) {
-  /** @type {string[][]} */
-  const rows = [];
-  for (const line of text.trim().split(/\r?\n/)) {
-    /** @type {string[]} */
-    const cells = [];
-    let cur = "";
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const ch = line[i];
-      if (quoted && ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') quoted = !quoted;
-      else if (ch === "," && !quoted) cells.push(cur), (cur = "");
-      else cur += ch;
-    }
-    cells.push(cur);
-    rows.push(cells);
-  }
-  return rows;
 }
 
 /** @param {string} s */
@@ -133,14 +112,11 @@ const LABELS_ONLY = [5, 64];
 
 /** @param {string} outDir */
 export async function generateDemo(outDir) {
-  const catalogRows = parseSimpleCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8"));
-  const header = catalogRows.shift() ?? [];
-  const col = (/** @type {string} */ name) => header.indexOf(name);
-  const catalog = catalogRows
-    .map((r) => ({ code: r[col("code")] ?? "", label: r[col("label_vi")] ?? "", unit: r[col("unit_vi")] ?? "", kind: r[col("kind")] ?? "" }))
+  const catalog = parseCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8"))
+    .map((r) => ({ code: r.code ?? "", label: r.label_vi ?? "", unit: r.unit_vi ?? "", kind: r.kind ?? "" }))
     .filter((i) => i.kind !== "ratio");
 
-  const r = rng(20251122);
+  const r = seededRandom(20251122);
   const names = new Set();
   /** @type {{ code: string, name: string, fullName: string, kind: string }[]} */
   const communes = [];

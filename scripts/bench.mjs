@@ -15,6 +15,8 @@ import { request } from "node:http";
 import { createRequire } from "node:module";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { seededRandom } from "../demo/generate.mjs";
+import { parseCsv } from "../tools/csv.mjs";
 import { ROOT, startProduct } from "./local-product.mjs";
 
 const require = createRequire(import.meta.url);
@@ -31,45 +33,6 @@ const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
 
 /** @param {string} msg */
 const log = (msg) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-
-/** Splits one CSV line (quoted fields allowed). @param {string} line */
-function csvCells(line) {
-  /** @type {string[]} */
-  const out = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ",") out.push(cur), (cur = "");
-    else cur += ch;
-  }
-  out.push(cur);
-  return out;
-}
-
-/** @param {string} text @returns {Record<string, string>[]} */
-function parseCsv(text) {
-  const [head = "", ...lines] = text.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim());
-  const keys = csvCells(head);
-  return lines.map((l) => Object.fromEntries(csvCells(l).map((v, i) => [keys[i], v])));
-}
-
-/** A small deterministic generator, so every run benchmarks the same figures. @param {number} seed */
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Plausible figures for one commune and year, consistent with §5 (parts within wholes, ≥ 3 members per team, no more
@@ -129,8 +92,8 @@ async function buildNationalFolder(dir) {
   let values = 0;
   for (const [n, c] of communes.entries()) {
     // The same draws for both years, last year a little lower: no value jumps enough to be flagged (§5).
-    const before = communeFigures(random(n + 1), 0.92);
-    const now = communeFigures(random(n + 1), 1);
+    const before = communeFigures(seededRandom(n + 1), 0.92);
+    const now = communeFigures(seededRandom(n + 1), 1);
     const id = `bench-${c.code}`;
     const rows = catalog.map((ind, i) => [i + 1, ind.label_vi, ind.code, ind.unit_vi, before[ind.code ?? ""] ?? "", now[ind.code ?? ""] ?? ""]);
     values += rows.length * PERIODS.length;
