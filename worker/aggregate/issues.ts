@@ -1,19 +1,10 @@
 /** The data-quality list of a unit: rejected and doubtful cells, and sources that could not be read (PRODUCT.md §5). */
-import { issueRows } from "../db/aggregate";
+import { issueRows, type IssueRow } from "../db/aggregate";
 import type { Db } from "../db/client";
 import { resolveScope } from "./scope";
 
-export type IssueItem = {
-  unitCode: string | null;
-  unitName: string | null;
+export type IssueItem = Omit<IssueRow, "sourceId" | "spreadsheetId" | "gid" | "sourceTitle"> & {
   source: { id: number; title: string | null; url: string | null };
-  cell: string | null;
-  indicator: string | null;
-  period: string | null;
-  raw: string | null;
-  severity: "error" | "warning" | "source_error";
-  code: string;
-  message: string;
 };
 
 export function sheetUrl(spreadsheetId: string, gid: number | null): string {

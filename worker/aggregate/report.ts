@@ -3,7 +3,7 @@
  * tables printed under them. Numbers are vi-VN; an approximate figure is said as “khoảng”; a missing one is never
  * said as 0 — its clause is left out and the indicator is named among those without figures.
  */
-import { silentCommunes, type CommuneRow } from "../db/aggregate";
+import { communeRows, type CommuneRow } from "../db/aggregate";
 import type { Db } from "../db/client";
 import { periodLabel } from "../reference/periods";
 import { resolveScope } from "./scope";
@@ -243,5 +243,5 @@ export function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report
 export async function buildReport(db: Db, unitCode: string, period: string, compare: string | null, conferenceId: number | null): Promise<Report> {
   const summary = await buildSummary(db, unitCode, period, compare, conferenceId);
   const { scope } = await resolveScope(db, unitCode, period, conferenceId);
-  return reportFromSummary(summary, await silentCommunes(db, scope, period));
+  return reportFromSummary(summary, await communeRows(db, scope, period));
 }

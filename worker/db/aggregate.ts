@@ -163,31 +163,22 @@ export async function coverage(db: Db, s: Scope, period: string, requiredCodes: 
 export type CommuneRow = { code: string; name: string; kind: string; parentName: string | null };
 export type CommuneValue = { unitCode: string; indicatorCode: string; value: number; approximate: number };
 
-/** Every commune under the unit with the name of its parent (district or province), for exports. */
-export async function communeRows(db: Db, s: Scope): Promise<CommuneRow[]> {
-  return db.all<CommuneRow>(sql`
-    WITH RECURSIVE ${treeCte(s)}
-    SELECT t.code AS code, u.full_name AS name, t.kind AS kind, p.full_name AS parentName
-    FROM tree t
-    JOIN units u ON u.valid_from = ${s.listDate} AND u.code = t.code
-    LEFT JOIN units p ON p.valid_from = ${s.listDate} AND p.code = u.parent_code
-    WHERE t.kind IN ${COMMUNE_KINDS}
-    ORDER BY u.parent_code, t.code`);
-}
-
-/** Communes under the unit without any value for the period, with the name of their parent. */
-export async function silentCommunes(db: Db, s: Scope, period: string): Promise<CommuneRow[]> {
+/**
+ * Every commune under the unit with the name of its parent (district or province), for exports; with
+ * `silentIn`, only those without any value for that period.
+ */
+export async function communeRows(db: Db, s: Scope, silentIn: string | null = null): Promise<CommuneRow[]> {
   const values =
     s.conferenceId === null
-      ? sql`SELECT 1 FROM indicator_values v INDEXED BY values_rollup_idx WHERE v.unit_code = t.code AND v.period = ${period}`
-      : sql`SELECT 1 FROM snapshot_values v WHERE v.conference_id = ${s.conferenceId} AND v.unit_code = t.code AND v.period = ${period}`;
+      ? sql`SELECT 1 FROM indicator_values v INDEXED BY values_rollup_idx WHERE v.unit_code = t.code AND v.period = ${silentIn}`
+      : sql`SELECT 1 FROM snapshot_values v WHERE v.conference_id = ${s.conferenceId} AND v.unit_code = t.code AND v.period = ${silentIn}`;
   return db.all<CommuneRow>(sql`
     WITH RECURSIVE ${treeCte(s)}
     SELECT t.code AS code, u.full_name AS name, t.kind AS kind, p.full_name AS parentName
     FROM tree t
     JOIN units u ON u.valid_from = ${s.listDate} AND u.code = t.code
     LEFT JOIN units p ON p.valid_from = ${s.listDate} AND p.code = u.parent_code
-    WHERE t.kind IN ${COMMUNE_KINDS} AND NOT EXISTS (${values})
+    WHERE t.kind IN ${COMMUNE_KINDS}${silentIn === null ? sql`` : sql` AND NOT EXISTS (${values})`}
     ORDER BY u.parent_code, t.code`);
 }
 
