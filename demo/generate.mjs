@@ -80,8 +80,16 @@ function communeFigures(r) {
   const before = {};
   for (const [code, v] of Object.entries(f)) before[code] = code === "commune_safe" ? v : Math.max(0, Math.round(v * (0.85 + r() * 0.13) * 10) / 10);
   for (const code of Object.keys(before)) if (!code.endsWith("_kg")) before[code] = Math.round(before[code] ?? 0);
-  before.residential_area_safe = Math.min(before.residential_area_safe ?? 0, before.residential_area_total ?? 0);
-  before.security_team_members = Math.max(before.security_team_members ?? 0, before.security_team_count ?? 0);
+  // Last year's figures were scaled one by one: keep them as consistent as a careful clerk's (parts within wholes,
+  // no more teams than residential areas, at least three members a team), so the only mistakes are the planted ones.
+  const atMost = (/** @type {string} */ part, /** @type {number} */ limit) => (before[part] = Math.min(before[part] ?? 0, limit));
+  const areas24 = before.residential_area_total ?? 0;
+  atMost("residential_area_safe", areas24);
+  atMost("festival_areas_held", areas24);
+  atMost("security_team_count", areas24);
+  atMost("agency_enterprise_safe", before.agency_enterprise_total ?? 0);
+  atMost("school_safe", before.school_total ?? 0);
+  before.security_team_members = Math.max(before.security_team_members ?? 0, 3 * (before.security_team_count ?? 0));
   return { y2025: f, y2024: before };
 }
 

@@ -1,7 +1,7 @@
 /** One cell read as one indicator's value, or the reason it cannot be (PRODUCT.md §4–§5). */
 import type { Indicator } from "../reference/catalog";
 import { parseVietnameseNumber } from "./number";
-import { foldText } from "./text";
+import { foldText, inSentence } from "./text";
 
 export type CellReading =
   | { kind: "empty" }
@@ -71,7 +71,7 @@ export function readCell(raw: unknown, indicator: Indicator, cellName: string): 
     return {
       kind: "error",
       code: "not_integer",
-      message: `Ô ${cellName}: ${shown} không phải số nguyên — ${indicator.label.toLocaleLowerCase("vi")} phải là số nguyên`,
+      message: `Ô ${cellName}: ${shown} không phải số nguyên — ${inSentence(indicator.label)} phải là số nguyên`,
     };
   }
   return { kind: "value", value: roundDecimal(value), approximate: parsed.approximate };

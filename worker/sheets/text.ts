@@ -23,3 +23,8 @@ export function columnLetters(index: number): string {
   for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
   return s;
 }
+
+/** A label inside a sentence: “Số tổ bảo vệ ANTT” → “số tổ bảo vệ ANTT” (short forms keep their capitals). */
+export function inSentence(label: string): string {
+  return label.charAt(0).toLocaleLowerCase("vi") + label.slice(1);
+}

@@ -5,6 +5,7 @@
  */
 import { previousYearPeriod } from "../reference/periods";
 import type { Indicator } from "../reference/catalog";
+import { inSentence } from "./text";
 import { slotKey, type CellIssue, type CellValue, type SheetReading } from "./types";
 
 const TEAMS = "security_team_count";
@@ -21,7 +22,7 @@ export const bareCell = (cell: string) => cell.slice(cell.lastIndexOf("!") + 1);
 /** `previous` maps `unit|indicator|period` to values already stored (the previous period's, for the jump check). */
 export function validateReading(reading: SheetReading, catalog: Indicator[], previous: Map<string, number>): SheetReading {
   const byCode = new Map(catalog.map((i) => [i.code, i]));
-  const label = (code: string) => (byCode.get(code)?.label ?? code).toLocaleLowerCase("vi");
+  const label = (code: string) => inSentence(byCode.get(code)?.label ?? code);
   const stored = new Map<string, CellValue>(reading.values.map((v) => [slotKey(v.unitCode, v.indicatorCode, v.period), v]));
   const get = (v: CellValue, code: string) => stored.get(slotKey(v.unitCode, code, v.period));
   const issues: CellIssue[] = [...reading.issues];
