@@ -35,6 +35,7 @@ export default defineConfig({
                 GOOGLE_SHEETS_URL: inject("standinUrl"),
                 GOOGLE_DRIVE_URL: inject("standinUrl"),
                 GOOGLE_TOKEN_URL: `${inject("standinUrl")}/token`,
+                GOOGLE_READS_PER_MINUTE: "0",
                 GOOGLE_SERVICE_ACCOUNT: inject("serviceAccountSecret"),
                 // Tests sync many times in a row; the rate limit itself is tested with its own setting.
                 SYNC_MANUAL_INTERVAL_SECONDS: "0",

@@ -67,6 +67,8 @@ export async function startProduct(options) {
     GOOGLE_SHEETS_URL: standin.url,
     GOOGLE_DRIVE_URL: standin.url,
     GOOGLE_TOKEN_URL: `${standin.url}/token`,
+    // The stand-in has no quota to protect: read it unpaced.
+    GOOGLE_READS_PER_MINUTE: "0",
     GOOGLE_SERVICE_ACCOUNT: workerSecret(account),
     ...options.workerVars,
   };

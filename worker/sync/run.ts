@@ -59,10 +59,9 @@ export const emptyCounts = (): RunCounts => ({
   googleRequests: 0,
 });
 
-/** Pacing protects Google's quota; the local stand-in has none, so it is read unpaced unless told otherwise. */
+/** Pacing protects Google's quota (`GOOGLE_READS_PER_MINUTE`, 0 = off; local runs set 0: the stand-in has none). */
 export function readsPerMinute(env: Env): number {
   const configured = Number(env.GOOGLE_READS_PER_MINUTE ?? "55");
-  if (/^https?:\/\/(127\.0\.0\.1|localhost)[:/]/.test(env.GOOGLE_SHEETS_URL ?? "")) return 0;
   return Number.isFinite(configured) && configured >= 0 ? configured : 55;
 }
 
