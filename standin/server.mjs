@@ -11,31 +11,25 @@ import { createServer } from "node:http";
 import { createPublicKey, createVerify, randomBytes } from "node:crypto";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { apiOf, errorBody } from "./errors.mjs";
 import { createWriteApi, mayRead } from "./write-api.mjs";
 
 const TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
-const STATUS_TEXT = /** @type {Record<number, string>} */ ({
-  400: "INVALID_ARGUMENT",
-  401: "UNAUTHENTICATED",
-  403: "PERMISSION_DENIED",
-  404: "NOT_FOUND",
-  429: "RESOURCE_EXHAUSTED",
-  500: "INTERNAL",
-  503: "UNAVAILABLE",
-});
-const MESSAGES = /** @type {Record<number, string>} */ ({
-  401: "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
-  403: "The caller does not have permission",
-  404: "Requested entity was not found.",
-  429: "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute per user' of service 'sheets.googleapis.com'.",
-  500: "Internal error encountered.",
-  503: "The service is currently unavailable.",
-});
+const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
+const SHORTCUT_MIME = "application/vnd.google-apps.shortcut";
+/** Drive's answer when `fields` is not given. */
+const DRIVE_DEFAULT_FIELDS = "kind,id,name,mimeType";
+/** The folder's project settings live in `google.json`, never a spreadsheet. */
+const SETTINGS_FILE = "google";
+const DEFAULT_PROJECT_NUMBER = "100000000001";
 
 /**
  * @typedef {{ properties: { sheetId: number, title: string, index?: number, hidden?: boolean }, values?: unknown[][] }} FixtureSheet
  * @typedef {{ properties: { title: string, locale?: string, timeZone?: string }, modifiedTime?: string, version?: string,
- *   access?: "ok" | "forbidden" | "not_found", faults?: (number | { status: number, retryAfter?: number })[], sheets: FixtureSheet[] }} Fixture
+ *   access?: "ok" | "forbidden" | "not_found", mimeType?: string, shortcutTo?: string, trashed?: boolean,
+ *   serviceAccount?: "reader" | "writer", faults?: (number | Fault)[], sheets: FixtureSheet[] }} Fixture
+ * @typedef {{ status: number, reason?: string, api?: "drive" | "sheets", retryAfter?: number, message?: string }} Fault
+ * @typedef {{ disabledApis?: ("drive" | "sheets")[], projectNumber?: string }} ProjectSettings  the folder's `google.json`
  * @typedef {{ dir: string, port?: number, host?: string, serviceAccounts?: Record<string, string>, log?: boolean,
  *   writeQuota?: { limit: number, windowMs?: number } }} StandinOptions
  * @typedef {{ url: string, port: number, stats: Record<string, number>, resetStats: () => void, close: () => Promise<void> }} Standin
@@ -48,7 +42,7 @@ export async function startStandin(options) {
   const accounts = options.serviceAccounts ?? {};
   /** @type {Map<string, { mtimeMs: number, fixture: Fixture }>} */
   const cache = new Map();
-  /** @type {Map<string, number>} faults already served, per `${id}@${version}` */
+  /** @type {Map<string, number>} faults already served, per `${id}@${version}#${index}` */
   const faultsServed = new Map();
   /** @type {Map<string, { email: string, expires: number }>} */
   const tokens = new Map();
@@ -74,6 +68,30 @@ export async function startStandin(options) {
     return fixture;
   }
 
+  /** The folder's `google.json` (the Cloud project's settings), read again when it changes. @returns {Promise<ProjectSettings>} */
+  async function loadSettings() {
+    return /** @type {ProjectSettings} */ ((await loadFixture(SETTINGS_FILE)) ?? {});
+  }
+
+  /**
+   * The next fault of this file's version that applies to this API, if one is left: faults are answered in order,
+   * once each, a fault limited to the other API being passed over until one of its calls comes.
+   * @param {Fixture} fixture @param {string} id @param {"drive" | "sheets"} api @returns {Fault | null}
+   */
+  function nextFault(fixture, id, api) {
+    const faults = fixture.faults ?? [];
+    for (let i = 0; i < faults.length; i++) {
+      const raw = faults[i];
+      const fault = typeof raw === "number" ? { status: raw } : raw;
+      if (!fault || (fault.api && fault.api !== api)) continue;
+      const key = `${id}@${fixture.version ?? ""}#${i}`;
+      if (faultsServed.has(key)) continue;
+      faultsServed.set(key, 1);
+      return fault;
+    }
+    return null;
+  }
+
   const server = createServer(async (req, res) => {
     // A caller that drops its connection (a Worker restarting, a cancelled fetch) must not take the stand-in down.
     req.on("error", () => {});
@@ -83,12 +101,14 @@ export async function startStandin(options) {
       res.writeHead(status, { "content-type": "application/json; charset=UTF-8", ...headers });
       res.end(JSON.stringify(body));
     };
-    /** @param {number} status @param {string} [message] @param {Record<string, string>} [headers] */
-    const fail = (status, message, headers) =>
-      send(status, { error: { code: status, message: message ?? MESSAGES[status] ?? "Error", status: STATUS_TEXT[status] ?? "UNKNOWN" } }, headers);
     try {
       const url = new URL(req.url ?? "/", "http://standin");
       const path = decodeURIComponent(url.pathname);
+      const api = apiOf(path);
+      const project = (await loadSettings()).projectNumber ?? DEFAULT_PROJECT_NUMBER;
+      /** @param {number} status @param {string | import("./errors.mjs").ErrorSituation} [situation] @param {Record<string, string>} [headers] */
+      const fail = (status, situation, headers) =>
+        send(status, errorBody(api, status, { project, ...(typeof situation === "string" ? { message: situation } : situation) }), headers);
       if (options.log) console.log(`[standin] ${req.method} ${url.pathname}${url.search}`);
 
       if (req.method === "GET" && path === "/__standin/stats") return send(200, stats);
@@ -99,7 +119,8 @@ export async function startStandin(options) {
       }
       const fileRoute = /^\/__standin\/files\/([A-Za-z0-9_-]+)$/.exec(path);
       if (fileRoute && (req.method === "PUT" || req.method === "DELETE")) {
-        // Lets a test running inside workerd (which cannot touch the disk) write or remove a spreadsheet file.
+        // Lets a test running inside workerd (which cannot touch the disk) write or remove a spreadsheet file
+        // (or the folder's `google.json`, as the file `google`).
         const file = join(dir, `${fileRoute[1]}.json`);
         if (req.method === "DELETE") await rm(file, { force: true });
         else await writeFile(file, JSON.stringify(JSON.parse(await readBody(req))));
@@ -119,24 +140,44 @@ export async function startStandin(options) {
       const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? "");
       const session = auth ? tokens.get(auth[1] ?? "") : undefined;
       if (!session || session.expires < Date.now()) return fail(401);
-
-      const fixture = await loadFixture(route.id);
-      if (!fixture || fixture.access === "not_found") return fail(404, route.name === "drive.files.get" ? `File not found: ${route.id}.` : undefined);
-      if (fixture.access === "forbidden" || !mayRead(fixture, session.email)) return fail(403);
-
-      const faults = fixture.faults ?? [];
-      const faultKey = `${route.id}@${fixture.version ?? ""}`;
-      const served = faultsServed.get(faultKey) ?? 0;
-      if (served < faults.length) {
-        faultsServed.set(faultKey, served + 1);
-        const fault = faults[served];
-        const status = typeof fault === "number" ? fault : (fault?.status ?? 500);
-        const retryAfter = typeof fault === "object" && fault?.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : undefined;
-        return fail(status, undefined, retryAfter);
+      if ((await loadSettings()).disabledApis?.includes(api)) {
+        return fail(403, { reason: api === "drive" ? "accessNotConfigured" : "SERVICE_DISABLED" });
       }
 
+      const fixture = route.id === SETTINGS_FILE ? null : await loadFixture(route.id);
+      // Drive cannot tell a file not shared with the caller from one that does not exist; Sheets can.
+      const shared = fixture !== null && fixture.access !== "not_found" && fixture.access !== "forbidden" && mayRead(fixture, session.email);
+      if (!fixture || fixture.access === "not_found" || (api === "drive" && !shared)) return fail(404, { id: route.id });
+      if (!shared) return fail(403);
+
+      const fault = nextFault(fixture, route.id, api);
+      if (fault) {
+        const retryAfter = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : undefined;
+        return fail(fault.status, { reason: fault.reason, message: fault.message, id: route.id }, retryAfter);
+      }
+
+      const mimeType = fixture.shortcutTo ? SHORTCUT_MIME : (fixture.mimeType ?? SPREADSHEET_MIME);
       if (route.name === "drive.files.get") {
-        return send(200, pickFields({ id: route.id, name: fixture.properties.title, modifiedTime: normalTime(fixture.modifiedTime), version: String(fixture.version ?? "1") }, url.searchParams.get("fields")));
+        /** @type {Record<string, unknown>} */
+        const file = {
+          kind: "drive#file",
+          id: route.id,
+          name: fixture.properties.title,
+          mimeType,
+          modifiedTime: normalTime(fixture.modifiedTime),
+          version: String(fixture.version ?? "1"),
+          trashed: fixture.trashed === true,
+        };
+        if (fixture.shortcutTo) {
+          const target = await loadFixture(fixture.shortcutTo);
+          file.shortcutDetails = { targetId: fixture.shortcutTo, targetMimeType: target?.mimeType ?? SPREADSHEET_MIME };
+        }
+        return send(200, pickFields(file, url.searchParams.get("fields") ?? DRIVE_DEFAULT_FIELDS));
+      }
+      // Sheets knows a shortcut's target, not the shortcut; an Excel file is a Drive file, not a spreadsheet.
+      if (fixture.shortcutTo) return fail(404);
+      if (mimeType !== SPREADSHEET_MIME) {
+        return fail(400, { status: "FAILED_PRECONDITION", reason: "failedPrecondition", message: "This operation is not supported for this document" });
       }
       if (route.name === "sheets.spreadsheets.get") {
         return send(200, {
@@ -157,7 +198,7 @@ export async function startStandin(options) {
       return send(200, { spreadsheetId: route.id, valueRanges });
     } catch (err) {
       console.error("[standin]", err);
-      fail(500);
+      send(500, errorBody("sheets", 500));
     }
   });
 
@@ -233,7 +274,8 @@ function handleToken(body, accounts, tokens, send) {
   const email = String(claims.iss ?? "");
   const pem = accounts[email];
   if (Object.keys(accounts).length > 0) {
-    if (!pem) return deny("Invalid JWT Signature.");
+    // A key of a service account that was deleted (or never existed) names an account Google does not know.
+    if (!pem) return deny("Invalid grant: account not found");
     const verifier = createVerify("RSA-SHA256");
     verifier.update(`${h}.${c}`);
     if (!verifier.verify(createPublicKey(pem), Buffer.from(s, "base64url"))) return deny("Invalid JWT Signature.");
@@ -249,9 +291,20 @@ function handleToken(body, accounts, tokens, send) {
   send(200, { access_token: accessToken, expires_in: 3599, token_type: "Bearer" });
 }
 
+/** What an unquoted name that A1 notation reads as cells looks like: `T12`, `Q3`, `A:Z`, `B2:C`, `1:5`. */
+const CELLS = /^(?:[A-Za-z]{1,3}\d*(?::[A-Za-z]{1,3}\d*)?|\d+:\d+)$/;
+const PLAIN_NAME = /^[\p{L}\p{N}_]+$/u;
+
+/** A tab name as Google writes it in a range: quoted unless plain letters and digits that cannot be read as cells. @param {string} title */
+function quoteTitle(title) {
+  return PLAIN_NAME.test(title) && !/^[A-Za-z]{1,3}\d+$/.test(title) ? title : `'${title.replace(/'/g, "''")}'`;
+}
+
 /**
  * A1 range → the `ValueRange` Google returns: `'Năm 2025'!A1:Z1000`, `'Năm 2025'`, `Sheet1!B2:C`, `A1:B2`.
- * Ragged rows, trailing empty cells and rows trimmed, `values` absent when empty. Null for a tab that does not exist.
+ * Parsed as Google parses it (GOOGLE.md "A1 ranges"): an unquoted name that reads as cells (`T12`, `Q3`) is cells of
+ * the first tab even when a tab has that name; an unquoted name with spaces, or cells before `!`, does not parse.
+ * Ragged rows, trailing empty cells and rows trimmed, `values` absent when empty. Null for a range Google refuses.
  * @param {Fixture} fixture @param {string} range
  */
 export function resolveRange(fixture, range) {
@@ -259,9 +312,13 @@ export function resolveRange(fixture, range) {
   if (!m) return null;
   let tabName = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
   let cells = m[3];
-  if (m[1] === undefined && m[3] === undefined && tabName && /^[A-Z]+\d*(:[A-Z]+\d*)?$/.test(tabName) && !fixture.sheets.some((s) => s.properties.title === tabName)) {
-    cells = tabName;
-    tabName = fixture.sheets[0]?.properties.title;
+  if (m[1] === undefined) {
+    const bare = m[2] ?? "";
+    if (CELLS.test(bare)) {
+      if (cells !== undefined) return null;
+      cells = bare;
+      tabName = fixture.sheets[0]?.properties.title;
+    } else if (!PLAIN_NAME.test(bare)) return null;
   }
   const sheet = fixture.sheets.find((s) => s.properties.title.normalize("NFC") === (tabName ?? "").normalize("NFC"));
   if (!sheet) return null;
@@ -281,8 +338,7 @@ export function resolveRange(fixture, range) {
   const lastRow = box.r1 === Infinity ? Math.max(rows.length, 1) : box.r1 + 1;
   const width = Math.max(1, ...rows.map((r) => r.length));
   const lastCol = box.c1 === Infinity ? Math.max(width, 1) - 1 : box.c1;
-  const quoted = /^[A-Za-z0-9_]+$/.test(sheet.properties.title) ? sheet.properties.title : `'${sheet.properties.title.replace(/'/g, "''")}'`;
-  const a1 = `${quoted}!${letters(box.c0)}${box.r0 + 1}:${letters(lastCol)}${lastRow}`;
+  const a1 = `${quoteTitle(sheet.properties.title)}!${letters(box.c0)}${box.r0 + 1}:${letters(lastCol)}${lastRow}`;
   return sliced.length ? { range: a1, majorDimension: "ROWS", values: sliced } : { range: a1, majorDimension: "ROWS" };
 }
 

@@ -12,6 +12,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { errorBody } from "./errors.mjs";
 
 const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
 const WRITE_QUOTA_MESSAGE = "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' of service 'sheets.googleapis.com'.";
@@ -23,7 +24,7 @@ const WRITE_QUOTA_MESSAGE = "Quota exceeded for quota metric 'Write requests' an
  *   parents?: string[], createdTime?: string, protectedRanges?: unknown[], dataValidation?: unknown[],
  *   formats?: unknown[], merges?: unknown[], sheets: (import("./server.mjs").FixtureSheet & { properties: Record<string, unknown> })[] }} OwnedFixture
  * @typedef {(status: number, body: unknown, headers?: Record<string, string>) => void} Send
- * @typedef {(status: number, message?: string, headers?: Record<string, string>) => void} Fail
+ * @typedef {(status: number, situation?: string | import("./errors.mjs").ErrorSituation, headers?: Record<string, string>) => void} Fail
  * @typedef {{ dir: string, tokens: Map<string, { email: string, expires: number }>, count: (name: string) => void,
  *   forget: (id: string) => void, writeQuota?: { limit: number, windowMs?: number } }} WriteApiOptions
  *   `writeQuota`: Sheets write requests allowed per caller per window (Google: 60 a minute), answered 429 beyond.
@@ -136,7 +137,7 @@ export function createWriteApi(options) {
       const f = await load(id);
       const role = f && f.access !== "not_found" ? roleOf(f, email) : null;
       if (!f || !role) {
-        fail(404, route.name.startsWith("drive.") ? `File not found: ${id}.` : undefined);
+        fail(404, { id });
         return true;
       }
       if (f.access === "forbidden") {
@@ -310,7 +311,7 @@ function permissionsOf(f) {
 async function listFiles(dir, load, url, email, send) {
   const clauses = parseQuery(url.searchParams.get("q") ?? "");
   if (!clauses) {
-    send(400, { error: { code: 400, message: "Invalid Value", errors: [{ domain: "global", reason: "invalid", message: "Invalid Value", locationType: "parameter", location: "q" }] } });
+    send(400, errorBody("drive", 400, { reason: "invalid", message: "Invalid Value", location: "q" }));
     return;
   }
   const ids = (await readdir(dir)).filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5)).sort();

@@ -332,8 +332,8 @@ describe("quotas and errors", () => {
   it("says in Vietnamese when Google refuses the key", async () => {
     const res = await run(["template", "--period", "2025"], "stranger.json");
     expect(res.code).toBe(1);
-    expect(res.err).toContain("Google từ chối khóa của tài khoản dịch vụ stranger@other.iam.gserviceaccount.com");
-    expect(res.err).toContain("(Google: Invalid JWT Signature.)");
+    expect(res.err).toContain("Google không còn tài khoản dịch vụ stranger@other.iam.gserviceaccount.com");
+    expect(res.err).toContain("(Google: Invalid grant: account not found)");
   });
 
   it("says in Vietnamese when Google cannot be reached, and when an option is wrong", async () => {

@@ -132,7 +132,7 @@ describe("Sheets and Drive reads", () => {
   it("serves a fixture's faults in order, with Retry-After, then answers normally", async () => {
     const first = await authed("/drive/v3/files/sheet-flaky?fields=version");
     expect([first.status, first.headers.get("retry-after")]).toEqual([429, "2"]);
-    expect(((await first.json()) as any).error.status).toBe("RESOURCE_EXHAUSTED");
+    expect(((await first.json()) as any).error.errors[0].reason).toBe("rateLimitExceeded");
     expect((await authed("/drive/v3/files/sheet-flaky?fields=version")).status).toBe(500);
     const ok = await authed("/drive/v3/files/sheet-flaky?fields=version");
     expect((await ok.json()) as any).toEqual({ version: "412" });

@@ -30,14 +30,14 @@ describe("the Google client", () => {
     const { calls, fetcher } = fakeGoogle(clock);
     const google = new GoogleClient(fakeEnv, { fetch: fetcher, now: () => clock.now, readsPerMinute: 0 });
     const tokens = () => calls.filter((c) => c.url.endsWith("/token")).length;
-    await google.fileVersion("a");
-    await google.fileVersion("b");
+    await google.file("a");
+    await google.file("b");
     expect(tokens()).toBe(1);
     clock.now += 58 * 60_000;
-    await google.fileVersion("c");
+    await google.file("c");
     expect(tokens()).toBe(1);
     clock.now += 61_000; // 59 min 1 s after issue: less than a minute left
-    await google.fileVersion("d");
+    await google.file("d");
     expect(tokens()).toBe(2);
   });
 
@@ -49,7 +49,7 @@ describe("the Google client", () => {
       sleeps.push(ms);
     };
     const google = new GoogleClient(fakeEnv, { fetch: fetcher, now: () => clock.now, sleep, readsPerMinute: 60 });
-    await google.fileVersion("a");
+    await google.file("a");
     await google.spreadsheet("a");
     await google.batchGet("a", ["A1:B2"]);
     await google.spreadsheet("b");

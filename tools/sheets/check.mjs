@@ -96,8 +96,12 @@ async function checkOne(api, source) {
     row.locale = String(meta.data.properties?.locale ?? "");
     const tabs = (meta.data.sheets ?? []).map((s) => ({ gid: Number(s.properties?.sheetId ?? 0), title: String(s.properties?.title ?? "") }));
     const tab = source.tab ? tabs.find((t) => t.title.normalize("NFC") === source.tab?.normalize("NFC")) : source.gid !== null ? tabs.find((t) => t.gid === source.gid) : tabs[0];
-    const file = await api.call("drive-read", `xem lần sửa cuối của ${id}`, () => api.drive.files.get({ fileId: id, fields: "modifiedTime,version", supportsAllDrives: true }));
+    const file = await api.call("drive-read", `xem lần sửa cuối của ${id}`, () => api.drive.files.get({ fileId: id, fields: "modifiedTime,version,trashed", supportsAllDrives: true }));
     row.lastEdit = file.data.modifiedTime ?? null;
+    if (file.data.trashed) {
+      row.action = "Bảng tính đang trong thùng rác: mở Drive › Thùng rác › Khôi phục từ thùng rác";
+      return row;
+    }
     if (!tab) {
       row.action = `Không có trang “${source.tab ?? `gid=${source.gid}`}”: sửa cột tab trong sources.csv hoặc đổi lại tên trang`;
       return row;
@@ -115,6 +119,8 @@ async function checkOne(api, source) {
     if (row.locale !== "vi_VN") todo.push("Đổi ngôn ngữ bảng tính sang Việt Nam (Tệp › Cài đặt) để “33.100” không thành 33,1");
     row.action = todo.join("; ") || "Sẵn sàng";
   } catch (err) {
+    const target = await shortcutTarget(api, id, err);
+    if (target) return { ...(await checkOne(api, { ...source, spreadsheetId: target })), source };
     const e = explain(err, "", api.email);
     const status = /** @type {{ status?: number | null }} */ (e).status;
     row.action =
@@ -125,6 +131,16 @@ async function checkOne(api, source) {
           : e.message.replace(/^: /, "");
   }
   return row;
+}
+
+/**
+ * Sheets answers 404 for a Drive shortcut; Drive tells its target, which is what the Worker reads.
+ * @param {import("./google.mjs").GoogleApi} api @param {string} id @param {any} err @returns {Promise<string | null>}
+ */
+async function shortcutTarget(api, id, err) {
+  if ((err?.status ?? err?.response?.status) !== 404) return null;
+  const file = await api.call("drive-read", `xem tệp ${id}`, () => api.drive.files.get({ fileId: id, fields: "mimeType,shortcutDetails", supportsAllDrives: true })).catch(() => null);
+  return file?.data.mimeType === "application/vnd.google-apps.shortcut" ? (file.data.shortcutDetails?.targetId ?? null) : null;
 }
 
 /** The table for the terminal (and the same rows for --csv). @param {CheckRow[]} rows */

@@ -147,7 +147,10 @@ export function explain(err, what, email, attempts = 1) {
   const reason = reasonOf(err);
   const text = `${googleMessage} ${err?.message ?? ""}`;
   const at = `${what}: `;
-  if (/invalid_grant|invalid_client|unauthorized_client/.test(text)) {
+  if (/account not found|invalid_client/.test(text)) {
+    return new GoogleToolError(`${at}Google không còn tài khoản dịch vụ ${email} (đã bị xóa hoặc vô hiệu hóa) — tạo lại hoặc bật lại nó trong Google Cloud → IAM và quản trị → Tài khoản dịch vụ, rồi tải khóa mới`, status, googleMessage);
+  }
+  if (/invalid_grant|unauthorized_client/.test(text)) {
     return new GoogleToolError(`${at}Google từ chối khóa của tài khoản dịch vụ ${email} — khóa đã bị thu hồi, sai, hoặc đồng hồ máy lệch; tạo khóa mới trong Google Cloud`, status, googleMessage);
   }
   if (status === null) {
@@ -169,6 +172,9 @@ export function explain(err, what, email, attempts = 1) {
   }
   if (status === 404) return new GoogleToolError(`${at}không tìm thấy tệp (404) — tệp đã bị xóa, sai mã, hoặc chưa được chia sẻ cho ${email}`, status, googleMessage);
   if (status === 429) return new GoogleToolError(`${at}vượt hạn mức đọc/ghi của Google sau ${attempts} lần thử — giảm --writes-per-minute/--reads-per-minute hoặc chạy lại sau (chạy lại an toàn, không tạo trùng)`, status, googleMessage);
+  if (status === 400 && /FAILED_PRECONDITION|failedPrecondition/.test(reason)) {
+    return new GoogleToolError(`${at}tệp là tệp Excel tải lên Drive, chưa phải Google Trang tính — Mở tệp → Tệp → Lưu dưới dạng Google Trang tính, rồi đăng ký đường dẫn mới`, status, googleMessage);
+  }
   if (status === 400) return new GoogleToolError(`${at}Google từ chối yêu cầu (400)`, status, googleMessage);
   if (status >= 500) return new GoogleToolError(`${at}Google đang lỗi tạm thời (${status}) sau ${attempts} lần thử — chạy lại sau`, status, googleMessage);
   return new GoogleToolError(`${at}Google trả lời lỗi ${status}`, status, googleMessage);

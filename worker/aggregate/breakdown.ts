@@ -14,6 +14,7 @@ export type BreakdownRow = {
   previous: number | null;
   reporting: number;
   approximate: boolean;
+  doubtful: boolean;
   status: "reported" | "missing";
 };
 
@@ -78,6 +79,7 @@ async function computeBreakdown(
         previous: before?.value ?? null,
         reporting: now.reporting,
         approximate: now.approximate,
+        doubtful: now.doubtful,
         status: now.value === null ? "missing" : "reported",
       };
     }),

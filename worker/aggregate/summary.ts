@@ -18,6 +18,8 @@ export type SummaryIndicator = {
   reporting: number;
   previousReporting: number;
   approximate: boolean;
+  /** Some part comes from a sheet whose locale is not Vietnamese, where Google may have misread a typed number. */
+  doubtful: boolean;
 };
 
 export type Summary = {
@@ -32,13 +34,13 @@ export type Summary = {
   indicators: SummaryIndicator[];
 };
 
-export type Figure = { value: number | null; reporting: number; approximate: boolean };
+export type Figure = { value: number | null; reporting: number; approximate: boolean; doubtful: boolean };
 
 /** A figure from its grouped row: a sum, or a ratio as a percentage of Σ numerator / Σ denominator. */
 export function figureOf(row: FigureRow | undefined, kind: Indicator["kind"]): Figure {
-  if (!row || !row.reporting) return { value: null, reporting: 0, approximate: false };
+  if (!row || !row.reporting) return { value: null, reporting: 0, approximate: false, doubtful: false };
   const value = kind === "ratio" ? (row.denominator ? (100 * (row.numerator ?? 0)) / row.denominator : null) : row.total;
-  return { value, reporting: row.reporting, approximate: Boolean(row.approximate) };
+  return { value, reporting: row.reporting, approximate: Boolean(row.approximate), doubtful: Boolean(row.doubtful) };
 }
 
 export function buildSummary(db: Db, unitCode: string, period: string, compare: string | null, conferenceId: number | null = null): Promise<Summary> {
@@ -82,6 +84,7 @@ async function computeSummary(db: Db, unitCode: string, period: string, compare:
         reporting: now.reporting,
         previousReporting: before?.reporting ?? 0,
         approximate: now.approximate,
+        doubtful: now.doubtful,
       };
     }),
   };

@@ -53,6 +53,8 @@ export type FigureRow = {
   denominator: number | null;
   reporting: number;
   approximate: number;
+  /** Any part read from a sheet whose locale is not Vietnamese. */
+  doubtful: number;
 };
 
 /**
@@ -65,12 +67,14 @@ export async function figureRows(db: Db, s: Scope, periods: string[]): Promise<F
     WITH RECURSIVE ${treeCte(s)},
     communes(code) AS (SELECT code FROM tree WHERE kind IN ${COMMUNE_KINDS})
     SELECT v.period AS period, v.indicator_code AS indicatorCode, SUM(v.value) AS total, NULL AS numerator,
-           NULL AS denominator, COUNT(*) AS reporting, MAX(v.approximate) AS approximate
+           NULL AS denominator, COUNT(*) AS reporting, MAX(v.approximate) AS approximate,
+           MAX(v.doubtful) AS doubtful
     FROM communes c ${valuesJoin(s, "v", sql`v.unit_code = c.code`)}
     WHERE v.period IN (${ps})
     GROUP BY v.period, v.indicator_code
     UNION ALL
-    SELECT n.period, r.code, NULL, SUM(n.value), SUM(d.value), COUNT(*), MAX(MAX(n.approximate, d.approximate))
+    SELECT n.period, r.code, NULL, SUM(n.value), SUM(d.value), COUNT(*), MAX(MAX(n.approximate, d.approximate)),
+           MAX(MAX(n.doubtful, d.doubtful))
     FROM communes c
     CROSS JOIN indicators r
     ${valuesJoin(s, "n", sql`n.unit_code = c.code AND n.indicator_code = r.numerator AND n.period IN (${ps})`)}
@@ -115,7 +119,7 @@ export async function childFigureRows(
       WITH RECURSIVE ${tree}
       SELECT t.child AS child, n.period AS period, ${indicator.code} AS indicatorCode, NULL AS total,
              SUM(n.value) AS numerator, SUM(d.value) AS denominator, COUNT(*) AS reporting,
-             MAX(MAX(n.approximate, d.approximate)) AS approximate
+             MAX(MAX(n.approximate, d.approximate)) AS approximate, MAX(MAX(n.doubtful, d.doubtful)) AS doubtful
       FROM tree t
       ${valuesJoin(s, "n", sql`n.unit_code = t.code AND n.indicator_code = ${indicator.numerator} AND n.period IN (${ps})`)}
       ${valuesJoin(s, "d", sql`d.unit_code = t.code AND d.indicator_code = ${indicator.denominator} AND d.period = n.period`)}
@@ -125,7 +129,8 @@ export async function childFigureRows(
   return db.all<ChildFigureRow>(sql`
     WITH RECURSIVE ${tree}
     SELECT t.child AS child, v.period AS period, v.indicator_code AS indicatorCode, SUM(v.value) AS total,
-           NULL AS numerator, NULL AS denominator, COUNT(*) AS reporting, MAX(v.approximate) AS approximate
+           NULL AS numerator, NULL AS denominator, COUNT(*) AS reporting, MAX(v.approximate) AS approximate,
+           MAX(v.doubtful) AS doubtful
     FROM tree t
     ${valuesJoin(s, "v", sql`v.unit_code = t.code AND v.indicator_code = ${indicator.code} AND v.period IN (${ps})`)}
     WHERE t.kind IN ${COMMUNE_KINDS}
@@ -161,7 +166,7 @@ export async function coverage(db: Db, s: Scope, period: string, requiredCodes: 
 }
 
 export type CommuneRow = { code: string; name: string; kind: string; parentName: string | null };
-export type CommuneValue = { unitCode: string; indicatorCode: string; value: number; approximate: number };
+export type CommuneValue = { unitCode: string; indicatorCode: string; value: number; approximate: number; doubtful: number };
 
 /**
  * Every commune under the unit with the name of its parent (district or province), for exports; with
@@ -185,7 +190,8 @@ export async function communeRows(db: Db, s: Scope, silentIn: string | null = nu
 export async function communeValues(db: Db, s: Scope, period: string): Promise<CommuneValue[]> {
   return db.all<CommuneValue>(sql`
     WITH RECURSIVE ${treeCte(s)}
-    SELECT v.unit_code AS unitCode, v.indicator_code AS indicatorCode, v.value AS value, v.approximate AS approximate
+    SELECT v.unit_code AS unitCode, v.indicator_code AS indicatorCode, v.value AS value, v.approximate AS approximate,
+           v.doubtful AS doubtful
     FROM tree t ${valuesJoin(s, "v", sql`v.unit_code = t.code AND v.period = ${period}`)}
     WHERE t.kind IN ${COMMUNE_KINDS}`);
 }

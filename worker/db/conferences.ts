@@ -58,8 +58,8 @@ export async function freezeConference(db: Db, conference: ConferenceRecord, act
     d1.prepare("DELETE FROM snapshot_values WHERE conference_id = ?1").bind(conference.id),
     d1
       .prepare(
-        `INSERT INTO snapshot_values (conference_id, unit_code, indicator_code, period, value, approximate, source_id, written_at)
-         SELECT ?1, v.unit_code, v.indicator_code, v.period, v.value, v.approximate, v.source_id, v.written_at
+        `INSERT INTO snapshot_values (conference_id, unit_code, indicator_code, period, value, approximate, doubtful, source_id, written_at)
+         SELECT ?1, v.unit_code, v.indicator_code, v.period, v.value, v.approximate, v.doubtful, v.source_id, v.written_at
          FROM indicator_values v
          WHERE v.period IN (?2, ?3)
            AND (?4 = 'VN' OR v.unit_code = ?4 OR v.unit_code IN (

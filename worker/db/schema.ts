@@ -82,6 +82,8 @@ export const values = sqliteTable(
     period: text().notNull(),
     value: real().notNull(),
     approximate: integer({ mode: "boolean" }).notNull().default(false),
+    /** From a sheet whose locale is not Vietnamese: the number may not be what the clerk typed (PRODUCT.md §4). */
+    doubtful: integer({ mode: "boolean" }).notNull().default(false),
     raw: text().notNull(),
     cell: text().notNull(),
     sourceId: integer().notNull(),
@@ -96,7 +98,7 @@ export const values = sqliteTable(
     index("values_period_idx").on(t.period, t.indicatorCode),
     index("values_source_idx").on(t.sourceId),
     /** Covers the roll-up: each commune's values of a period read from the index alone (worker/db/aggregate.ts). */
-    index("values_rollup_idx").on(t.unitCode, t.period, t.indicatorCode, t.value, t.approximate, t.firstWrittenAt),
+    index("values_rollup_idx").on(t.unitCode, t.period, t.indicatorCode, t.value, t.approximate, t.doubtful, t.firstWrittenAt),
   ],
 );
 
@@ -163,6 +165,7 @@ export const snapshotValues = sqliteTable(
     period: text().notNull(),
     value: real().notNull(),
     approximate: integer({ mode: "boolean" }).notNull().default(false),
+    doubtful: integer({ mode: "boolean" }).notNull().default(false),
     sourceId: integer().notNull(),
     writtenAt: integer().notNull(),
   },

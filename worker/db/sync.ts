@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import type { CellIssue, CellValue, SourceError } from "../sheets/types";
+import { KEEPS_LAST_GOOD, slotKey, type CellIssue, type CellValue, type SourceError } from "../sheets/types";
 import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
 import { auditLog, issues, sources, syncRuns, values } from "./schema";
@@ -72,14 +72,15 @@ export async function setRunTotal(db: Db, runId: number, total: number): Promise
 }
 
 /**
- * Adds one Queue job's counts to its run in one statement, then finishes the run once every source is accounted
- * for; the `status = 'running'` guard lets only one job finish it.
+ * Adds one Queue job's counts (and the run's configuration error, the first one found) to its run, then finishes
+ * the run once every source is accounted for; the `status = 'running'` guard lets only one job finish it.
  */
-export async function addRunCounts(db: Db, runId: number, c: RunCounts, now: number): Promise<void> {
+export async function addRunCounts(db: Db, runId: number, c: RunCounts, now: number, error: string | null = null): Promise<void> {
   await runBatch(db, [
     db
       .update(syncRuns)
       .set({
+        error: sql`COALESCE(${syncRuns.error}, ${error})`,
         sourcesRead: sql`${syncRuns.sourcesRead} + ${c.sourcesRead}`,
         sourcesSkipped: sql`${syncRuns.sourcesSkipped} + ${c.sourcesSkipped}`,
         sourcesFailed: sql`${syncRuns.sourcesFailed} + ${c.sourcesFailed}`,
@@ -91,7 +92,10 @@ export async function addRunCounts(db: Db, runId: number, c: RunCounts, now: num
       .where(eq(syncRuns.id, runId)),
     db
       .update(syncRuns)
-      .set({ status: sql`CASE WHEN ${syncRuns.sourcesFailed} > 0 THEN 'partial' ELSE 'ok' END`, finishedAt: now })
+      .set({
+        status: sql`CASE WHEN ${syncRuns.error} IS NOT NULL THEN 'failed' WHEN ${syncRuns.sourcesFailed} > 0 THEN 'partial' ELSE 'ok' END`,
+        finishedAt: now,
+      })
       .where(
         and(
           eq(syncRuns.id, runId),
@@ -137,18 +141,21 @@ export async function writeSourceReading(
   stored?: StoredValue[],
 ): Promise<WriteResult> {
   const existing = stored ?? (await db.select().from(values).where(eq(values.sourceId, source.id)));
-  const key = (v: { unitCode: string; indicatorCode: string; period: string }) => `${v.unitCode}|${v.indicatorCode}|${v.period}`;
+  const key = (v: { unitCode: string; indicatorCode: string; period: string }) => slotKey(v.unitCode, v.indicatorCode, v.period);
   const before = new Map(existing.map((v) => [key(v), v]));
   const fresh = new Set(reading.values.map(key));
+  // A cell whose formula failed keeps the value it last gave.
+  for (const i of reading.issues) if (i.code === KEEPS_LAST_GOOD && i.unitCode && i.indicatorCode && i.period) fresh.add(slotKey(i.unitCode, i.indicatorCode, i.period));
 
-  const changed = reading.values.filter((v) => {
+  const rows = reading.values.map((v) => ({ ...v, doubtful: v.doubtful === true }));
+  const changed = rows.filter((v) => {
     const old = before.get(key(v));
-    return !old || old.value !== v.value || old.approximate !== v.approximate || old.raw !== v.raw || old.cell !== v.cell;
+    return !old || old.value !== v.value || old.approximate !== v.approximate || old.doubtful !== v.doubtful || old.raw !== v.raw || old.cell !== v.cell;
   });
   const removed = existing.filter((v) => !fresh.has(key(v)));
 
   const statements: BatchItem<"sqlite">[] = [];
-  for (const part of chunk(changed, 11)) {
+  for (const part of chunk(changed, 12)) {
     statements.push(
       db
         .insert(values)
@@ -158,6 +165,7 @@ export async function writeSourceReading(
           set: {
             value: sqlExcluded("value"),
             approximate: sqlExcluded("approximate"),
+            doubtful: sqlExcluded("doubtful"),
             raw: sqlExcluded("raw"),
             cell: sqlExcluded("cell"),
             sourceId: sqlExcluded("source_id"),

@@ -1,10 +1,14 @@
 /**
  * The two Google APIs the sync uses, over plain fetch: Drive v3 file metadata and Sheets v4 reads.
  * Base URLs come from the environment, so the same code reads real Google or the local stand-in.
- * 429 and 5xx are retried with exponential backoff and jitter, honouring Retry-After.
+ * Rate limits (Sheets' 429, Drive's 403 `userRateLimitExceeded`) and 5xx are retried with exponential backoff and
+ * jitter, honouring Retry-After; every other refusal is a `GoogleError` with Google's reason kept.
  */
-import { GoogleError, kindOfStatus } from "./errors";
-import { accessToken, parseServiceAccount, type ServiceAccount } from "./token";
+import { GoogleError, kindOf, reasonsOf, type GoogleApi, type GoogleErrorBody } from "./errors";
+import { accessToken, clearTokenCache, parseServiceAccount, type ServiceAccount } from "./token";
+
+export const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
+export const SHORTCUT_MIME = "application/vnd.google-apps.shortcut";
 
 export type SpreadsheetMeta = {
   properties: { title: string; locale?: string; timeZone?: string };
@@ -12,6 +16,12 @@ export type SpreadsheetMeta = {
 };
 export type ValueRange = { range: string; majorDimension?: string; values?: unknown[][] };
 export type FileVersion = { version: string; modifiedTime: string };
+/** Drive's `files.get` with the fields change detection needs (GOOGLE.md "Endpoints"). */
+export type DriveFile = FileVersion & {
+  mimeType: string;
+  trashed?: boolean;
+  shortcutDetails?: { targetId: string; targetMimeType?: string };
+};
 
 export type GoogleOptions = {
   fetch?: typeof fetch;
@@ -63,15 +73,30 @@ export class GoogleClient {
     if (slot > now) await this.sleep(slot - now);
   }
 
-  fileVersion(fileId: string): Promise<FileVersion> {
-    const url = `${this.env.GOOGLE_DRIVE_URL}/drive/v3/files/${encodeURIComponent(fileId)}?fields=modifiedTime,version&supportsAllDrives=true`;
-    return this.get<FileVersion>(url);
+  /** The service account's email: what a commune shares its sheet with. */
+  get email(): string {
+    return this.account.client_email;
   }
 
-  spreadsheet(spreadsheetId: string): Promise<SpreadsheetMeta> {
-    const fields = "properties(title,locale,timeZone),sheets.properties(sheetId,title,index,hidden)";
+  /** The Cloud project of the key, when the key file names it. */
+  get projectId(): string | null {
+    return this.account.project_id ?? null;
+  }
+
+  /** Waits as the client's retries wait (a test's clock never sleeps for real). */
+  wait(ms: number): Promise<void> {
+    return this.sleep(ms);
+  }
+
+  file(fileId: string): Promise<DriveFile> {
+    const fields = "mimeType,modifiedTime,version,trashed,shortcutDetails";
+    const url = `${this.env.GOOGLE_DRIVE_URL}/drive/v3/files/${encodeURIComponent(fileId)}?fields=${encodeURIComponent(fields)}&supportsAllDrives=true`;
+    return this.get<DriveFile>(url, "drive");
+  }
+
+  spreadsheet(spreadsheetId: string, fields = "properties(title,locale,timeZone),sheets.properties(sheetId,title,index,hidden)"): Promise<SpreadsheetMeta> {
     const url = `${this.env.GOOGLE_SHEETS_URL}/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}?fields=${encodeURIComponent(fields)}`;
-    return this.get<SpreadsheetMeta>(url, true);
+    return this.get<SpreadsheetMeta>(url, "sheets");
   }
 
   async batchGet(spreadsheetId: string, ranges: string[]): Promise<ValueRange[]> {
@@ -81,33 +106,40 @@ export class GoogleClient {
     query.set("valueRenderOption", "UNFORMATTED_VALUE");
     query.set("dateTimeRenderOption", "SERIAL_NUMBER");
     const url = `${this.env.GOOGLE_SHEETS_URL}/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}/values:batchGet?${query}`;
-    const body = await this.get<{ valueRanges?: ValueRange[] }>(url, true);
+    const body = await this.get<{ valueRanges?: ValueRange[] }>(url, "sheets");
     return body.valueRanges ?? [];
   }
 
-  private async get<T>(url: string, sheetsRead = false): Promise<T> {
+  private async get<T>(url: string, api: GoogleApi): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      if (sheetsRead) await this.pace();
-      const token = await accessToken(this.account, this.env.GOOGLE_TOKEN_URL, this.fetcher, this.now());
-      this.requests++;
+      if (api === "sheets") await this.pace();
       let res: Response;
       try {
+        const token = await accessToken(this.account, this.env.GOOGLE_TOKEN_URL, this.fetcher, this.now());
+        this.requests++;
         res = await this.fetcher(url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" } });
       } catch (err) {
+        const transient = !(err instanceof GoogleError) || err.kind === "unavailable";
+        if (!transient) throw err;
         if (attempt >= this.maxAttempts) {
-          throw new GoogleError("unavailable", 0, `Không kết nối được tới Google: ${(err as Error).message}`);
+          throw err instanceof GoogleError ? err : new GoogleError("unavailable", 0, `Không kết nối được tới Google: ${(err as Error).message}`, null, api);
         }
         await this.sleep(this.backoff(attempt, null));
         continue;
       }
       if (res.ok) return (await res.json()) as T;
-      const kind = kindOfStatus(res.status);
-      const message = await googleMessage(res);
-      if ((kind === "rate_limited" || kind === "unavailable") && attempt < this.maxAttempts) {
-        await this.sleep(this.backoff(attempt, res.headers.get("retry-after")));
+      const body = (await res.json().catch(() => null)) as GoogleErrorBody | null;
+      const reasons = reasonsOf(body);
+      const kind = kindOf(res.status, reasons);
+      const message = body?.error?.message ?? `HTTP ${res.status}`;
+      const retry = kind === "rate_limited" || kind === "unavailable" || (kind === "unauthenticated" && attempt === 1);
+      if (retry && attempt < this.maxAttempts) {
+        // A 401 with a token thought valid: it was revoked or expired early; one new token, then it is an error.
+        if (kind === "unauthenticated") clearTokenCache();
+        else await this.sleep(this.backoff(attempt, res.headers.get("retry-after")));
         continue;
       }
-      throw new GoogleError(kind, res.status, message);
+      throw new GoogleError(kind, res.status, message, reasons[0] ?? null, api);
     }
   }
 
@@ -118,11 +150,6 @@ export class GoogleClient {
     const seconds = retryAfter === null ? NaN : Number(retryAfter);
     return Number.isFinite(seconds) ? Math.max(seconds * 1000, jittered) : jittered;
   }
-}
-
-async function googleMessage(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string; status?: string } } | null;
-  return body?.error?.message ?? `HTTP ${res.status}`;
 }
 
 /** Forgets pacing state (a test that starts over). */

@@ -4,7 +4,7 @@
  */
 import { GoogleError } from "./errors";
 
-export type ServiceAccount = { client_email: string; private_key: string };
+export type ServiceAccount = { client_email: string; private_key: string; project_id?: string };
 
 export const SCOPES = [
   "https://www.googleapis.com/auth/spreadsheets.readonly",
@@ -20,11 +20,12 @@ export function parseServiceAccount(secret: string | undefined): ServiceAccount 
   } catch {
     throw new GoogleError("config", 0, "Khóa tài khoản dịch vụ Google (GOOGLE_SERVICE_ACCOUNT) không phải JSON hợp lệ");
   }
-  const { client_email, private_key } = (parsed ?? {}) as Record<string, unknown>;
+  const { client_email, private_key, project_id } = (parsed ?? {}) as Record<string, unknown>;
   if (typeof client_email !== "string" || typeof private_key !== "string" || !private_key.includes("PRIVATE KEY")) {
     throw new GoogleError("config", 0, "Khóa tài khoản dịch vụ Google thiếu client_email hoặc private_key");
   }
-  return { client_email, private_key: private_key.replace(/\\n/g, "\n") };
+  const project = typeof project_id === "string" && project_id ? { project_id } : {};
+  return { client_email, private_key: private_key.replace(/\\n/g, "\n"), ...project };
 }
 
 const base64url = (bytes: Uint8Array) =>
@@ -75,10 +76,7 @@ export async function accessToken(
     body: new URLSearchParams({ grant_type: "urn:ietf:params:oauth:grant-type:jwt-bearer", assertion }),
   });
   const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!res.ok || typeof body.access_token !== "string") {
-    const why = typeof body.error_description === "string" ? body.error_description : `HTTP ${res.status}`;
-    throw new GoogleError("unauthenticated", res.status, `Google từ chối khóa tài khoản dịch vụ: ${why}`);
-  }
+  if (!res.ok || typeof body.access_token !== "string") throw tokenRefusal(account, res.status, body);
   const expiresIn = typeof body.expires_in === "number" ? body.expires_in : 3600;
   cache.set(key, { token: body.access_token, expiresAt: nowMs + expiresIn * 1000 });
   return body.access_token;
@@ -87,4 +85,27 @@ export async function accessToken(
 /** Forgets cached tokens (a rotated key, or a test that starts over). */
 export function clearTokenCache(): void {
   cache.clear();
+}
+
+/**
+ * What the token endpoint's refusal means for an administrator (GOOGLE.md "Token endpoint"): a key Google does not
+ * hold, a clock too far off, a service account that no longer exists. A 5xx is Google being down, not the key.
+ */
+function tokenRefusal(account: ServiceAccount, status: number, body: Record<string, unknown>): GoogleError {
+  const error = typeof body.error === "string" ? body.error : "";
+  const description = typeof body.error_description === "string" ? body.error_description : `HTTP ${status}`;
+  const google = ` (Google: ${[error, description].filter(Boolean).join(": ")})`;
+  if (status >= 500 || status === 429) {
+    return new GoogleError("unavailable", status, `Máy chủ cấp quyền của Google tạm thời không trả lời${google}`, error || null, "token");
+  }
+  const who = `tài khoản dịch vụ ${account.client_email}`;
+  let message: string;
+  if (error === "invalid_client" || /account not found|deleted|disabled/i.test(description)) {
+    message = `Google không còn ${who} (đã bị xóa hoặc vô hiệu hóa): vào Google Cloud → IAM và quản trị → Tài khoản dịch vụ, tạo lại hoặc bật lại tài khoản, chia sẻ lại các bảng tính với email của nó và lưu khóa mới vào GOOGLE_SERVICE_ACCOUNT`;
+  } else if (/timeframe|iat|exp/i.test(description)) {
+    message = `Google từ chối chữ ký của ${who} vì sai lệch thời gian: đồng hồ của máy chạy Worker lệch quá vài phút so với Google — kiểm tra giờ hệ thống rồi đồng bộ lại`;
+  } else {
+    message = `Google từ chối khóa của ${who} (khóa sai, đã bị thu hồi hoặc thuộc tài khoản khác): tạo khóa JSON mới ở Google Cloud → IAM và quản trị → Tài khoản dịch vụ → Khóa, rồi lưu bằng “wrangler secret put GOOGLE_SERVICE_ACCOUNT”`;
+  }
+  return new GoogleError("config", status, message + google, error || null, "token");
 }

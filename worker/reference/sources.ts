@@ -1,4 +1,5 @@
 /** The §8 `sources.csv`: `unit_code,sheet,tab,layout`, where `sheet` is a Google Sheets URL or a bare id. */
+import { CONVERT_TO_SHEETS } from "../sync/read-source";
 import { parseCsv } from "./csv";
 import type { ImportProblem } from "./units";
 
@@ -21,9 +22,18 @@ export function parseSheetRef(sheet: string): { spreadsheetId: string; gid: numb
   return /^[A-Za-z0-9_-]{3,}$/.test(s) ? { spreadsheetId: s, gid: null } : null;
 }
 
-export function parseSourcesCsv(text: string): { rows: SourceRow[]; problems: ImportProblem[] } {
+/**
+ * A URL Google gives to an Office file opened in Sheets (`rtpof=true`: "real-time presence of Office file"): the
+ * file is Excel, which the Sheets API cannot read.
+ */
+export function isOfficeFileUrl(sheet: string): boolean {
+  return /[?&#]rtpof=true\b/i.test(sheet);
+}
+
+export function parseSourcesCsv(text: string): { rows: SourceRow[]; problems: ImportProblem[]; warnings: ImportProblem[] } {
   const rows: SourceRow[] = [];
   const problems: ImportProblem[] = [];
+  const warnings: ImportProblem[] = [];
   parseCsv(text).forEach((r, i) => {
     const line = i + 2;
     const ref = parseSheetRef(r.sheet ?? "");
@@ -33,7 +43,10 @@ export function parseSourcesCsv(text: string): { rows: SourceRow[]; problems: Im
     if (layout !== "form" && layout !== "table") {
       return problems.push({ line, message: `Kiểu biểu “${r.layout}” không hợp lệ (form hoặc table)` });
     }
+    if (isOfficeFileUrl(r.sheet ?? "")) {
+      warnings.push({ line, message: `đường dẫn của mã ${r.unit_code} là một tệp Excel mở trong Google Trang tính (rtpof=true), chưa đọc được: ${CONVERT_TO_SHEETS}` });
+    }
     rows.push({ unitCode: r.unit_code!, ...ref, tab: r.tab ? r.tab.normalize("NFC") : null, layout });
   });
-  return { rows, problems };
+  return { rows, problems, warnings };
 }

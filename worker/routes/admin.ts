@@ -45,7 +45,7 @@ export const admin = new Hono<AppEnv>()
   })
   .post("/sources", async (c) => {
     const db = getDb(c.env.DB);
-    const { rows, problems } = parseSourcesCsv(await csvBody(c.req.raw));
+    const { rows, problems, warnings } = parseSourcesCsv(await csvBody(c.req.raw));
     rejectProblems(problems);
     const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
     if (!listDate) throw new AppError("conflict", "Chưa có danh sách đơn vị hành chính: nhập danh sách đơn vị trước");
@@ -54,5 +54,6 @@ export const admin = new Hono<AppEnv>()
       rows.flatMap((r, i) => (unknown.includes(r.unitCode) ? [{ line: i + 2, message: `Mã đơn vị ${r.unitCode} không có trong danh sách đơn vị` }] : [])),
     );
     const ids = await importSources(db, rows, Date.now(), { actor: c.get("principal").email, action: "sources.import", detail: { rows: rows.length } });
-    return c.json({ imported: ids.length, ids });
+    // Registered all the same, so the sheet shows with its cause until the commune converts it.
+    return c.json({ imported: ids.length, ids, warnings: warnings.map((w) => `Dòng ${w.line}: ${w.message}`) });
   });

@@ -2,6 +2,7 @@
 import type { Indicator } from "../reference/catalog";
 import { parseVietnameseNumber } from "./number";
 import { foldText, inSentence } from "./text";
+import { KEEPS_LAST_GOOD } from "./types";
 
 export type CellReading =
   | { kind: "empty" }
@@ -32,9 +33,20 @@ const FLAG_WORDS = new Map([
   ["khong", 0],
 ]);
 
+/** What UNFORMATTED_VALUE returns for a formula that failed, or an IMPORTRANGE still loading (GOOGLE.md "Values"). */
+const FORMULA_ERROR = /^(#(REF!|N\/A|DIV\/0!|VALUE!|NAME\?|NUM!|ERROR!|NULL!|SPILL!|CALC!)|Loading\.\.\.)$/;
+
 /** `cellName` is the bare A1 address (“E7”) used in the clerk's message. */
 export function readCell(raw: unknown, indicator: Indicator, cellName: string): CellReading {
   const shown = `‘${String(raw).trim()}’`;
+  if (typeof raw === "string" && FORMULA_ERROR.test(raw.trim())) {
+    const what = raw.trim() === "Loading..." ? "công thức chưa tải xong dữ liệu" : "công thức lỗi";
+    return {
+      kind: "error",
+      code: KEEPS_LAST_GOOD,
+      message: `Ô ${cellName}: ${what} (${shown}) — sửa công thức hoặc nhập số trực tiếp; số liệu đã nhận trước đó vẫn được giữ cho đến khi ô có số`,
+    };
+  }
   if (indicator.kind === "flag") {
     // A checkbox arrives as a boolean; clerks also write “Đạt” / “Chưa đạt”.
     const word = typeof raw === "boolean" ? (raw ? "dat" : "chua dat") : foldText(raw);

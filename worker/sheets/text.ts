@@ -14,8 +14,9 @@ export function a1(tab: string, rowIndex: number, columnIndex: number): string {
   return `${quoteTab(tab)}!${columnLetters(columnIndex)}${rowIndex + 1}`;
 }
 
+/** Always quoted: an unquoted `T12` or `Q3` is a cell to Google, and quoting is never wrong (GOOGLE.md "A1 ranges"). */
 export function quoteTab(tab: string): string {
-  return /^[A-Za-z0-9_]+$/.test(tab) ? tab : `'${tab.replace(/'/g, "''")}'`;
+  return `'${tab.replace(/'/g, "''")}'`;
 }
 
 export function columnLetters(index: number): string {

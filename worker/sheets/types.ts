@@ -11,6 +11,8 @@ export type CellValue = {
   approximate: boolean;
   raw: string;
   cell: string;
+  /** Read from a sheet whose locale is not Vietnamese: Google may have turned “5.000” into 5 (PRODUCT.md §4). */
+  doubtful?: boolean;
 };
 
 export type CellIssue = {
@@ -33,6 +35,9 @@ export type SheetReading = {
 
 export const slotKey = (unitCode: string, indicatorCode: string, period: string) => `${unitCode}|${indicatorCode}|${period}`;
 
+/** An issue whose cell keeps its last good value: a formula that failed is not the clerk's typing (PRODUCT.md §4). */
+export const KEEPS_LAST_GOOD = "formula_error";
+
 /** What a reader needs to know besides the cells. */
 export type ReadContext = {
   catalog: Indicator[];
@@ -47,7 +52,19 @@ export type ReadContext = {
 /** A whole source that cannot be read: nothing of it is changed (PRODUCT.md §5). */
 export class SourceError extends Error {
   constructor(
-    readonly code: "forbidden" | "not_found" | "no_header" | "no_tab" | "unknown_unit" | "google" | "config" | "write_failed",
+    readonly code:
+      | "forbidden"
+      | "not_found"
+      | "excel"
+      | "not_a_sheet"
+      | "trashed"
+      | "no_header"
+      | "no_tab"
+      | "unknown_unit"
+      | "rate_limited"
+      | "google"
+      | "config"
+      | "write_failed",
     message: string,
   ) {
     super(message);

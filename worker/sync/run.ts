@@ -22,14 +22,15 @@ import {
   type SourceRecord,
 } from "../db/sync";
 import { GoogleClient, type GoogleOptions } from "../google/client";
+import { GoogleError } from "../google/errors";
 import type { Indicator } from "../reference/catalog";
 import { previousYearPeriod } from "../reference/periods";
 import { SourceError, type ReadContext } from "../sheets/types";
 import { validateReading } from "../sheets/validate";
-import { asSourceError, readSource } from "./read-source";
+import { asSourceError, configurationProblem, locateSource, readSource } from "./read-source";
 
-/** One Queue message: a slice of a run's sources. */
-export type SyncJob = { runId: number; sourceIds: number[] };
+/** One Queue message: a slice of a run's sources; `attempt` counts the times its sources met Google's quota. */
+export type SyncJob = { runId: number; sourceIds: number[]; attempt?: number };
 
 export type SyncOptions = {
   trigger: RunTrigger;
@@ -47,6 +48,14 @@ export type SyncOptions = {
 export type SyncResult = RunCounts & { runId: number; status: "running" | "ok" | "partial" | "failed" };
 
 const SOURCES_PER_JOB = 25;
+
+/**
+ * Sheets refills its per-minute quota each minute and sends no Retry-After (GOOGLE.md "Quotas"): a source still
+ * rate-limited after the client's own retries is tried again after this long, later in the run or in a later job.
+ */
+export const QUOTA_REFILL_MS = 61_000;
+/** Rounds of waiting for the quota inside one run (a cron or manual invocation), and Queue jobs re-sent for it. */
+const QUOTA_ROUNDS = 2;
 
 export const emptyCounts = (): RunCounts => ({
   sourcesTotal: 0,
@@ -113,10 +122,10 @@ async function runSources(
   const list = await activeSources(db);
   counts.sourcesTotal = list.length;
   const ctx = await syncContext(db, google, runId, now);
-  await syncSources(ctx, list, counts, options.concurrency ?? 4);
+  await syncSources(ctx, list, counts, options.concurrency ?? 4, QUOTA_ROUNDS);
   counts.googleRequests = google.requests;
-  await finishRun(db, runId, counts, now());
-  return { ...counts, runId, status: counts.sourcesFailed > 0 ? "partial" : "ok" };
+  await finishRun(db, runId, counts, now(), ctx.configError);
+  return { ...counts, runId, status: ctx.configError ? "failed" : counts.sourcesFailed > 0 ? "partial" : "ok" };
 }
 
 async function sendJobs(queue: Queue<SyncJob>, jobs: SyncJob[]): Promise<void> {
@@ -137,6 +146,11 @@ export type SyncContext = {
   readerKey: string;
   /** Periods already recorded in this run: the per-source path stays free of repeated writes. */
   periods: Set<string>;
+  /**
+   * A refusal no sheet can fix (an API not enabled, a key Google refuses), once found: said on the run, given as the
+   * cause on every source left, and no more Google calls are made for them.
+   */
+  configError: string | null;
   runId: number;
   now: () => number;
 };
@@ -144,15 +158,29 @@ export type SyncContext = {
 export async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number): Promise<SyncContext> {
   const [catalog, listDate] = await Promise.all([listIndicators(db), unitListFor(db, new Date(now()).toISOString().slice(0, 10))]);
   const readerKey = await fingerprint(JSON.stringify([catalog, listDate]));
-  return { db, google, catalog, listDate, communes: new Map(), periods: new Set(), runId, now, readerKey };
+  return { db, google, catalog, listDate, communes: new Map(), periods: new Set(), runId, now, readerKey, configError: null };
 }
 
-export async function syncSources(ctx: SyncContext, list: SourceRecord[], counts: RunCounts, concurrency: number): Promise<void> {
-  const queue = [...list];
-  const worker = async () => {
-    for (let source = queue.shift(); source; source = queue.shift()) await syncOneSource(ctx, source, counts);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+/**
+ * Syncs the sources `concurrency` at a time. A source that still meets Google's quota after the client's retries
+ * waits for the quota to refill and is tried again, up to `quotaRounds` times; those still limited are returned.
+ */
+export async function syncSources(ctx: SyncContext, list: SourceRecord[], counts: RunCounts, concurrency: number, quotaRounds: number): Promise<SourceRecord[]> {
+  let pending = list;
+  for (let round = 0; pending.length; round++) {
+    const queue = [...pending];
+    const limited: SourceRecord[] = [];
+    const worker = async () => {
+      for (let source = queue.shift(); source; source = queue.shift()) {
+        if (!(await syncOneSource(ctx, source, counts, round < quotaRounds || quotaRounds < 0))) limited.push(source);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    if (!limited.length || round >= quotaRounds) return limited;
+    pending = limited.sort((a, b) => a.id - b.id);
+    await ctx.google.wait(QUOTA_REFILL_MS);
+  }
+  return [];
 }
 
 /** Reads the sources of one Queue message and adds what it did to its run (finishing the run after its last job). */
@@ -163,11 +191,17 @@ export async function syncJob(env: Env, job: SyncJob, options: Pick<SyncOptions,
   const list = await sourcesByIds(db, job.sourceIds);
   const counts = emptyCounts();
   const ctx = await syncContext(db, google, job.runId, now);
-  await syncSources(ctx, list, counts, options.concurrency ?? 8);
+  // A job does not wait for the quota itself: its limited sources go back to the Queue, to be read a minute later.
+  const attempt = job.attempt ?? 0;
+  const again = attempt < QUOTA_ROUNDS;
+  const limited = await syncSources(ctx, list, counts, options.concurrency ?? 8, again ? -1 : 0);
+  if (limited.length) {
+    await env.SYNC_QUEUE.send({ runId: job.runId, sourceIds: limited.map((s) => s.id), attempt: attempt + 1 }, { delaySeconds: Math.ceil(QUOTA_REFILL_MS / 1000) });
+  }
   // Sources deactivated since the run started still count, so the run can finish.
   counts.sourcesSkipped += job.sourceIds.length - list.length;
   counts.googleRequests = google.requests;
-  await addRunCounts(db, job.runId, counts, now());
+  await addRunCounts(db, job.runId, counts, now(), ctx.configError);
 }
 
 /** A job that exhausted its retries: its sources count as failed, and say so, so the run still finishes. */
@@ -188,17 +222,23 @@ async function communesFor(ctx: SyncContext, unitCode: string): Promise<ReadCont
   return hit;
 }
 
-async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: RunCounts): Promise<void> {
+/**
+ * Syncs one source; false when Google's quota stopped it and `deferrable` lets it be tried again later (nothing of
+ * it is then recorded).
+ */
+async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: RunCounts, deferrable: boolean): Promise<boolean> {
   const { db, google, runId, now } = ctx;
   try {
-    const version = await google.fileVersion(source.spreadsheetId);
-    const readAs = `${version.version}@${ctx.readerKey}`;
+    if (ctx.configError) throw new SourceError("config", causeOfRun(ctx.configError));
+    const { readId, version } = await locateSource(google, source.spreadsheetId);
+    // A shortcut's target is part of the key: pointing it elsewhere is a change.
+    const readAs = `${readId === source.spreadsheetId ? "" : `${readId}:`}${version.version}@${ctx.readerKey}`;
     if (source.lastStatus !== "error" && source.lastVersion === readAs) {
       counts.sourcesSkipped++;
-      return;
+      return true;
     }
     const communes = source.layout === "table" ? await communesFor(ctx, source.unitCode) : [];
-    const raw = await readSource(google, source, { catalog: ctx.catalog, unitCode: source.unitCode, communes });
+    const raw = await readSource(google, source, { catalog: ctx.catalog, unitCode: source.unitCode, communes }, readId);
     const wanted = new Set<string>();
     const unitCodes = new Set<string>();
     for (const v of raw.values) {
@@ -224,11 +264,22 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
     counts.valuesWritten += result.written;
     counts.valuesRemoved += result.removed;
     counts.issuesFound += reading.issues.length;
+    return true;
   } catch (err) {
+    if (deferrable && err instanceof GoogleError && err.kind === "rate_limited") return false;
+    const problem = configurationProblem(err, google);
+    if (problem && !ctx.configError) ctx.configError = problem;
+    const error = problem ? new SourceError("config", causeOfRun(problem)) : asSourceError(err, google.email);
     counts.sourcesFailed++;
     counts.issuesFound++;
-    await recordSourceError(db, source, asSourceError(err), runId, now()).catch((e) => console.error(`recording the error of source ${source.id} failed`, e));
+    await recordSourceError(db, source, error, runId, now()).catch((e) => console.error(`recording the error of source ${source.id} failed`, e));
+    return true;
   }
+}
+
+/** A source's cause when the run as a whole cannot reach Google: the run's problem, not the sheet's. */
+function causeOfRun(problem: string): string {
+  return `Chưa đọc được vì lỗi cấu hình Google của cả lượt đồng bộ, không phải lỗi của bảng tính này: ${problem}`;
 }
 
 async function fingerprint(text: string): Promise<string> {

@@ -1,0 +1,235 @@
+/**
+ * The stand-in against Google's own Node client (googleapis): each situation of GOOGLE.md's errors table answered
+ * in the API's own body shape, the §8 fixture fields, and A1 ranges parsed as Google parses them. googleapis is the
+ * one piece here that this project did not write, so what it makes of an answer is what Google's answer means.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStandin, type Standin } from "../../standin/server.mjs";
+import { createServiceAccount } from "../../standin/service-account.mjs";
+import { connect, type GoogleApi } from "../../tools/sheets/google.mjs";
+
+const account = createServiceAccount();
+const EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+let dir: string;
+let standin: Standin;
+let api: GoogleApi;
+
+const sheet = (extra: Record<string, unknown> = {}) => ({
+  properties: { title: "Biểu xã", locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
+  modifiedTime: "2026-01-20T03:15:00Z",
+  version: "412",
+  sheets: [
+    { properties: { sheetId: 0, title: "Năm 2025" }, values: [["Chỉ tiêu", "Năm 2025"], ["Số tổ", 12]] },
+    { properties: { sheetId: 5, title: "T12" }, values: [["Tháng 12"]] },
+    { properties: { sheetId: 6, title: "Q3" }, values: [["Quý III"]] },
+  ],
+  ...extra,
+});
+
+async function folder(files: Record<string, unknown>): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), "standin-google-"));
+  for (const [name, body] of Object.entries(files)) await writeFile(join(d, `${name}.json`), JSON.stringify(body));
+  return d;
+}
+
+async function client(s: Standin): Promise<GoogleApi> {
+  const keyFile = join(dir, "key.json");
+  await writeFile(keyFile, JSON.stringify(account));
+  return connect({ keyFile, rootUrl: s.url, tokenUrl: `${s.url}/token`, readsPerMinute: 0, writesPerMinute: 0 });
+}
+
+/** What googleapis makes of a refusal: the HTTP status, Google's body, the client's message and the headers. */
+async function refusal(call: Promise<unknown>) {
+  try {
+    await call;
+  } catch (err: any) {
+    const headers = err.response?.headers;
+    const header = (name: string) => (typeof headers?.get === "function" ? headers.get(name) : headers?.[name]) ?? undefined;
+    return { status: err.status ?? err.response?.status, error: err.response?.data?.error, message: String(err.message), header };
+  }
+  throw new Error("Google answered, a refusal was expected");
+}
+
+const fileGet = (a: GoogleApi, fileId: string, fields = "mimeType,modifiedTime,version,trashed,shortcutDetails") =>
+  a.drive.files.get({ fileId, fields, supportsAllDrives: true });
+const sheetGet = (a: GoogleApi, spreadsheetId: string) => a.sheets.spreadsheets.get({ spreadsheetId });
+const values = (a: GoogleApi, spreadsheetId: string, ranges: string[]) =>
+  a.sheets.spreadsheets.values.batchGet({ spreadsheetId, ranges, valueRenderOption: "UNFORMATTED_VALUE" });
+
+beforeAll(async () => {
+  dir = await folder({
+    ok: sheet(),
+    unshared: sheet({ access: "forbidden" }),
+    gone: sheet({ access: "not_found" }),
+    excel: sheet({ mimeType: EXCEL }),
+    shortcut: { properties: { title: "Lối tắt tới biểu xã" }, version: "3", shortcutTo: "ok", sheets: [] },
+    trash: sheet({ trashed: true }),
+    "drive-limited": sheet({ faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }] }),
+    "sheets-limited": sheet({ faults: [{ status: 429, api: "sheets" }] }),
+    flaky: sheet({ faults: [{ status: 500, api: "drive" }, { status: 503, api: "sheets", retryAfter: 4 }] }),
+  });
+  standin = await startStandin({ dir, serviceAccounts: { [account.client_email]: account.public_key } });
+  api = await client(standin);
+});
+afterAll(async () => {
+  await standin.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("a sheet nobody shared with the service account", () => {
+  it("is a 404 notFound on Drive, which cannot tell it from a deleted file", async () => {
+    const r = await refusal(fileGet(api, "unshared"));
+    expect(r.status).toBe(404);
+    expect(r.error).toEqual({
+      code: 404,
+      message: "File not found: unshared.",
+      errors: [{ message: "File not found: unshared.", domain: "global", reason: "notFound", location: "fileId", locationType: "parameter" }],
+    });
+    expect(r.message).toBe("File not found: unshared.");
+  });
+
+  it("is a 403 PERMISSION_DENIED on Sheets, where a deleted file is a 404 NOT_FOUND", async () => {
+    const unshared = await refusal(sheetGet(api, "unshared"));
+    expect([unshared.status, unshared.error]).toEqual([403, { code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" }]);
+    const gone = await refusal(sheetGet(api, "gone"));
+    expect([gone.status, gone.error]).toEqual([404, { code: 404, message: "Requested entity was not found.", status: "NOT_FOUND" }]);
+    expect((await refusal(fileGet(api, "gone"))).error.errors?.[0]?.reason).toBe("notFound");
+  });
+});
+
+describe("files that are not plain Google Sheets", () => {
+  it("an Excel file: Drive tells its type, Sheets answers 400 FAILED_PRECONDITION", async () => {
+    const file = await fileGet(api, "excel");
+    expect(file.data).toEqual({ mimeType: EXCEL, modifiedTime: "2026-01-20T03:15:00.000Z", version: "412", trashed: false });
+    const r = await refusal(values(api, "excel", ["'Năm 2025'"]));
+    expect(r.status).toBe(400);
+    expect(r.error).toMatchObject({ code: 400, status: "FAILED_PRECONDITION", message: "This operation is not supported for this document" });
+    expect(r.error.errors?.[0]?.reason).toBe("failedPrecondition");
+  });
+
+  it("a shortcut: Drive gives its target and its own version; Sheets knows only the target", async () => {
+    const file = await fileGet(api, "shortcut");
+    expect(file.data).toEqual({
+      mimeType: "application/vnd.google-apps.shortcut",
+      modifiedTime: "2026-01-01T00:00:00.000Z",
+      version: "3",
+      trashed: false,
+      shortcutDetails: { targetId: "ok", targetMimeType: "application/vnd.google-apps.spreadsheet" },
+    });
+    expect((await refusal(sheetGet(api, "shortcut"))).status).toBe(404);
+    expect((await fileGet(api, "ok")).data.version).toBe("412");
+    expect((await sheetGet(api, "ok")).data.properties?.title).toBe("Biểu xã");
+  });
+
+  it("a file in the trash: `trashed` only when asked for, and still readable", async () => {
+    expect((await fileGet(api, "trash")).data.trashed).toBe(true);
+    expect((await fileGet(api, "trash", "version")).data).toEqual({ version: "412" });
+    expect((await values(api, "trash", ["'Năm 2025'!A2:B2"])).data.valueRanges?.[0]?.values).toEqual([["Số tổ", 12]]);
+  });
+
+  it("Drive without `fields` answers its default fields", async () => {
+    const file = await api.drive.files.get({ fileId: "ok" });
+    expect(file.data).toEqual({ kind: "drive#file", id: "ok", name: "Biểu xã", mimeType: "application/vnd.google-apps.spreadsheet" });
+  });
+});
+
+describe("quota and outages", () => {
+  it("Drive's rate limit is a 403 userRateLimitExceeded, served to Drive calls only, once", async () => {
+    expect((await values(api, "drive-limited", ["'Năm 2025'"])).status).toBe(200);
+    const r = await refusal(fileGet(api, "drive-limited"));
+    expect(r.status).toBe(403);
+    expect(r.error.errors).toEqual([{ message: "User Rate Limit Exceeded", domain: "usageLimits", reason: "userRateLimitExceeded" }]);
+    expect(r.error.status).toBeUndefined();
+    expect((await fileGet(api, "drive-limited")).status).toBe(200);
+  });
+
+  it("Sheets' rate limit is a 429 RESOURCE_EXHAUSTED with RATE_LIMIT_EXCEEDED and no Retry-After", async () => {
+    const r = await refusal(values(api, "sheets-limited", ["'Năm 2025'"]));
+    expect(r.status).toBe(429);
+    expect(r.error).toMatchObject({ code: 429, status: "RESOURCE_EXHAUSTED", message: expect.stringContaining("Read requests per minute per user") });
+    expect(r.error.details).toEqual([expect.objectContaining({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "RATE_LIMIT_EXCEEDED" })]);
+    expect(r.header("retry-after")).toBeUndefined();
+  });
+
+  it("outages: Drive's backendError, Sheets' UNAVAILABLE with the fixture's Retry-After", async () => {
+    const drive = await refusal(fileGet(api, "flaky"));
+    expect([drive.status, drive.error.errors[0].reason]).toEqual([500, "backendError"]);
+    const sheets = await refusal(sheetGet(api, "flaky"));
+    expect([sheets.status, sheets.error.status, sheets.header("retry-after")]).toEqual([503, "UNAVAILABLE", "4"]);
+    expect((await sheetGet(api, "flaky")).status).toBe(200);
+  });
+
+  it("a missing token: Drive's authError, Sheets' UNAUTHENTICATED", async () => {
+    const drive = await fetch(`${standin.url}/drive/v3/files/ok?fields=version`);
+    expect([drive.status, ((await drive.json()) as any).error.errors[0].reason]).toEqual([401, "authError"]);
+    const sheets = await fetch(`${standin.url}/v4/spreadsheets/ok`);
+    expect([sheets.status, ((await sheets.json()) as any).error.status]).toEqual([401, "UNAUTHENTICATED"]);
+  });
+});
+
+describe("a Cloud project with an API switched off (google.json)", () => {
+  it.each([
+    ["drive", "Google Drive API"],
+    ["sheets", "Google Sheets API"],
+  ])("answers every %s call 403, as a project whose API is not enabled", async (off, name) => {
+    const d = await folder({ ok: sheet(), google: { disabledApis: [off], projectNumber: "123456789012" } });
+    const s = await startStandin({ dir: d, serviceAccounts: { [account.client_email]: account.public_key } });
+    try {
+      const a = await client(s);
+      const drive = fileGet(a, "ok");
+      const sheets = sheetGet(a, "ok");
+      const [refused, fine] = off === "drive" ? [await refusal(drive), await sheets] : [await refusal(sheets), await drive];
+      expect(fine.status).toBe(200);
+      expect(refused.status).toBe(403);
+      expect(refused.error.message).toMatch(new RegExp(`^${name} has not been used in project 123456789012 before or it is disabled`));
+      if (off === "drive") expect(refused.error.errors?.[0]?.reason).toBe("accessNotConfigured");
+      else expect([refused.error.status, refused.error.details[0].reason]).toEqual(["PERMISSION_DENIED", "SERVICE_DISABLED"]);
+    } finally {
+      await s.close();
+      await rm(d, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the token endpoint", () => {
+  it.each([
+    ["a key Google does not hold for the account", { ...account, private_key: createServiceAccount().private_key }, /Invalid JWT Signature/],
+    ["a deleted service account", { ...createServiceAccount("gone@local-standin.iam.gserviceaccount.com") }, /account not found/],
+  ])("refuses %s with invalid_grant", async (_, key, message) => {
+    const keyFile = join(dir, `key-${Math.random()}.json`);
+    await writeFile(keyFile, JSON.stringify(key));
+    const a = await connect({ keyFile, rootUrl: standin.url, tokenUrl: `${standin.url}/token`, readsPerMinute: 0 });
+    const err: any = await fileGet(a, "ok").catch((e) => e);
+    expect(err.response?.data).toMatchObject({ error: "invalid_grant", error_description: expect.stringMatching(message) });
+  });
+});
+
+describe("A1 ranges", () => {
+  it("reads an unquoted T12 or Q3 as a cell of the first tab, even beside tabs of those names", async () => {
+    const { data } = await values(api, "ok", ["T12", "Q3", "B2"]);
+    expect(data.valueRanges).toEqual([
+      { range: "'Năm 2025'!T12:T12", majorDimension: "ROWS" },
+      { range: "'Năm 2025'!Q3:Q3", majorDimension: "ROWS" },
+      { range: "'Năm 2025'!B2:B2", majorDimension: "ROWS", values: [[12]] },
+    ]);
+  });
+
+  it("reads a quoted name as its tab and names such tabs quoted", async () => {
+    const { data } = await values(api, "ok", ["'T12'", "'Q3'!A1:A1", "'Năm 2025'!A1"]);
+    expect(data.valueRanges).toEqual([
+      { range: "'T12'!A1:A1", majorDimension: "ROWS", values: [["Tháng 12"]] },
+      { range: "'Q3'!A1:A1", majorDimension: "ROWS", values: [["Quý III"]] },
+      { range: "'Năm 2025'!A1:A1", majorDimension: "ROWS", values: [["Chỉ tiêu"]] },
+    ]);
+  });
+
+  it("refuses an unquoted name with a space, or cells before the `!`, with 400 Unable to parse range", async () => {
+    for (const range of ["Năm 2025!A1:B2", "Q3!A:Z"]) {
+      const r = await refusal(values(api, "ok", [range]));
+      expect([r.status, r.error]).toEqual([400, { code: 400, message: `Unable to parse range: ${range}`, status: "INVALID_ARGUMENT" }]);
+    }
+  });
+});
