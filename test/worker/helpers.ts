@@ -68,13 +68,22 @@ export type Fixture = {
   modifiedTime?: string;
   version?: string;
   access?: "ok" | "forbidden" | "not_found";
-  faults?: (number | { status: number; retryAfter?: number })[];
+  mimeType?: string;
+  shortcutTo?: string;
+  trashed?: boolean;
+  faults?: (number | { status: number; reason?: string; api?: "drive" | "sheets"; retryAfter?: number })[];
   sheets: { properties: { sheetId: number; title: string; hidden?: boolean }; values?: unknown[][] }[];
 };
 
 export async function putSheet(id: string, fixture: Fixture): Promise<void> {
   const res = await fetch(`${env.TEST_STANDIN_URL}/__standin/files/${id}`, { method: "PUT", body: JSON.stringify(fixture) });
   if (!res.ok) throw new Error(`stand-in PUT ${id} → ${res.status}`);
+}
+
+/** The stand-in folder's `google.json`: the Cloud project's settings (PRODUCT.md §8); null removes it. */
+export async function putProjectSettings(settings: { disabledApis?: ("drive" | "sheets")[] } | null): Promise<void> {
+  const res = await fetch(`${env.TEST_STANDIN_URL}/__standin/files/google`, settings ? { method: "PUT", body: JSON.stringify(settings) } : { method: "DELETE" });
+  if (!res.ok) throw new Error(`stand-in google.json → ${res.status}`);
 }
 
 export async function standinStats(): Promise<Record<string, number>> {

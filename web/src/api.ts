@@ -16,6 +16,7 @@ export type SummaryIndicator = {
   reporting: number;
   previousReporting?: number;
   approximate: boolean;
+  doubtful: boolean;
 };
 
 export type Unit = { code: string; name: string; kind: string };
@@ -36,6 +37,7 @@ export type BreakdownRow = {
   value: number | null;
   previous: number | null;
   approximate: boolean;
+  doubtful: boolean;
   status: "reported" | "missing";
 };
 

@@ -1,7 +1,7 @@
 import { fetchIssues, fetchSources, fetchSummary, type Scope } from "../api";
 import { formatChange, formatFigure, periodLabel } from "../format";
 import { route, useLoad } from "../state";
-import { FiguresHead, Link, Status } from "./common";
+import { Doubtful, FiguresHead, Link, Status } from "./common";
 import { IssueList, sourceUrl } from "./IssueList";
 import { SummaryMeta } from "./Overview";
 
@@ -68,7 +68,10 @@ export function CommuneView({ scope }: { scope: Scope }) {
                   <th scope="row">
                     {i.label} <span class="muted">({i.kind === "ratio" ? "%" : i.unit})</span>
                   </th>
-                  <td class="num value">{formatFigure(i.value, i.kind, i.approximate)}</td>
+                  <td class="num value">
+                    {formatFigure(i.value, i.kind, i.approximate)}
+                    {i.doubtful && i.value !== null && <Doubtful />}
+                  </td>
                   {s.compare && <td class="num">{formatFigure(i.previous, i.kind)}</td>}
                   {s.compare && <td class="num wide-only">{formatChange(i.value, i.previous, i.kind) ?? "—"}</td>}
                 </tr>

@@ -1,7 +1,7 @@
 import { fetchBreakdown, type BreakdownRow, type Scope } from "../api";
 import { formatChange, formatFigure, periodLabel } from "../format";
 import { route, useLoad } from "../state";
-import { FiguresHead, Link, Status } from "./common";
+import { Doubtful, FiguresHead, Link, Status } from "./common";
 
 /** Reported communes from the largest figure down, then the ones that did not report (kept visible, never as 0). */
 function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
@@ -78,7 +78,10 @@ export function IndicatorView({ scope }: { scope: Scope }) {
                     <th scope="row">
                       <Link to={{ view: "commune", commune: r.unit.code }}>{r.unit.name}</Link>
                     </th>
-                    <td class="num">{r.status === "missing" ? "Chưa báo cáo" : formatFigure(r.value, kind, r.approximate)}</td>
+                    <td class="num">
+                      {r.status === "missing" ? "Chưa báo cáo" : formatFigure(r.value, kind, r.approximate)}
+                      {r.doubtful && <Doubtful />}
+                    </td>
                     {data.compare && <td class="num">{formatFigure(r.previous, kind)}</td>}
                     {data.compare && <td class="num wide-only">{formatChange(r.value, r.previous, kind) ?? "—"}</td>}
                   </tr>

@@ -1,7 +1,7 @@
 import { exportCsvUrl, fetchSummary, type Scope, type Summary, type SummaryIndicator } from "../api";
 import { formatChange, formatDateTime, formatFigure, periodLabel } from "../format";
 import { useLoad } from "../state";
-import { Link, Status } from "./common";
+import { Doubtful, Link, Status } from "./common";
 
 const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
 
@@ -22,6 +22,7 @@ function Figure({ indicator, compare, drill, reported }: { indicator: SummaryInd
         </span>
       )}
       {approximate && value !== null && <span class="tag approx">Có số ước tính</span>}
+      {indicator.doubtful && value !== null && <Doubtful />}
       {compare && (
         <span class="figure-compare">
           {periodLabel(compare)}: {formatFigure(previous, kind)}

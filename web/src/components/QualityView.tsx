@@ -23,7 +23,10 @@ export function QualityView({ scope }: { scope: Scope }) {
   const key = JSON.stringify([scope.unit, scope.period]);
   const issues = useLoad(() => fetchIssues(scope.unit, scope.period), key);
   const sources = useLoad(() => fetchSources(scope.unit), key);
-  const failed = sources.data?.sources.filter((s) => s.active && (s.lastErrorCode || s.lastError)) ?? [];
+  const unread = sources.data?.sources.filter((s) => s.active && (s.lastErrorCode || s.lastError)) ?? [];
+  // A configuration error stops every sheet alike: said once, not once per commune.
+  const config = unread.filter((s) => s.lastErrorCode === "config");
+  const failed = unread.filter((s) => s.lastErrorCode !== "config");
   const groups = issues.data ? byCommune(issues.data.issues) : [];
   const count = (sev: Issue["severity"]) => issues.data?.issues.filter((i) => i.severity === sev).length ?? 0;
   return (
@@ -33,8 +36,13 @@ export function QualityView({ scope }: { scope: Scope }) {
       <h2>Bảng tính không đọc được</h2>
       {sources.error && <p class="muted">Chưa lấy được danh sách bảng tính ({sources.error}). Các bảng tính lỗi vẫn có trong danh sách bên dưới.</p>}
       {sources.loading && !sources.data && <p class="loading">Đang tải danh sách bảng tính…</p>}
+      {config.length > 0 && (
+        <p role="alert" class="error">
+          {config.length} bảng tính chưa đọc được vì lỗi cấu hình Google, không phải lỗi của các xã — quản trị viên cần xử lý: {config[0]!.lastError}
+        </p>
+      )}
       {sources.data &&
-        (failed.length ? (
+        (failed.length || config.length ? (
           <ul class="failed-sources">
             {failed.map((s) => (
               <li key={s.id}>

@@ -73,3 +73,12 @@ export function FiguresHead({ rows, period, compare }: { rows: string; period: s
     </thead>
   );
 }
+
+/** A figure fed by a sheet left in another locale, where Google may have stored “5.000” as 5 (PRODUCT.md §4). */
+export function Doubtful() {
+  return (
+    <span class="tag doubtful" title="Có bảng tính không đặt ngôn ngữ Việt Nam: Google có thể đã lưu “5.000” thành 5. Xem mục Chất lượng số liệu.">
+      Có số có thể đọc sai
+    </span>
+  );
+}
