@@ -55,6 +55,9 @@ export async function startProduct(options) {
   }
   log("Applying migrations to local D1…");
   run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]);
+  // Nothing runs before the product starts: a run still "running" was cut off when it last stopped.
+  const cutOff = "Lượt đồng bộ bị dừng giữa chừng vì chương trình đã tắt; số liệu đã ghi được giữ nguyên";
+  run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--command", `UPDATE sync_runs SET status = 'failed', finished_at = ${Date.now()}, error = '${cutOff}' WHERE status = 'running'`]);
 
   const account = await loadOrCreateServiceAccount(join(ROOT, ".local", "service-account.json"));
   const standin = await startStandin({ dir: fixturesDir, serviceAccounts: { [account.client_email]: account.public_key } });
@@ -120,7 +123,7 @@ export async function startProduct(options) {
     let firstSync = null;
     if (options.sync !== false) {
       log("Syncing every sheet once…");
-      firstSync = await postJson(url, "/api/sync");
+      firstSync = await startSync(url);
     }
     return { url, standinUrl: standin.url, stateDir, standin, firstSync, stop };
   } catch (err) {
@@ -161,9 +164,17 @@ async function importCsv(url, path, file) {
   return res.json();
 }
 
-/** @param {string} url @param {string} path */
-export async function postJson(url, path) {
-  const res = await fetch(url + path, { method: "POST" });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return res.json();
+/** The first sync; a manual sync moments before (a quick restart) is waited out as its Retry-After says. @param {string} url */
+async function startSync(url) {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${url}/api/sync`, { method: "POST" });
+    const wait = Number(res.headers.get("retry-after"));
+    if (res.status === 429 && attempt < 3 && wait > 0 && wait <= 60) {
+      await new Promise((r) => setTimeout(r, wait * 1000));
+      continue;
+    }
+    if (!res.ok) throw new Error(`/api/sync: ${res.status} ${await res.text()}`);
+    return res.json();
+  }
 }
+

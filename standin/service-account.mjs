@@ -6,7 +6,7 @@ import { dirname } from "node:path";
 
 export const LOCAL_SERVICE_ACCOUNT_EMAIL = "antq-sync@local-standin.iam.gserviceaccount.com";
 
-/** @typedef {{ type: string, client_email: string, private_key: string, public_key: string }} LocalServiceAccount */
+/** @typedef {{ type: string, project_id: string, client_email: string, private_key: string, public_key: string }} LocalServiceAccount */
 
 /** @param {string} [email] @returns {LocalServiceAccount} */
 export function createServiceAccount(email = LOCAL_SERVICE_ACCOUNT_EMAIL) {
@@ -15,7 +15,9 @@ export function createServiceAccount(email = LOCAL_SERVICE_ACCOUNT_EMAIL) {
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
     publicKeyEncoding: { type: "spki", format: "pem" },
   });
-  return { type: "service_account", client_email: email, private_key: privateKey, public_key: publicKey };
+  // A key file names its Cloud project; the email's domain carries the same id.
+  const project_id = /@([^.]+)\./.exec(email)?.[1] ?? "local-standin";
+  return { type: "service_account", project_id, client_email: email, private_key: privateKey, public_key: publicKey };
 }
 
 /** The key file at `path`, created on first use. @param {string} path @returns {Promise<LocalServiceAccount>} */
@@ -32,5 +34,5 @@ export async function loadOrCreateServiceAccount(path) {
 
 /** What the Worker's GOOGLE_SERVICE_ACCOUNT secret holds: the key file without the public half. @param {LocalServiceAccount} account */
 export function workerSecret(account) {
-  return JSON.stringify({ type: account.type, client_email: account.client_email, private_key: account.private_key });
+  return JSON.stringify({ type: account.type, project_id: account.project_id, client_email: account.client_email, private_key: account.private_key });
 }

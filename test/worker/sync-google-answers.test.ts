@@ -267,7 +267,7 @@ describe("a configuration error of the run", () => {
     // The first refusal says it all: the other source is not sent to Google at all.
     expect((await standinStats())["drive.files.get"]).toBe(1);
     const [last] = (await apiJson("/api/sync/runs")).runs;
-    expect(last.error).toMatch(/^Google Drive API chưa được bật cho dự án Google Cloud “.+” \(tài khoản dịch vụ /);
+    expect(last.error).toMatch(/^Google Drive API chưa được bật cho dự án Google Cloud “local-standin” \(tài khoản dịch vụ antq-sync@/);
     expect(last.error).toContain("API và dịch vụ → Thư viện");
     expect(last.error).toMatch(/\(Google: Google Drive API has not been used in project \d+ before or it is disabled/);
     const s = await sources();

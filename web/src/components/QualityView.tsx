@@ -38,7 +38,8 @@ export function QualityView({ scope }: { scope: Scope }) {
       {sources.loading && !sources.data && <p class="loading">Đang tải danh sách bảng tính…</p>}
       {config.length > 0 && (
         <p role="alert" class="error">
-          {config.length} bảng tính chưa đọc được vì lỗi cấu hình Google, không phải lỗi của các xã — quản trị viên cần xử lý: {config[0]!.lastError}
+          {config.length} bảng tính chưa đọc được vì lỗi cấu hình Google, không phải lỗi của các xã — quản trị viên xem lý do và cách sửa ở trang{" "}
+          <Link to={{ view: "sync" }}>Đồng bộ</Link>.
         </p>
       )}
       {sources.data &&

@@ -14,6 +14,8 @@ export function SyncView() {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const isAdmin = meta.value?.principal.role === "admin";
+  // A run that failed as a whole (a configuration error) says why once, above the table.
+  const latest = runs.data?.runs[0];
 
   async function syncNow() {
     setBusy(true);
@@ -45,6 +47,11 @@ export function SyncView() {
         </p>
       )}
       <Status state={runs} what="lịch sử đồng bộ" />
+      {latest?.error && (
+        <p role="alert" class="error run-error">
+          Lần đồng bộ gần nhất ({latest.startedAt ? formatDateTime(latest.startedAt) : "—"}) không đọc được bảng tính nào: {latest.error}
+        </p>
+      )}
       {runs.data && runs.data.runs.length === 0 && <p>Chưa có lần đồng bộ nào.</p>}
       {runs.data && runs.data.runs.length > 0 && (
         <div class="table-wrap">
@@ -69,7 +76,7 @@ export function SyncView() {
                   <td>{TRIGGER[r.trigger] ?? r.trigger}</td>
                   <td>
                     {STATUS[r.status] ?? r.status}
-                    {typeof r.error === "string" && r.error ? ` — ${r.error}` : ""}
+                    {r.error ? (r === latest ? " (xem lý do ở trên)" : ` — ${r.error}`) : ""}
                   </td>
                   <td class="num">{n(r.sourcesRead)}</td>
                   <td class="num wide-only">{n(r.sourcesSkipped)}</td>
