@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
-import { runSync, type SyncJob } from "../../worker/sync/run";
+import { runSync, syncJob, type SyncJob } from "../../worker/sync/run";
 import { apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";
 
 const COMMUNES = ["12745", "11953", "11980", "11983", "12103"];
@@ -48,6 +48,25 @@ describe("a run fanned out through the Queue", () => {
     expect(await run(started.runId)).toMatchObject({ status: "ok", sourcesTotal: 5, sourcesRead: 5, sourcesFailed: 0, valuesWritten: 5 });
     const summary = await apiJson("/api/summary?unit=33&period=2025");
     expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(10 + 11 + 12 + 13 + 14);
+  });
+
+  it("sends the sources that still meet Google's read quota back to the Queue for a minute later, then counts them", async () => {
+    const limited = Array.from({ length: 5 }, () => ({ status: 429, api: "sheets" as const }));
+    await putSheet("queue-12745", { ...formSheet("Xã 12745", ["Năm 2025"], [["security_team_count", "Số tổ", 10]]), faults: limited });
+    const jobs: SyncJob[] = [];
+    const started = await runSync(env, { trigger: "manual", queueThreshold: 2, enqueue: async (j) => void jobs.push(...j) });
+    const requeued: [SyncJob, number][] = [];
+    const options = { google: { sleep: async () => undefined }, requeue: async (job: SyncJob, delay: number) => void requeued.push([job, delay]) };
+    for (const job of jobs) await syncJob(env, job, options);
+    const first = await apiJson("/api/sources?unit=12745");
+    expect(first.sources[0].lastStatus).toBeNull();
+    expect(requeued).toHaveLength(1);
+    const [again, delay] = requeued[0]!;
+    expect(delay).toBeGreaterThanOrEqual(60);
+    expect(again).toMatchObject({ runId: started.runId, attempt: 1 });
+    expect(await run(started.runId)).toMatchObject({ status: "running", sourcesRead: 4 });
+    await syncJob(env, again, options);
+    expect(await run(started.runId)).toMatchObject({ status: "ok", sourcesRead: 5, sourcesFailed: 0 });
   });
 
   it("counts the sources of a dead-lettered job as failed so the run still finishes, keeping their values", async () => {

@@ -184,7 +184,11 @@ export async function syncSources(ctx: SyncContext, list: SourceRecord[], counts
 }
 
 /** Reads the sources of one Queue message and adds what it did to its run (finishing the run after its last job). */
-export async function syncJob(env: Env, job: SyncJob, options: Pick<SyncOptions, "now" | "google" | "concurrency"> = {}): Promise<void> {
+export async function syncJob(
+  env: Env,
+  job: SyncJob,
+  options: Pick<SyncOptions, "now" | "google" | "concurrency"> & { requeue?: (job: SyncJob, delaySeconds: number) => Promise<void> } = {},
+): Promise<void> {
   const now = options.now ?? Date.now;
   const db = getDb(env.DB);
   const google = new GoogleClient(env, { now, readsPerMinute: readsPerMinute(env), ...options.google });
@@ -196,7 +200,8 @@ export async function syncJob(env: Env, job: SyncJob, options: Pick<SyncOptions,
   const again = attempt < QUOTA_ROUNDS;
   const limited = await syncSources(ctx, list, counts, options.concurrency ?? 8, again ? -1 : 0);
   if (limited.length) {
-    await env.SYNC_QUEUE.send({ runId: job.runId, sourceIds: limited.map((s) => s.id), attempt: attempt + 1 }, { delaySeconds: Math.ceil(QUOTA_REFILL_MS / 1000) });
+    const requeue = options.requeue ?? ((next: SyncJob, delaySeconds: number) => env.SYNC_QUEUE.send(next, { delaySeconds }));
+    await requeue({ runId: job.runId, sourceIds: limited.map((s) => s.id), attempt: attempt + 1 }, Math.ceil(QUOTA_REFILL_MS / 1000));
   }
   // Sources deactivated since the run started still count, so the run can finish.
   counts.sourcesSkipped += job.sourceIds.length - list.length;
