@@ -70,8 +70,9 @@ export async function startProduct(options) {
     GOOGLE_SHEETS_URL: standin.url,
     GOOGLE_DRIVE_URL: standin.url,
     GOOGLE_TOKEN_URL: `${standin.url}/token`,
-    // The stand-in has no quota to protect: read it unpaced.
+    // The stand-in has no quota to protect: read it unpaced, and sync by hand as often as a test or a person asks.
     GOOGLE_READS_PER_MINUTE: "0",
+    SYNC_MANUAL_INTERVAL_SECONDS: "0",
     GOOGLE_SERVICE_ACCOUNT: workerSecret(account),
     ...options.workerVars,
   };

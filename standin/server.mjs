@@ -26,7 +26,7 @@ const DEFAULT_PROJECT_NUMBER = "100000000001";
 /**
  * @typedef {{ properties: { sheetId: number, title: string, index?: number, hidden?: boolean }, values?: unknown[][] }} FixtureSheet
  * @typedef {{ properties: { title: string, locale?: string, timeZone?: string }, modifiedTime?: string, version?: string,
- *   access?: "ok" | "forbidden" | "not_found", mimeType?: string, shortcutTo?: string, trashed?: boolean,
+ *   access?: "ok" | "forbidden" | "not_found", mimeType?: string, shortcutTo?: string, trashed?: boolean, driveId?: string,
  *   serviceAccount?: "reader" | "writer", faults?: (number | Fault)[], sheets: FixtureSheet[] }} Fixture
  * @typedef {{ status: number, reason?: string, api?: "drive" | "sheets", retryAfter?: number, message?: string }} Fault
  * @typedef {{ disabledApis?: ("drive" | "sheets")[], projectNumber?: string }} ProjectSettings  the folder's `google.json`
@@ -147,7 +147,9 @@ export async function startStandin(options) {
       const fixture = route.id === SETTINGS_FILE ? null : await loadFixture(route.id);
       // Drive cannot tell a file not shared with the caller from one that does not exist; Sheets can.
       const shared = fixture !== null && fixture.access !== "not_found" && fixture.access !== "forbidden" && mayRead(fixture, session.email);
-      if (!fixture || fixture.access === "not_found" || (api === "drive" && !shared)) return fail(404, { id: route.id });
+      // A file in a shared drive is invisible to Drive calls that do not say `supportsAllDrives=true`.
+      const hidden = api === "drive" && fixture?.driveId !== undefined && url.searchParams.get("supportsAllDrives") !== "true";
+      if (!fixture || fixture.access === "not_found" || (api === "drive" && (!shared || hidden))) return fail(404, { id: route.id });
       if (!shared) return fail(403);
 
       const fault = nextFault(fixture, route.id, api);

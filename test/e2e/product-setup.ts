@@ -18,7 +18,7 @@ export default async function setup(project: TestProject) {
   const fixturesDir = join(work, "sheets");
   await generateDemo(fixturesDir);
   // The tests sync several times in a row; the manual-sync rate limit is for people, not for them.
-  const product = await startProduct({ fixturesDir, stateDir: join(work, "state"), workerVars: { SYNC_MANUAL_INTERVAL_SECONDS: "0" } });
+  const product = await startProduct({ fixturesDir, stateDir: join(work, "state") });
   project.provide("productUrl", product.url);
   project.provide("fixturesDir", fixturesDir);
   return async () => {

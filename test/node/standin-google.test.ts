@@ -67,6 +67,7 @@ beforeAll(async () => {
     excel: sheet({ mimeType: EXCEL }),
     shortcut: { properties: { title: "Lối tắt tới biểu xã" }, version: "3", shortcutTo: "ok", sheets: [] },
     trash: sheet({ trashed: true }),
+    shared: sheet({ driveId: "0AExampleSharedDrive" }),
     "drive-limited": sheet({ faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }] }),
     "sheets-limited": sheet({ faults: [{ status: 429, api: "sheets" }] }),
     flaky: sheet({ faults: [{ status: 500, api: "drive" }, { status: 503, api: "sheets", retryAfter: 4 }] }),
@@ -128,6 +129,12 @@ describe("files that are not plain Google Sheets", () => {
     expect((await fileGet(api, "trash")).data.trashed).toBe(true);
     expect((await fileGet(api, "trash", "version")).data).toEqual({ version: "412" });
     expect((await values(api, "trash", ["'Năm 2025'!A2:B2"])).data.valueRanges?.[0]?.values).toEqual([["Số tổ", 12]]);
+  });
+
+  it("a file in a shared drive: Drive finds it only with supportsAllDrives=true; Sheets reads it", async () => {
+    expect((await refusal(api.drive.files.get({ fileId: "shared", fields: "version" }))).status).toBe(404);
+    expect((await fileGet(api, "shared", "version")).data).toEqual({ version: "412" });
+    expect((await sheetGet(api, "shared")).status).toBe(200);
   });
 
   it("Drive without `fields` answers its default fields", async () => {
