@@ -2,10 +2,10 @@
  * Scope is enforced where the data is read, not only hidden in the UI (PRODUCT.md §11): every read endpoint asks
  * `assertCanRead` for the unit it was asked about before running its query.
  */
-import { sql } from "drizzle-orm";
+import { isCommuneKind } from "../../domain/units";
 import type { Db } from "../db/client";
-import { conferenceUnitCode } from "../db/access";
-import { findUnit, unitListFor } from "../db/reference";
+import { getConference } from "../db/conferences";
+import { findUnit, isUnder, unitListFor } from "../db/units";
 import { AppError } from "../errors";
 import type { Principal, Role } from "./principal";
 
@@ -23,16 +23,7 @@ export async function isWithinScope(db: Db, principal: Principal, unitCode: stri
 async function isUnitWithin(db: Db, unitCode: string, ancestorCode: string): Promise<boolean> {
   if (ancestorCode === unitCode) return true;
   const listDate = await unitListFor(db, today());
-  if (!listDate) return false;
-  const [row] = await db.all<{ found: number }>(sql`
-    WITH RECURSIVE up(code, parent_code, depth) AS (
-      SELECT code, parent_code, 0 FROM units WHERE code = ${unitCode} AND valid_from = ${listDate}
-      UNION
-      SELECT u.code, u.parent_code, up.depth + 1 FROM units u JOIN up ON u.code = up.parent_code
-      WHERE u.valid_from = ${listDate} AND up.depth < 4
-    )
-    SELECT 1 AS found FROM up WHERE parent_code = ${ancestorCode} LIMIT 1`);
-  return Boolean(row);
+  return listDate !== null && isUnder(db, listDate, unitCode, ancestorCode);
 }
 
 /** 403 outside the principal's scope; with a conference, also 404 for a conference the principal may not see. */
@@ -48,7 +39,7 @@ export async function assertCanRead(db: Db, principal: Principal, unitCode: stri
  * about that unit (a commune in its province's conference); to anyone else it does not exist.
  */
 export async function assertCanUseConference(db: Db, principal: Principal, conferenceId: number, unitCode: string): Promise<void> {
-  const conferenceUnit = await conferenceUnitCode(db, conferenceId);
+  const conferenceUnit = (await getConference(db, conferenceId))?.unitCode ?? null;
   if (conferenceUnit === null) return;
   if ((await isWithinScope(db, principal, conferenceUnit)) || (unitCode !== "VN" && (await isUnitWithin(db, unitCode, conferenceUnit)))) return;
   throw new AppError("not_found", `Không có hội nghị số ${conferenceId}`);
@@ -70,7 +61,7 @@ export async function assertValidScope(db: Db, role: Role, scopeUnitCode: string
   const listDate = await unitListFor(db, today());
   const unit = listDate ? await findUnit(db, listDate, scopeUnitCode) : null;
   if (!unit) throw new AppError("bad_request", `Mã đơn vị ${scopeUnitCode} không có trong danh sách đơn vị`);
-  const isCommune = ["commune", "ward", "special_zone"].includes(unit.kind);
+  const isCommune = isCommuneKind(unit.kind);
   if (role === "commune" && !isCommune) throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp xã`);
   if (role === "leader" && unit.parentCode !== null) throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp tỉnh`);
 }

@@ -1,7 +1,8 @@
 /** One indicator across the units one level down, including those that did not report (PRODUCT.md §9). */
-import { childFigureRows, childUnits } from "../db/aggregate";
+import { childUnits } from "../db/units";
+import { childFigureRows } from "../db/values";
 import type { Db } from "../db/client";
-import { listIndicators } from "../db/reference";
+import { listIndicators } from "../db/catalog";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";

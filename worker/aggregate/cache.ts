@@ -4,7 +4,7 @@
  * roll-up (about half a second for the whole country) and the others cost one small version query.
  * Scope is still checked on every request, before this is reached.
  */
-import { dataVersion } from "../db/aggregate";
+import { dataVersion } from "../db/data-version";
 import type { Db } from "../db/client";
 
 const MAX_ENTRIES = 500;

@@ -3,9 +3,9 @@
  * (those that did not report too), one column per indicator. Text that a spreadsheet would run as a formula is
  * neutralised with a leading apostrophe.
  */
-import { communeRows, communeValues } from "../db/aggregate";
+import { communeRows, communeValues } from "../db/values";
 import type { Db } from "../db/client";
-import { listIndicators } from "../db/reference";
+import { listIndicators } from "../db/catalog";
 import { resolveScope } from "./scope";
 
 const FORMULA_START = /^[=+\-@\t\r]/;

@@ -1,5 +1,5 @@
 /** The data-quality list of a unit: rejected and doubtful cells, and sources that could not be read (PRODUCT.md §5). */
-import { issueRows, type IssueRow } from "../db/aggregate";
+import { issueRows, type IssueRow } from "../db/issues";
 import type { Db } from "../db/client";
 import { resolveScope } from "./scope";
 

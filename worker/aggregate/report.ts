@@ -3,9 +3,12 @@
  * tables printed under them. Numbers are vi-VN; an approximate figure is said as “khoảng”; a missing one is never
  * said as 0 — its clause is left out and the indicator is named among those without figures.
  */
-import { communeRows, type CommuneRow } from "../db/aggregate";
+import { communeRows, type CommuneRow } from "../db/values";
 import type { Db } from "../db/client";
-import { periodLabel } from "../reference/periods";
+import { formatNumber } from "../../domain/numbers";
+import { periodLabel } from "../../domain/periods";
+import { formatDateTime } from "../../domain/time";
+import { isCommuneKind } from "../../domain/units";
 import { resolveScope } from "./scope";
 import { buildSummary, type Summary, type SummaryIndicator } from "./summary";
 
@@ -21,23 +24,7 @@ export type Report = {
   tables: ReportTable[];
 };
 
-const numberFormat = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 2 });
-const percentFormat = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 1 });
-const dateParts = new Intl.DateTimeFormat("vi-VN", {
-  timeZone: "Asia/Ho_Chi_Minh",
-  day: "2-digit",
-  month: "2-digit",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
-/** `dd/mm/yyyy HH:mm` in Vietnam time. */
-export function formatDateTime(iso: string): string {
-  const p = Object.fromEntries(dateParts.formatToParts(new Date(iso)).map((x) => [x.type, x.value]));
-  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
-}
+const count = (n: number) => formatNumber(n, "count");
 
 const WHOLE: Record<string, string> = {
   country: "Toàn quốc",
@@ -54,7 +41,7 @@ type Get = (code: string) => SummaryIndicator | undefined;
 /** A figure as spoken: “5.012”, “khoảng 5.400”, “94,2%”; null when there is no figure. */
 function say(f: SummaryIndicator | undefined): string | null {
   if (!f || f.value === null) return null;
-  const n = f.kind === "ratio" ? `${percentFormat.format(f.value)}%` : numberFormat.format(f.value);
+  const n = formatNumber(f.value, f.kind);
   return f.approximate ? `khoảng ${n}` : n;
 }
 
@@ -76,7 +63,7 @@ const present = (xs: (string | null)[]) => xs.filter((x): x is string => x !== n
 function sentences(s: Summary, get: Get): string[] {
   const whole = WHOLE[s.unit.kind] ?? `Toàn ${s.unit.name}`;
   const out: string[] = [];
-  const isCommune = ["commune", "ward", "special_zone"].includes(s.unit.kind);
+  const isCommune = isCommuneKind(s.unit.kind);
 
   const teams = say(get("security_team_count"));
   const members = say(get("security_team_members"));
@@ -118,7 +105,7 @@ function sentences(s: Summary, get: Get): string[] {
         ? flag.value >= 1
           ? `${s.unit.name} đạt tiêu chuẩn “An toàn về an ninh trật tự”`
           : `${s.unit.name} chưa đạt tiêu chuẩn “An toàn về an ninh trật tự”`
-        : `${numberFormat.format(flag.value)}/${numberFormat.format(flag.reporting)} xã, phường, đặc khu báo cáo đạt tiêu chuẩn “An toàn về an ninh trật tự”`
+        : `${count(flag.value)}/${count(flag.reporting)} xã, phường, đặc khu báo cáo đạt tiêu chuẩn “An toàn về an ninh trật tự”`
       : null;
   if (safe.length) out.push(`Có ${joinAnd(safe)} được công nhận đạt tiêu chuẩn “An toàn về an ninh trật tự”${flagSentence ? `; ${flagSentence}` : ""}.`);
   else if (flagSentence) out.push(`${flagSentence}.`);
@@ -184,9 +171,9 @@ export function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report
   const c = s.coverage;
   const paragraphs: string[] = [];
   const when = s.asOf ? (s.frozen ? `số liệu chốt lúc ${formatDateTime(s.asOf)}` : `cập nhật lúc ${formatDateTime(s.asOf)}`) : "chưa đồng bộ lần nào";
-  const lateText = c.late ? `; ${numberFormat.format(c.late)} đơn vị báo cáo sau hạn` : "";
+  const lateText = c.late ? `; ${count(c.late)} đơn vị báo cáo sau hạn` : "";
   paragraphs.push(
-    `Số liệu ${lower(label)} được tổng hợp từ ${numberFormat.format(c.reported)}/${numberFormat.format(c.expected)} xã, phường, đặc khu đã báo cáo (${numberFormat.format(c.complete)} đơn vị báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}.`,
+    `Số liệu ${lower(label)} được tổng hợp từ ${count(c.reported)}/${count(c.expected)} xã, phường, đặc khu đã báo cáo (${count(c.complete)} đơn vị báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}.`,
   );
   paragraphs.push(...sentences(s, get));
 
@@ -202,7 +189,7 @@ export function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report
       .slice(0, 6)
       .map(({ i, change }) => {
         const [verb, to] = change! > 0 ? ["tăng", "lên"] : ["giảm", "xuống"];
-        return `${lower(i.label)} ${verb} ${percentFormat.format(Math.abs(change!))}% (từ ${say({ ...i, value: i.previous })} ${to} ${say(i)})`;
+        return `${lower(i.label)} ${verb} ${formatNumber(Math.abs(change!), "ratio")} (từ ${say({ ...i, value: i.previous })} ${to} ${say(i)})`;
       });
     if (changes.length) paragraphs.push(`So với ${lower(compareLabel)}: ${changes.join("; ")}.`);
   }

@@ -1,15 +1,15 @@
 /** Resolves what a read request is about: the unit (or the whole country), the unit list in force, live or frozen. */
-import { findConference, NATIONAL, periodDeadline, type ConferenceRow, type Scope } from "../db/aggregate";
+import { NATIONAL } from "../../domain/units";
+import { getConference, type ConferenceRecord } from "../db/conferences";
 import type { Db } from "../db/client";
-import { findUnit, unitListFor } from "../db/reference";
+import { findUnit, unitListFor, type Scope } from "../db/units";
 import { AppError } from "../errors";
-import { parsePeriodCode } from "../reference/periods";
+import { parsePeriodCode } from "../../domain/periods";
 
 export type ResolvedUnit = { code: string; name: string; kind: string };
-export type Resolved = { scope: Scope; unit: ResolvedUnit; conference: ConferenceRow | null; frozen: boolean };
+export type Resolved = { scope: Scope; unit: ResolvedUnit; conference: ConferenceRecord | null; frozen: boolean };
 
 export const NATIONAL_UNIT: ResolvedUnit = { code: NATIONAL, name: "Toàn quốc", kind: "country" };
-export const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
 
 /**
  * The unit list in force at the end of `period` decides which communes a unit has (a pre-2025 period rolls up through
@@ -22,22 +22,11 @@ export async function resolveScope(db: Db, unitCode: string, period: string, con
   const row = listDate && unitCode !== NATIONAL ? await findUnit(db, listDate, unitCode) : null;
   if (!listDate || (unitCode !== NATIONAL && !row)) throw new AppError("not_found", `Không có đơn vị hành chính mã “${unitCode}”`);
   const unit = row ? { code: row.code, name: row.fullName, kind: row.kind } : NATIONAL_UNIT;
-  let conference: ConferenceRow | null = null;
+  let conference: ConferenceRecord | null = null;
   if (conferenceId !== null) {
-    conference = await findConference(db, conferenceId);
+    conference = await getConference(db, conferenceId);
     if (!conference) throw new AppError("not_found", `Không có hội nghị số ${conferenceId}`);
   }
   const frozen = conference?.frozenAt != null;
   return { scope: { listDate, unitCode: unit.code, conferenceId: frozen ? conference!.id : null }, unit, conference, frozen };
-}
-
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
-/** Without a deadline set by an administrator, reports are due by the end of the 15th day after the period ends. */
-const DEFAULT_GRACE_DAYS = 15;
-
-export async function deadlineOf(db: Db, period: string): Promise<number> {
-  const stored = await periodDeadline(db, period);
-  if (stored !== null) return stored;
-  const endsOn = parsePeriodCode(period)!.endsOn;
-  return Date.parse(`${endsOn}T00:00:00Z`) + (DEFAULT_GRACE_DAYS + 1) * 86400_000 - VIETNAM_OFFSET_MS - 1;
 }

@@ -1,10 +1,12 @@
 /** A unit's key figures for a period, with the comparison period beside them (PRODUCT.md §7, §9). */
-import { coverage, figureRows, lastSyncAt, type Coverage, type FigureRow } from "../db/aggregate";
+import { lastSyncAt } from "../db/runs";
+import { coverage, figureRows, type Coverage, type FigureRow } from "../db/values";
 import type { Db } from "../db/client";
-import { listIndicators } from "../db/reference";
+import { listIndicators } from "../db/catalog";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
-import { deadlineOf, resolveScope, type ResolvedUnit } from "./scope";
+import { deadlineOf } from "../db/periods";
+import { resolveScope, type ResolvedUnit } from "./scope";
 
 export type SummaryIndicator = {
   code: string;

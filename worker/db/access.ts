@@ -1,9 +1,9 @@
-/** Users, API tokens and the audit log read back (PRODUCT.md §11). Every change is written with its audit entry. */
+/** Users and API tokens (PRODUCT.md §11). Every change is written with its audit entry. */
 import { and, desc, eq, isNull, lt, or } from "drizzle-orm";
 import type { Role } from "../access/principal";
 import { auditStatement } from "./audit";
 import type { Db } from "./client";
-import { apiTokens, auditLog, conferences, users } from "./schema";
+import { apiTokens, users } from "./schema";
 
 export type UserInput = { email: string; role: Role; scopeUnitCode: string | null };
 export type TokenInput = { name: string; role: Role; scopeUnitCode: string | null };
@@ -80,20 +80,4 @@ export async function useToken(db: Db, hash: string, now = Date.now()) {
       .where(and(eq(apiTokens.id, token.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, now - 60_000))));
   }
   return token;
-}
-
-/** Newest first; `before` is the id of the last entry of the previous page. */
-export async function listAudit(db: Db, limit: number, before?: number) {
-  return db
-    .select()
-    .from(auditLog)
-    .where(before === undefined ? undefined : lt(auditLog.id, before))
-    .orderBy(desc(auditLog.id))
-    .limit(limit);
-}
-
-/** The unit a conference is about, or null when there is no such conference. */
-export async function conferenceUnitCode(db: Db, id: number): Promise<string | null> {
-  const [row] = await db.select({ unitCode: conferences.unitCode }).from(conferences).where(eq(conferences.id, id)).limit(1);
-  return row?.unitCode ?? null;
 }

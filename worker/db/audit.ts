@@ -1,5 +1,5 @@
 /** The audit log: who did what and when (PRODUCT.md §6 removals, §11 admin actions). */
-import { desc } from "drizzle-orm";
+import { desc, lt } from "drizzle-orm";
 import type { Db } from "./client";
 import { auditLog } from "./schema";
 
@@ -16,6 +16,12 @@ export function auditStatement(db: Db, entry: AuditEntry, now = Date.now()) {
   });
 }
 
-export async function recentAudit(db: Db, limit: number) {
-  return db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit);
+/** Newest first; `before` is the id of the last entry of the previous page. */
+export async function listAudit(db: Db, limit: number, before?: number) {
+  return db
+    .select()
+    .from(auditLog)
+    .where(before === undefined ? undefined : lt(auditLog.id, before))
+    .orderBy(desc(auditLog.id))
+    .limit(limit);
 }

@@ -1,8 +1,11 @@
 /** Review conferences: their sync window and the snapshot that freezes their figures (PRODUCT.md §6). */
-import { and, desc, eq, gt, isNull, lte, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
+import { parsePeriodCode } from "../../domain/periods";
+import { NATIONAL } from "../../domain/units";
 import { auditStatement } from "./audit";
 import type { Db } from "./client";
-import { conferences } from "./schema";
+import { conferences, snapshotValues, values } from "./schema";
+import { unitListFor, unitTree } from "./units";
 
 export type ConferenceRecord = typeof conferences.$inferSelect;
 export type NewConference = {
@@ -51,24 +54,33 @@ export async function conferencesAt(db: Db, at: number): Promise<{ inWindow: Con
  */
 export async function freezeConference(db: Db, conference: ConferenceRecord, actor: string, now: number): Promise<ConferenceRecord> {
   const periods = [conference.period, conference.comparePeriod ?? conference.period];
-  const unit = conference.unitCode;
-  const d1 = db.$client;
-  const audit = auditStatement(db, { actor, action: "conference.frozen", target: String(conference.id), detail: { unitCode: unit, periods } }, now).toSQL();
-  await d1.batch([
-    d1.prepare("DELETE FROM snapshot_values WHERE conference_id = ?1").bind(conference.id),
-    d1
-      .prepare(
-        `INSERT INTO snapshot_values (conference_id, unit_code, indicator_code, period, value, approximate, doubtful, source_id, written_at)
-         SELECT ?1, v.unit_code, v.indicator_code, v.period, v.value, v.approximate, v.doubtful, v.source_id, v.written_at
-         FROM indicator_values v
-         WHERE v.period IN (?2, ?3)
-           AND (?4 = 'VN' OR v.unit_code = ?4 OR v.unit_code IN (
-             SELECT u.code FROM units u WHERE u.parent_code = ?4
-                OR u.parent_code IN (SELECT d.code FROM units d WHERE d.parent_code = ?4)))`,
-      )
-      .bind(conference.id, periods[0], periods[1], unit),
-    d1.prepare("UPDATE conferences SET frozen_at = ?1 WHERE id = ?2 AND frozen_at IS NULL").bind(now, conference.id),
-    d1.prepare(audit.sql).bind(...audit.params),
+  const unitCode = conference.unitCode;
+  // The communes of the unit in the list in force at the end of the conference's period, as its figures count them.
+  const listDate = await unitListFor(db, parsePeriodCode(conference.period)!.endsOn);
+  const under =
+    unitCode === NATIONAL || listDate === null
+      ? sql``
+      : sql`AND ${values.unitCode} IN (WITH RECURSIVE ${unitTree({ listDate, unitCode })} SELECT code FROM tree)`;
+  await db.batch([
+    db.delete(snapshotValues).where(eq(snapshotValues.conferenceId, conference.id)),
+    db.insert(snapshotValues).select(
+      db
+        .select({
+          conferenceId: sql<number>`${conference.id}`.as("conference_id"),
+          unitCode: values.unitCode,
+          indicatorCode: values.indicatorCode,
+          period: values.period,
+          value: values.value,
+          approximate: values.approximate,
+          doubtful: values.doubtful,
+          sourceId: values.sourceId,
+          writtenAt: values.writtenAt,
+        })
+        .from(values)
+        .where(sql`${inArray(values.period, periods)} ${under}`),
+    ),
+    db.update(conferences).set({ frozenAt: now }).where(and(eq(conferences.id, conference.id), isNull(conferences.frozenAt))),
+    auditStatement(db, { actor, action: "conference.frozen", target: String(conference.id), detail: { unitCode, periods } }, now),
   ]);
   return (await getConference(db, conference.id))!;
 }
@@ -76,18 +88,4 @@ export async function freezeConference(db: Db, conference: ConferenceRecord, act
 export async function snapshotSize(db: Db, conferenceId: number): Promise<number> {
   const [row] = await db.all<{ n: number }>(sql`SELECT COUNT(*) AS n FROM snapshot_values WHERE conference_id = ${conferenceId}`);
   return row?.n ?? 0;
-}
-
-/** The API shape: times as ISO strings. */
-export function conferenceJson(c: ConferenceRecord) {
-  return {
-    id: c.id,
-    unitCode: c.unitCode,
-    period: c.period,
-    comparePeriod: c.comparePeriod,
-    title: c.title,
-    startsAt: new Date(c.startsAt).toISOString(),
-    windowHours: c.windowHours,
-    frozenAt: c.frozenAt === null ? null : new Date(c.frozenAt).toISOString(),
-  };
 }

@@ -3,6 +3,7 @@
  * Times are integer milliseconds since the epoch; dates without time are ISO `YYYY-MM-DD` text.
  */
 import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { UNIT_KINDS } from "../../domain/units";
 
 /** Administrative units. A code can mean another place before the 2025 reform, so each list has its date. */
 export const units = sqliteTable(
@@ -12,7 +13,7 @@ export const units = sqliteTable(
     validFrom: text().notNull(),
     name: text().notNull(),
     fullName: text().notNull(),
-    kind: text({ enum: ["province", "city", "district", "commune", "ward", "special_zone"] }).notNull(),
+    kind: text({ enum: UNIT_KINDS }).notNull(),
     parentCode: text(),
     codeName: text(),
   },

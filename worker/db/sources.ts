@@ -1,7 +1,50 @@
-/** The sources registry as administrators see it: each sheet with its unit and its last run, success and error. */
-import { desc, eq, sql } from "drizzle-orm";
+/** Registered sources (PRODUCT.md §8 `sources.csv`): registration, the lists a run reads, and each one's state. */
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { SourceRow } from "../reference/sources";
+import type { SourceError } from "../sheets/types";
+import { auditStatement, type AuditEntry } from "./audit";
+import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
-import { syncRuns } from "./schema";
+import { issues, sources } from "./schema";
+
+export type SourceRecord = typeof sources.$inferSelect;
+
+export async function activeSources(db: Db): Promise<SourceRecord[]> {
+  return db.select().from(sources).where(eq(sources.active, true)).orderBy(sources.id);
+}
+
+export async function activeSourceIds(db: Db): Promise<number[]> {
+  const rows = await db.select({ id: sources.id }).from(sources).where(eq(sources.active, true)).orderBy(sources.id);
+  return rows.map((r) => r.id);
+}
+
+export async function sourcesByIds(db: Db, ids: number[]): Promise<SourceRecord[]> {
+  const out: SourceRecord[] = [];
+  for (const part of chunk(ids, 1)) {
+    out.push(...(await db.select().from(sources).where(and(inArray(sources.id, part), eq(sources.active, true)))));
+  }
+  return out;
+}
+
+export function sourceKey(r: SourceRow): string {
+  return [r.unitCode, r.spreadsheetId, r.gid ?? "", r.tab ?? "", r.layout].join("|");
+}
+
+/** Registers sources; an existing registration of the same sheet for the same unit is kept (and re-activated). */
+export async function importSources(db: Db, rows: SourceRow[], now: number, audit?: AuditEntry): Promise<number[]> {
+  const inserts = chunk(rows, 9).map((part) =>
+    db
+      .insert(sources)
+      .values(part.map((r) => ({ ...r, key: sourceKey(r), createdAt: now, active: true })))
+      .onConflictDoUpdate({ target: sources.key, set: { active: true } })
+      .returning({ id: sources.id }),
+  );
+  const statements: BatchItem<"sqlite">[] = [...inserts, ...(audit ? [auditStatement(db, audit, now)] : [])];
+  if (!statements.length) return [];
+  const results = (await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]])) as unknown[];
+  return results.slice(0, inserts.length).flatMap((inserted) => (inserted as { id: number }[]).map((r) => r.id));
+}
 
 export type SourceListRow = {
   id: number;
@@ -41,22 +84,22 @@ export async function listSources(db: Db, listDate: string | null, unitCode: str
     ORDER BY s.unit_code, s.id`);
 }
 
-/** The newest run, to refuse a manual sync while one is running or right after the last one. */
-export async function latestRun(db: Db) {
-  const [row] = await db
-    .select({ id: syncRuns.id, status: syncRuns.status, startedAt: syncRuns.startedAt, trigger: syncRuns.trigger })
-    .from(syncRuns)
-    .orderBy(desc(syncRuns.id))
-    .limit(1);
-  return row ?? null;
-}
-
-export async function latestManualRunStart(db: Db): Promise<number | null> {
-  const [row] = await db
-    .select({ startedAt: syncRuns.startedAt })
-    .from(syncRuns)
-    .where(eq(syncRuns.trigger, "manual"))
-    .orderBy(desc(syncRuns.id))
-    .limit(1);
-  return row?.startedAt ?? null;
+/** A source that could not be read keeps its values; it records why, as its status and as one issue. */
+export async function recordSourceError(db: Db, source: SourceRecord, error: SourceError, runId: number, now: number) {
+  await runBatch(db, [
+    db.delete(issues).where(and(eq(issues.sourceId, source.id), inArray(issues.severity, ["source_error"]))),
+    db.insert(issues).values({
+      sourceId: source.id,
+      runId,
+      unitCode: source.unitCode,
+      severity: "source_error",
+      code: error.code,
+      message: error.message,
+      createdAt: now,
+    }),
+    db
+      .update(sources)
+      .set({ lastRunId: runId, lastStatus: "error", lastCheckedAt: now, lastErrorCode: error.code, lastError: error.message })
+      .where(eq(sources.id, source.id)),
+  ]);
 }

@@ -1,8 +1,8 @@
 /** The indicator catalog in the format of catalog/indicators.csv (PRODUCT.md §2). */
-import type { ImportProblem } from "./units";
+import { INDICATOR_KINDS, type IndicatorKind } from "../../domain/indicators";
 import { parseCsv } from "./csv";
+import type { ImportProblem } from "./units";
 
-export type IndicatorKind = "count" | "amount" | "flag" | "ratio";
 export type Indicator = {
   code: string;
   group: string;
@@ -27,7 +27,7 @@ export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: Im
     const code = r.code ?? "";
     const kind = r.kind as IndicatorKind;
     if (!/^[a-z][a-z0-9_]*$/.test(code)) return problems.push({ line, message: `Mã chỉ tiêu “${code}” không hợp lệ` });
-    if (!["count", "amount", "flag", "ratio"].includes(kind)) {
+    if (!INDICATOR_KINDS.includes(kind)) {
       return problems.push({ line, message: `Chỉ tiêu ${code}: loại “${r.kind ?? ""}” không hợp lệ` });
     }
     if (!r.label_vi) return problems.push({ line, message: `Chỉ tiêu ${code} thiếu tên` });

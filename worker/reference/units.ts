@@ -1,8 +1,6 @@
 /** Administrative units in the §2 CSV format (`code,name,full_name,kind,parent_code,code_name`). */
+import { UNIT_KINDS, type UnitKind } from "../../domain/units";
 import { parseCsv } from "./csv";
-
-const KINDS = ["province", "city", "district", "commune", "ward", "special_zone"] as const;
-export type UnitKind = (typeof KINDS)[number];
 export type UnitRow = {
   code: string;
   name: string;
@@ -23,7 +21,7 @@ export function parseUnitsCsv(text: string): { rows: UnitRow[]; problems: Import
     const code = r.code ?? "";
     const kind = r.kind as UnitKind;
     if (!/^\d{2,5}$/.test(code)) return problems.push({ line, message: `Mã đơn vị “${code}” không hợp lệ` });
-    if (!KINDS.includes(kind)) return problems.push({ line, message: `Loại đơn vị “${r.kind ?? ""}” không hợp lệ` });
+    if (!UNIT_KINDS.includes(kind)) return problems.push({ line, message: `Loại đơn vị “${r.kind ?? ""}” không hợp lệ` });
     if (!r.name) return problems.push({ line, message: `Đơn vị ${code} thiếu tên` });
     if (seen.has(code)) return problems.push({ line, message: `Mã đơn vị ${code} bị trùng` });
     seen.add(code);

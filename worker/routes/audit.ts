@@ -2,7 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireRole } from "../access/middleware";
-import { listAudit } from "../db/access";
+import { listAudit } from "../db/audit";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { query } from "./params";

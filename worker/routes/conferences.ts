@@ -7,8 +7,8 @@ import { z } from "zod";
 import { requireRole } from "../access/middleware";
 import { assertCanRead } from "../access/scope";
 import { getDb } from "../db/client";
-import { conferenceJson, createConference, freezeConference, getConference, listConferences } from "../db/conferences";
-import { findUnit, unitListFor } from "../db/reference";
+import { createConference, freezeConference, getConference, listConferences, type ConferenceRecord } from "../db/conferences";
+import { findUnit, unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { jsonBody, periodCode, query, unitCode } from "./params";
@@ -63,3 +63,17 @@ export const adminConferences = new Hono<AppEnv>()
     const frozen = await freezeConference(db, conference, c.get("principal").email, Date.now());
     return c.json({ conference: conferenceJson(frozen) });
   });
+
+/** The API shape: times as ISO strings. */
+function conferenceJson(c: ConferenceRecord) {
+  return {
+    id: c.id,
+    unitCode: c.unitCode,
+    period: c.period,
+    comparePeriod: c.comparePeriod,
+    title: c.title,
+    startsAt: new Date(c.startsAt).toISOString(),
+    windowHours: c.windowHours,
+    frozenAt: c.frozenAt === null ? null : new Date(c.frozenAt).toISOString(),
+  };
+}

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { getDb } from "../db/client";
 import { loadMeta } from "../db/meta";
-import { unitListFor } from "../db/reference";
+import { unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
 
 export const meta = new Hono<AppEnv>().get("/", async (c) => {

@@ -2,7 +2,7 @@
 import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
 import { AppError } from "../errors";
-import { parsePeriodCode } from "../reference/periods";
+import { parsePeriodCode } from "../../domain/periods";
 
 export const unitCode = z.string().regex(/^\d{2,5}$/, "mã đơn vị gồm 2 đến 5 chữ số");
 export const periodCode = z.string().refine((p) => parsePeriodCode(p) !== null, "kỳ báo cáo dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-M08");

@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { requireRole } from "../access/middleware";
 import { getDb } from "../db/client";
-import { setPeriodDeadline } from "../db/aggregate";
+import { setPeriodDeadline } from "../db/periods";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { parsePeriodCode } from "../reference/periods";
+import { parsePeriodCode } from "../../domain/periods";
 import { jsonBody } from "./params";
 
 /** A date alone means the end of that day in Vietnam; a date-time must say its offset. */

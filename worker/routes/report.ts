@@ -6,7 +6,7 @@ import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
 import { aggregateParams } from "../http/params";
-import { previousYearPeriod } from "../reference/periods";
+import { previousYearPeriod } from "../../domain/periods";
 import { query } from "./params";
 
 export const report = new Hono<AppEnv>().get("/", query(z.object(aggregateParams)), async (c) => {

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { assertCanRead } from "../access/scope";
 import { sheetUrl } from "../aggregate/issues";
 import { getDb } from "../db/client";
-import { unitListFor } from "../db/reference";
+import { unitListFor } from "../db/units";
 import { listSources } from "../db/sources";
 import type { AppEnv } from "../env";
 import { query, unitCode } from "./params";

@@ -5,7 +5,7 @@ import { buildSummary } from "../aggregate/summary";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { previousYearPeriod } from "../reference/periods";
+import { previousYearPeriod } from "../../domain/periods";
 import { aggregateParams } from "../http/params";
 import { query } from "./params";
 

@@ -1,8 +1,8 @@
 /** `POST /api/sync` (administrators, rate-limited) and `GET /api/sync/runs`, newest first. */
 import { Hono } from "hono";
 import { getDb } from "../db/client";
-import { latestManualRunStart, latestRun } from "../db/sources";
-import { recentRuns } from "../db/sync";
+import { latestManualRunStart, latestRun } from "../db/runs";
+import { recentRuns } from "../db/runs";
 import { requireRole } from "../access/middleware";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";

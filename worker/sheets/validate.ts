@@ -3,7 +3,8 @@
  * are errors (the value is not stored); doubtful figures, jumps against the previous period and missing required
  * indicators are warnings. Cell-level checks (not a number, negative, not an integer…) happen in `readCell`.
  */
-import { previousYearPeriod } from "../reference/periods";
+import { formatExact } from "../../domain/numbers";
+import { previousYearPeriod } from "../../domain/periods";
 import type { Indicator } from "../reference/catalog";
 import { inSentence } from "./text";
 import { slotKey, type CellIssue, type CellValue, type SheetReading } from "./types";
@@ -15,7 +16,6 @@ const MIN_MEMBERS_PER_TEAM = 3;
 const JUMP_FACTOR = 3;
 const JUMP_FLOOR = 10;
 
-const fmt = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 6 });
 /** “E7” out of `'Năm 2025'!E7`. */
 export const bareCell = (cell: string) => cell.slice(cell.lastIndexOf("!") + 1);
 
@@ -38,7 +38,7 @@ export function validateReading(reading: SheetReading, catalog: Indicator[], pre
       if (whole && v.value > whole.value) {
         rejected.add(v);
         issue(v, "error", "part_exceeds_whole",
-          `Ô ${bareCell(v.cell)}: ${label(v.indicatorCode)} (${fmt.format(v.value)}) lớn hơn ${label(whole.indicatorCode)} (${fmt.format(whole.value)}, ô ${bareCell(whole.cell)}) — kiểm tra lại hai ô này`);
+          `Ô ${bareCell(v.cell)}: ${label(v.indicatorCode)} (${formatExact(v.value)}) lớn hơn ${label(whole.indicatorCode)} (${formatExact(whole.value)}, ô ${bareCell(whole.cell)}) — kiểm tra lại hai ô này`);
       }
     }
     if (v.indicatorCode === MEMBERS) {
@@ -46,17 +46,17 @@ export function validateReading(reading: SheetReading, catalog: Indicator[], pre
       if (teams && v.value < teams.value) {
         rejected.add(v);
         issue(v, "error", "members_below_teams",
-          `Ô ${bareCell(v.cell)}: số thành viên (${fmt.format(v.value)}) ít hơn số tổ bảo vệ an ninh trật tự (${fmt.format(teams.value)}, ô ${bareCell(teams.cell)}) — mỗi tổ có ít nhất một thành viên, kiểm tra lại`);
+          `Ô ${bareCell(v.cell)}: số thành viên (${formatExact(v.value)}) ít hơn số tổ bảo vệ an ninh trật tự (${formatExact(teams.value)}, ô ${bareCell(teams.cell)}) — mỗi tổ có ít nhất một thành viên, kiểm tra lại`);
       } else if (teams && teams.value > 0 && v.value < MIN_MEMBERS_PER_TEAM * teams.value) {
         issue(v, "warning", "few_members",
-          `Ô ${bareCell(v.cell)}: bình quân chưa đến ${MIN_MEMBERS_PER_TEAM} thành viên mỗi tổ (${fmt.format(v.value)} người / ${fmt.format(teams.value)} tổ) — kiểm tra lại số thành viên`);
+          `Ô ${bareCell(v.cell)}: bình quân chưa đến ${MIN_MEMBERS_PER_TEAM} thành viên mỗi tổ (${formatExact(v.value)} người / ${formatExact(teams.value)} tổ) — kiểm tra lại số thành viên`);
       }
     }
     if (v.indicatorCode === TEAMS) {
       const areas = get(v, AREAS);
       if (areas && v.value > areas.value) {
         issue(v, "warning", "teams_exceed_areas",
-          `Ô ${bareCell(v.cell)}: số tổ bảo vệ an ninh trật tự (${fmt.format(v.value)}) nhiều hơn số khu dân cư (${fmt.format(areas.value)}, ô ${bareCell(areas.cell)}) — kiểm tra lại`);
+          `Ô ${bareCell(v.cell)}: số tổ bảo vệ an ninh trật tự (${formatExact(v.value)}) nhiều hơn số khu dân cư (${formatExact(areas.value)}, ô ${bareCell(areas.cell)}) — kiểm tra lại`);
       }
     }
   }
@@ -65,7 +65,7 @@ export function validateReading(reading: SheetReading, catalog: Indicator[], pre
     if (rejected.has(v)) continue;
     if (v.approximate) {
       issue(v, "warning", "approximate",
-        `Ô ${bareCell(v.cell)}: ‘${v.raw}’ là số ước chừng — đã ghi nhận ${fmt.format(v.value)} (gần đúng); nếu có số chính xác hãy nhập chỉ con số`);
+        `Ô ${bareCell(v.cell)}: ‘${v.raw}’ là số ước chừng — đã ghi nhận ${formatExact(v.value)} (gần đúng); nếu có số chính xác hãy nhập chỉ con số`);
     }
     const prevPeriod = previousYearPeriod(v.period);
     if (!prevPeriod) continue;
@@ -75,7 +75,7 @@ export function validateReading(reading: SheetReading, catalog: Indicator[], pre
     if (v.value > JUMP_FACTOR * prev || v.value * JUMP_FACTOR < prev) {
       const more = v.value > prev;
       issue(v, "warning", "jump",
-        `Ô ${bareCell(v.cell)}: ${fmt.format(v.value)} ${more ? "gấp hơn 3 lần" : "chưa bằng một phần ba"} kỳ trước (${prevPeriod}: ${fmt.format(prev)}) — kiểm tra lại số liệu`);
+        `Ô ${bareCell(v.cell)}: ${formatExact(v.value)} ${more ? "gấp hơn 3 lần" : "chưa bằng một phần ba"} kỳ trước (${prevPeriod}: ${formatExact(prev)}) — kiểm tra lại số liệu`);
     }
   }
 

@@ -4,27 +4,17 @@
  * Above `SYNC_QUEUE_THRESHOLD` sources the run fans out through the sync Queue (see `queue.ts`).
  */
 import { getDb, type Db } from "../db/client";
-import { ensurePeriods, listIndicators, unitListFor } from "../db/reference";
-import {
-  activeSourceIds,
-  activeSources,
-  addRunCounts,
-  communesUnder,
-  finishRun,
-  storedForSource,
-  recordSourceError,
-  setRunTotal,
-  sourcesByIds,
-  startRun,
-  writeSourceReading,
-  type RunCounts,
-  type RunTrigger,
-  type SourceRecord,
-} from "../db/sync";
+import { listIndicators } from "../db/catalog";
+import { ensurePeriods } from "../db/periods";
+import { unitListFor } from "../db/units";
+import { addRunCounts, finishRun, setRunTotal, startRun, type RunCounts, type RunTrigger } from "../db/runs";
+import { activeSourceIds, activeSources, recordSourceError, sourcesByIds, type SourceRecord } from "../db/sources";
+import { communesUnder } from "../db/units";
+import { storedForSource, writeSourceReading } from "../db/values";
 import { GoogleClient, type GoogleOptions } from "../google/client";
 import { GoogleError } from "../google/errors";
 import type { Indicator } from "../reference/catalog";
-import { previousYearPeriod } from "../reference/periods";
+import { previousYearPeriod } from "../../domain/periods";
 import { SourceError, type ReadContext } from "../sheets/types";
 import { validateReading } from "../sheets/validate";
 import { asSourceError, configurationProblem, locateSource, readSource } from "./read-source";

@@ -3,9 +3,9 @@
  * inside a conference's window (the `windowHours` before it starts), freezing a conference once it has started,
  * and nothing otherwise. `decideSchedule` is pure so its decisions can be tested at given times.
  */
+import { VIETNAM_OFFSET_MS } from "../../domain/time";
 import type { ConferenceRecord } from "../db/conferences";
 
-const VIETNAM_OFFSET_MS = 7 * 3600_000;
 const CRON_STEP_MS = 15 * 60_000;
 
 export type ScheduleDecision = {

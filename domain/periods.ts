@@ -1,4 +1,6 @@
-/** Period codes (PRODUCT.md §2): `2025`, `2025-H1`, `2025-Q3`, `2025-M08`. */
+/** Period codes (PRODUCT.md §2): `2025`, `2025-H1`, `2025-Q3`, `2025-M08`, their Vietnamese names and deadlines. */
+import { VIETNAM_OFFSET_MS } from "./time";
+
 export type PeriodKind = "year" | "half" | "quarter" | "month";
 export type Period = { code: string; kind: PeriodKind; startsOn: string; endsOn: string };
 
@@ -20,6 +22,14 @@ export function parsePeriodCode(code: string): Period | null {
   const lastDay = new Date(Date.UTC(year, last, 0)).getUTCDate();
   const pad = (n: number) => String(n).padStart(2, "0");
   return { code, kind, startsOn: `${year}-${pad(first)}-01`, endsOn: `${year}-${pad(last)}-${pad(lastDay)}` };
+}
+
+/** Without a deadline set by an administrator, reports are due by the end of the 15th day after the period ends. */
+export const DEFAULT_GRACE_DAYS = 15;
+
+/** The end (Vietnam time) of the 15th day after the period's last day, in epoch milliseconds. */
+export function defaultDeadline(period: Period): number {
+  return Date.parse(`${period.endsOn}T00:00:00Z`) + (DEFAULT_GRACE_DAYS + 1) * 86400_000 - VIETNAM_OFFSET_MS - 1;
 }
 
 /** The same period one year earlier: the default comparison. */

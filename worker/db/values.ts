@@ -1,34 +1,139 @@
 /**
- * Aggregation queries: commune values rolled up over a unit's communes (PRODUCT.md §7).
- * Each figure needs one grouped statement for all indicators and both periods, so a summary costs a few round trips
- * whatever the size of the catalog; rows are found through the primary key (unit, indicator, period).
+ * Indicator values: what a sync writes — everything one source changes in one D1 batch, so a run that dies half-way
+ * leaves each source either as it was or fully updated (PRODUCT.md §6) — and the roll-ups read from them (§7).
  */
-import { sql, type SQL } from "drizzle-orm";
-import type { Period } from "../reference/periods";
-import { auditStatement } from "./audit";
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import { KEEPS_LAST_GOOD, slotKey, type CellIssue, type CellValue } from "../sheets/types";
+import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
-import { periods } from "./schema";
+import { auditLog, issues, sources, values } from "./schema";
+import type { SourceRecord } from "./sources";
+import { childRoots, COMMUNE_KINDS, unitTree, type Scope } from "./units";
 
-const COMMUNE_KINDS = sql`('commune', 'ward', 'special_zone')`;
-export const NATIONAL = "VN";
-
-/** Which unit list, which unit (`VN` = the whole country) and where the values come from (live or a conference's snapshot). */
-export type Scope = { listDate: string; unitCode: string; conferenceId: number | null };
+export type StoredValue = typeof values.$inferSelect;
 
 /**
- * `tree(code, kind)`: the unit and everything under it, through districts for pre-2025 lists. The recursive step
- * starts from the tree (CROSS JOIN): otherwise workerd's SQLite walks every unit of the list for each tree row.
+ * In one round trip: the values a source wrote last time, and the stored values of these units in these (previous)
+ * periods, keyed `unit|indicator|period`, for the jump check.
  */
-function treeCte(s: Scope): SQL {
-  const roots =
-    s.unitCode === NATIONAL
-      ? sql`SELECT code, kind FROM units WHERE valid_from = ${s.listDate} AND parent_code IS NULL`
-      : sql`SELECT code, kind FROM units WHERE valid_from = ${s.listDate} AND code = ${s.unitCode}`;
-  return sql`tree(code, kind) AS (
-      ${roots}
-      UNION ALL
-      SELECT u.code, u.kind FROM tree t CROSS JOIN units u ON u.valid_from = ${s.listDate} AND u.parent_code = t.code
-    )`;
+export async function storedForSource(
+  db: Db,
+  sourceId: number,
+  unitCodes: string[],
+  periods: string[],
+): Promise<{ existing: StoredValue[]; previous: Map<string, number> }> {
+  const bySource = db.select().from(values).where(eq(values.sourceId, sourceId));
+  const parts = periods.length ? chunk(unitCodes, 1 + periods.length) : [];
+  const prevQueries = parts.map((part) =>
+    db
+      .select({ unitCode: values.unitCode, indicatorCode: values.indicatorCode, period: values.period, value: values.value })
+      .from(values)
+      .where(and(inArray(values.unitCode, part), inArray(values.period, periods))),
+  );
+  const [existing, ...prev] = await db.batch([bySource, ...prevQueries]);
+  const previous = new Map<string, number>();
+  for (const rows of prev as { unitCode: string; indicatorCode: string; period: string; value: number }[][]) {
+    for (const r of rows) previous.set(`${r.unitCode}|${r.indicatorCode}|${r.period}`, r.value);
+  }
+  return { existing: existing as StoredValue[], previous };
+}
+
+type WriteResult = { written: number; removed: number };
+
+/** Stores a source's new reading: changed values upserted, vanished ones removed (and audited), issues replaced. */
+export async function writeSourceReading(
+  db: Db,
+  source: SourceRecord,
+  reading: { values: CellValue[]; issues: CellIssue[]; title: string; locale: string | null },
+  version: { version: string; modifiedTime: string },
+  runId: number,
+  now: number,
+  stored?: StoredValue[],
+): Promise<WriteResult> {
+  const existing = stored ?? (await db.select().from(values).where(eq(values.sourceId, source.id)));
+  const key = (v: { unitCode: string; indicatorCode: string; period: string }) => slotKey(v.unitCode, v.indicatorCode, v.period);
+  const before = new Map(existing.map((v) => [key(v), v]));
+  const fresh = new Set(reading.values.map(key));
+  // A cell whose formula failed keeps the value it last gave.
+  for (const i of reading.issues) if (i.code === KEEPS_LAST_GOOD && i.unitCode && i.indicatorCode && i.period) fresh.add(slotKey(i.unitCode, i.indicatorCode, i.period));
+
+  const rows = reading.values.map((v) => ({ ...v, doubtful: v.doubtful === true }));
+  const changed = rows.filter((v) => {
+    const old = before.get(key(v));
+    return !old || old.value !== v.value || old.approximate !== v.approximate || old.doubtful !== v.doubtful || old.raw !== v.raw || old.cell !== v.cell;
+  });
+  const removed = existing.filter((v) => !fresh.has(key(v)));
+
+  const statements: BatchItem<"sqlite">[] = [];
+  for (const part of chunk(changed, 12)) {
+    statements.push(
+      db
+        .insert(values)
+        .values(part.map((v) => ({ ...v, sourceId: source.id, runId, writtenAt: now, firstWrittenAt: now })))
+        .onConflictDoUpdate({
+          target: [values.unitCode, values.indicatorCode, values.period],
+          set: {
+            value: sqlExcluded("value"),
+            approximate: sqlExcluded("approximate"),
+            doubtful: sqlExcluded("doubtful"),
+            raw: sqlExcluded("raw"),
+            cell: sqlExcluded("cell"),
+            sourceId: sqlExcluded("source_id"),
+            runId: sqlExcluded("run_id"),
+            writtenAt: sqlExcluded("written_at"),
+          },
+        }),
+    );
+  }
+  for (const v of removed) {
+    statements.push(
+      db
+        .delete(values)
+        .where(and(eq(values.unitCode, v.unitCode), eq(values.indicatorCode, v.indicatorCode), eq(values.period, v.period), eq(values.sourceId, source.id))),
+    );
+  }
+  for (const part of chunk(removed, 6)) {
+    statements.push(
+      db.insert(auditLog).values(
+        part.map((v) => ({
+          at: now,
+          actor: "sync",
+          action: "value.removed",
+          target: `${v.unitCode}/${v.indicatorCode}/${v.period}`,
+          detail: JSON.stringify({ sourceId: source.id, runId, cell: v.cell, raw: v.raw, value: v.value }),
+        })),
+      ),
+    );
+  }
+  statements.push(db.delete(issues).where(eq(issues.sourceId, source.id)));
+  for (const part of chunk(reading.issues, 12)) {
+    statements.push(db.insert(issues).values(part.map((i) => ({ ...i, sourceId: source.id, runId, createdAt: now }))));
+  }
+  statements.push(
+    db
+      .update(sources)
+      .set({
+        title: reading.title,
+        locale: reading.locale,
+        lastVersion: version.version,
+        lastModifiedTime: version.modifiedTime,
+        lastRunId: runId,
+        lastStatus: "ok",
+        lastCheckedAt: now,
+        lastSuccessAt: now,
+        lastErrorCode: null,
+        lastError: null,
+      })
+      .where(eq(sources.id, source.id)),
+  );
+  await runBatch(db, statements);
+  return { written: changed.length, removed: removed.length };
+}
+
+/** The value an upsert proposed, for `ON CONFLICT DO UPDATE SET col = excluded.col`. */
+function sqlExcluded(column: string) {
+  return sql.raw(`excluded.${column}`);
 }
 
 /**
@@ -64,7 +169,7 @@ export type FigureRow = {
 export async function figureRows(db: Db, s: Scope, periods: string[]): Promise<FigureRow[]> {
   const ps = list(periods);
   return db.all<FigureRow>(sql`
-    WITH RECURSIVE ${treeCte(s)},
+    WITH RECURSIVE ${unitTree(s)},
     communes(code) AS (SELECT code FROM tree WHERE kind IN ${COMMUNE_KINDS})
     SELECT v.period AS period, v.indicator_code AS indicatorCode, SUM(v.value) AS total, NULL AS numerator,
            NULL AS denominator, COUNT(*) AS reporting, MAX(v.approximate) AS approximate,
@@ -81,20 +186,6 @@ export async function figureRows(db: Db, s: Scope, periods: string[]): Promise<F
     ${valuesJoin(s, "d", sql`d.unit_code = c.code AND d.indicator_code = r.denominator AND d.period = n.period`)}
     WHERE r.kind = 'ratio' AND r.active = 1
     GROUP BY n.period, r.code`);
-}
-
-export type ChildUnit = { code: string; name: string; kind: string };
-
-/** Which units are "one level down": provinces for the country; a commune is its own only child. */
-function childRoots(s: Scope, unitKind: string): SQL {
-  if (s.unitCode === NATIONAL) return sql`parent_code IS NULL`;
-  if (["commune", "ward", "special_zone"].includes(unitKind)) return sql`code = ${s.unitCode}`;
-  return sql`parent_code = ${s.unitCode}`;
-}
-
-export async function childUnits(db: Db, s: Scope, unitKind: string): Promise<ChildUnit[]> {
-  return db.all<ChildUnit>(sql`
-    SELECT code, full_name AS name, kind FROM units WHERE valid_from = ${s.listDate} AND ${childRoots(s, unitKind)} ORDER BY code`);
 }
 
 export type ChildFigureRow = FigureRow & { child: string };
@@ -148,7 +239,7 @@ export async function coverage(db: Db, s: Scope, period: string, requiredCodes: 
   // A frozen snapshot keeps when each value was written, which stands in for when it first arrived.
   const firstAt = s.conferenceId === null ? sql`v.first_written_at` : sql`v.written_at`;
   const [row] = await db.all<Coverage>(sql`
-    WITH RECURSIVE ${treeCte(s)},
+    WITH RECURSIVE ${unitTree(s)},
     communes(code) AS (SELECT code FROM tree WHERE kind IN ${COMMUNE_KINDS}),
     per_unit AS (
       SELECT v.unit_code,
@@ -166,6 +257,7 @@ export async function coverage(db: Db, s: Scope, period: string, requiredCodes: 
 }
 
 export type CommuneRow = { code: string; name: string; kind: string; parentName: string | null };
+
 export type CommuneValue = { unitCode: string; indicatorCode: string; value: number; approximate: number; doubtful: number };
 
 /**
@@ -178,7 +270,7 @@ export async function communeRows(db: Db, s: Scope, silentIn: string | null = nu
       ? sql`SELECT 1 FROM indicator_values v INDEXED BY values_rollup_idx WHERE v.unit_code = t.code AND v.period = ${silentIn}`
       : sql`SELECT 1 FROM snapshot_values v WHERE v.conference_id = ${s.conferenceId} AND v.unit_code = t.code AND v.period = ${silentIn}`;
   return db.all<CommuneRow>(sql`
-    WITH RECURSIVE ${treeCte(s)}
+    WITH RECURSIVE ${unitTree(s)}
     SELECT t.code AS code, u.full_name AS name, t.kind AS kind, p.full_name AS parentName
     FROM tree t
     JOIN units u ON u.valid_from = ${s.listDate} AND u.code = t.code
@@ -189,89 +281,9 @@ export async function communeRows(db: Db, s: Scope, silentIn: string | null = nu
 
 export async function communeValues(db: Db, s: Scope, period: string): Promise<CommuneValue[]> {
   return db.all<CommuneValue>(sql`
-    WITH RECURSIVE ${treeCte(s)}
+    WITH RECURSIVE ${unitTree(s)}
     SELECT v.unit_code AS unitCode, v.indicator_code AS indicatorCode, v.value AS value, v.approximate AS approximate,
            v.doubtful AS doubtful
     FROM tree t ${valuesJoin(s, "v", sql`v.unit_code = t.code AND v.period = ${period}`)}
     WHERE t.kind IN ${COMMUNE_KINDS}`);
-}
-
-export type IssueRow = {
-  unitCode: string | null;
-  unitName: string | null;
-  sourceId: number;
-  spreadsheetId: string | null;
-  gid: number | null;
-  sourceTitle: string | null;
-  cell: string | null;
-  indicator: string | null;
-  period: string | null;
-  raw: string | null;
-  severity: "error" | "warning" | "source_error";
-  code: string;
-  message: string;
-};
-
-/** Issues of the unit and every unit under it: those of the period, and source errors (which have no period). */
-export async function issueRows(db: Db, s: Scope, period: string): Promise<IssueRow[]> {
-  return db.all<IssueRow>(sql`
-    WITH RECURSIVE ${treeCte(s)}
-    SELECT i.unit_code AS unitCode, u.full_name AS unitName, i.source_id AS sourceId, src.spreadsheet_id AS spreadsheetId,
-           src.gid AS gid, src.title AS sourceTitle, i.cell AS cell, i.indicator_code AS indicator, i.period AS period,
-           i.raw AS raw, i.severity AS severity, i.code AS code, i.message AS message
-    FROM tree t
-    JOIN issues i ON i.unit_code = t.code AND (i.period = ${period} OR i.period IS NULL)
-    LEFT JOIN units u ON u.valid_from = ${s.listDate} AND u.code = i.unit_code
-    LEFT JOIN sources src ON src.id = i.source_id
-    ORDER BY CASE i.severity WHEN 'source_error' THEN 0 WHEN 'error' THEN 1 ELSE 2 END, i.unit_code, i.cell, i.id`);
-}
-
-/** When the figures were last brought up to date: the end of the newest run that read or checked sources. */
-export async function lastSyncAt(db: Db): Promise<number | null> {
-  const [row] = await db.all<{ at: number | null }>(sql`
-    SELECT MAX(finished_at) AS at FROM sync_runs WHERE status IN ('ok', 'partial')`);
-  return row?.at ?? null;
-}
-
-export type ConferenceRow = { id: number; unitCode: string; period: string; comparePeriod: string | null; title: string; frozenAt: number | null };
-
-export async function findConference(db: Db, id: number): Promise<ConferenceRow | null> {
-  const [row] = await db.all<ConferenceRow>(sql`
-    SELECT id, unit_code AS unitCode, period, compare_period AS comparePeriod, title, frozen_at AS frozenAt
-    FROM conferences WHERE id = ${id}`);
-  return row ?? null;
-}
-
-export async function periodDeadline(db: Db, code: string): Promise<number | null> {
-  const [row] = await db.all<{ deadline: number | null }>(sql`SELECT deadline FROM periods WHERE code = ${code}`);
-  return row?.deadline ?? null;
-}
-
-/** Sets (or clears, with null) the deadline after which a commune's first report for the period counts as late. */
-export async function setPeriodDeadline(db: Db, period: Period, deadline: number | null, actor: string): Promise<void> {
-  await db.batch([
-    db
-      .insert(periods)
-      .values({ ...period, deadline })
-      .onConflictDoUpdate({ target: periods.code, set: { deadline } }),
-    auditStatement(db, { actor, action: "period.deadline", target: period.code, detail: { deadline: deadline === null ? null : new Date(deadline).toISOString() } }),
-  ]);
-}
-
-/**
- * A fingerprint of everything a figure depends on, cheap to read (each part is one index lookup or a small table):
- * sync runs, admin actions (audited), the newest value row, the unit lists, the catalog and the deadlines.
- * `settled` is false while a run is still writing.
- */
-export async function dataVersion(db: Db): Promise<{ key: string; settled: boolean }> {
-  const [row] = await db.all<Record<string, string | number | null>>(sql`
-    SELECT (SELECT id || ':' || status || ':' || COALESCE(finished_at, '') FROM sync_runs ORDER BY id DESC LIMIT 1) AS run,
-           (SELECT MAX(id) FROM audit_log) AS audit,
-           (SELECT MAX(rowid) FROM indicator_values) AS value_row,
-           (SELECT COUNT(*) || ':' || MAX(rowid) FROM units) AS units,
-           (SELECT COUNT(*) || ':' || SUM(active) || ':' || MAX(rowid) FROM indicators) AS catalog,
-           (SELECT COUNT(*) || ':' || COALESCE(SUM(deadline), 0) FROM periods) AS periods,
-           (SELECT COUNT(*) || ':' || COALESCE(MAX(frozen_at), 0) FROM conferences) AS conferences`);
-  const key = JSON.stringify(row ?? {});
-  return { key, settled: !String(row?.run ?? "").includes(":running:") };
 }

@@ -1,0 +1,20 @@
+/** Vietnam time (Asia/Ho_Chi_Minh, UTC+7 all year) as people read it: `dd/mm/yyyy HH:mm` (PRODUCT.md §10). */
+export const VIETNAM_TIME_ZONE = "Asia/Ho_Chi_Minh";
+/** Vietnam keeps no daylight saving time: local midnight and 06:00 are fixed offsets from UTC. */
+export const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+const dateTime = new Intl.DateTimeFormat("vi-VN", {
+  timeZone: VIETNAM_TIME_ZONE,
+  day: "2-digit",
+  month: "2-digit",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+
+/** “23/11/2026 07:30” for an ISO time or epoch milliseconds. */
+export function formatDateTime(at: string | number): string {
+  const p = Object.fromEntries(dateTime.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+  return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}

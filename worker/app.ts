@@ -1,0 +1,56 @@
+/**
+ * The HTTP app: every route under /api chained on one Hono instance, so that its type, `AppType`, carries every
+ * request and response shape to the dashboard's client (`hc<AppType>`) and to the route tests.
+ * @see https://hono.dev/docs/guides/rpc
+ */
+import { Hono } from "hono";
+import { authenticate, refuseMisconfiguredDevelopmentMode } from "./access/middleware";
+import { securityHeaders } from "./access/security-headers";
+import type { AppEnv } from "./env";
+import { AppError, handleError } from "./errors";
+import { httpCaching } from "./http/cache";
+import { admin } from "./routes/admin";
+import { audit } from "./routes/audit";
+import { breakdown } from "./routes/breakdown";
+import { adminConferences, conferencesRoute } from "./routes/conferences";
+import { exportCsv, exportXlsx } from "./routes/export";
+import { health } from "./routes/health";
+import { issues } from "./routes/issues";
+import { meta } from "./routes/meta";
+import { periods } from "./routes/periods";
+import { report } from "./routes/report";
+import { sourcesRoute } from "./routes/sources";
+import { summary } from "./routes/summary";
+import { sync } from "./routes/sync";
+import { tokens } from "./routes/tokens";
+import { users } from "./routes/users";
+
+export const app = new Hono<AppEnv>()
+  .use("*", securityHeaders)
+  .use("*", refuseMisconfiguredDevelopmentMode)
+  .use("/api/*", httpCaching)
+  .route("/api/health", health)
+  .use("/api/*", authenticate)
+  .route("/api/meta", meta)
+  .route("/api/summary", summary)
+  .route("/api/breakdown", breakdown)
+  .route("/api/issues", issues)
+  .route("/api/export.csv", exportCsv)
+  .route("/api/export.xlsx", exportXlsx)
+  .route("/api/report", report)
+  .route("/api/admin/periods", periods)
+  .route("/api/sync", sync)
+  .route("/api/sources", sourcesRoute)
+  .route("/api/conferences", conferencesRoute)
+  .route("/api/admin/conferences", adminConferences)
+  .route("/api/admin/users", users)
+  .route("/api/admin/tokens", tokens)
+  .route("/api/admin/audit", audit)
+  .route("/api/admin", admin)
+  .all("/api/*", () => {
+    throw new AppError("not_found", "Không có địa chỉ API này");
+  });
+
+app.onError(handleError);
+
+export type AppType = typeof app;

@@ -1,0 +1,41 @@
+/** The indicator catalog (PRODUCT.md §2): data, imported as a whole, read in its order. */
+import { eq } from "drizzle-orm";
+import type { Indicator } from "../reference/catalog";
+import { auditStatement, type AuditEntry } from "./audit";
+import { runBatch } from "./batch";
+import type { Db } from "./client";
+import { indicators } from "./schema";
+
+export async function importCatalog(db: Db, rows: Indicator[], audit?: AuditEntry): Promise<void> {
+  const statements = [db.update(indicators).set({ active: false })];
+  for (const r of rows) {
+    statements.push(
+      db
+        .insert(indicators)
+        .values({ ...r, active: true })
+        .onConflictDoUpdate({ target: indicators.code, set: { ...r, active: true } }) as never,
+    );
+  }
+  if (audit) statements.push(auditStatement(db, audit) as never);
+  await runBatch(db, statements);
+}
+
+export async function listIndicators(db: Db): Promise<Indicator[]> {
+  return db
+    .select({
+      code: indicators.code,
+      group: indicators.group,
+      label: indicators.label,
+      unit: indicators.unit,
+      kind: indicators.kind,
+      aggregate: indicators.aggregate,
+      numerator: indicators.numerator,
+      denominator: indicators.denominator,
+      integer: indicators.integer,
+      required: indicators.required,
+      position: indicators.position,
+    })
+    .from(indicators)
+    .where(eq(indicators.active, true))
+    .orderBy(indicators.position);
+}

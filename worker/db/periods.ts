@@ -1,0 +1,34 @@
+/** Reporting periods and their deadlines: set by an administrator, or the default (`domain/periods.ts`). */
+import { sql } from "drizzle-orm";
+import { defaultDeadline, parsePeriodCode, type Period } from "../../domain/periods";
+import { auditStatement } from "./audit";
+import type { Db } from "./client";
+import { periods } from "./schema";
+
+/** Records periods seen in sheets or asked for, so deadlines can be attached to them. */
+export async function ensurePeriods(db: Db, codes: Iterable<string>): Promise<void> {
+  const rows = [...new Set(codes)].map(parsePeriodCode).filter((p) => p !== null);
+  if (!rows.length) return;
+  await db.insert(periods).values(rows).onConflictDoNothing();
+}
+
+export async function periodDeadline(db: Db, code: string): Promise<number | null> {
+  const [row] = await db.all<{ deadline: number | null }>(sql`SELECT deadline FROM periods WHERE code = ${code}`);
+  return row?.deadline ?? null;
+}
+
+/** The period's deadline: the one an administrator set, else the default. */
+export async function deadlineOf(db: Db, period: string): Promise<number> {
+  return (await periodDeadline(db, period)) ?? defaultDeadline(parsePeriodCode(period)!);
+}
+
+/** Sets (or clears, with null) the deadline after which a commune's first report for the period counts as late. */
+export async function setPeriodDeadline(db: Db, period: Period, deadline: number | null, actor: string): Promise<void> {
+  await db.batch([
+    db
+      .insert(periods)
+      .values({ ...period, deadline })
+      .onConflictDoUpdate({ target: periods.code, set: { deadline } }),
+    auditStatement(db, { actor, action: "period.deadline", target: period.code, detail: { deadline: deadline === null ? null : new Date(deadline).toISOString() } }),
+  ]);
+}

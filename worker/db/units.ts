@@ -1,0 +1,113 @@
+/**
+ * Administrative units (PRODUCT.md §2): the dated unit lists and the one way to walk a unit's tree — its communes,
+ * through districts for pre-2025 lists — that every query under a unit uses.
+ */
+import { and, desc, eq, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { COMMUNE_KINDS as COMMUNE_KIND_LIST, isCommuneKind, NATIONAL } from "../../domain/units";
+import type { UnitRow } from "../reference/units";
+import { auditStatement, type AuditEntry } from "./audit";
+import { chunk, runBatch } from "./batch";
+import type { Db } from "./client";
+import { units } from "./schema";
+
+/** `('commune', 'ward', 'special_zone')` for `kind IN …`. */
+export const COMMUNE_KINDS = sql.raw(`(${COMMUNE_KIND_LIST.map((k) => `'${k}'`).join(", ")})`);
+
+/** Which unit list, which unit (`VN` = the whole country) and where the values come from (live or a conference's snapshot). */
+export type Scope = { listDate: string; unitCode: string; conferenceId: number | null };
+
+/**
+ * `tree(code, kind)`: the unit and everything under it, through districts for pre-2025 lists. The recursive step
+ * starts from the tree (CROSS JOIN): otherwise workerd's SQLite walks every unit of the list for each tree row.
+ */
+export function unitTree(s: Pick<Scope, "listDate" | "unitCode">): SQL {
+  const roots =
+    s.unitCode === NATIONAL
+      ? sql`SELECT code, kind FROM units WHERE valid_from = ${s.listDate} AND parent_code IS NULL`
+      : sql`SELECT code, kind FROM units WHERE valid_from = ${s.listDate} AND code = ${s.unitCode}`;
+  return sql`tree(code, kind) AS (
+      ${roots}
+      UNION ALL
+      SELECT u.code, u.kind FROM tree t CROSS JOIN units u ON u.valid_from = ${s.listDate} AND u.parent_code = t.code
+    )`;
+}
+
+/** The communes under a unit (through its districts for pre-2025 lists), in the given unit list. */
+export async function communesUnder(db: Db, listDate: string, unitCode: string): Promise<{ code: string; name: string; fullName: string }[]> {
+  return db.all<{ code: string; name: string; fullName: string }>(sql`
+    WITH RECURSIVE ${unitTree({ listDate, unitCode })}
+    SELECT u.code AS code, u.name AS name, u.full_name AS fullName
+    FROM tree t JOIN units u ON u.valid_from = ${listDate} AND u.code = t.code
+    WHERE t.kind IN ${COMMUNE_KINDS} AND t.code != ${unitCode}`);
+}
+
+export type ChildUnit = { code: string; name: string; kind: string };
+
+/** Which units are "one level down": provinces for the country; a commune is its own only child. */
+export function childRoots(s: Pick<Scope, "unitCode">, unitKind: string): SQL {
+  if (s.unitCode === NATIONAL) return sql`parent_code IS NULL`;
+  if (isCommuneKind(unitKind)) return sql`code = ${s.unitCode}`;
+  return sql`parent_code = ${s.unitCode}`;
+}
+
+export async function childUnits(db: Db, s: Scope, unitKind: string): Promise<ChildUnit[]> {
+  return db.all<ChildUnit>(sql`
+    SELECT code, full_name AS name, kind FROM units WHERE valid_from = ${s.listDate} AND ${childRoots(s, unitKind)} ORDER BY code`);
+}
+
+/** True when `unitCode` lies under `ancestorCode` (or is it) in the given unit list. */
+export async function isUnder(db: Db, listDate: string, unitCode: string, ancestorCode: string): Promise<boolean> {
+  if (ancestorCode === unitCode) return true;
+  const [row] = await db.all<{ found: number }>(sql`
+    WITH RECURSIVE up(code, parent_code, depth) AS (
+      SELECT code, parent_code, 0 FROM units WHERE code = ${unitCode} AND valid_from = ${listDate}
+      UNION
+      SELECT u.code, u.parent_code, up.depth + 1 FROM units u JOIN up ON u.code = up.parent_code
+      WHERE u.valid_from = ${listDate} AND up.depth < 4
+    )
+    SELECT 1 AS found FROM up WHERE parent_code = ${ancestorCode} LIMIT 1`);
+  return Boolean(row);
+}
+
+export async function importUnits(db: Db, validFrom: string, rows: UnitRow[], audit?: AuditEntry): Promise<void> {
+  const statements = [db.delete(units).where(eq(units.validFrom, validFrom))];
+  for (const part of chunk(rows, 7)) {
+    statements.push(db.insert(units).values(part.map((r) => ({ ...r, validFrom }))) as never);
+  }
+  if (audit) statements.push(auditStatement(db, audit) as never);
+  await runBatch(db, statements);
+}
+
+/** The date of the unit list in force on `date` (the earliest list when none is older). */
+export async function unitListFor(db: Db, date: string): Promise<string | null> {
+  const [inForce] = await db
+    .select({ validFrom: units.validFrom })
+    .from(units)
+    .where(lte(units.validFrom, date))
+    .orderBy(desc(units.validFrom))
+    .limit(1);
+  if (inForce) return inForce.validFrom;
+  const [earliest] = await db.select({ validFrom: units.validFrom }).from(units).orderBy(units.validFrom).limit(1);
+  return earliest?.validFrom ?? null;
+}
+
+export async function findUnit(db: Db, listDate: string, code: string) {
+  const [unit] = await db
+    .select()
+    .from(units)
+    .where(and(eq(units.validFrom, listDate), eq(units.code, code)));
+  return unit ?? null;
+}
+
+export async function unknownUnitCodes(db: Db, listDate: string, codes: string[]): Promise<string[]> {
+  const wanted = [...new Set(codes)];
+  const known = new Set<string>();
+  for (const part of chunk(wanted, 2)) {
+    const found = await db
+      .select({ code: units.code })
+      .from(units)
+      .where(and(eq(units.validFrom, listDate), inArray(units.code, part)));
+    found.forEach((f) => known.add(f.code));
+  }
+  return wanted.filter((c) => !known.has(c));
+}
