@@ -12,7 +12,11 @@ const migrations = await readD1Migrations("./migrations");
 /** The shared example folder (PRODUCT.md §8) as name → content, for the sync test that reads it; empty when absent. */
 function exampleFiles(dir: string): Record<string, string> {
   if (!existsSync(dir)) return {};
-  return Object.fromEntries(readdirSync(dir).filter((f) => /\.(json|csv)$/.test(f)).map((f) => [f, readFileSync(`${dir}/${f}`, "utf8")]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((f) => /\.(json|csv)$/.test(f))
+      .map((f) => [f, readFileSync(`${dir}/${f}`, "utf8")]),
+  );
 }
 
 export default defineConfig({

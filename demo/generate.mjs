@@ -14,8 +14,64 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const DEMO_PROVINCE = { code: "99", name: "Minh Sơn (dữ liệu mẫu)", fullName: "Tỉnh Minh Sơn (dữ liệu mẫu)" };
 export const DEMO_COMMUNE_COUNT = 148;
 
-const FIRST = ["An", "Bình", "Hòa", "Phú", "Tân", "Đông", "Tây", "Nam", "Bắc", "Thanh", "Minh", "Hưng", "Phúc", "Lộc", "Vĩnh", "Quang", "Trung", "Xuân", "Yên", "Kim", "Ngọc", "Mỹ", "Đức", "Cẩm", "Hồng", "Thượng", "Hạ", "Long", "Sơn", "Hải"];
-const SECOND = ["Sơn", "Hà", "Lâm", "Thịnh", "Tiến", "Thuận", "Lạc", "Khê", "Hợp", "Phong", "Lương", "Giang", "Điền", "Xá", "Đồng", "Tường", "Cương", "Nghĩa", "Hiệp", "Thái", "Châu", "Trạch", "Bảo", "Lợi"];
+const FIRST = [
+  "An",
+  "Bình",
+  "Hòa",
+  "Phú",
+  "Tân",
+  "Đông",
+  "Tây",
+  "Nam",
+  "Bắc",
+  "Thanh",
+  "Minh",
+  "Hưng",
+  "Phúc",
+  "Lộc",
+  "Vĩnh",
+  "Quang",
+  "Trung",
+  "Xuân",
+  "Yên",
+  "Kim",
+  "Ngọc",
+  "Mỹ",
+  "Đức",
+  "Cẩm",
+  "Hồng",
+  "Thượng",
+  "Hạ",
+  "Long",
+  "Sơn",
+  "Hải",
+];
+const SECOND = [
+  "Sơn",
+  "Hà",
+  "Lâm",
+  "Thịnh",
+  "Tiến",
+  "Thuận",
+  "Lạc",
+  "Khê",
+  "Hợp",
+  "Phong",
+  "Lương",
+  "Giang",
+  "Điền",
+  "Xá",
+  "Đồng",
+  "Tường",
+  "Cương",
+  "Nghĩa",
+  "Hiệp",
+  "Thái",
+  "Châu",
+  "Trạch",
+  "Bảo",
+  "Lợi",
+];
 
 /** Mulberry32: the same seed gives the same figures every time. @param {number} seed */
 export function seededRandom(seed) {
@@ -78,11 +134,13 @@ function communeFigures(r) {
   };
   /** @type {Record<string, number>} */
   const before = {};
-  for (const [code, v] of Object.entries(f)) before[code] = code === "commune_safe" ? v : Math.max(0, Math.round(v * (0.85 + r() * 0.13) * 10) / 10);
+  for (const [code, v] of Object.entries(f))
+    before[code] = code === "commune_safe" ? v : Math.max(0, Math.round(v * (0.85 + r() * 0.13) * 10) / 10);
   for (const code of Object.keys(before)) if (!code.endsWith("_kg")) before[code] = Math.round(before[code] ?? 0);
   // Last year's figures were scaled one by one: keep them as consistent as a careful clerk's (parts within wholes,
   // no more teams than residential areas, at least three members a team), so the only mistakes are the planted ones.
-  const atMost = (/** @type {string} */ part, /** @type {number} */ limit) => (before[part] = Math.min(before[part] ?? 0, limit));
+  const atMost = (/** @type {string} */ part, /** @type {number} */ limit) =>
+    (before[part] = Math.min(before[part] ?? 0, limit));
   const areas24 = before.residential_area_total ?? 0;
   atMost("residential_area_safe", areas24);
   atMost("festival_areas_held", areas24);
@@ -140,14 +198,19 @@ export async function generateDemo(outDir) {
 
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
-  const units = ["code,name,full_name,kind,parent_code,code_name", `${DEMO_PROVINCE.code},${csvCell(DEMO_PROVINCE.name)},${csvCell(DEMO_PROVINCE.fullName)},province,,minh_son_demo`];
+  const units = [
+    "code,name,full_name,kind,parent_code,code_name",
+    `${DEMO_PROVINCE.code},${csvCell(DEMO_PROVINCE.name)},${csvCell(DEMO_PROVINCE.fullName)},province,,minh_son_demo`,
+  ];
   const sources = ["unit_code,sheet,tab,layout"];
   for (const [i, c] of communes.entries()) {
     units.push([c.code, c.name, c.fullName, c.kind, DEMO_PROVINCE.code, ""].map(csvCell).join(","));
     const id = sheetId(r);
     const { y2024, y2025 } = communeFigures(r);
     if (UNREGISTERED.includes(i)) continue;
-    sources.push(i % 2 ? `${c.code},https://docs.google.com/spreadsheets/d/${id}/edit#gid=0,,form` : `${c.code},${id},,form`);
+    sources.push(
+      i % 2 ? `${c.code},https://docs.google.com/spreadsheets/d/${id}/edit#gid=0,,form` : `${c.code},${id},,form`,
+    );
     const labelsOnly = LABELS_ONLY.includes(i);
     const mistakes = MISTAKES[i] ?? {};
     /** @type {unknown[][]} */
@@ -157,18 +220,27 @@ export async function generateDemo(outDir) {
       [],
       ["BIỂU SỐ LIỆU PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"],
       ["(Dữ liệu mẫu, không phải số liệu thật)"],
-      labelsOnly ? ["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"] : ["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"],
+      labelsOnly
+        ? ["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"]
+        : ["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"],
     ];
     catalog.forEach((ind, n) => {
       const v24 = y2024[ind.code] ?? 0;
       const v25 = y2025[ind.code] ?? 0;
       // Some clerks type numbers as text the Vietnamese way.
-      const typed25 = mistakes[ind.code] ?? (i % 5 === 2 && v25 >= 1000 ? new Intl.NumberFormat("vi-VN").format(v25) : v25);
+      const typed25 =
+        mistakes[ind.code] ?? (i % 5 === 2 && v25 >= 1000 ? new Intl.NumberFormat("vi-VN").format(v25) : v25);
       const label = labelsOnly && ind.code === "security_team_count" ? "Tổ BV ANTT" : ind.label;
-      values.push(labelsOnly ? [n + 1, label, ind.unit, v24, typed25] : [n + 1, label, ind.code, ind.unit, v24, typed25]);
+      values.push(
+        labelsOnly ? [n + 1, label, ind.unit, v24, typed25] : [n + 1, label, ind.code, ind.unit, v24, typed25],
+      );
     });
     const fixture = {
-      properties: { title: `Biểu số liệu ANTQ - ${c.fullName} (dữ liệu mẫu)`, locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
+      properties: {
+        title: `Biểu số liệu ANTQ - ${c.fullName} (dữ liệu mẫu)`,
+        locale: "vi_VN",
+        timeZone: "Asia/Ho_Chi_Minh",
+      },
       modifiedTime: "2026-11-20T03:15:00Z",
       version: String(100 + i),
       access: i === FORBIDDEN ? "forbidden" : "ok",

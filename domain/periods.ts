@@ -1,7 +1,7 @@
 /** Period codes (PRODUCT.md §2): `2025`, `2025-H1`, `2025-Q3`, `2025-M08`, their Vietnamese names and deadlines. */
 import { VIETNAM_OFFSET_MS } from "./time";
 
-export type PeriodKind = "year" | "half" | "quarter" | "month";
+type PeriodKind = "year" | "half" | "quarter" | "month";
 export type Period = { code: string; kind: PeriodKind; startsOn: string; endsOn: string };
 
 const PERIOD_RE = /^(\d{4})(?:-(H[12]|Q[1-4]|M(?:0[1-9]|1[0-2])))?$/;
@@ -25,7 +25,7 @@ export function parsePeriodCode(code: string): Period | null {
 }
 
 /** Without a deadline set by an administrator, reports are due by the end of the 15th day after the period ends. */
-export const DEFAULT_GRACE_DAYS = 15;
+const DEFAULT_GRACE_DAYS = 15;
 
 /** The end (Vietnam time) of the 15th day after the period's last day, in epoch milliseconds. */
 export function defaultDeadline(period: Period): number {

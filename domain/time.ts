@@ -1,5 +1,5 @@
 /** Vietnam time (Asia/Ho_Chi_Minh, UTC+7 all year) as people read it: `dd/mm/yyyy HH:mm` (PRODUCT.md §10). */
-export const VIETNAM_TIME_ZONE = "Asia/Ho_Chi_Minh";
+const VIETNAM_TIME_ZONE = "Asia/Ho_Chi_Minh";
 /** Vietnam keeps no daylight saving time: local midnight and 06:00 are fixed offsets from UTC. */
 export const VIETNAM_OFFSET_MS = 7 * 3600_000;
 

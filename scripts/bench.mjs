@@ -85,7 +85,9 @@ function communeFigures(r, scale) {
 async function buildNationalFolder(dir) {
   const unitsCsv = await readFile(DATA, "utf8");
   const units = parseCsv(unitsCsv);
-  const catalog = parseCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8")).filter((i) => i.kind !== "ratio");
+  const catalog = parseCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8")).filter(
+    (i) => i.kind !== "ratio",
+  );
   const communes = units.filter((u) => COMMUNE_KINDS.includes(u.kind ?? ""));
   await writeFile(join(dir, "units.csv"), unitsCsv);
   let sources = "unit_code,sheet,tab,layout\n";
@@ -95,7 +97,14 @@ async function buildNationalFolder(dir) {
     const before = communeFigures(seededRandom(n + 1), 0.92);
     const now = communeFigures(seededRandom(n + 1), 1);
     const id = `bench-${c.code}`;
-    const rows = catalog.map((ind, i) => [i + 1, ind.label_vi, ind.code, ind.unit_vi, before[ind.code ?? ""] ?? "", now[ind.code ?? ""] ?? ""]);
+    const rows = catalog.map((ind, i) => [
+      i + 1,
+      ind.label_vi,
+      ind.code,
+      ind.unit_vi,
+      before[ind.code ?? ""] ?? "",
+      now[ind.code ?? ""] ?? "",
+    ]);
     values += rows.length * PERIODS.length;
     const sheet = {
       properties: { title: `Biểu số liệu ANTQ - ${c.full_name}`, locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
@@ -121,7 +130,13 @@ async function buildNationalFolder(dir) {
   const provinces = units.filter((u) => !u.parent_code);
   const size = new Map(provinces.map((p) => [p.code, communes.filter((c) => c.parent_code === p.code).length]));
   const largest = [...size.entries()].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
-  return { communes: communes.length, provinces: provinces.length, indicators: catalog.length, values, largest: { code: largest[0], communes: largest[1] } };
+  return {
+    communes: communes.length,
+    provinces: provinces.length,
+    indicators: catalog.length,
+    values,
+    largest: { code: largest[0], communes: largest[1] },
+  };
 }
 
 /** JSON over plain node:http: no client-side timeout, since a full sync may answer only when it has finished. */
@@ -204,7 +219,9 @@ async function standinStats(standinUrl) {
   const res = await httpJson("GET", `${standinUrl}/__standin/stats`);
   /** @type {Record<string, number>} */
   const stats = res.body;
-  const google = Object.entries(stats).filter(([k]) => k !== "token").reduce((n, [, v]) => n + v, 0);
+  const google = Object.entries(stats)
+    .filter(([k]) => k !== "token")
+    .reduce((n, [, v]) => n + v, 0);
   return { byEndpoint: stats, google };
 }
 
@@ -232,7 +249,13 @@ function percentile(xs, p) {
 async function load(url, headers) {
   const r = await autocannon({ url, connections: CONNECTIONS, duration: LOAD_SECONDS, headers });
   const ok = r["2xx"] + (r["3xx"] ?? 0);
-  return { p50: r.latency.p50, p99: r.latency.p99, rps: r.requests.average, ok, errors: r.errors + r.non2xx - (r["3xx"] ?? 0) };
+  return {
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    rps: r.requests.average,
+    ok,
+    errors: r.errors + r.non2xx - (r["3xx"] ?? 0),
+  };
 }
 
 /** The aggregate statements of the summary and breakdown, with the same shape as worker/db/aggregate.ts. */
@@ -324,7 +347,9 @@ function markdown(r) {
     `| full sync | ${r.fullSync.seconds.toFixed(1)} s | ${r.fullSync.run.sourcesRead} / ${r.fullSync.run.sourcesSkipped} / ${r.fullSync.run.sourcesFailed} | ${r.fullSync.run.valuesWritten} | ${Math.round(r.fullSync.valuesPerSecond)} | ${r.fullSync.google} (${fmtStats(r.fullSync.byEndpoint)}) |`,
     `| unchanged re-sync | ${r.resync.seconds.toFixed(1)} s | ${r.resync.run.sourcesRead} / ${r.resync.run.sourcesSkipped} / ${r.resync.run.sourcesFailed} | ${r.resync.run.valuesWritten} | – | ${r.resync.google} (${fmtStats(r.resync.byEndpoint)}) |`,
     "",
-    r.resync.rateLimitWait ? `The re-sync first waited ${r.resync.rateLimitWait} s for the manual-sync rate limit (not counted in its time).` : "",
+    r.resync.rateLimitWait
+      ? `The re-sync first waited ${r.resync.rateLimitWait} s for the manual-sync rate limit (not counted in its time).`
+      : "",
     "",
     "## Read API",
     "",
@@ -354,21 +379,47 @@ function markdown(r) {
 function targets(r) {
   const [province, national, breakdown] = r.api;
   const yes = (/** @type {boolean} */ ok) => (ok ? "met" : "**not met**");
-  const reads = Object.entries(r.resync.byEndpoint).filter(([k]) => k.startsWith("sheets.")).reduce((n, [, v]) => n + Number(v), 0);
+  const reads = Object.entries(r.resync.byEndpoint)
+    .filter(([k]) => k.startsWith("sheets."))
+    .reduce((n, [, v]) => n + Number(v), 0);
   const rows = [
     ["summary p50 ≤ 20 ms, province (1 connection)", `${ms(province.single.p50)} ms`, province.single.p50 <= 20],
     ["summary p50 ≤ 50 ms, national (1 connection)", `${ms(national.single.p50)} ms`, national.single.p50 <= 50],
-    ...[province, national, breakdown].map((a) => [`p99 ≤ 4 × p50, ${a.name} (1 connection)`, `${ms(a.single.p99)} / ${ms(a.single.p50)} ms`, a.single.p99 <= 4 * a.single.p50]),
-    ...[province, national, breakdown].map((a) => [`p99 ≤ 4 × p50, ${a.name} (50 connections)`, `${ms(a.load.p99)} / ${ms(a.load.p50)} ms`, a.load.p99 <= 4 * a.load.p50]),
-    ...[province, national, breakdown].map((a) => [`API/floor ≤ 5, ${a.name}`, (a.single.p50 / a.floor.p50).toFixed(2), a.single.p50 / a.floor.p50 <= 5]),
+    ...[province, national, breakdown].map((a) => [
+      `p99 ≤ 4 × p50, ${a.name} (1 connection)`,
+      `${ms(a.single.p99)} / ${ms(a.single.p50)} ms`,
+      a.single.p99 <= 4 * a.single.p50,
+    ]),
+    ...[province, national, breakdown].map((a) => [
+      `p99 ≤ 4 × p50, ${a.name} (50 connections)`,
+      `${ms(a.load.p99)} / ${ms(a.load.p50)} ms`,
+      a.load.p99 <= 4 * a.load.p50,
+    ]),
+    ...[province, national, breakdown].map((a) => [
+      `API/floor ≤ 5, ${a.name}`,
+      (a.single.p50 / a.floor.p50).toFixed(2),
+      a.single.p50 / a.floor.p50 <= 5,
+    ]),
     ["full national sync ≤ 120 s", `${r.fullSync.seconds.toFixed(1)} s`, r.fullSync.seconds <= 120],
-    ["unchanged re-sync reads no values and writes nothing", `${reads} Sheets reads, ${r.resync.run.valuesWritten} values written`, reads === 0 && r.resync.run.valuesWritten === 0],
+    [
+      "unchanged re-sync reads no values and writes nothing",
+      `${reads} Sheets reads, ${r.resync.run.valuesWritten} values written`,
+      reads === 0 && r.resync.run.valuesWritten === 0,
+    ],
   ];
-  return ["| target | measured | |", "|---|---:|---|", ...rows.map(([t, m, ok]) => `| ${t} | ${m} | ${yes(Boolean(ok))} |`)].join("\n");
+  return [
+    "| target | measured | |",
+    "|---|---:|---|",
+    ...rows.map(([t, m, ok]) => `| ${t} | ${m} | ${yes(Boolean(ok))} |`),
+  ].join("\n");
 }
 
 /** @param {Record<string, number>} s */
-const fmtStats = (s) => Object.entries(s).filter(([k]) => k !== "token").map(([k, v]) => `${k}: ${v}`).join(", ") || "none";
+const fmtStats = (s) =>
+  Object.entries(s)
+    .filter(([k]) => k !== "token")
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(", ") || "none";
 
 async function main() {
   const work = await mkdtemp(join(tmpdir(), "aggregation-bench-"));
@@ -376,8 +427,16 @@ async function main() {
   await mkdir(fixturesDir);
   log(`building the national folder in ${fixturesDir}`);
   const data = await buildNationalFolder(fixturesDir);
-  log(`${data.communes} communes, ${data.values} values; largest province ${data.largest.code} (${data.largest.communes} communes)`);
-  const product = await startProduct({ fixturesDir, stateDir: join(work, "state"), sync: false, workerVars: { GOOGLE_READS_PER_MINUTE: "0" }, log });
+  log(
+    `${data.communes} communes, ${data.values} values; largest province ${data.largest.code} (${data.largest.communes} communes)`,
+  );
+  const product = await startProduct({
+    fixturesDir,
+    stateDir: join(work, "state"),
+    sync: false,
+    workerVars: { GOOGLE_READS_PER_MINUTE: "0" },
+    log,
+  });
   try {
     await httpJson("POST", `${product.standinUrl}/__standin/reset`);
     log("full sync…");
@@ -393,9 +452,19 @@ async function main() {
 
     const province = data.largest.code ?? "";
     const endpoints = [
-      { name: `summary, province ${province} (${data.largest.communes} communes)`, path: `/api/summary?unit=${province}&period=2025`, floorOf: province, kind: "summary" },
+      {
+        name: `summary, province ${province} (${data.largest.communes} communes)`,
+        path: `/api/summary?unit=${province}&period=2025`,
+        floorOf: province,
+        kind: "summary",
+      },
       { name: "summary, national (VN)", path: `/api/summary?unit=VN&period=2025`, floorOf: "VN", kind: "summary" },
-      { name: `breakdown, province ${province}, security_team_count`, path: `/api/breakdown?unit=${province}&period=2025&indicator=security_team_count`, floorOf: province, kind: "breakdown" },
+      {
+        name: `breakdown, province ${province}, security_team_count`,
+        path: `/api/breakdown?unit=${province}&period=2025&indicator=security_team_count`,
+        floorOf: province,
+        kind: "breakdown",
+      },
     ];
     const file = d1File(product.stateDir);
     // What any answer costs here before the aggregation does anything: wrangler dev's proxy, workerd, the router.
@@ -413,7 +482,9 @@ async function main() {
       const sql = floorSql("2025-07-01", e.floorOf, "security_team_count");
       const fl = floor(file, e.kind === "summary" ? sql.summary : sql.breakdown);
       api.push({ name: e.name, path: e.path, cold, single, sequentialCount: 100, load: loaded, floor: fl });
-      log(`${e.name}: 1 conn p50 ${ms(single.p50)} ms, 50 conn p50 ${ms(loaded.p50)} ms, ${Math.round(loaded.rps)} req/s, floor ${ms(fl.p50)} ms`);
+      log(
+        `${e.name}: 1 conn p50 ${ms(single.p50)} ms, 50 conn p50 ${ms(loaded.p50)} ms, ${Math.round(loaded.rps)} req/s, floor ${ms(fl.p50)} ms`,
+      );
     }
     // A hall of dashboards that already hold the figures: conditional requests answered 304.
     const head = endpoints[0] ?? { path: "" };
@@ -421,7 +492,14 @@ async function main() {
     const etag = first.headers.get("etag") ?? "";
     await first.arrayBuffer();
     const revalidate = await load(product.url + head.path, { "if-none-match": etag });
-    api.push({ name: `summary, province ${province}, If-None-Match (304)`, path: head.path, cold: NaN, single: { p50: NaN, p99: NaN }, load: revalidate, floor: null });
+    api.push({
+      name: `summary, province ${province}, If-None-Match (304)`,
+      path: head.path,
+      cold: NaN,
+      single: { p50: NaN, p99: NaN },
+      load: revalidate,
+      floor: null,
+    });
 
     const results = {
       date: new Date().toISOString(),
@@ -429,8 +507,20 @@ async function main() {
       cpu: cpus()[0]?.model ?? "unknown",
       node: process.version,
       data,
-      fullSync: { seconds: full.seconds, run: full.run, valuesPerSecond: full.run.valuesWritten / full.seconds, google: fullStats.google, byEndpoint: fullStats.byEndpoint },
-      resync: { seconds: again.seconds, rateLimitWait: again.rateLimitWait, run: again.run, google: againStats.google, byEndpoint: againStats.byEndpoint },
+      fullSync: {
+        seconds: full.seconds,
+        run: full.run,
+        valuesPerSecond: full.run.valuesWritten / full.seconds,
+        google: fullStats.google,
+        byEndpoint: fullStats.byEndpoint,
+      },
+      resync: {
+        seconds: again.seconds,
+        rateLimitWait: again.rateLimitWait,
+        run: again.run,
+        google: againStats.google,
+        byEndpoint: againStats.byEndpoint,
+      },
       floorMethod: "python3 sqlite3 on the D1 file, read-only, same statements",
       baseline,
       api,
@@ -449,7 +539,8 @@ async function main() {
 // A connection the Worker drops while the stand-in is still answering it surfaces here as ECONNRESET; the Worker
 // retries such reads, so the run goes on and the error is only logged.
 process.on("uncaughtException", (err) => {
-  if (/** @type {NodeJS.ErrnoException} */ (err).code === "ECONNRESET") log(`connection reset (${err.stack?.split("\n")[1]?.trim() ?? ""})`);
+  if (/** @type {NodeJS.ErrnoException} */ (err).code === "ECONNRESET")
+    log(`connection reset (${err.stack?.split("\n")[1]?.trim() ?? ""})`);
   else throw err;
 });
 await main();

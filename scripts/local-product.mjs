@@ -16,7 +16,11 @@ import { loadOrCreateServiceAccount, workerSecret } from "../standin/service-acc
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
-const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", WRANGLER_SEND_ERROR_REPORTS: "false" };
+const QUIET_WRANGLER = {
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  WRANGLER_SEND_ERROR_REPORTS: "false",
+};
 /** The date a units.csv is valid from when its file name does not say (the 2025 reform). */
 const DEFAULT_UNITS_DATE = "2025-07-01";
 
@@ -44,8 +48,11 @@ export function freePort() {
 export async function startProduct(options) {
   const log = options.log ?? (() => {});
   const fixturesDir = resolve(options.fixturesDir);
-  if (!existsSync(join(fixturesDir, "sources.csv"))) throw new Error(`${fixturesDir} has no sources.csv (PRODUCT.md §8)`);
-  const stateDir = options.stateDir ?? join(ROOT, ".local", "state", createHash("sha256").update(fixturesDir).digest("hex").slice(0, 12));
+  if (!existsSync(join(fixturesDir, "sources.csv")))
+    throw new Error(`${fixturesDir} has no sources.csv (PRODUCT.md §8)`);
+  const stateDir =
+    options.stateDir ??
+    join(ROOT, ".local", "state", createHash("sha256").update(fixturesDir).digest("hex").slice(0, 12));
   const port = options.port ?? (await freePort());
   await mkdir(stateDir, { recursive: true });
 
@@ -57,10 +64,22 @@ export async function startProduct(options) {
   run(WRANGLER, ["d1", "migrations", "apply", "DB", "--local", "--persist-to", stateDir]);
   // Nothing runs before the product starts: a run still "running" was cut off when it last stopped.
   const cutOff = "Lượt đồng bộ bị dừng giữa chừng vì chương trình đã tắt; số liệu đã ghi được giữ nguyên";
-  run(WRANGLER, ["d1", "execute", "DB", "--local", "--persist-to", stateDir, "--command", `UPDATE sync_runs SET status = 'failed', finished_at = ${Date.now()}, error = '${cutOff}' WHERE status = 'running'`]);
+  run(WRANGLER, [
+    "d1",
+    "execute",
+    "DB",
+    "--local",
+    "--persist-to",
+    stateDir,
+    "--command",
+    `UPDATE sync_runs SET status = 'failed', finished_at = ${Date.now()}, error = '${cutOff}' WHERE status = 'running'`,
+  ]);
 
   const account = await loadOrCreateServiceAccount(join(ROOT, ".local", "service-account.json"));
-  const standin = await startStandin({ dir: fixturesDir, serviceAccounts: { [account.client_email]: account.public_key } });
+  const standin = await startStandin({
+    dir: fixturesDir,
+    serviceAccounts: { [account.client_email]: account.public_key },
+  });
   log(`Google stand-in on ${standin.url} serving ${fixturesDir}`);
 
   const envFile = join(stateDir, "dev.env");
@@ -76,15 +95,44 @@ export async function startProduct(options) {
     GOOGLE_SERVICE_ACCOUNT: workerSecret(account),
     ...options.workerVars,
   };
-  await writeFile(envFile, Object.entries(vars).map(([k, v]) => `${k}='${v}'`).join("\n") + "\n", { mode: 0o600 });
+  await writeFile(
+    envFile,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}='${v}'`)
+      .join("\n") + "\n",
+    { mode: 0o600 },
+  );
 
   const url = `http://127.0.0.1:${port}`;
   // Own process group, so stopping it takes workerd down too (killing only wrangler's pid leaves workerd running).
   const dev = spawn(
     WRANGLER,
-    ["dev", "--ip", "127.0.0.1", "--port", String(port), "--persist-to", stateDir, "--env-file", envFile, "--test-scheduled", "--show-interactive-dev-session=false", "--inspector-port", String(await freePort()), "--log-level", "warn"],
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--persist-to",
+      stateDir,
+      "--env-file",
+      envFile,
+      "--test-scheduled",
+      "--show-interactive-dev-session=false",
+      "--inspector-port",
+      String(await freePort()),
+      "--log-level",
+      "warn",
+    ],
     { cwd: ROOT, detached: true, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...QUIET_WRANGLER } },
   );
+  // wrangler has its own process group: a signal to ours does not reach it. Whatever ends this process, it goes too.
+  const killOnExit = () => {
+    try {
+      if (dev.pid) process.kill(-dev.pid, "SIGKILL");
+    } catch {}
+  };
+  process.on("exit", killOnExit);
   /** @type {string[]} */
   const output = [];
   const keep = (/** @type {Buffer} */ chunk) => {
@@ -111,6 +159,7 @@ export async function startProduct(options) {
       await exited;
       clearTimeout(timer);
     }
+    process.off("exit", killOnExit);
     await standin.close();
   };
 
@@ -140,8 +189,13 @@ function unitsDate(file) {
 
 /** @param {string} cmd @param {string[]} args */
 function run(cmd, args) {
-  const result = spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...QUIET_WRANGLER, CI: "true" } });
-  if (result.status !== 0) throw new Error(`${basename(cmd)} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
+  const result = spawnSync(cmd, args, {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, ...QUIET_WRANGLER, CI: "true" },
+  });
+  if (result.status !== 0)
+    throw new Error(`${basename(cmd)} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`);
 }
 
 /** @param {string} url @param {import("node:child_process").ChildProcess} dev @param {string[]} output */
@@ -160,7 +214,11 @@ async function waitForHealth(url, dev, output) {
 
 /** @param {string} url @param {string} path @param {string} file */
 async function importCsv(url, path, file) {
-  const res = await fetch(url + path, { method: "POST", headers: { "content-type": "text/csv; charset=utf-8" }, body: await readFile(file) });
+  const res = await fetch(url + path, {
+    method: "POST",
+    headers: { "content-type": "text/csv; charset=utf-8" },
+    body: await readFile(file),
+  });
   if (!res.ok) throw new Error(`${path} ← ${file}: ${res.status} ${await res.text()}`);
   return res.json();
 }
@@ -178,4 +236,3 @@ async function startSync(url) {
     return res.json();
   }
 }
-

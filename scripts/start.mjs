@@ -8,31 +8,38 @@ import { join, resolve } from "node:path";
 import { generateDemo } from "../demo/generate.mjs";
 import { ROOT, startProduct } from "./local-product.mjs";
 
+/** @type {{ stop: () => Promise<void> } | null} */
+let product = null;
+let stopping = false;
+// Installed first: a signal while the product is still starting exits at once, and the exit takes wrangler along
+// (local-product.mjs); once it runs, everything is stopped in order.
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
+  process.on(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    if (product) await product.stop();
+    process.exit(0);
+  });
+}
+
 const port = Number(process.env.PORT ?? 8787);
-let fixturesDir = process.env.SHEETS_FIXTURES_DIR ? resolve(process.env.SHEETS_FIXTURES_DIR) : join(ROOT, ".local", "demo");
+let fixturesDir = process.env.SHEETS_FIXTURES_DIR
+  ? resolve(process.env.SHEETS_FIXTURES_DIR)
+  : join(ROOT, ".local", "demo");
 if (!process.env.SHEETS_FIXTURES_DIR && !existsSync(join(fixturesDir, "sources.csv"))) {
   const made = await generateDemo(fixturesDir);
   console.log(`Tạo dữ liệu mẫu: ${made.communes} xã, ${made.sources} bảng tính trong ${fixturesDir}`);
 }
 
-const product = await startProduct({ fixturesDir, port, log: (line) => console.log(line) }).catch((err) => {
+const started = await startProduct({ fixturesDir, port, log: (line) => console.log(line) }).catch((err) => {
   console.error(String(err?.message ?? err));
   process.exit(1);
 });
-const run = /** @type {{ run?: Record<string, number> } | null} */ (product.firstSync)?.run;
+product = started;
+const run = /** @type {{ run?: Record<string, number> } | null} */ (started.firstSync)?.run;
 if (run) {
   console.log(
     `Đồng bộ xong: ${run.sourcesRead} bảng tính đã đọc, ${run.sourcesFailed} lỗi, ${run.valuesWritten} số liệu, ${run.issuesFound} vấn đề cần xem`,
   );
 }
-console.log(`\nBảng điều khiển: ${product.url}/\nAPI: ${product.url}/api/summary\nNhấn Ctrl-C để dừng.`);
-
-let stopping = false;
-for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    await product.stop();
-    process.exit(0);
-  });
-}
+console.log(`\nBảng điều khiển: ${started.url}/\nAPI: ${started.url}/api/summary\nNhấn Ctrl-C để dừng.`);

@@ -58,14 +58,22 @@ const API_HOSTS = /** @type {Record<Api, { host: string, name: string }>} */ ({
 export function errorBody(api, code, situation = {}) {
   const project = situation.project ?? "0";
   const fill = (/** @type {string} */ s) =>
-    s.replaceAll("{id}", situation.id ?? "").replaceAll("{project}", project).replaceAll("{apiName}", API_HOSTS[api].name);
-  if (situation.reason === "accessNotConfigured" || situation.reason === "SERVICE_DISABLED") return disabledBody(api, project);
+    s
+      .replaceAll("{id}", situation.id ?? "")
+      .replaceAll("{project}", project)
+      .replaceAll("{apiName}", API_HOSTS[api].name);
+  if (situation.reason === "accessNotConfigured" || situation.reason === "SERVICE_DISABLED")
+    return disabledBody(api, project);
   if (api === "drive") {
     const fallback = DRIVE_DEFAULTS[code] ?? { reason: "unknown", message: "Error" };
     const reason = situation.reason ?? fallback.reason;
     const message = fill(situation.message ?? DRIVE_MESSAGES[reason] ?? fallback.message);
     /** @type {Record<string, unknown>} */
-    const item = { message, domain: reason.endsWith("RateLimitExceeded") || reason === "rateLimitExceeded" ? "usageLimits" : "global", reason };
+    const item = {
+      message,
+      domain: reason.endsWith("RateLimitExceeded") || reason === "rateLimitExceeded" ? "usageLimits" : "global",
+      reason,
+    };
     if (reason === "notFound") Object.assign(item, { location: "fileId", locationType: "parameter" });
     if (reason === "authError") Object.assign(item, { location: "Authorization", locationType: "header" });
     if (situation.location) Object.assign(item, { location: situation.location, locationType: "parameter" });
@@ -77,7 +85,14 @@ export function errorBody(api, code, situation = {}) {
   const error = { code, message, status };
   const reason = situation.reason ?? SHEETS_REASONS[code];
   if (reason && /^[A-Z_]+$/.test(reason)) {
-    error.details = [{ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason, domain: "googleapis.com", metadata: { service: API_HOSTS.sheets.host, consumer: `projects/${project}` } }];
+    error.details = [
+      {
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        reason,
+        domain: "googleapis.com",
+        metadata: { service: API_HOSTS.sheets.host, consumer: `projects/${project}` },
+      },
+    ];
   } else if (reason) {
     // A lower-case reason is the older `errors[]` item, which Sheets still sends for a few answers (an Excel file).
     error.errors = [{ message, domain: "global", reason }];
@@ -91,7 +106,20 @@ function disabledBody(api, project) {
   const url = `https://console.developers.google.com/apis/api/${host}/overview?project=${project}`;
   const message = `${name} has not been used in project ${project} before or it is disabled. Enable it by visiting ${url} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`;
   if (api === "drive") {
-    return { error: { code: 403, message, errors: [{ message, domain: "usageLimits", reason: "accessNotConfigured", extendedHelp: "https://console.developers.google.com" }] } };
+    return {
+      error: {
+        code: 403,
+        message,
+        errors: [
+          {
+            message,
+            domain: "usageLimits",
+            reason: "accessNotConfigured",
+            extendedHelp: "https://console.developers.google.com",
+          },
+        ],
+      },
+    };
   }
   return {
     error: {
@@ -99,8 +127,16 @@ function disabledBody(api, project) {
       message,
       status: "PERMISSION_DENIED",
       details: [
-        { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "SERVICE_DISABLED", domain: "googleapis.com", metadata: { service: host, consumer: `projects/${project}`, activationUrl: url } },
-        { "@type": "type.googleapis.com/google.rpc.Help", links: [{ description: "Google developers console API activation", url }] },
+        {
+          "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+          reason: "SERVICE_DISABLED",
+          domain: "googleapis.com",
+          metadata: { service: host, consumer: `projects/${project}`, activationUrl: url },
+        },
+        {
+          "@type": "type.googleapis.com/google.rpc.Help",
+          links: [{ description: "Google developers console API activation", url }],
+        },
       ],
     },
   };

@@ -7,9 +7,10 @@
  * A fixture may carry `"faults": [429, 500]`: the next requests for that spreadsheet answer those statuses, in
  * order, before it answers normally again (per stand-in process, per file version).
  */
-import { createServer } from "node:http";
+
 import { createPublicKey, createVerify, randomBytes } from "node:crypto";
 import { readFile, rm, stat, writeFile } from "node:fs/promises";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { apiOf, errorBody } from "./errors.mjs";
 import { createWriteApi, mayRead } from "./write-api.mjs";
@@ -49,7 +50,13 @@ export async function startStandin(options) {
   /** @type {Record<string, number>} */
   const stats = {};
   const count = (/** @type {string} */ name) => (stats[name] = (stats[name] ?? 0) + 1);
-  const writeApi = createWriteApi({ dir, tokens, count, forget: (id) => cache.delete(id), writeQuota: options.writeQuota });
+  const writeApi = createWriteApi({
+    dir,
+    tokens,
+    count,
+    forget: (id) => cache.delete(id),
+    writeQuota: options.writeQuota,
+  });
 
   /** @param {string} id @returns {Promise<Fixture | null>} */
   async function loadFixture(id) {
@@ -108,7 +115,11 @@ export async function startStandin(options) {
       const project = (await loadSettings()).projectNumber ?? DEFAULT_PROJECT_NUMBER;
       /** @param {number} status @param {string | import("./errors.mjs").ErrorSituation} [situation] @param {Record<string, string>} [headers] */
       const fail = (status, situation, headers) =>
-        send(status, errorBody(api, status, { project, ...(typeof situation === "string" ? { message: situation } : situation) }), headers);
+        send(
+          status,
+          errorBody(api, status, { project, ...(typeof situation === "string" ? { message: situation } : situation) }),
+          headers,
+        );
       if (options.log) console.log(`[standin] ${req.method} ${url.pathname}${url.search}`);
 
       if (req.method === "GET" && path === "/__standin/stats") return send(200, stats);
@@ -146,10 +157,16 @@ export async function startStandin(options) {
 
       const fixture = route.id === SETTINGS_FILE ? null : await loadFixture(route.id);
       // Drive cannot tell a file not shared with the caller from one that does not exist; Sheets can.
-      const shared = fixture !== null && fixture.access !== "not_found" && fixture.access !== "forbidden" && mayRead(fixture, session.email);
+      const shared =
+        fixture !== null &&
+        fixture.access !== "not_found" &&
+        fixture.access !== "forbidden" &&
+        mayRead(fixture, session.email);
       // A file in a shared drive is invisible to Drive calls that do not say `supportsAllDrives=true`.
-      const hidden = api === "drive" && fixture?.driveId !== undefined && url.searchParams.get("supportsAllDrives") !== "true";
-      if (!fixture || fixture.access === "not_found" || (api === "drive" && (!shared || hidden))) return fail(404, { id: route.id });
+      const hidden =
+        api === "drive" && fixture?.driveId !== undefined && url.searchParams.get("supportsAllDrives") !== "true";
+      if (!fixture || fixture.access === "not_found" || (api === "drive" && (!shared || hidden)))
+        return fail(404, { id: route.id });
       if (!shared) return fail(403);
 
       const fault = nextFault(fixture, route.id, api);
@@ -179,7 +196,11 @@ export async function startStandin(options) {
       // Sheets knows a shortcut's target, not the shortcut; an Excel file is a Drive file, not a spreadsheet.
       if (fixture.shortcutTo) return fail(404);
       if (mimeType !== SPREADSHEET_MIME) {
-        return fail(400, { status: "FAILED_PRECONDITION", reason: "failedPrecondition", message: "This operation is not supported for this document" });
+        return fail(400, {
+          status: "FAILED_PRECONDITION",
+          reason: "failedPrecondition",
+          message: "This operation is not supported for this document",
+        });
       }
       if (route.name === "sheets.spreadsheets.get") {
         return send(200, {
@@ -205,7 +226,9 @@ export async function startStandin(options) {
   });
 
   server.on("clientError", (_err, socket) => socket.destroy());
-  await new Promise((resolve) => server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(undefined)));
+  await new Promise((resolve) =>
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve(undefined)),
+  );
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
   return {
@@ -258,9 +281,13 @@ async function readBody(req) {
  */
 function handleToken(body, accounts, tokens, send) {
   const form = new URLSearchParams(body);
-  const deny = (/** @type {string} */ description) => send(400, { error: "invalid_grant", error_description: description });
+  const deny = (/** @type {string} */ description) =>
+    send(400, { error: "invalid_grant", error_description: description });
   if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") {
-    return send(400, { error: "unsupported_grant_type", error_description: "Invalid grant_type: " + form.get("grant_type") });
+    return send(400, {
+      error: "unsupported_grant_type",
+      error_description: "Invalid grant_type: " + form.get("grant_type"),
+    });
   }
   const parts = (form.get("assertion") ?? "").split(".");
   if (parts.length !== 3) return deny("Invalid JWT: Token must be a short-lived token and in a reasonable timeframe");
@@ -284,10 +311,19 @@ function handleToken(body, accounts, tokens, send) {
   }
   const now = Math.floor(Date.now() / 1000);
   if (claims.aud !== TOKEN_AUDIENCE) return deny("Invalid JWT: audience is not " + TOKEN_AUDIENCE);
-  if (typeof claims.iat !== "number" || typeof claims.exp !== "number" || claims.exp <= now - 30 || claims.exp - claims.iat > 3600 || claims.iat > now + 300) {
-    return deny("Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.");
+  if (
+    typeof claims.iat !== "number" ||
+    typeof claims.exp !== "number" ||
+    claims.exp <= now - 30 ||
+    claims.exp - claims.iat > 3600 ||
+    claims.iat > now + 300
+  ) {
+    return deny(
+      "Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe. Check your iat and exp values in the JWT claim.",
+    );
   }
-  if (typeof claims.scope !== "string" || !claims.scope.includes("spreadsheets")) return deny("Invalid JWT: missing scope");
+  if (typeof claims.scope !== "string" || !claims.scope.includes("spreadsheets"))
+    return deny("Invalid JWT: missing scope");
   const accessToken = "ya29.standin-" + randomBytes(24).toString("base64url");
   tokens.set(accessToken, { email, expires: Date.now() + 3599_000 });
   send(200, { access_token: accessToken, expires_in: 3599, token_type: "Bearer" });
@@ -348,7 +384,8 @@ export function resolveRange(fixture, range) {
 function parseBox(cells) {
   const m = /^([A-Z]+)?(\d+)?(?::([A-Z]+)?(\d+)?)?$/.exec(cells.toUpperCase());
   if (!m || (!m[1] && !m[2])) return null;
-  const col = (/** @type {string | undefined} */ s) => (s ? [...s].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1 : undefined);
+  const col = (/** @type {string | undefined} */ s) =>
+    s ? [...s].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1 : undefined;
   const single = m[3] === undefined && m[4] === undefined && !cells.includes(":");
   const c0 = col(m[1]) ?? 0;
   const r0 = m[2] ? Number(m[2]) - 1 : 0;

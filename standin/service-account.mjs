@@ -4,7 +4,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 
-export const LOCAL_SERVICE_ACCOUNT_EMAIL = "antq-sync@local-standin.iam.gserviceaccount.com";
+const LOCAL_SERVICE_ACCOUNT_EMAIL = "antq-sync@local-standin.iam.gserviceaccount.com";
 
 /** @typedef {{ type: string, project_id: string, client_email: string, private_key: string, public_key: string }} LocalServiceAccount */
 
@@ -34,5 +34,10 @@ export async function loadOrCreateServiceAccount(path) {
 
 /** What the Worker's GOOGLE_SERVICE_ACCOUNT secret holds: the key file without the public half. @param {LocalServiceAccount} account */
 export function workerSecret(account) {
-  return JSON.stringify({ type: account.type, project_id: account.project_id, client_email: account.client_email, private_key: account.private_key });
+  return JSON.stringify({
+    type: account.type,
+    project_id: account.project_id,
+    client_email: account.client_email,
+    private_key: account.private_key,
+  });
 }

@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { errorBody } from "./errors.mjs";
 
 const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
-const WRITE_QUOTA_MESSAGE = "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' of service 'sheets.googleapis.com'.";
+const WRITE_QUOTA_MESSAGE =
+  "Quota exceeded for quota metric 'Write requests' and limit 'Write requests per minute per user' of service 'sheets.googleapis.com'.";
 
 /**
  * @typedef {{ type: string, role: string, emailAddress?: string, id: string }} Permission
@@ -39,7 +40,9 @@ export function mayRead(/** @type {OwnedFixture} */ fixture, /** @type {string} 
 function roleOf(fixture, email) {
   if (!fixture.owner) return "writer";
   if (fixture.owner === email) return "owner";
-  const p = (fixture.permissions ?? []).find((x) => x.type === "anyone" || x.emailAddress?.toLowerCase() === email.toLowerCase());
+  const p = (fixture.permissions ?? []).find(
+    (x) => x.type === "anyone" || x.emailAddress?.toLowerCase() === email.toLowerCase(),
+  );
   if (!p) return null;
   return p.role === "writer" || p.role === "owner" ? "writer" : "reader";
 }
@@ -79,7 +82,10 @@ export function createWriteApi(options) {
   /** @template T @param {string} id @param {() => Promise<T>} work @returns {Promise<T>} */
   function locked(id, work) {
     const run = (locks.get(id) ?? Promise.resolve()).then(work, work);
-    locks.set(id, run.catch(() => {}));
+    locks.set(
+      id,
+      run.catch(() => {}),
+    );
     return run;
   }
 
@@ -157,7 +163,8 @@ export function createWriteApi(options) {
           copy.version = "0";
           copy.access = "ok";
           copy.createdTime = new Date().toISOString();
-          copy.properties.title = typeof body.name === "string" && body.name ? body.name : `Copy of ${f.properties.title}`;
+          copy.properties.title =
+            typeof body.name === "string" && body.name ? body.name : `Copy of ${f.properties.title}`;
           copy.parents = Array.isArray(body.parents) ? body.parents.map(String) : f.parents;
           await save(copyId, copy);
           send(200, pickFields(fileBody(copyId, copy), url.searchParams.get("fields")));
@@ -168,16 +175,23 @@ export function createWriteApi(options) {
           return true;
         }
         case "drive.permissions.create": {
-          if (!mayWrite) return fail(403, "The user does not have sufficient permissions for this file."), true;
+          if (!mayWrite) return (fail(403, "The user does not have sufficient permissions for this file."), true);
           const type = String(body.type ?? "");
           const permRole = String(body.role ?? "");
           const emailAddress = typeof body.emailAddress === "string" ? body.emailAddress.trim() : "";
-          if (!["user", "group", "anyone"].includes(type)) return fail(400, "Invalid permission type."), true;
-          if (!["reader", "commenter", "writer"].includes(permRole)) return fail(400, "Invalid permission role."), true;
+          if (!["user", "group", "anyone"].includes(type)) return (fail(400, "Invalid permission type."), true);
+          if (!["reader", "commenter", "writer"].includes(permRole))
+            return (fail(400, "Invalid permission role."), true);
           if (type !== "anyone" && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(emailAddress)) {
-            return fail(400, "The permission emailAddress field is required or invalid."), true;
+            return (fail(400, "The permission emailAddress field is required or invalid."), true);
           }
-          const permission = { kind: "drive#permission", id: permissionId(type === "anyone" ? "anyone" : emailAddress), type, role: permRole, ...(type === "anyone" ? {} : { emailAddress }) };
+          const permission = {
+            kind: "drive#permission",
+            id: permissionId(type === "anyone" ? "anyone" : emailAddress),
+            type,
+            role: permRole,
+            ...(type === "anyone" ? {} : { emailAddress }),
+          };
           const others = (f.permissions ?? []).filter((p) => p.id !== permission.id);
           f.permissions = [...others, permission];
           await save(id, f, false);
@@ -185,12 +199,12 @@ export function createWriteApi(options) {
           return true;
         }
         case "sheets.spreadsheets.batchUpdate": {
-          if (!mayWrite) return fail(403), true;
+          if (!mayWrite) return (fail(403), true);
           const requests = Array.isArray(body.requests) ? body.requests : [];
           const replies = [];
           for (let i = 0; i < requests.length; i++) {
             const result = applyRequest(f, requests[i]);
-            if (typeof result === "string") return fail(400, `Invalid requests[${i}]${result}`), true;
+            if (typeof result === "string") return (fail(400, `Invalid requests[${i}]${result}`), true);
             replies.push(result);
           }
           await save(id, f);
@@ -199,22 +213,37 @@ export function createWriteApi(options) {
         }
         case "sheets.values.update":
         case "sheets.values.batchUpdate": {
-          if (!mayWrite) return fail(403), true;
-          const input = route.name === "sheets.values.update" ? url.searchParams.get("valueInputOption") : body.valueInputOption;
-          if (input !== "RAW" && input !== "USER_ENTERED") return fail(400, "'valueInputOption' is required but not specified"), true;
-          const data = route.name === "sheets.values.update" ? [{ ...body, range: route.range }] : Array.isArray(body.data) ? body.data : [];
+          if (!mayWrite) return (fail(403), true);
+          const input =
+            route.name === "sheets.values.update" ? url.searchParams.get("valueInputOption") : body.valueInputOption;
+          if (input !== "RAW" && input !== "USER_ENTERED")
+            return (fail(400, "'valueInputOption' is required but not specified"), true);
+          const data =
+            route.name === "sheets.values.update"
+              ? [{ ...body, range: route.range }]
+              : Array.isArray(body.data)
+                ? body.data
+                : [];
           /** @type {{ spreadsheetId: string, updatedRange: string, updatedRows: number, updatedColumns: number, updatedCells: number }[]} */
           const responses = [];
           for (const d of data) {
             const written = writeValues(f, String(d.range ?? ""), d.values, input, f.properties.locale ?? "en_US");
-            if (typeof written === "string") return fail(400, written), true;
+            if (typeof written === "string") return (fail(400, written), true);
             responses.push({ spreadsheetId: id, ...written });
           }
           await save(id, f);
           if (route.name === "sheets.values.update") send(200, responses[0]);
           else {
-            const total = (/** @type {string} */ k) => responses.reduce((n, r) => n + Number(/** @type {Record<string, unknown>} */ (r)[k] ?? 0), 0);
-            send(200, { spreadsheetId: id, totalUpdatedRows: total("updatedRows"), totalUpdatedColumns: total("updatedColumns"), totalUpdatedCells: total("updatedCells"), totalUpdatedSheets: new Set(responses.map((r) => r.updatedRange.split("!")[0])).size, responses });
+            const total = (/** @type {string} */ k) =>
+              responses.reduce((n, r) => n + Number(/** @type {Record<string, unknown>} */ (r)[k] ?? 0), 0);
+            send(200, {
+              spreadsheetId: id,
+              totalUpdatedRows: total("updatedRows"),
+              totalUpdatedColumns: total("updatedColumns"),
+              totalUpdatedCells: total("updatedCells"),
+              totalUpdatedSheets: new Set(responses.map((r) => r.updatedRange.split("!")[0])).size,
+              responses,
+            });
           }
           return true;
         }
@@ -227,12 +256,17 @@ export function createWriteApi(options) {
 /** @param {string} method @param {string} path */
 function matchWriteRoute(method, path) {
   let m;
-  if (method === "POST" && path === "/v4/spreadsheets") return { name: "sheets.spreadsheets.create", id: "", range: "" };
-  if (method === "POST" && (m = /^\/v4\/spreadsheets\/([^/:]+):batchUpdate$/.exec(path))) return { name: "sheets.spreadsheets.batchUpdate", id: m[1] ?? "", range: "" };
-  if (method === "POST" && (m = /^\/v4\/spreadsheets\/([^/:]+)\/values:batchUpdate$/.exec(path))) return { name: "sheets.values.batchUpdate", id: m[1] ?? "", range: "" };
-  if (method === "PUT" && (m = /^\/v4\/spreadsheets\/([^/:]+)\/values\/(.+)$/.exec(path))) return { name: "sheets.values.update", id: m[1] ?? "", range: m[2] ?? "" };
+  if (method === "POST" && path === "/v4/spreadsheets")
+    return { name: "sheets.spreadsheets.create", id: "", range: "" };
+  if (method === "POST" && (m = /^\/v4\/spreadsheets\/([^/:]+):batchUpdate$/.exec(path)))
+    return { name: "sheets.spreadsheets.batchUpdate", id: m[1] ?? "", range: "" };
+  if (method === "POST" && (m = /^\/v4\/spreadsheets\/([^/:]+)\/values:batchUpdate$/.exec(path)))
+    return { name: "sheets.values.batchUpdate", id: m[1] ?? "", range: "" };
+  if (method === "PUT" && (m = /^\/v4\/spreadsheets\/([^/:]+)\/values\/(.+)$/.exec(path)))
+    return { name: "sheets.values.update", id: m[1] ?? "", range: m[2] ?? "" };
   if (method === "GET" && path === "/drive/v3/files") return { name: "drive.files.list", id: "", range: "" };
-  if (method === "POST" && (m = /^\/drive\/v3\/files\/([^/]+)\/copy$/.exec(path))) return { name: "drive.files.copy", id: m[1] ?? "", range: "" };
+  if (method === "POST" && (m = /^\/drive\/v3\/files\/([^/]+)\/copy$/.exec(path)))
+    return { name: "drive.files.copy", id: m[1] ?? "", range: "" };
   if ((m = /^\/drive\/v3\/files\/([^/]+)\/permissions$/.exec(path))) {
     if (method === "POST") return { name: "drive.permissions.create", id: m[1] ?? "", range: "" };
     if (method === "GET") return { name: "drive.permissions.list", id: m[1] ?? "", range: "" };
@@ -256,7 +290,11 @@ function newSpreadsheet(body, owner) {
   /** @type {any[]} */
   const wanted = Array.isArray(body.sheets) && body.sheets.length ? body.sheets : [{ properties: { title: "Sheet1" } }];
   return {
-    properties: { title: String(props.title ?? "Untitled spreadsheet"), locale: String(props.locale ?? "en_US"), timeZone: String(props.timeZone ?? "America/Los_Angeles") },
+    properties: {
+      title: String(props.title ?? "Untitled spreadsheet"),
+      locale: String(props.locale ?? "en_US"),
+      timeZone: String(props.timeZone ?? "America/Los_Angeles"),
+    },
     mimeType: SPREADSHEET_MIME,
     owner,
     permissions: [],
@@ -264,7 +302,12 @@ function newSpreadsheet(body, owner) {
     createdTime: new Date().toISOString(),
     version: "0",
     sheets: wanted.map((s, i) => ({
-      properties: { sheetId: i === 0 ? 0 : Number(s.properties?.sheetId ?? 100000 + i), title: String(s.properties?.title ?? `Sheet${i + 1}`), index: i, ...(s.properties?.gridProperties ? { gridProperties: s.properties.gridProperties } : {}) },
+      properties: {
+        sheetId: i === 0 ? 0 : Number(s.properties?.sheetId ?? 100000 + i),
+        title: String(s.properties?.title ?? `Sheet${i + 1}`),
+        index: i,
+        ...(s.properties?.gridProperties ? { gridProperties: s.properties.gridProperties } : {}),
+      },
       values: [],
     })),
   };
@@ -298,7 +341,9 @@ function fileBody(id, f) {
 
 /** @param {OwnedFixture} f */
 function permissionsOf(f) {
-  const owner = f.owner ? [{ kind: "drive#permission", id: permissionId(f.owner), type: "user", role: "owner", emailAddress: f.owner }] : [];
+  const owner = f.owner
+    ? [{ kind: "drive#permission", id: permissionId(f.owner), type: "user", role: "owner", emailAddress: f.owner }]
+    : [];
   return [...owner, ...(f.permissions ?? [])];
 }
 
@@ -314,7 +359,10 @@ async function listFiles(dir, load, url, email, send) {
     send(400, errorBody("drive", 400, { reason: "invalid", message: "Invalid Value", location: "q" }));
     return;
   }
-  const ids = (await readdir(dir)).filter((n) => n.endsWith(".json")).map((n) => n.slice(0, -5)).sort();
+  const ids = (await readdir(dir))
+    .filter((n) => n.endsWith(".json"))
+    .map((n) => n.slice(0, -5))
+    .sort();
   /** @type {ReturnType<typeof fileBody>[]} */
   const found = [];
   for (const id of ids) {
@@ -327,7 +375,7 @@ async function listFiles(dir, load, url, email, send) {
   const start = Number(url.searchParams.get("pageToken") ?? 0) || 0;
   const page = found.slice(start, start + size);
   const fields = url.searchParams.get("fields");
-  const inner = fields ? /files\(([^)]*)\)/.exec(fields)?.[1] ?? null : "kind,id,name,mimeType";
+  const inner = fields ? (/files\(([^)]*)\)/.exec(fields)?.[1] ?? null) : "kind,id,name,mimeType";
   /** @type {Record<string, unknown>} */
   const body = { kind: "drive#fileList", incompleteSearch: false, files: page.map((f) => pickFields(f, inner)) };
   if (start + size < found.length) body.nextPageToken = String(start + size);
@@ -347,7 +395,13 @@ function parseQuery(q) {
     if ((m = new RegExp(`^name\\s*(=|!=|contains)\\s*${str}$`).exec(p))) {
       const op = m[1];
       const v = unescape(m[2] ?? "");
-      out.push((f) => (op === "=" ? f.name.normalize("NFC") === v : op === "!=" ? f.name.normalize("NFC") !== v : f.name.normalize("NFC").toLowerCase().includes(v.toLowerCase())));
+      out.push((f) =>
+        op === "="
+          ? f.name.normalize("NFC") === v
+          : op === "!="
+            ? f.name.normalize("NFC") !== v
+            : f.name.normalize("NFC").toLowerCase().includes(v.toLowerCase()),
+      );
     } else if ((m = new RegExp(`^mimeType\\s*(=|!=)\\s*${str}$`).exec(p))) {
       const eq = m[1] === "=";
       const v = unescape(m[2] ?? "");
@@ -378,7 +432,8 @@ function applyRequest(f, request) {
   switch (kind) {
     case "updateSpreadsheetProperties": {
       for (const field of fieldList(r.fields, r.properties)) {
-        if (!["title", "locale", "timeZone", "autoRecalc", "defaultFormat"].includes(field)) return `.${kind}: unknown field ${field}`;
+        if (!["title", "locale", "timeZone", "autoRecalc", "defaultFormat"].includes(field))
+          return `.${kind}: unknown field ${field}`;
         /** @type {Record<string, unknown>} */ (f.properties)[field] = r.properties?.[field];
       }
       return {};
@@ -404,10 +459,16 @@ function applyRequest(f, request) {
       if (!fields) return `.${kind}: At least one field must be specified in 'fields'.`;
       (r.rows ?? []).forEach((/** @type {any} */ row, /** @type {number} */ i) => {
         (row.values ?? []).forEach((/** @type {any} */ cell, /** @type {number} */ j) => {
-          if (fields.includes("userEnteredValue") || fields === "*") setCell(s, row0 + i, col0 + j, cellValue(cell.userEnteredValue));
+          if (fields.includes("userEnteredValue") || fields === "*")
+            setCell(s, row0 + i, col0 + j, cellValue(cell.userEnteredValue));
         });
       });
-      if (fields.includes("userEnteredFormat")) (f.formats ??= []).push({ range: { sheetId: s.properties.sheetId, startRowIndex: row0, startColumnIndex: col0 }, rows: r.rows, fields });
+      if (fields.includes("userEnteredFormat"))
+        (f.formats ??= []).push({
+          range: { sheetId: s.properties.sheetId, startRowIndex: row0, startColumnIndex: col0 },
+          rows: r.rows,
+          fields,
+        });
       return {};
     }
     case "repeatCell": {
@@ -427,7 +488,17 @@ function applyRequest(f, request) {
     case "setDataValidation": {
       if (!sheet(r.range?.sheetId)) return noGrid(r.range?.sheetId);
       const type = r.rule?.condition?.type;
-      if (r.rule && !["NUMBER_GREATER_THAN_EQ", "NUMBER_BETWEEN", "ONE_OF_LIST", "CUSTOM_FORMULA", "NUMBER_GREATER", "TEXT_CONTAINS"].includes(type)) {
+      if (
+        r.rule &&
+        ![
+          "NUMBER_GREATER_THAN_EQ",
+          "NUMBER_BETWEEN",
+          "ONE_OF_LIST",
+          "CUSTOM_FORMULA",
+          "NUMBER_GREATER",
+          "TEXT_CONTAINS",
+        ].includes(type)
+      ) {
         return `.${kind}.rule.condition.type: invalid value ${type}`;
       }
       (f.dataValidation ??= []).push({ range: r.range, rule: r.rule ?? null });
@@ -449,7 +520,12 @@ function applyRequest(f, request) {
 /** `fields` of an update request: a comma list, or `*` for every field given. @param {unknown} fields @param {Record<string, unknown> | undefined} given */
 function fieldList(fields, given) {
   const s = String(fields ?? "");
-  return s === "*" ? Object.keys(given ?? {}) : s.split(",").map((x) => x.trim()).filter(Boolean);
+  return s === "*"
+    ? Object.keys(given ?? {})
+    : s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean);
 }
 
 /** @param {any} v @returns {unknown} */
@@ -476,7 +552,9 @@ function setCell(s, r, c, value) {
  * @param {OwnedFixture} f @param {string} range @param {unknown} values @param {string} input @param {string} locale
  */
 function writeValues(f, range, values, input, locale) {
-  const m = /^(?:'((?:[^']|'')+)'|([^!']+?))!([A-Z]+)(\d+)(?::[A-Z]+\d*)?$/.exec(range.trim()) ?? /^()()([A-Z]+)(\d+)(?::[A-Z]+\d*)?$/.exec(range.trim());
+  const m =
+    /^(?:'((?:[^']|'')+)'|([^!']+?))!([A-Z]+)(\d+)(?::[A-Z]+\d*)?$/.exec(range.trim()) ??
+    /^()()([A-Z]+)(\d+)(?::[A-Z]+\d*)?$/.exec(range.trim());
   if (!m) return `Unable to parse range: ${range}`;
   const title = m[1] ? m[1].replace(/''/g, "'") : m[2] || f.sheets[0]?.properties.title;
   const s = f.sheets.find((x) => x.properties.title.normalize("NFC") === String(title).normalize("NFC"));
@@ -491,18 +569,25 @@ function writeValues(f, range, values, input, locale) {
     width = Math.max(width, row.length);
     row.forEach((v, j) => {
       if (v === null || v === undefined) return;
-      const typed = input === "USER_ENTERED" && typeof v === "string" ? typedNumber(v, locale) ?? v : v;
+      const typed = input === "USER_ENTERED" && typeof v === "string" ? (typedNumber(v, locale) ?? v) : v;
       setCell(s, row0 + i, col0 + j, typed);
       cells++;
     });
   });
-  const quoted = /^[A-Za-z0-9_]+$/.test(s.properties.title) ? s.properties.title : `'${s.properties.title.replace(/'/g, "''")}'`;
+  const quoted = /^[A-Za-z0-9_]+$/.test(s.properties.title)
+    ? s.properties.title
+    : `'${s.properties.title.replace(/'/g, "''")}'`;
   const letter = (/** @type {number} */ i) => {
     let out = "";
     for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) out = String.fromCharCode(65 + ((n - 1) % 26)) + out;
     return out;
   };
-  return { updatedRange: `${quoted}!${letter(col0)}${row0 + 1}:${letter(col0 + Math.max(width, 1) - 1)}${row0 + Math.max(values.length, 1)}`, updatedRows: values.length, updatedColumns: width, updatedCells: cells };
+  return {
+    updatedRange: `${quoted}!${letter(col0)}${row0 + 1}:${letter(col0 + Math.max(width, 1) - 1)}${row0 + Math.max(values.length, 1)}`,
+    updatedRows: values.length,
+    updatedColumns: width,
+    updatedCells: cells,
+  };
 }
 
 /** A plain number as typed in a sheet of that locale, or null. @param {string} text @param {string} locale */

@@ -25,7 +25,12 @@ export function parseCsv(text) {
   if (field || row.length) row.push(field), rows.push(row);
   const [header = [], ...body] = rows.filter((r) => r.some((c) => c.trim() !== ""));
   const keys = header.map((h) => h.trim().toLowerCase());
-  return body.map((r) => /** @type {Record<string, string>} */ (Object.fromEntries(keys.map((k, i) => [k, (r[i] ?? "").trim().normalize("NFC")]))));
+  return body.map(
+    (r) =>
+      /** @type {Record<string, string>} */ (
+        Object.fromEntries(keys.map((k, i) => [k, (r[i] ?? "").trim().normalize("NFC")]))
+      ),
+  );
 }
 
 /** @param {(string | number | null | undefined)[][]} rows */

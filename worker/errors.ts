@@ -32,7 +32,7 @@ export class AppError extends Error {
   }
 }
 
-export function errorBody(code: string, message: string) {
+function errorBody(code: string, message: string) {
   return { error: { code, message } };
 }
 

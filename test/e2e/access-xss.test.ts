@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { DEMO_PROVINCE } from "../../demo/generate.mjs";
 import { launchBrowser } from "./browser";
-import { readableSheets, syncAndWait, type FixtureSheet } from "./helpers";
+import { type FixtureSheet, readableSheets, syncAndWait } from "./helpers";
 
 const PAYLOAD = "<img src=x onerror=alert(1)>";
 
@@ -84,7 +84,9 @@ describe("the dashboard's hardening", () => {
     await writeFile(sheet.path, JSON.stringify(fixture));
     await syncAndWait(url);
 
-    const { issues } = (await (await fetch(`${url}/api/issues?unit=${DEMO_PROVINCE.code}&period=2025`)).json()) as { issues: { raw: string }[] };
+    const { issues } = (await (await fetch(`${url}/api/issues?unit=${DEMO_PROVINCE.code}&period=2025`)).json()) as {
+      issues: { raw: string }[];
+    };
     expect(issues.map((i) => i.raw)).toContain(PAYLOAD);
 
     const page = await browser.newPage();
@@ -97,7 +99,13 @@ describe("the dashboard's hardening", () => {
     await page.goto(`${url}/?view=quality&unit=${DEMO_PROVINCE.code}&period=2025`);
     const shown = page.getByText(PAYLOAD, { exact: false });
     let attempts = 0;
-    const onScreen = async () => (await page.locator("main").innerText().catch(() => "")).slice(0, 600);
+    const onScreen = async () =>
+      (
+        await page
+          .locator("main")
+          .innerText()
+          .catch(() => "")
+      ).slice(0, 600);
     await expect
       .poll(
         async () => {

@@ -6,7 +6,15 @@ import { writeFile } from "node:fs/promises";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { api, expectedFigure, postApi, readableSheets, screenshotPath, syncAndWait, type FixtureSheet } from "./helpers";
+import {
+  api,
+  expectedFigure,
+  type FixtureSheet,
+  postApi,
+  readableSheets,
+  screenshotPath,
+  syncAndWait,
+} from "./helpers";
 
 const INDICATOR = "security_team_count";
 const ADDED = 1000;
@@ -49,7 +57,9 @@ describe("conference mode and live figures", () => {
 
   it("shows the frozen figure after a later sync changed the live one, and the open overview updates without a reload", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = await api(url, "/api/meta");
-    const before = (await api(url, `/api/summary?unit=${unit}&period=${period}`)).indicators.find((i: any) => i.code === INDICATOR);
+    const before = (await api(url, `/api/summary?unit=${unit}&period=${period}`)).indicators.find(
+      (i: any) => i.code === INDICATOR,
+    );
     expect(before.value).toBeGreaterThan(0);
 
     // An overview left open on a phone; it must answer its polls with 304 while nothing changes.
@@ -78,13 +88,19 @@ describe("conference mode and live figures", () => {
     await raiseTeams(sheet);
     const run = await syncAndWait(url);
     expect(["ok", "partial"]).toContain(run.status);
-    const after = (await api(url, `/api/summary?unit=${unit}&period=${period}`)).indicators.find((i: any) => i.code === INDICATOR);
+    const after = (await api(url, `/api/summary?unit=${unit}&period=${period}`)).indicators.find(
+      (i: any) => i.code === INDICATOR,
+    );
     expect(after.value).toBe(before.value + ADDED);
-    const snap = (await api(url, `/api/summary?unit=${unit}&period=${period}&conference=${conference.id}`)).indicators.find((i: any) => i.code === INDICATOR);
+    const snap = (
+      await api(url, `/api/summary?unit=${unit}&period=${period}&conference=${conference.id}`)
+    ).indicators.find((i: any) => i.code === INDICATOR);
     expect(snap.value).toBe(before.value);
 
     // Within a minute of the sync, without a reload.
-    await expect.poll(() => figure.textContent(), { timeout: 65_000, interval: 1000 }).toBe(expectedFigure(after.value, "count"));
+    await expect
+      .poll(() => figure.textContent(), { timeout: 65_000, interval: 1000 })
+      .toBe(expectedFigure(after.value, "count"));
     expect(navigations).toBe(1);
     await live.close();
 
@@ -95,9 +111,19 @@ describe("conference mode and live figures", () => {
     expect(await spot.getAttribute("data-indicator")).toBe(INDICATOR);
     expect(await spot.locator(".frozen-value").textContent()).toBe(expectedFigure(before.value, "count"));
     expect(await spot.locator(".live-value").textContent()).toBe(expectedFigure(after.value, "count"));
-    if (before.previous !== null) expect(await spot.locator(".spot-compare").textContent()).toContain(`: ${expectedFigure(before.previous, "count")}`);
-    const frozenAt = new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(frozen.frozenAt));
-    expect(await page.locator(".as-of").textContent()).toMatch(new RegExp(`^Số liệu chốt lúc ${frozenAt} \\d{2}/\\d{2}/\\d{4}$`));
+    if (before.previous !== null)
+      expect(await spot.locator(".spot-compare").textContent()).toContain(
+        `: ${expectedFigure(before.previous, "count")}`,
+      );
+    const frozenAt = new Intl.DateTimeFormat("vi-VN", {
+      timeZone: "Asia/Ho_Chi_Minh",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    }).format(new Date(frozen.frozenAt));
+    expect(await page.locator(".as-of").textContent()).toMatch(
+      new RegExp(`^Số liệu chốt lúc ${frozenAt} \\d{2}/\\d{2}/\\d{4}$`),
+    );
     expect(await page.locator("header.top").count()).toBe(0);
     await page.screenshot({ path: await screenshotPath("projector-conference.png") });
 

@@ -43,8 +43,10 @@ describe("the leaders' dashboard", () => {
       const shown = await page.locator(`[data-indicator="${i.code}"] .figure-value`).textContent();
       expect(shown, i.code).toBe(expectedFigure(i.value, i.kind, i.approximate));
     }
-    expect(await page.locator(".coverage").textContent()).toBe(`${summary.coverage.reported}/${summary.coverage.expected} xã đã báo cáo`);
-    expect(await page.locator(".as-of").textContent()).toMatch(/^Cập nhật lúc \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}$/);
+    expect(await page.locator(".coverage").textContent()).toBe(
+      `${summary.coverage.reported}/${summary.coverage.expected} xã đã báo cáo`,
+    );
+    expect(await page.locator(".as-of").textContent()).toMatch(/^Cập nhật lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
     await page.screenshot({ path: await screenshotPath("phone-overview.png"), fullPage: false });
     await page.setViewportSize(PROJECTOR);
     await page.screenshot({ path: await screenshotPath("projector-overview.png") });
@@ -75,11 +77,20 @@ describe("the leaders' dashboard", () => {
     expect(await page.locator("h1").textContent()).toContain(row.unit.name);
     const commune = await api(url, `/api/summary?unit=${code}&period=${period}`);
     for (const i of commune.indicators) {
-      expect(await page.locator(`tr[data-indicator="${i.code}"] .value`).textContent(), i.code).toBe(expectedFigure(i.value, i.kind, i.approximate));
+      expect(await page.locator(`tr[data-indicator="${i.code}"] .value`).textContent(), i.code).toBe(
+        expectedFigure(i.value, i.kind, i.approximate),
+      );
     }
     const { sources } = await api(url, `/api/sources?unit=${code}`);
     expect(sources.length).toBeGreaterThan(0);
-    await expect.poll(() => page.getByRole("link", { name: /Mở bảng tính của xã/ }).first().getAttribute("href")).toBe(sources[0].url);
+    await expect
+      .poll(() =>
+        page
+          .getByRole("link", { name: /Mở bảng tính của xã/ })
+          .first()
+          .getAttribute("href"),
+      )
+      .toBe(sources[0].url);
     expect(sources[0].url).toMatch(/^https:\/\/docs\.google\.com\/spreadsheets\/d\/[^/]+\/edit#gid=\d+$/);
     await page.screenshot({ path: await screenshotPath("phone-commune.png") });
 
@@ -99,7 +110,10 @@ describe("the leaders' dashboard", () => {
     const listed = await page.locator(".missing-list li").allTextContents();
     for (const name of missing) expect(listed).toContain(name);
     for (const name of missing) {
-      const cells = await page.locator("tbody tr", { has: page.getByRole("link", { name, exact: true }) }).locator("td").allTextContents();
+      const cells = await page
+        .locator("tbody tr", { has: page.getByRole("link", { name, exact: true }) })
+        .locator("td")
+        .allTextContents();
       expect(cells[0], name).toBe("Chưa báo cáo");
     }
     await page.close();
@@ -142,7 +156,10 @@ describe("the leaders' dashboard", () => {
     const page = await open("/?view=sync");
     await page.locator("tr.run").first().waitFor();
     await page.getByRole("button", { name: "Đồng bộ ngay" }).click();
-    await page.getByRole("status").filter({ hasText: /Đồng bộ xong|Đã bắt đầu đồng bộ/ }).waitFor({ timeout: 60_000 });
+    await page
+      .getByRole("status")
+      .filter({ hasText: /Đồng bộ xong|Đã bắt đầu đồng bộ/ })
+      .waitFor({ timeout: 60_000 });
     const { runs } = await api(url, "/api/sync/runs");
     expect(runs[0].id).toBeGreaterThan(before);
     expect(runs[0].trigger).toBe("manual");

@@ -2,7 +2,7 @@
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 
-export const OUTPUT_DIR = join(import.meta.dirname, "..", "output");
+const OUTPUT_DIR = join(import.meta.dirname, "..", "output");
 
 export async function api<T = any>(url: string, path: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url + path, init);
@@ -11,7 +11,11 @@ export async function api<T = any>(url: string, path: string, init?: RequestInit
 }
 
 export const postApi = <T = any>(url: string, path: string, body?: unknown) =>
-  api<T>(url, path, { method: "POST", headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+  api<T>(url, path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 
 /** Starts a manual sync (waiting out the rate limit if another test just synced) and waits until it has finished. */
 export async function syncAndWait(url: string): Promise<{ id: number; status: string }> {

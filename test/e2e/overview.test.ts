@@ -47,9 +47,13 @@ describe("the leaders' dashboard on demo data", () => {
     const page = await browser.newPage();
     await page.goto(url);
     const figure = page.locator('[data-indicator="security_team_count"] .figure-value');
-    await expect.poll(() => figure.textContent(), { timeout: 15_000 }).toBe(new Intl.NumberFormat("vi-VN").format(expected));
+    await expect
+      .poll(() => figure.textContent(), { timeout: 15_000 })
+      .toBe(new Intl.NumberFormat("vi-VN").format(expected));
     expect(await figure.textContent()).toMatch(/^\d{1,3}(\.\d{3})+$/);
-    await expect.poll(() => page.locator(".as-of").textContent()).toMatch(/^Cập nhật lúc \d{2}:\d{2} \d{2}\/\d{2}\/\d{4}$/);
+    await expect
+      .poll(() => page.locator(".as-of").textContent())
+      .toMatch(/^Cập nhật lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
     await page.close();
   });
 });

@@ -28,7 +28,10 @@ describe("the dashboard's first download", () => {
     const assets = initialAssets(html);
     expect(assets.some((a) => a.endsWith(".js"))).toBe(true);
     expect(assets.some((a) => a.endsWith(".css"))).toBe(true);
-    const sizes = assets.map((a) => ({ asset: a, gzip: gzipSync(readFileSync(join(DIST, a.replace(/^\//, "")))).length }));
+    const sizes = assets.map((a) => ({
+      asset: a,
+      gzip: gzipSync(readFileSync(join(DIST, a.replace(/^\//, "")))).length,
+    }));
     const total = sizes.reduce((sum, s) => sum + s.gzip, 0);
     console.log(`initial JS + CSS: ${(total / 1024).toFixed(1)} KB gzip`, sizes);
     expect(total).toBeLessThanOrEqual(BUDGET);

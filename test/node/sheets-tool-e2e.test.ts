@@ -8,7 +8,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT, startProduct, type Product } from "../../scripts/local-product.mjs";
+import { type Product, ROOT, startProduct } from "../../scripts/local-product.mjs";
 import { loadOrCreateServiceAccount } from "../../standin/service-account.mjs";
 import { parseCsv } from "../../tools/sheets/data.mjs";
 import { connect } from "../../tools/sheets/google.mjs";
@@ -24,7 +24,20 @@ let keyFile: string;
 /** The CLI as an administrator runs it: `node tools/sheets/cli.mjs …` in its own process. */
 function sheets(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [join(ROOT, "tools/sheets/cli.mjs"), ...args, "--key", keyFile, "--google", product.standinUrl, "--token-url", `${product.standinUrl}/token`], { cwd: work, env: { ...process.env, ANTQ_WORKER_URL: product.url } });
+    const child = spawn(
+      process.execPath,
+      [
+        join(ROOT, "tools/sheets/cli.mjs"),
+        ...args,
+        "--key",
+        keyFile,
+        "--google",
+        product.standinUrl,
+        "--token-url",
+        `${product.standinUrl}/token`,
+      ],
+      { cwd: work, env: { ...process.env, ANTQ_WORKER_URL: product.url } },
+    );
     let out = "";
     child.stdout.on("data", (c) => (out += c));
     child.stderr.on("data", (c) => (out += c));
@@ -51,9 +64,20 @@ beforeAll(async () => {
   await mkdir(fixtures);
   // The units of one province, taken from the shared list at run time; no sheet registered yet.
   const lines = (await readFile(SHARED_UNITS, "utf8")).trimEnd().split("\n");
-  await writeFile(join(fixtures, "units.csv"), [lines[0], ...lines.slice(1).filter((l) => l.startsWith(`${PROVINCE},`) || l.split(",")[4] === PROVINCE)].join("\n") + "\n");
+  await writeFile(
+    join(fixtures, "units.csv"),
+    [lines[0], ...lines.slice(1).filter((l) => l.startsWith(`${PROVINCE},`) || l.split(",")[4] === PROVINCE)].join(
+      "\n",
+    ) + "\n",
+  );
   await writeFile(join(fixtures, "sources.csv"), "unit_code,sheet,tab,layout\n");
-  product = await startProduct({ fixturesDir: fixtures, stateDir: join(work, "state"), build: false, sync: false, workerVars: { SYNC_MANUAL_INTERVAL_SECONDS: "0", GOOGLE_READS_PER_MINUTE: "0", SYNC_QUEUE_THRESHOLD: "1000" } });
+  product = await startProduct({
+    fixturesDir: fixtures,
+    stateDir: join(work, "state"),
+    build: false,
+    sync: false,
+    workerVars: { SYNC_MANUAL_INTERVAL_SECONDS: "0", GOOGLE_READS_PER_MINUTE: "0", SYNC_QUEUE_THRESHOLD: "1000" },
+  });
   // The product's stand-in knows the Worker's local service account; the tool provisions with it here.
   keyFile = join(ROOT, ".local", "service-account.json");
   await loadOrCreateServiceAccount(keyFile);
@@ -70,10 +94,28 @@ describe("provisioning a province into the stand-in, then syncing it", () => {
 
   it("provisions every commune, registers them in the Worker, and a second run changes nothing", async () => {
     account = JSON.parse(await readFile(keyFile, "utf8"));
-    const args = ["provision", "--province", PROVINCE, "--period", "2025", "--units", join(fixtures, "units.csv"), "--service-account", account.client_email, "--out", out(), "--reads-per-minute", "0", "--writes-per-minute", "0"];
+    const args = [
+      "provision",
+      "--province",
+      PROVINCE,
+      "--period",
+      "2025",
+      "--units",
+      join(fixtures, "units.csv"),
+      "--service-account",
+      account.client_email,
+      "--out",
+      out(),
+      "--reads-per-minute",
+      "0",
+      "--writes-per-minute",
+      "0",
+    ];
     const first = await sheets(args);
     expect(first.code, first.out).toBe(0);
-    const communes = parseCsv(await readFile(join(fixtures, "units.csv"), "utf8")).filter((u) => u.parent_code === PROVINCE);
+    const communes = parseCsv(await readFile(join(fixtures, "units.csv"), "utf8")).filter(
+      (u) => u.parent_code === PROVINCE,
+    );
     const files = (await readdir(fixtures)).filter((f) => f.endsWith(".json"));
     expect(files.length).toBe(communes.length + 1); // one sheet per commune and the template
 
@@ -91,7 +133,13 @@ describe("provisioning a province into the stand-in, then syncing it", () => {
 
   it("reads the figures the communes type into their sheets", async () => {
     const sources = parseCsv(await readFile(out(), "utf8"));
-    const { sheets: client } = await connect({ keyFile, rootUrl: product.standinUrl, tokenUrl: `${product.standinUrl}/token`, readsPerMinute: 0, writesPerMinute: 0 });
+    const { sheets: client } = await connect({
+      keyFile,
+      rootUrl: product.standinUrl,
+      tokenUrl: `${product.standinUrl}/token`,
+      readsPerMinute: 0,
+      writesPerMinute: 0,
+    });
     // Three communes type their number of security teams (row of security_team_count), this year and last.
     const typed = [
       [10, 12],
@@ -100,9 +148,15 @@ describe("provisioning a province into the stand-in, then syncing it", () => {
     ];
     for (const [i, [previous, current]] of typed.entries()) {
       const id = /\/d\/([\w-]+)/.exec(sources[i]!.sheet!)![1]!;
-      const rows = (await client.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: ["'Năm 2025'!A1:C40"] })).data.valueRanges![0]!.values!;
+      const rows = (await client.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: ["'Năm 2025'!A1:C40"] }))
+        .data.valueRanges![0]!.values!;
       const row = rows.findIndex((r) => r[2] === "security_team_count") + 1;
-      await client.spreadsheets.values.update({ spreadsheetId: id, range: `'Năm 2025'!E${row}`, valueInputOption: "USER_ENTERED", requestBody: { values: [[previous, current]] } });
+      await client.spreadsheets.values.update({
+        spreadsheetId: id,
+        range: `'Năm 2025'!E${row}`,
+        valueInputOption: "USER_ENTERED",
+        requestBody: { values: [[previous, current]] },
+      });
     }
 
     const sync = await api("/api/sync", { method: "POST" });

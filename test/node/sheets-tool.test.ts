@@ -7,7 +7,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStandin, type Standin } from "../../standin/server.mjs";
+import { type Standin, startStandin } from "../../standin/server.mjs";
 import { createServiceAccount } from "../../standin/service-account.mjs";
 import { main } from "../../tools/sheets/cli.mjs";
 import { parseCsv } from "../../tools/sheets/data.mjs";
@@ -27,14 +27,35 @@ async function run(args: string[], key = "admin.json") {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(
-    [...args, "--key", join(work, key), "--google", standin.url, "--token-url", `${standin.url}/token`, "--reads-per-minute", "0", "--writes-per-minute", "0", "--retry-base-ms", "20"],
+    [
+      ...args,
+      "--key",
+      join(work, key),
+      "--google",
+      standin.url,
+      "--token-url",
+      `${standin.url}/token`,
+      "--reads-per-minute",
+      "0",
+      "--writes-per-minute",
+      "0",
+      "--retry-base-ms",
+      "20",
+    ],
     { out: (s) => out.push(s), err: (s) => err.push(s), env: {} },
   );
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
 /** Google's client signed in as one of the test's accounts, against the stand-in. */
-const client = (key: "admin.json" | "reader.json") => connect({ keyFile: join(work, key), rootUrl: standin.url, tokenUrl: `${standin.url}/token`, readsPerMinute: 0, writesPerMinute: 0 });
+const client = (key: "admin.json" | "reader.json") =>
+  connect({
+    keyFile: join(work, key),
+    rootUrl: standin.url,
+    tokenUrl: `${standin.url}/token`,
+    readsPerMinute: 0,
+    writesPerMinute: 0,
+  });
 
 const stored = async (id: string) => JSON.parse(await readFile(join(dir, `${id}.json`), "utf8"));
 const sheetFiles = async () => (await readdir(dir)).filter((f) => f.endsWith(".json"));
@@ -47,17 +68,27 @@ async function communesOf(province: string) {
 async function smallUnits() {
   const units = join(work, "small-units.csv");
   const lines = (await readFile(SHARED_UNITS, "utf8")).split("\n");
-  await writeFile(units, [lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, 3)].join("\n") + "\n");
+  await writeFile(
+    units,
+    [lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, 3)].join("\n") + "\n",
+  );
   return units;
 }
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sheets-tool-standin-"));
   work = await mkdtemp(join(tmpdir(), "sheets-tool-work-"));
-  for (const [name, account] of Object.entries({ "admin.json": admin, "reader.json": reader, "stranger.json": stranger })) {
+  for (const [name, account] of Object.entries({
+    "admin.json": admin,
+    "reader.json": reader,
+    "stranger.json": stranger,
+  })) {
     await writeFile(join(work, name), JSON.stringify(account));
   }
-  standin = await startStandin({ dir, serviceAccounts: { [admin.client_email]: admin.public_key, [reader.client_email]: reader.public_key } });
+  standin = await startStandin({
+    dir,
+    serviceAccounts: { [admin.client_email]: admin.public_key, [reader.client_email]: reader.public_key },
+  });
 });
 afterAll(async () => {
   await standin.close();
@@ -77,8 +108,16 @@ describe("template", () => {
 
     const { sheets } = await client("admin.json");
     const meta = await sheets.spreadsheets.get({ spreadsheetId: id });
-    expect(meta.data.properties).toMatchObject({ title: "Mẫu biểu ANTQ – Năm 2025", locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" });
-    const values = await sheets.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: ["'Năm 2025'"], valueRenderOption: "UNFORMATTED_VALUE" });
+    expect(meta.data.properties).toMatchObject({
+      title: "Mẫu biểu ANTQ – Năm 2025",
+      locale: "vi_VN",
+      timeZone: "Asia/Ho_Chi_Minh",
+    });
+    const values = await sheets.spreadsheets.values.batchGet({
+      spreadsheetId: id,
+      ranges: ["'Năm 2025'"],
+      valueRenderOption: "UNFORMATTED_VALUE",
+    });
     const rows = values.data.valueRanges![0]!.values!;
     expect(rows[3]).toEqual(["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"]);
 
@@ -107,12 +146,16 @@ describe("template", () => {
     expect(count.rule.condition.type).toBe("CUSTOM_FORMULA");
     expect(count.rule.condition.values[0].userEnteredValue).toMatch(/>=0.*INT\(/);
     expect(count.rule.strict).toBe(true);
-    expect(ruleOf("explosives_kg").rule.condition).toEqual({ type: "NUMBER_GREATER_THAN_EQ", values: [{ userEnteredValue: "0" }] });
+    expect(ruleOf("explosives_kg").rule.condition).toEqual({
+      type: "NUMBER_GREATER_THAN_EQ",
+      values: [{ userEnteredValue: "0" }],
+    });
     expect(ruleOf("commune_safe").rule.condition.values.map((v: any) => v.userEnteredValue)).toEqual(["0", "1"]);
     // Every value row has a rule.
     expect(codeRows.every((c: string) => ruleOf(c))).toBe(true);
 
-    const formatOf = (code: string) => f.formats.find((x: any) => x.range.startRowIndex === rowOf(code) && x.cell.userEnteredFormat.numberFormat);
+    const formatOf = (code: string) =>
+      f.formats.find((x: any) => x.range.startRowIndex === rowOf(code) && x.cell.userEnteredFormat.numberFormat);
     expect(formatOf("security_team_count").cell.userEnteredFormat.numberFormat.pattern).toBe("#,##0");
     expect(formatOf("explosives_kg").cell.userEnteredFormat.numberFormat.pattern).toBe("#,##0.##");
   });
@@ -128,32 +171,64 @@ describe("provision", () => {
     emailsCsv = join(work, "emails.csv");
     sourcesCsv = join(work, "sources.csv");
     const [a, b] = communes;
-    await writeFile(emailsCsv, `unit_code,email\n${a!.code},ca.${a!.code_name}@example.vn;vanphong.${a!.code_name}@example.vn\n${b!.code},ca.${b!.code_name}@example.vn\n`);
+    await writeFile(
+      emailsCsv,
+      `unit_code,email\n${a!.code},ca.${a!.code_name}@example.vn;vanphong.${a!.code_name}@example.vn\n${b!.code},ca.${b!.code_name}@example.vn\n`,
+    );
   });
 
   it("gives every commune its own sheet, named after it, shared with its clerks and the Worker's account", async () => {
     const before = (await sheetFiles()).length;
-    const res = await run(["provision", "--province", PROVINCE, "--period", "2025", "--units", SHARED_UNITS, "--emails", emailsCsv, "--service-account", reader.client_email, "--out", sourcesCsv]);
+    const res = await run([
+      "provision",
+      "--province",
+      PROVINCE,
+      "--period",
+      "2025",
+      "--units",
+      SHARED_UNITS,
+      "--emails",
+      emailsCsv,
+      "--service-account",
+      reader.client_email,
+      "--out",
+      sourcesCsv,
+    ]);
     expect(res.code, res.err + res.out).toBe(0);
     expect((await sheetFiles()).length).toBe(before + communes.length);
 
     const sources = parseCsv(await readFile(sourcesCsv, "utf8"));
     expect(sources.map((s) => s.unit_code).sort()).toEqual(communes.map((c) => c.code).sort());
     expect(new Set(sources.map((s) => s.sheet)).size).toBe(communes.length);
-    expect(sources.every((s) => s.layout === "form" && s.tab === "Năm 2025" && /^https:\/\/docs\.google\.com\/spreadsheets\/d\/[\w-]+\/edit#gid=0$/.test(s.sheet!))).toBe(true);
+    expect(
+      sources.every(
+        (s) =>
+          s.layout === "form" &&
+          s.tab === "Năm 2025" &&
+          /^https:\/\/docs\.google\.com\/spreadsheets\/d\/[\w-]+\/edit#gid=0$/.test(s.sheet!),
+      ),
+    ).toBe(true);
 
     const [a, b] = communes;
-    const idOf = (code: string | undefined) => /\/d\/([\w-]+)/.exec(sources.find((s) => s.unit_code === code)!.sheet!)![1]!;
+    const idOf = (code: string | undefined) =>
+      /\/d\/([\w-]+)/.exec(sources.find((s) => s.unit_code === code)!.sheet!)![1]!;
     const sheetA = await stored(idOf(a!.code));
     expect(sheetA.properties.title).toBe(`${a!.full_name} (${a!.code}) – Biểu ANTQ Năm 2025`);
     expect(sheetA.sheets[0].values[0]).toEqual([`UBND ${a!.full_name!.toLocaleUpperCase("vi-VN")}`]);
 
     const { drive } = await client("admin.json");
     const perms = (await drive.permissions.list({ fileId: idOf(a!.code) })).data.permissions!;
-    expect(perms.filter((p) => p.role === "writer").map((p) => p.emailAddress).sort()).toEqual([`ca.${a!.code_name}@example.vn`, `vanphong.${a!.code_name}@example.vn`]);
+    expect(
+      perms
+        .filter((p) => p.role === "writer")
+        .map((p) => p.emailAddress)
+        .sort(),
+    ).toEqual([`ca.${a!.code_name}@example.vn`, `vanphong.${a!.code_name}@example.vn`]);
     expect(perms.find((p) => p.emailAddress === reader.client_email)?.role).toBe("reader");
     const permsB = (await drive.permissions.list({ fileId: idOf(b!.code) })).data.permissions!;
-    expect(permsB.filter((p) => p.role === "writer").map((p) => p.emailAddress)).toEqual([`ca.${b!.code_name}@example.vn`]);
+    expect(permsB.filter((p) => p.role === "writer").map((p) => p.emailAddress)).toEqual([
+      `ca.${b!.code_name}@example.vn`,
+    ]);
 
     // The Worker's account reads the commune's sheet; an account it was never shared with cannot.
     const asReader = await (await client("reader.json")).sheets.spreadsheets.get({ spreadsheetId: idOf(a!.code) });
@@ -165,7 +240,21 @@ describe("provision", () => {
     const files = (await sheetFiles()).sort();
     const csvBefore = await readFile(sourcesCsv, "utf8");
     standin.resetStats();
-    const res = await run(["provision", "--province", PROVINCE, "--period", "2025", "--units", SHARED_UNITS, "--emails", emailsCsv, "--service-account", reader.client_email, "--out", sourcesCsv]);
+    const res = await run([
+      "provision",
+      "--province",
+      PROVINCE,
+      "--period",
+      "2025",
+      "--units",
+      SHARED_UNITS,
+      "--emails",
+      emailsCsv,
+      "--service-account",
+      reader.client_email,
+      "--out",
+      sourcesCsv,
+    ]);
     expect(res.code, res.err).toBe(0);
     expect((await sheetFiles()).sort()).toEqual(files);
     expect(await readFile(sourcesCsv, "utf8")).toBe(csvBefore);
@@ -178,7 +267,21 @@ describe("provision", () => {
     const c = communes[5]!;
     await writeFile(emailsCsv, (await readFile(emailsCsv, "utf8")) + `${c.code},moi.${c.code_name}@example.vn\n`);
     standin.resetStats();
-    const res = await run(["provision", "--province", PROVINCE, "--period", "2025", "--units", SHARED_UNITS, "--emails", emailsCsv, "--service-account", reader.client_email, "--out", sourcesCsv]);
+    const res = await run([
+      "provision",
+      "--province",
+      PROVINCE,
+      "--period",
+      "2025",
+      "--units",
+      SHARED_UNITS,
+      "--emails",
+      emailsCsv,
+      "--service-account",
+      reader.client_email,
+      "--out",
+      sourcesCsv,
+    ]);
     expect(res.code, res.err).toBe(0);
     expect(standin.stats["drive.permissions.create"]).toBe(1);
     expect(res.out).toContain("1 lượt chia sẻ mới");
@@ -186,8 +289,23 @@ describe("provision", () => {
 
   it("keeps other provinces' rows when it rewrites sources.csv", async () => {
     const other = join(work, "mixed-sources.csv");
-    await writeFile(other, "unit_code,sheet,tab,layout\n33,https://docs.google.com/spreadsheets/d/province-table/edit#gid=0,Năm 2025,table\n");
-    const res = await run(["provision", "--province", PROVINCE, "--period", "2025", "--units", SHARED_UNITS, "--service-account", reader.client_email, "--out", other]);
+    await writeFile(
+      other,
+      "unit_code,sheet,tab,layout\n33,https://docs.google.com/spreadsheets/d/province-table/edit#gid=0,Năm 2025,table\n",
+    );
+    const res = await run([
+      "provision",
+      "--province",
+      PROVINCE,
+      "--period",
+      "2025",
+      "--units",
+      SHARED_UNITS,
+      "--service-account",
+      reader.client_email,
+      "--out",
+      other,
+    ]);
     expect(res.code, res.err).toBe(0);
     const rows = parseCsv(await readFile(other, "utf8"));
     expect(rows.length).toBe(communes.length + 1);
@@ -196,14 +314,23 @@ describe("provision", () => {
 });
 
 describe("stand-in write endpoints, as Google answers them", () => {
-  const status = async (p: Promise<unknown>): Promise<any> => p.then(() => 200, (e: any) => [e.status ?? e.response?.status, e.response?.data?.error?.message]);
+  const status = async (p: Promise<unknown>): Promise<any> =>
+    p.then(
+      () => 200,
+      (e: any) => [e.status ?? e.response?.status, e.response?.data?.error?.message],
+    );
 
   it("lists only the files shared with the caller, page by page", async () => {
     const { drive } = await client("reader.json");
     const names: string[] = [];
     let pageToken: string | undefined;
     do {
-      const res = await drive.files.list({ q: "mimeType = 'application/vnd.google-apps.spreadsheet' and trashed = false", pageSize: 10, pageToken, fields: "nextPageToken,files(id,name)" });
+      const res = await drive.files.list({
+        q: "mimeType = 'application/vnd.google-apps.spreadsheet' and trashed = false",
+        pageSize: 10,
+        pageToken,
+        fields: "nextPageToken,files(id,name)",
+      });
       names.push(...res.data.files!.map((f) => f.name!));
       pageToken = res.data.nextPageToken ?? undefined;
     } while (pageToken);
@@ -216,13 +343,63 @@ describe("stand-in write endpoints, as Google answers them", () => {
     const sources = parseCsv(await readFile(join(work, "sources.csv"), "utf8"));
     const id = /\/d\/([\w-]+)/.exec(sources[0]!.sheet!)![1]!;
     const asReader = await client("reader.json");
-    expect(await status(asReader.sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Năm 2025'!F5", valueInputOption: "RAW", requestBody: { values: [[1]] } }))).toEqual([403, "The caller does not have permission"]);
-    expect((await status(asReader.drive.permissions.create({ fileId: id, requestBody: { type: "user", role: "writer", emailAddress: "x@example.vn" } })))[0]).toBe(403);
+    expect(
+      await status(
+        asReader.sheets.spreadsheets.values.update({
+          spreadsheetId: id,
+          range: "'Năm 2025'!F5",
+          valueInputOption: "RAW",
+          requestBody: { values: [[1]] },
+        }),
+      ),
+    ).toEqual([403, "The caller does not have permission"]);
+    expect(
+      (
+        await status(
+          asReader.drive.permissions.create({
+            fileId: id,
+            requestBody: { type: "user", role: "writer", emailAddress: "x@example.vn" },
+          }),
+        )
+      )[0],
+    ).toBe(403);
     const asOwner = await client("admin.json");
-    expect((await status(asOwner.sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Năm 2025'!F5", requestBody: { values: [[1]] } })))[1]).toBe("'valueInputOption' is required but not specified");
-    expect((await status(asOwner.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ deleteSheet: { sheetId: 0 } }] } })))[0]).toBe(400);
-    expect((await status(asOwner.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: [{ setDataValidation: { range: { sheetId: 99 } } }] } })))[1]).toBe("Invalid requests[0].setDataValidation: No grid with id: 99");
-    expect(await status(asOwner.sheets.spreadsheets.batchUpdate({ spreadsheetId: "no-such-sheet", requestBody: { requests: [] } }))).toEqual([404, "Requested entity was not found."]);
+    expect(
+      (
+        await status(
+          asOwner.sheets.spreadsheets.values.update({
+            spreadsheetId: id,
+            range: "'Năm 2025'!F5",
+            requestBody: { values: [[1]] },
+          }),
+        )
+      )[1],
+    ).toBe("'valueInputOption' is required but not specified");
+    expect(
+      (
+        await status(
+          asOwner.sheets.spreadsheets.batchUpdate({
+            spreadsheetId: id,
+            requestBody: { requests: [{ deleteSheet: { sheetId: 0 } }] },
+          }),
+        )
+      )[0],
+    ).toBe(400);
+    expect(
+      (
+        await status(
+          asOwner.sheets.spreadsheets.batchUpdate({
+            spreadsheetId: id,
+            requestBody: { requests: [{ setDataValidation: { range: { sheetId: 99 } } }] },
+          }),
+        )
+      )[1],
+    ).toBe("Invalid requests[0].setDataValidation: No grid with id: 99");
+    expect(
+      await status(
+        asOwner.sheets.spreadsheets.batchUpdate({ spreadsheetId: "no-such-sheet", requestBody: { requests: [] } }),
+      ),
+    ).toEqual([404, "Requested entity was not found."]);
   });
 
   it("bumps the version Drive reports on every edit, and reads typed text by the sheet's locale", async () => {
@@ -230,11 +407,20 @@ describe("stand-in write endpoints, as Google answers them", () => {
     const id = /\/d\/([\w-]+)/.exec(sources[1]!.sheet!)![1]!;
     const { drive, sheets } = await client("admin.json");
     const before = (await drive.files.get({ fileId: id, fields: "version,modifiedTime" })).data;
-    const res = await sheets.spreadsheets.values.update({ spreadsheetId: id, range: "'Năm 2025'!E5", valueInputOption: "USER_ENTERED", requestBody: { values: [["12", "33.100"]] } });
+    const res = await sheets.spreadsheets.values.update({
+      spreadsheetId: id,
+      range: "'Năm 2025'!E5",
+      valueInputOption: "USER_ENTERED",
+      requestBody: { values: [["12", "33.100"]] },
+    });
     expect(res.data).toMatchObject({ spreadsheetId: id, updatedRange: "'Năm 2025'!E5:F5", updatedCells: 2 });
     const after = (await drive.files.get({ fileId: id, fields: "version,modifiedTime" })).data;
     expect(Number(after.version)).toBeGreaterThan(Number(before.version));
-    const read = await sheets.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: ["'Năm 2025'!E5:F5"], valueRenderOption: "UNFORMATTED_VALUE" });
+    const read = await sheets.spreadsheets.values.batchGet({
+      spreadsheetId: id,
+      ranges: ["'Năm 2025'!E5:F5"],
+      valueRenderOption: "UNFORMATTED_VALUE",
+    });
     // In a vi_VN sheet “33.100” typed is thirty-three thousand one hundred, as in Google Sheets.
     expect(read.data.valueRanges![0]!.values).toEqual([[12, 33100]]);
   });
@@ -246,28 +432,54 @@ describe("check", () => {
     const good = sources[0]!;
     // The template was never shared with the Worker's account.
     const templates = [];
-    for (const f of await sheetFiles()) if ((await stored(f.slice(0, -5))).properties.title.startsWith("Mẫu biểu")) templates.push(f.slice(0, -5));
+    for (const f of await sheetFiles())
+      if ((await stored(f.slice(0, -5))).properties.title.startsWith("Mẫu biểu")) templates.push(f.slice(0, -5));
     await writeFile(
       join(dir, "english-sheet.json"),
-      JSON.stringify({ properties: { title: "Bảng tự làm", locale: "en_US" }, modifiedTime: "2026-03-01T01:30:00Z", version: "3", sheets: [{ properties: { sheetId: 0, title: "Sheet1" }, values: [["Số liệu"], ["Số tổ", 12]] }] }),
+      JSON.stringify({
+        properties: { title: "Bảng tự làm", locale: "en_US" },
+        modifiedTime: "2026-03-01T01:30:00Z",
+        version: "3",
+        sheets: [{ properties: { sheetId: 0, title: "Sheet1" }, values: [["Số liệu"], ["Số tổ", 12]] }],
+      }),
     );
     const list = join(work, "check-sources.csv");
     await writeFile(
       list,
-      ["unit_code,sheet,tab,layout", `${good.unit_code},${good.sheet},${good.tab},form`, `${sources[1]!.unit_code},${templates[0]},,form`, `${sources[2]!.unit_code},no-such-sheet-id,,form`, `${sources[3]!.unit_code},english-sheet,,form`].join("\n"),
+      [
+        "unit_code,sheet,tab,layout",
+        `${good.unit_code},${good.sheet},${good.tab},form`,
+        `${sources[1]!.unit_code},${templates[0]},,form`,
+        `${sources[2]!.unit_code},no-such-sheet-id,,form`,
+        `${sources[3]!.unit_code},english-sheet,,form`,
+      ].join("\n"),
     );
     const csvOut = join(work, "check.csv");
-    const res = await run(["check", "--sources", list, "--units", SHARED_UNITS, "--csv", csvOut, "--strict"], "reader.json");
+    const res = await run(
+      ["check", "--sources", list, "--units", SHARED_UNITS, "--csv", csvOut, "--strict"],
+      "reader.json",
+    );
     expect(res.code, res.err).toBe(2);
     const table = parseCsv(await readFile(csvOut, "utf8"));
     const [ok, unshared, missing, english] = table;
-    expect(ok).toMatchObject({ "mã": good.unit_code, "đọc được": "có", "ngôn ngữ": "vi_VN", "trang": "Năm 2025", "việc cần làm": "Sẵn sàng" });
+    expect(ok).toMatchObject({
+      mã: good.unit_code,
+      "đọc được": "có",
+      "ngôn ngữ": "vi_VN",
+      trang: "Năm 2025",
+      "việc cần làm": "Sẵn sàng",
+    });
     expect(ok!["dòng tiêu đề"]).toContain("dòng 4: STT | Chỉ tiêu | Mã | Đơn vị tính | Năm 2024 | Năm 2025");
     expect(ok!["sửa lần cuối"]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
     expect(unshared).toMatchObject({ "đọc được": "KHÔNG" });
     expect(unshared!["việc cần làm"]).toContain(`thêm ${reader.client_email} quyền Người xem`);
     expect(missing!["việc cần làm"]).toContain("Không tìm thấy bảng tính");
-    expect(english).toMatchObject({ "đọc được": "có", "ngôn ngữ": "en_US", "dòng tiêu đề": "KHÔNG THẤY", "sửa lần cuối": "01/03/2026 08:30" });
+    expect(english).toMatchObject({
+      "đọc được": "có",
+      "ngôn ngữ": "en_US",
+      "dòng tiêu đề": "KHÔNG THẤY",
+      "sửa lần cuối": "01/03/2026 08:30",
+    });
     expect(english!["việc cần làm"]).toMatch(/Chỉ tiêu.*Việt Nam/);
     expect(res.out).toContain("1/4 nguồn sẵn sàng; 2 không đọc được; 1 cần sửa.");
   });
@@ -276,14 +488,47 @@ describe("check", () => {
 describe("quotas and errors", () => {
   it("paces Sheets writes under the quota, and retries a 429 when it is exceeded", async () => {
     const quotaDir = await mkdtemp(join(tmpdir(), "sheets-tool-quota-"));
-    const limited = await startStandin({ dir: quotaDir, serviceAccounts: { [admin.client_email]: admin.public_key }, writeQuota: { limit: 2, windowMs: 1000 } });
+    const limited = await startStandin({
+      dir: quotaDir,
+      serviceAccounts: { [admin.client_email]: admin.public_key },
+      writeQuota: { limit: 2, windowMs: 1000 },
+    });
     const units = await smallUnits();
-    const base = ["--key", join(work, "admin.json"), "--google", limited.url, "--token-url", `${limited.url}/token`, "--units", units, "--service-account", reader.client_email, "--retry-base-ms", "200", "--reads-per-minute", "0"];
+    const base = [
+      "--key",
+      join(work, "admin.json"),
+      "--google",
+      limited.url,
+      "--token-url",
+      `${limited.url}/token`,
+      "--units",
+      units,
+      "--service-account",
+      reader.client_email,
+      "--retry-base-ms",
+      "200",
+      "--reads-per-minute",
+      "0",
+    ];
     try {
       const log: string[] = [];
       const io = { out: (s: string) => log.push(s), err: (s: string) => log.push(s), env: {} };
       // Unpaced: 2 template writes + 3 title writes in a burst meet the quota; the tool waits and retries.
-      const burst = await main(["provision", "--province", PROVINCE, "--period", "2025", "--out", join(quotaDir, "a.csv"), "--writes-per-minute", "0", ...base], io);
+      const burst = await main(
+        [
+          "provision",
+          "--province",
+          PROVINCE,
+          "--period",
+          "2025",
+          "--out",
+          join(quotaDir, "a.csv"),
+          "--writes-per-minute",
+          "0",
+          ...base,
+        ],
+        io,
+      );
       expect(burst, log.join("\n")).toBe(0);
       expect(log.join("\n")).toMatch(/Google trả lời 429/);
       expect(log.join("\n")).toMatch(/\d+ yêu cầu tới Google \([1-9]\d* lần thử lại\)/);
@@ -292,7 +537,21 @@ describe("quotas and errors", () => {
       log.length = 0;
       await new Promise((r) => setTimeout(r, 1100)); // let the burst's window pass
       const started = Date.now();
-      const paced = await main(["provision", "--province", PROVINCE, "--period", "2025-H1", "--out", join(quotaDir, "b.csv"), "--writes-per-minute", "100", ...base], io);
+      const paced = await main(
+        [
+          "provision",
+          "--province",
+          PROVINCE,
+          "--period",
+          "2025-H1",
+          "--out",
+          join(quotaDir, "b.csv"),
+          "--writes-per-minute",
+          "100",
+          ...base,
+        ],
+        io,
+      );
       expect(paced, log.join("\n")).toBe(0);
       expect(log.join("\n")).toContain("(0 lần thử lại)");
       expect(Date.now() - started).toBeGreaterThanOrEqual(4 * 600 - 50);
@@ -304,9 +563,35 @@ describe("quotas and errors", () => {
 
   it("finishes on the next run what a run stopped by the quota left half done", async () => {
     const quotaDir = await mkdtemp(join(tmpdir(), "sheets-tool-stop-"));
-    const limited = await startStandin({ dir: quotaDir, serviceAccounts: { [admin.client_email]: admin.public_key }, writeQuota: { limit: 4, windowMs: 1500 } });
+    const limited = await startStandin({
+      dir: quotaDir,
+      serviceAccounts: { [admin.client_email]: admin.public_key },
+      writeQuota: { limit: 4, windowMs: 1500 },
+    });
     const units = await smallUnits();
-    const base = ["provision", "--province", PROVINCE, "--period", "2025", "--key", join(work, "admin.json"), "--google", limited.url, "--token-url", `${limited.url}/token`, "--units", units, "--service-account", reader.client_email, "--out", join(quotaDir, "s.csv"), "--reads-per-minute", "0", "--writes-per-minute", "0"];
+    const base = [
+      "provision",
+      "--province",
+      PROVINCE,
+      "--period",
+      "2025",
+      "--key",
+      join(work, "admin.json"),
+      "--google",
+      limited.url,
+      "--token-url",
+      `${limited.url}/token`,
+      "--units",
+      units,
+      "--service-account",
+      reader.client_email,
+      "--out",
+      join(quotaDir, "s.csv"),
+      "--reads-per-minute",
+      "0",
+      "--writes-per-minute",
+      "0",
+    ];
     try {
       const log: string[] = [];
       const io = { out: (s: string) => log.push(s), err: (s: string) => log.push(s), env: {} };
@@ -322,7 +607,11 @@ describe("quotas and errors", () => {
       const sheets = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(quotaDir, f), "utf8"))));
       const communeSheets = sheets.filter((f) => !f.properties.title.startsWith("Mẫu biểu"));
       expect(communeSheets.every((f) => /^UBND /.test(f.sheets[0].values[0][0]))).toBe(true);
-      expect(communeSheets.every((f) => f.permissions.some((p: any) => p.emailAddress === reader.client_email && p.role === "reader"))).toBe(true);
+      expect(
+        communeSheets.every((f) =>
+          f.permissions.some((p: any) => p.emailAddress === reader.client_email && p.role === "reader"),
+        ),
+      ).toBe(true);
     } finally {
       await limited.close();
       await rm(quotaDir, { recursive: true, force: true });
@@ -339,22 +628,70 @@ describe("quotas and errors", () => {
   it("says in Vietnamese when Google cannot be reached, and when an option is wrong", async () => {
     const out: string[] = [];
     const io = { out: (s: string) => out.push(s), err: (s: string) => out.push(s), env: {} };
-    const code = await main(["template", "--period", "2025", "--key", join(work, "admin.json"), "--google", "http://127.0.0.1:9/", "--token-url", "http://127.0.0.1:9/token"], io);
+    const code = await main(
+      [
+        "template",
+        "--period",
+        "2025",
+        "--key",
+        join(work, "admin.json"),
+        "--google",
+        "http://127.0.0.1:9/",
+        "--token-url",
+        "http://127.0.0.1:9/token",
+      ],
+      io,
+    );
     expect(code).toBe(1);
     expect(out.join("\n")).toContain("không kết nối được tới Google");
-    expect((await run(["provision", "--province", "Phú Thọ", "--period", "2025"])).err).toContain("phải là mã tỉnh 2 chữ số");
+    expect((await run(["provision", "--province", "Phú Thọ", "--period", "2025"])).err).toContain(
+      "phải là mã tỉnh 2 chữ số",
+    );
     expect((await run(["template", "--period", "2025-13"])).err).toContain("--period “2025-13” không hợp lệ");
     expect(existsSync(SHARED_UNITS)).toBe(true);
   });
 
   it.each([
-    [403, { error: { code: 403, message: "Google Sheets API has not been used in project 1 before or it is disabled.", status: "PERMISSION_DENIED", details: [{ reason: "SERVICE_DISABLED" }] } }, "chưa bật Google Sheets API"],
-    [403, { error: { code: 403, message: "The user's Drive storage quota has been exceeded.", errors: [{ reason: "storageQuotaExceeded" }] } }, "không có dung lượng Drive"],
-    [403, { error: { code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" } }, "không có quyền với tệp này"],
+    [
+      403,
+      {
+        error: {
+          code: 403,
+          message: "Google Sheets API has not been used in project 1 before or it is disabled.",
+          status: "PERMISSION_DENIED",
+          details: [{ reason: "SERVICE_DISABLED" }],
+        },
+      },
+      "chưa bật Google Sheets API",
+    ],
+    [
+      403,
+      {
+        error: {
+          code: 403,
+          message: "The user's Drive storage quota has been exceeded.",
+          errors: [{ reason: "storageQuotaExceeded" }],
+        },
+      },
+      "không có dung lượng Drive",
+    ],
+    [
+      403,
+      { error: { code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" } },
+      "không có quyền với tệp này",
+    ],
     [404, { error: { code: 404, message: "File not found: abc.", status: "NOT_FOUND" } }, "không tìm thấy tệp"],
     [429, { error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } }, "vượt hạn mức"],
-    [503, { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } }, "Google đang lỗi tạm thời"],
-    [400, { error: { code: 400, message: "Unable to parse range: 'X'!A1", status: "INVALID_ARGUMENT" } }, "Google từ chối yêu cầu (400)"],
+    [
+      503,
+      { error: { code: 503, message: "The service is currently unavailable.", status: "UNAVAILABLE" } },
+      "Google đang lỗi tạm thời",
+    ],
+    [
+      400,
+      { error: { code: 400, message: "Unable to parse range: 'X'!A1", status: "INVALID_ARGUMENT" } },
+      "Google từ chối yêu cầu (400)",
+    ],
   ])("explains a %i from Google in Vietnamese", (status, data, words) => {
     const e = explain({ response: { status, data } }, "sao chép mẫu biểu", "sa@x.iam.gserviceaccount.com", 6);
     expect(e.message).toContain(words);

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStandin, type Standin } from "../../standin/server.mjs";
+import { type Standin, startStandin } from "../../standin/server.mjs";
 import { createServiceAccount } from "../../standin/service-account.mjs";
 import { connect, type GoogleApi } from "../../tools/sheets/google.mjs";
 
@@ -22,7 +22,13 @@ const sheet = (extra: Record<string, unknown> = {}) => ({
   modifiedTime: "2026-01-20T03:15:00Z",
   version: "412",
   sheets: [
-    { properties: { sheetId: 0, title: "Năm 2025" }, values: [["Chỉ tiêu", "Năm 2025"], ["Số tổ", 12]] },
+    {
+      properties: { sheetId: 0, title: "Năm 2025" },
+      values: [
+        ["Chỉ tiêu", "Năm 2025"],
+        ["Số tổ", 12],
+      ],
+    },
     { properties: { sheetId: 5, title: "T12" }, values: [["Tháng 12"]] },
     { properties: { sheetId: 6, title: "Q3" }, values: [["Quý III"]] },
   ],
@@ -47,8 +53,14 @@ async function refusal(call: Promise<unknown>) {
     await call;
   } catch (err: any) {
     const headers = err.response?.headers;
-    const header = (name: string) => (typeof headers?.get === "function" ? headers.get(name) : headers?.[name]) ?? undefined;
-    return { status: err.status ?? err.response?.status, error: err.response?.data?.error, message: String(err.message), header };
+    const header = (name: string) =>
+      (typeof headers?.get === "function" ? headers.get(name) : headers?.[name]) ?? undefined;
+    return {
+      status: err.status ?? err.response?.status,
+      error: err.response?.data?.error,
+      message: String(err.message),
+      header,
+    };
   }
   throw new Error("Google answered, a refusal was expected");
 }
@@ -70,7 +82,12 @@ beforeAll(async () => {
     shared: sheet({ driveId: "0AExampleSharedDrive" }),
     "drive-limited": sheet({ faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }] }),
     "sheets-limited": sheet({ faults: [{ status: 429, api: "sheets" }] }),
-    flaky: sheet({ faults: [{ status: 500, api: "drive" }, { status: 503, api: "sheets", retryAfter: 4 }] }),
+    flaky: sheet({
+      faults: [
+        { status: 500, api: "drive" },
+        { status: 503, api: "sheets", retryAfter: 4 },
+      ],
+    }),
   });
   standin = await startStandin({ dir, serviceAccounts: { [account.client_email]: account.public_key } });
   api = await client(standin);
@@ -87,16 +104,30 @@ describe("a sheet nobody shared with the service account", () => {
     expect(r.error).toEqual({
       code: 404,
       message: "File not found: unshared.",
-      errors: [{ message: "File not found: unshared.", domain: "global", reason: "notFound", location: "fileId", locationType: "parameter" }],
+      errors: [
+        {
+          message: "File not found: unshared.",
+          domain: "global",
+          reason: "notFound",
+          location: "fileId",
+          locationType: "parameter",
+        },
+      ],
     });
     expect(r.message).toBe("File not found: unshared.");
   });
 
   it("is a 403 PERMISSION_DENIED on Sheets, where a deleted file is a 404 NOT_FOUND", async () => {
     const unshared = await refusal(sheetGet(api, "unshared"));
-    expect([unshared.status, unshared.error]).toEqual([403, { code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" }]);
+    expect([unshared.status, unshared.error]).toEqual([
+      403,
+      { code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" },
+    ]);
     const gone = await refusal(sheetGet(api, "gone"));
-    expect([gone.status, gone.error]).toEqual([404, { code: 404, message: "Requested entity was not found.", status: "NOT_FOUND" }]);
+    expect([gone.status, gone.error]).toEqual([
+      404,
+      { code: 404, message: "Requested entity was not found.", status: "NOT_FOUND" },
+    ]);
     expect((await refusal(fileGet(api, "gone"))).error.errors?.[0]?.reason).toBe("notFound");
   });
 });
@@ -104,10 +135,19 @@ describe("a sheet nobody shared with the service account", () => {
 describe("files that are not plain Google Sheets", () => {
   it("an Excel file: Drive tells its type, Sheets answers 400 FAILED_PRECONDITION", async () => {
     const file = await fileGet(api, "excel");
-    expect(file.data).toEqual({ mimeType: EXCEL, modifiedTime: "2026-01-20T03:15:00.000Z", version: "412", trashed: false });
+    expect(file.data).toEqual({
+      mimeType: EXCEL,
+      modifiedTime: "2026-01-20T03:15:00.000Z",
+      version: "412",
+      trashed: false,
+    });
     const r = await refusal(values(api, "excel", ["'Năm 2025'"]));
     expect(r.status).toBe(400);
-    expect(r.error).toMatchObject({ code: 400, status: "FAILED_PRECONDITION", message: "This operation is not supported for this document" });
+    expect(r.error).toMatchObject({
+      code: 400,
+      status: "FAILED_PRECONDITION",
+      message: "This operation is not supported for this document",
+    });
     expect(r.error.errors?.[0]?.reason).toBe("failedPrecondition");
   });
 
@@ -139,7 +179,12 @@ describe("files that are not plain Google Sheets", () => {
 
   it("Drive without `fields` answers its default fields", async () => {
     const file = await api.drive.files.get({ fileId: "ok" });
-    expect(file.data).toEqual({ kind: "drive#file", id: "ok", name: "Biểu xã", mimeType: "application/vnd.google-apps.spreadsheet" });
+    expect(file.data).toEqual({
+      kind: "drive#file",
+      id: "ok",
+      name: "Biểu xã",
+      mimeType: "application/vnd.google-apps.spreadsheet",
+    });
   });
 });
 
@@ -148,7 +193,9 @@ describe("quota and outages", () => {
     expect((await values(api, "drive-limited", ["'Năm 2025'"])).status).toBe(200);
     const r = await refusal(fileGet(api, "drive-limited"));
     expect(r.status).toBe(403);
-    expect(r.error.errors).toEqual([{ message: "User Rate Limit Exceeded", domain: "usageLimits", reason: "userRateLimitExceeded" }]);
+    expect(r.error.errors).toEqual([
+      { message: "User Rate Limit Exceeded", domain: "usageLimits", reason: "userRateLimitExceeded" },
+    ]);
     expect(r.error.status).toBeUndefined();
     expect((await fileGet(api, "drive-limited")).status).toBe(200);
   });
@@ -156,8 +203,14 @@ describe("quota and outages", () => {
   it("Sheets' rate limit is a 429 RESOURCE_EXHAUSTED with RATE_LIMIT_EXCEEDED and no Retry-After", async () => {
     const r = await refusal(values(api, "sheets-limited", ["'Năm 2025'"]));
     expect(r.status).toBe(429);
-    expect(r.error).toMatchObject({ code: 429, status: "RESOURCE_EXHAUSTED", message: expect.stringContaining("Read requests per minute per user") });
-    expect(r.error.details).toEqual([expect.objectContaining({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "RATE_LIMIT_EXCEEDED" })]);
+    expect(r.error).toMatchObject({
+      code: 429,
+      status: "RESOURCE_EXHAUSTED",
+      message: expect.stringContaining("Read requests per minute per user"),
+    });
+    expect(r.error.details).toEqual([
+      expect.objectContaining({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "RATE_LIMIT_EXCEEDED" }),
+    ]);
     expect(r.header("retry-after")).toBeUndefined();
   });
 
@@ -188,12 +241,19 @@ describe("a Cloud project with an API switched off (google.json)", () => {
       const a = await client(s);
       const drive = fileGet(a, "ok");
       const sheets = sheetGet(a, "ok");
-      const [refused, fine] = off === "drive" ? [await refusal(drive), await sheets] : [await refusal(sheets), await drive];
+      const [refused, fine] =
+        off === "drive" ? [await refusal(drive), await sheets] : [await refusal(sheets), await drive];
       expect(fine.status).toBe(200);
       expect(refused.status).toBe(403);
-      expect(refused.error.message).toMatch(new RegExp(`^${name} has not been used in project 123456789012 before or it is disabled`));
+      expect(refused.error.message).toMatch(
+        new RegExp(`^${name} has not been used in project 123456789012 before or it is disabled`),
+      );
       if (off === "drive") expect(refused.error.errors?.[0]?.reason).toBe("accessNotConfigured");
-      else expect([refused.error.status, refused.error.details[0].reason]).toEqual(["PERMISSION_DENIED", "SERVICE_DISABLED"]);
+      else
+        expect([refused.error.status, refused.error.details[0].reason]).toEqual([
+          "PERMISSION_DENIED",
+          "SERVICE_DISABLED",
+        ]);
     } finally {
       await s.close();
       await rm(d, { recursive: true, force: true });
@@ -203,14 +263,25 @@ describe("a Cloud project with an API switched off (google.json)", () => {
 
 describe("the token endpoint", () => {
   it.each([
-    ["a key Google does not hold for the account", { ...account, private_key: createServiceAccount().private_key }, /Invalid JWT Signature/],
-    ["a deleted service account", { ...createServiceAccount("gone@local-standin.iam.gserviceaccount.com") }, /account not found/],
+    [
+      "a key Google does not hold for the account",
+      { ...account, private_key: createServiceAccount().private_key },
+      /Invalid JWT Signature/,
+    ],
+    [
+      "a deleted service account",
+      { ...createServiceAccount("gone@local-standin.iam.gserviceaccount.com") },
+      /account not found/,
+    ],
   ])("refuses %s with invalid_grant", async (_, key, message) => {
     const keyFile = join(dir, `key-${Math.random()}.json`);
     await writeFile(keyFile, JSON.stringify(key));
     const a = await connect({ keyFile, rootUrl: standin.url, tokenUrl: `${standin.url}/token`, readsPerMinute: 0 });
     const err: any = await fileGet(a, "ok").catch((e) => e);
-    expect(err.response?.data).toMatchObject({ error: "invalid_grant", error_description: expect.stringMatching(message) });
+    expect(err.response?.data).toMatchObject({
+      error: "invalid_grant",
+      error_description: expect.stringMatching(message),
+    });
   });
 });
 
@@ -236,7 +307,10 @@ describe("A1 ranges", () => {
   it("refuses an unquoted name with a space, or cells before the `!`, with 400 Unable to parse range", async () => {
     for (const range of ["Năm 2025!A1:B2", "Q3!A:Z"]) {
       const r = await refusal(values(api, "ok", [range]));
-      expect([r.status, r.error]).toEqual([400, { code: 400, message: `Unable to parse range: ${range}`, status: "INVALID_ARGUMENT" }]);
+      expect([r.status, r.error]).toEqual([
+        400,
+        { code: 400, message: `Unable to parse range: ${range}`, status: "INVALID_ARGUMENT" },
+      ]);
     }
   });
 });

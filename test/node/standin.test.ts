@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStandin, type Standin } from "../../standin/server.mjs";
+import { type Standin, startStandin } from "../../standin/server.mjs";
 import { createServiceAccount } from "../../standin/service-account.mjs";
 
 const account = createServiceAccount();
@@ -22,7 +22,8 @@ const goodClaims = () => {
   const iat = Math.floor(Date.now() / 1000);
   return {
     iss: account.client_email,
-    scope: "https://www.googleapis.com/auth/spreadsheets.readonly https://www.googleapis.com/auth/drive.metadata.readonly",
+    scope:
+      "https://www.googleapis.com/auth/spreadsheets.readonly https://www.googleapis.com/auth/drive.metadata.readonly",
     aud: "https://oauth2.googleapis.com/token",
     iat,
     exp: iat + 3600,
@@ -50,13 +51,19 @@ beforeAll(async () => {
     version: "412",
     access: "ok",
     sheets: [
-      { properties: { sheetId: 0, title: "Năm 2025" }, values: [["Tiêu đề"], [], ["Chỉ tiêu", "Năm 2025", null, ""], ["Số tổ", 12]] },
+      {
+        properties: { sheetId: 0, title: "Năm 2025" },
+        values: [["Tiêu đề"], [], ["Chỉ tiêu", "Năm 2025", null, ""], ["Số tổ", 12]],
+      },
       { properties: { sheetId: 77, title: "Ghi chú" }, values: [] },
     ],
   };
   await writeFile(join(dir, "sheet-a.json"), JSON.stringify(sheet));
   await writeFile(join(dir, "sheet-denied.json"), JSON.stringify({ ...sheet, access: "forbidden" }));
-  await writeFile(join(dir, "sheet-flaky.json"), JSON.stringify({ ...sheet, faults: [{ status: 429, retryAfter: 2 }, 500] }));
+  await writeFile(
+    join(dir, "sheet-flaky.json"),
+    JSON.stringify({ ...sheet, faults: [{ status: 429, retryAfter: 2 }, 500] }),
+  );
   standin = await startStandin({ dir, serviceAccounts: { [account.client_email]: account.public_key } });
 });
 afterAll(async () => {
@@ -68,7 +75,11 @@ describe("token endpoint", () => {
   it("grants a bearer token for an assertion signed by the service account's key", async () => {
     const res = await token(assertion(goodClaims()));
     expect(res.status).toBe(200);
-    expect((await res.json()) as any).toMatchObject({ access_token: expect.any(String), expires_in: 3599, token_type: "Bearer" });
+    expect((await res.json()) as any).toMatchObject({
+      access_token: expect.any(String),
+      expires_in: 3599,
+      token_type: "Bearer",
+    });
   });
 
   it.each([
@@ -96,7 +107,11 @@ describe("Sheets and Drive reads", () => {
   });
 
   it("lists tabs with their gid and the locale", async () => {
-    const body: any = await (await authed("/v4/spreadsheets/sheet-a?fields=properties(title,locale,timeZone),sheets.properties(sheetId,title,index,hidden)")).json();
+    const body: any = await (
+      await authed(
+        "/v4/spreadsheets/sheet-a?fields=properties(title,locale,timeZone),sheets.properties(sheetId,title,index,hidden)",
+      )
+    ).json();
     expect(body.properties.locale).toBe("vi_VN");
     expect(body.sheets.map((s: any) => s.properties)).toEqual([
       { sheetId: 0, title: "Năm 2025", index: 0 },
@@ -105,25 +120,47 @@ describe("Sheets and Drive reads", () => {
   });
 
   it("returns ranges in request order, rows ragged and trimmed, `values` absent for an empty range", async () => {
-    const q = new URLSearchParams([["ranges", "'Năm 2025'"], ["ranges", "'Ghi chú'!A1:Z1000"], ["ranges", "'Năm 2025'!A3:B4"], ["valueRenderOption", "UNFORMATTED_VALUE"]]);
+    const q = new URLSearchParams([
+      ["ranges", "'Năm 2025'"],
+      ["ranges", "'Ghi chú'!A1:Z1000"],
+      ["ranges", "'Năm 2025'!A3:B4"],
+      ["valueRenderOption", "UNFORMATTED_VALUE"],
+    ]);
     const body: any = await (await authed(`/v4/spreadsheets/sheet-a/values:batchGet?${q}`)).json();
     expect(body.valueRanges).toEqual([
-      { range: "'Năm 2025'!A1:D4", majorDimension: "ROWS", values: [["Tiêu đề"], [], ["Chỉ tiêu", "Năm 2025"], ["Số tổ", 12]] },
+      {
+        range: "'Năm 2025'!A1:D4",
+        majorDimension: "ROWS",
+        values: [["Tiêu đề"], [], ["Chỉ tiêu", "Năm 2025"], ["Số tổ", 12]],
+      },
       { range: "'Ghi chú'!A1:Z1000", majorDimension: "ROWS" },
-      { range: "'Năm 2025'!A3:B4", majorDimension: "ROWS", values: [["Chỉ tiêu", "Năm 2025"], ["Số tổ", 12]] },
+      {
+        range: "'Năm 2025'!A3:B4",
+        majorDimension: "ROWS",
+        values: [
+          ["Chỉ tiêu", "Năm 2025"],
+          ["Số tổ", 12],
+        ],
+      },
     ]);
   });
 
   it("answers a tab that does not exist with 400 INVALID_ARGUMENT “Unable to parse range”", async () => {
     const res = await authed(`/v4/spreadsheets/sheet-a/values:batchGet?ranges=${encodeURIComponent("'Năm 2030'")}`);
     expect(res.status).toBe(400);
-    expect((await res.json()) as any).toEqual({ error: { code: 400, message: "Unable to parse range: 'Năm 2030'", status: "INVALID_ARGUMENT" } });
+    expect((await res.json()) as any).toEqual({
+      error: { code: 400, message: "Unable to parse range: 'Năm 2030'", status: "INVALID_ARGUMENT" },
+    });
   });
 
   it("answers a sheet not shared with 403 PERMISSION_DENIED and an unknown one with 404 NOT_FOUND", async () => {
     const denied = await authed("/v4/spreadsheets/sheet-denied");
     expect(denied.status).toBe(403);
-    expect(((await denied.json()) as any).error).toEqual({ code: 403, message: "The caller does not have permission", status: "PERMISSION_DENIED" });
+    expect(((await denied.json()) as any).error).toEqual({
+      code: 403,
+      message: "The caller does not have permission",
+      status: "PERMISSION_DENIED",
+    });
     const missing = await authed("/v4/spreadsheets/no-such-sheet");
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as any).error.status).toBe("NOT_FOUND");

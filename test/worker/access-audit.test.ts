@@ -1,7 +1,7 @@
 /** Every admin action leaves who, what and when in the audit log, readable by admins only. */
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
+import { api, apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 type Entry = { id: number; at: string; actor: string; action: string; target: string | null; detail: any };
 
@@ -24,17 +24,36 @@ describe("the audit log", () => {
   });
 
   it("records source registration, a sync by hand, a conference, its freeze and a deadline, each by its admin", async () => {
-    await putSheet("audit-bac-dong-quan", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 12]]));
+    await putSheet(
+      "audit-bac-dong-quan",
+      formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 12]]),
+    );
     await registerSources("unit_code,sheet,tab,layout\n12745,audit-bac-dong-quan,,form\n");
     await syncNow();
-    const json = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    const { conference } = await apiJson("/api/admin/conferences", json({ unitCode: "33", period: "2025", title: "Sơ kết 2025", startsAt: "2026-12-01T01:00:00Z" }));
+    const json = (body: unknown): RequestInit => ({
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const { conference } = await apiJson(
+      "/api/admin/conferences",
+      json({ unitCode: "33", period: "2025", title: "Sơ kết 2025", startsAt: "2026-12-01T01:00:00Z" }),
+    );
     expect((await api(`/api/admin/conferences/${conference.id}/freeze`, { method: "POST" })).status).toBe(200);
-    expect((await api("/api/admin/periods/2025", { ...json({ deadline: "2026-01-15T00:00:00+07:00" }), method: "PUT" })).status).toBe(200);
+    expect(
+      (await api("/api/admin/periods/2025", { ...json({ deadline: "2026-01-15T00:00:00+07:00" }), method: "PUT" }))
+        .status,
+    ).toBe(200);
 
     const entries = await auditActions();
     const actions = entries.map((e) => e.action);
-    for (const action of ["sources.import", "sync.manual", "conference.created", "conference.frozen", "period.deadline"]) {
+    for (const action of [
+      "sources.import",
+      "sync.manual",
+      "conference.created",
+      "conference.frozen",
+      "period.deadline",
+    ]) {
       expect(actions, action).toContain(action);
       expect(entries.find((e) => e.action === action)!.actor).toBe("dev@localhost");
     }

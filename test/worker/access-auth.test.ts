@@ -1,7 +1,6 @@
 /** Who gets in under the production configuration: Cloudflare Access JWTs, API tokens and development mode. */
 import { env } from "cloudflare:workers";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetDatabase, seedReference } from "./helpers";
 import {
   accessHeaders,
   accessJwt,
@@ -11,10 +10,11 @@ import {
   jwksFetches,
   productionEnv,
   publishKeys,
+  type SigningKey,
   saveUser,
   signingKey,
-  type SigningKey,
 } from "./access-helpers";
+import { resetDatabase, seedReference } from "./helpers";
 
 const LEADER = "lanhdao@hungyen.gov.vn";
 let teamKey: SigningKey;
@@ -60,34 +60,74 @@ describe("Cloudflare Access in production", () => {
   });
 
   const forged: [string, () => Promise<string>][] = [
-    ["an expired token", () => accessJwt(teamKey, { exp: Math.floor(Date.now() / 1000) - 300, iat: Math.floor(Date.now() / 1000) - 4000 })],
+    [
+      "an expired token",
+      () => accessJwt(teamKey, { exp: Math.floor(Date.now() / 1000) - 300, iat: Math.floor(Date.now() / 1000) - 4000 }),
+    ],
     ["a token not valid yet", () => accessJwt(teamKey, { nbf: Math.floor(Date.now() / 1000) + 600 })],
     ["a token without expiry", () => accessJwt(teamKey, { exp: null })],
     ["a token for another application (audience)", () => accessJwt(teamKey, { aud: "another-application-aud" })],
-    ["a token from another team (issuer)", () => accessJwt(teamKey, { iss: "https://other-team.cloudflareaccess.com" })],
-    ["a token signed by a key claiming the team's key id (bad signature)", () => accessJwt(strangerKey, {}, teamKey.kid)],
-    ["a token whose payload was changed after signing", async () => {
-      const [header, , signature] = (await accessJwt(teamKey, { email: "someone@else.vn" })).split(".");
-      const payload = base64url({ email: LEADER, aud: [productionEnv().ACCESS_AUD], iss: env.TEST_ACCESS_URL, iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 3600 });
-      return `${header}.${payload}.${signature}`;
-    }],
+    [
+      "a token from another team (issuer)",
+      () => accessJwt(teamKey, { iss: "https://other-team.cloudflareaccess.com" }),
+    ],
+    [
+      "a token signed by a key claiming the team's key id (bad signature)",
+      () => accessJwt(strangerKey, {}, teamKey.kid),
+    ],
+    [
+      "a token whose payload was changed after signing",
+      async () => {
+        const [header, , signature] = (await accessJwt(teamKey, { email: "someone@else.vn" })).split(".");
+        const payload = base64url({
+          email: LEADER,
+          aud: [productionEnv().ACCESS_AUD],
+          iss: env.TEST_ACCESS_URL,
+          iat: Math.floor(Date.now() / 1000),
+          exp: Math.floor(Date.now() / 1000) + 3600,
+        });
+        return `${header}.${payload}.${signature}`;
+      },
+    ],
     ["a token signed by a key the team does not publish (unknown kid)", () => accessJwt(strangerKey)],
-    ["an unsigned token (alg none)", async () => {
-      const now = Math.floor(Date.now() / 1000);
-      return `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ email: LEADER, aud: [productionEnv().ACCESS_AUD], iss: env.TEST_ACCESS_URL, iat: now, exp: now + 3600 })}.`;
-    }],
-    ["an HS256 token keyed with the public key (algorithm confusion)", async () => {
-      const [header, payload] = (await accessJwt(teamKey)).split(".");
-      const forgedHeader = base64url({ ...JSON.parse(atob(header!.replace(/-/g, "+").replace(/_/g, "/"))), alg: "HS256" });
-      const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(JSON.stringify(teamKey.publicJwk)), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-      const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${forgedHeader}.${payload}`)));
-      return `${forgedHeader}.${payload}.${btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
-    }],
+    [
+      "an unsigned token (alg none)",
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        return `${base64url({ alg: "none", typ: "JWT" })}.${base64url({ email: LEADER, aud: [productionEnv().ACCESS_AUD], iss: env.TEST_ACCESS_URL, iat: now, exp: now + 3600 })}.`;
+      },
+    ],
+    [
+      "an HS256 token keyed with the public key (algorithm confusion)",
+      async () => {
+        const [header, payload] = (await accessJwt(teamKey)).split(".");
+        const forgedHeader = base64url({
+          ...JSON.parse(atob(header!.replace(/-/g, "+").replace(/_/g, "/"))),
+          alg: "HS256",
+        });
+        const key = await crypto.subtle.importKey(
+          "raw",
+          new TextEncoder().encode(JSON.stringify(teamKey.publicJwk)),
+          { name: "HMAC", hash: "SHA-256" },
+          false,
+          ["sign"],
+        );
+        const mac = new Uint8Array(
+          await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${forgedHeader}.${payload}`)),
+        );
+        return `${forgedHeader}.${payload}.${btoa(String.fromCharCode(...mac))
+          .replace(/\+/g, "-")
+          .replace(/\//g, "_")
+          .replace(/=+$/, "")}`;
+      },
+    ],
     ["garbage", async () => "not-a-jwt"],
   ];
   for (const [name, make] of forged) {
     it(`refuses ${name} with 401`, async () => {
-      const res = await callWorker(productionEnv(), "/api/summary?unit=33&period=2025", { headers: accessHeaders(await make()) });
+      const res = await callWorker(productionEnv(), "/api/summary?unit=33&period=2025", {
+        headers: accessHeaders(await make()),
+      });
       expect(res.status).toBe(401);
       expect(((await res.json()) as any).error.code).toBe("unauthorized");
     });
@@ -101,19 +141,33 @@ describe("Cloudflare Access in production", () => {
 
   it("answers 403 to a valid sign-in whose email has no account, or a disabled one", async () => {
     expect((await meta(accessHeaders(await accessJwt(teamKey, { email: "nguoila@example.com" })))).status).toBe(403);
-    const res = await callWorker(productionEnv({ DEV_MODE: "true", ENVIRONMENT: "development" }), `/api/admin/users/${encodeURIComponent(LEADER)}`, { method: "DELETE" });
+    const res = await callWorker(
+      productionEnv({ DEV_MODE: "true", ENVIRONMENT: "development" }),
+      `/api/admin/users/${encodeURIComponent(LEADER)}`,
+      { method: "DELETE" },
+    );
     expect(res.status).toBe(200);
     expect((await meta(accessHeaders(await accessJwt(teamKey)))).status).toBe(403);
   });
 
   it("makes the emails in ACCESS_ADMINS national admins until the users table says otherwise", async () => {
     const workerEnv = productionEnv({ ACCESS_ADMINS: "truong.phong@bocongan.gov.vn, " + LEADER });
-    const first = await meta(accessHeaders(await accessJwt(teamKey, { email: "Truong.Phong@bocongan.gov.vn" })), workerEnv);
+    const first = await meta(
+      accessHeaders(await accessJwt(teamKey, { email: "Truong.Phong@bocongan.gov.vn" })),
+      workerEnv,
+    );
     expect(first.status).toBe(200);
-    expect(first.body.principal).toEqual({ email: "truong.phong@bocongan.gov.vn", role: "admin", scopeUnitCode: null, via: "access" });
+    expect(first.body.principal).toEqual({
+      email: "truong.phong@bocongan.gov.vn",
+      role: "admin",
+      scopeUnitCode: null,
+      via: "access",
+    });
     // A listed email that the table knows keeps the table's role.
     expect((await meta(accessHeaders(await accessJwt(teamKey)), workerEnv)).body.principal.role).toBe("leader");
-    expect((await meta(accessHeaders(await accessJwt(teamKey, { email: "truong.phong@bocongan.gov.vn" })))).status).toBe(403);
+    expect(
+      (await meta(accessHeaders(await accessJwt(teamKey, { email: "truong.phong@bocongan.gov.vn" })))).status,
+    ).toBe(403);
   });
 
   it("keeps the team's keys cached instead of fetching them for every request", async () => {
@@ -124,13 +178,17 @@ describe("Cloudflare Access in production", () => {
   });
 
   it("refuses everyone with a clear error when the team's keys cannot be fetched", async () => {
-    const res = await callWorker(productionEnv({ ACCESS_JWKS_URL: `${env.TEST_ACCESS_URL}/khong-co` }), "/api/meta", { headers: accessHeaders(await accessJwt(teamKey)) });
+    const res = await callWorker(productionEnv({ ACCESS_JWKS_URL: `${env.TEST_ACCESS_URL}/khong-co` }), "/api/meta", {
+      headers: accessHeaders(await accessJwt(teamKey)),
+    });
     expect(res.status).toBe(500);
     expect(((await res.json()) as any).error.message).toContain("khóa ký của Cloudflare Access");
   });
 
   it("answers a clear configuration error when Access is not configured, and still lets nobody in", async () => {
-    const res = await callWorker(productionEnv({ ACCESS_AUD: "" }), "/api/meta", { headers: accessHeaders(await accessJwt(teamKey)) });
+    const res = await callWorker(productionEnv({ ACCESS_AUD: "" }), "/api/meta", {
+      headers: accessHeaders(await accessJwt(teamKey)),
+    });
     expect(res.status).toBe(500);
     expect(((await res.json()) as any).error.message).toContain("ACCESS_AUD");
   });
@@ -151,7 +209,9 @@ describe("development mode", () => {
   });
 
   it("is refused in any environment not named development or test", async () => {
-    expect((await callWorker(productionEnv({ DEV_MODE: "true", ENVIRONMENT: "staging" }), "/api/meta")).status).toBe(500);
+    expect((await callWorker(productionEnv({ DEV_MODE: "true", ENVIRONMENT: "staging" }), "/api/meta")).status).toBe(
+      500,
+    );
   });
 
   it("signs a local request in as a national admin marked as development", async () => {
@@ -173,11 +233,22 @@ describe("changes from another site", () => {
   it("are refused when the browser's session would carry them (Access or development mode)", async () => {
     const devEnv = productionEnv({ DEV_MODE: "true", ENVIRONMENT: "development" });
     const post = (headers: Record<string, string>, workerEnv = devEnv) =>
-      callWorker(workerEnv, "/api/admin/users", { method: "PUT", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify({ email: "ke.gian@evil.example", role: "admin", scopeUnitCode: null }) });
+      callWorker(workerEnv, "/api/admin/users", {
+        method: "PUT",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify({ email: "ke.gian@evil.example", role: "admin", scopeUnitCode: null }),
+      });
     expect((await post(fromEvil)).status).toBe(403);
     expect((await post({ origin: "https://evil.example" })).status).toBe(403);
     await saveUser("quantri@hungyen.gov.vn", "admin", null);
-    expect((await post({ ...fromEvil, ...accessHeaders(await accessJwt(teamKey, { email: "quantri@hungyen.gov.vn" })) }, productionEnv())).status).toBe(403);
+    expect(
+      (
+        await post(
+          { ...fromEvil, ...accessHeaders(await accessJwt(teamKey, { email: "quantri@hungyen.gov.vn" })) },
+          productionEnv(),
+        )
+      ).status,
+    ).toBe(403);
     const { users } = (await (await callWorker(devEnv, "/api/admin/users")).json()) as any;
     expect(users.map((u: any) => u.email)).not.toContain("ke.gian@evil.example");
     // From the dashboard itself, or from a script, the same change goes through.
@@ -198,7 +269,10 @@ describe("changes from another site", () => {
 
 describe("security headers", () => {
   it("are on every API answer, errors included", async () => {
-    for (const res of [await callWorker(productionEnv(), "/api/meta"), await callWorker(productionEnv({ DEV_MODE: "true", ENVIRONMENT: "development" }), "/api/meta")]) {
+    for (const res of [
+      await callWorker(productionEnv(), "/api/meta"),
+      await callWorker(productionEnv({ DEV_MODE: "true", ENVIRONMENT: "development" }), "/api/meta"),
+    ]) {
       expect(res.headers.get("x-content-type-options")).toBe("nosniff");
       expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");

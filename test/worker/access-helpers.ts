@@ -1,21 +1,32 @@
 /** Helpers for the access tests: the Worker under a production configuration, Access JWTs, API tokens. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import worker from "../../worker/index";
 import { apiJson } from "./helpers";
 
-export const AUD = "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2";
+const AUD = "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2";
 
 /** The Worker's configuration in production, with Access pointed at the test team domain. */
 export function productionEnv(overrides: Partial<Env> = {}): Env {
-  return { ...env, ENVIRONMENT: "production", DEV_MODE: "false", ACCESS_TEAM_DOMAIN: env.TEST_ACCESS_URL, ACCESS_AUD: AUD, ...overrides };
+  return {
+    ...env,
+    ENVIRONMENT: "production",
+    DEV_MODE: "false",
+    ACCESS_TEAM_DOMAIN: env.TEST_ACCESS_URL,
+    ACCESS_AUD: AUD,
+    ...overrides,
+  };
 }
 
 /** One request through the Worker's own fetch handler with the given bindings and vars. */
 export async function callWorker(workerEnv: Env, path: string, init?: RequestInit): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://dashboard.local${path}`, init) as Request<unknown, IncomingRequestCfProperties>, workerEnv, ctx);
+  const res = await worker.fetch(
+    new Request(`http://dashboard.local${path}`, init) as Request<unknown, IncomingRequestCfProperties>,
+    workerEnv,
+    ctx,
+  );
   await waitOnExecutionContext(ctx);
   return res;
 }
@@ -29,7 +40,10 @@ export async function signingKey(kid: string): Promise<SigningKey> {
 
 /** Publishes these keys as the team's JWKS. */
 export async function publishKeys(keys: SigningKey[]): Promise<void> {
-  const res = await fetch(`${env.TEST_ACCESS_URL}/__keys`, { method: "PUT", body: JSON.stringify({ keys: keys.map((k) => k.publicJwk) }) });
+  const res = await fetch(`${env.TEST_ACCESS_URL}/__keys`, {
+    method: "PUT",
+    body: JSON.stringify({ keys: keys.map((k) => k.publicJwk) }),
+  });
   if (!res.ok) throw new Error(`publish keys → ${res.status}`);
 }
 
@@ -63,7 +77,11 @@ export const accessHeaders = (jwt: string) => ({ "cf-access-jwt-assertion": jwt 
 export const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
 /** A token made by the (development-mode) admin through the API; returns the secret shown once. */
-export async function createApiToken(role: string, scopeUnitCode: string | null, name = `${role}-${scopeUnitCode ?? "vn"}`) {
+export async function createApiToken(
+  role: string,
+  scopeUnitCode: string | null,
+  name = `${role}-${scopeUnitCode ?? "vn"}`,
+) {
   const body = await apiJson<{ token: { id: number }; secret: string }>("/api/admin/tokens", {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -4,11 +4,12 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
 import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
+import { formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
 
 /** Hưng Yên (33) as in helpers, and a made-up Lâm Giang (98) with one ward: the other province. */
-const UNITS = UNITS_CSV + "98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n";
+const UNITS =
+  UNITS_CSV + "98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n";
 
 const ROWS = (teams: unknown): [string, string, ...unknown[]][] => [
   ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", teams],
@@ -20,7 +21,10 @@ type Who = "admin" | "leader33" | "leaderNational" | "commune";
 const secrets = {} as Record<Who, string>;
 
 async function as(who: Who, path: string, init: RequestInit = {}) {
-  return callWorker(productionEnv(), path, { ...init, headers: { ...(init.headers as Record<string, string>), ...bearer(secrets[who]) } });
+  return callWorker(productionEnv(), path, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), ...bearer(secrets[who]) },
+  });
 }
 
 beforeAll(async () => {
@@ -31,7 +35,9 @@ beforeAll(async () => {
   await putSheet("roles-pho-hien", formSheet("Phường Phố Hiến", ["Năm 2025"], ROWS("17 tổ (chưa đủ)")));
   await putSheet("roles-son-nam", formSheet("Phường Sơn Nam", ["Năm 2025"], ROWS(30)));
   await putSheet("roles-tan-an", formSheet("Phường Tân An", ["Năm 2025"], ROWS(40)));
-  await registerSources("unit_code,sheet,tab,layout\n12745,roles-bac-dong-quan,,form\n11953,roles-pho-hien,,form\n11983,roles-son-nam,,form\n98001,roles-tan-an,,form\n");
+  await registerSources(
+    "unit_code,sheet,tab,layout\n12745,roles-bac-dong-quan,,form\n11953,roles-pho-hien,,form\n11983,roles-son-nam,,form\n98001,roles-tan-an,,form\n",
+  );
   await syncNow();
   secrets.admin = (await createApiToken("admin", null)).secret;
   secrets.leader33 = (await createApiToken("leader", "33")).secret;
@@ -108,28 +114,59 @@ describe("sync runs", () => {
 describe("admin-only endpoints", () => {
   const ADMIN_ONLY: [string, string, RequestInit?][] = [
     ["GET", "/api/admin/users"],
-    ["PUT", "/api/admin/users", { headers: { "content-type": "application/json" }, body: JSON.stringify({ email: "x@y.vn", role: "admin", scopeUnitCode: null }) }],
+    [
+      "PUT",
+      "/api/admin/users",
+      {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "x@y.vn", role: "admin", scopeUnitCode: null }),
+      },
+    ],
     ["GET", "/api/admin/tokens"],
-    ["POST", "/api/admin/tokens", { headers: { "content-type": "application/json" }, body: JSON.stringify({ name: "x", role: "admin", scopeUnitCode: null }) }],
+    [
+      "POST",
+      "/api/admin/tokens",
+      {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "x", role: "admin", scopeUnitCode: null }),
+      },
+    ],
     ["GET", "/api/admin/audit"],
     ["POST", "/api/admin/units?validFrom=2025-07-01", { headers: { "content-type": "text/csv" }, body: UNITS }],
     ["POST", "/api/admin/catalog", { headers: { "content-type": "text/csv" }, body: "code\n" }],
-    ["POST", "/api/admin/sources", { headers: { "content-type": "text/csv" }, body: "unit_code,sheet,tab,layout\n12745,x,,form\n" }],
-    ["POST", "/api/admin/conferences", { headers: { "content-type": "application/json" }, body: JSON.stringify({ unitCode: "33", period: "2025", title: "Sơ kết", startsAt: "2026-12-01T01:00:00Z" }) }],
+    [
+      "POST",
+      "/api/admin/sources",
+      { headers: { "content-type": "text/csv" }, body: "unit_code,sheet,tab,layout\n12745,x,,form\n" },
+    ],
+    [
+      "POST",
+      "/api/admin/conferences",
+      {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ unitCode: "33", period: "2025", title: "Sơ kết", startsAt: "2026-12-01T01:00:00Z" }),
+      },
+    ],
     ["POST", "/api/admin/conferences/1/freeze"],
-    ["PUT", "/api/admin/periods/2025", { headers: { "content-type": "application/json" }, body: JSON.stringify({ deadline: "2026-01-15" }) }],
+    [
+      "PUT",
+      "/api/admin/periods/2025",
+      { headers: { "content-type": "application/json" }, body: JSON.stringify({ deadline: "2026-01-15" }) },
+    ],
     ["POST", "/api/sync"],
   ];
   for (const who of ["leader33", "leaderNational", "commune"] as Who[]) {
     it(`are 403 for ${who}`, async () => {
       const statuses = [];
-      for (const [method, path, init] of ADMIN_ONLY) statuses.push(`${method} ${path} ${(await as(who, path, { ...init, method })).status}`);
+      for (const [method, path, init] of ADMIN_ONLY)
+        statuses.push(`${method} ${path} ${(await as(who, path, { ...init, method })).status}`);
       expect(statuses).toEqual(ADMIN_ONLY.map(([method, path]) => `${method} ${path} 403`));
     });
   }
 
   it("answer an admin", async () => {
-    for (const path of ["/api/admin/users", "/api/admin/tokens", "/api/admin/audit"]) expect((await as("admin", path)).status).toBe(200);
+    for (const path of ["/api/admin/users", "/api/admin/tokens", "/api/admin/audit"])
+      expect((await as("admin", path)).status).toBe(200);
     // The sync done while seeding may still hold the manual-sync rate limit: allowed, just not yet.
     const res = await as("admin", "/api/sync", { method: "POST" });
     expect([200, 429]).toContain(res.status);
@@ -156,7 +193,9 @@ describe("a commune user sees only its own commune", () => {
   });
 
   it("in the breakdown: one row, its own", async () => {
-    const body = (await (await as("commune", "/api/breakdown?unit=12745&period=2025&indicator=security_team_count")).json()) as any;
+    const body = (await (
+      await as("commune", "/api/breakdown?unit=12745&period=2025&indicator=security_team_count")
+    ).json()) as any;
     expect(body.rows.map((r: any) => r.unit.code)).toEqual(["12745"]);
     expect(body.rows[0].value).toBe(12);
   });
@@ -203,7 +242,9 @@ describe("a conference", () => {
       const foreign = await as("leader33", `/api/${family}?unit=33&period=2025&conference=${lamGiang}${extra}`);
       expect(foreign.status).toBe(404);
       expect(await foreign.text()).not.toContain("Lâm Giang");
-      expect((await as("leader33", `/api/${family}?unit=33&period=2025&conference=${hungYen}${extra}`)).status).toBe(200);
+      expect((await as("leader33", `/api/${family}?unit=33&period=2025&conference=${hungYen}${extra}`)).status).toBe(
+        200,
+      );
     }
   });
 

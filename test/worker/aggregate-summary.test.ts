@@ -1,7 +1,17 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
 import { runSync } from "../../worker/sync/run";
+import {
+  api,
+  apiJson,
+  formSheet,
+  putSheet,
+  registerSources,
+  resetDatabase,
+  seedReference,
+  syncNow,
+  UNITS_CSV,
+} from "./helpers";
 
 type Row = [code: string, label: string, ...cells: unknown[]];
 
@@ -23,24 +33,34 @@ async function seedProvince() {
   await putSheet("sum-bac-dong-quan", formSheet("Xã Bắc Đông Quan", ["Năm 2024", "Năm 2025"], COMPLETE));
   await putSheet(
     "sum-pho-hien",
-    formSheet("Phường Phố Hiến", ["Năm 2025"], [
-      ["security_team_count", "Số tổ bảo vệ ANTT ở cơ sở", "khoảng 17"],
-      ["security_team_members", "Số thành viên", "1.055"],
-      ["residential_area_total", "Tổng số khu dân cư", 19],
-      ["commune_safe", "Xã đạt tiêu chuẩn an toàn", 0],
-    ]),
+    formSheet(
+      "Phường Phố Hiến",
+      ["Năm 2025"],
+      [
+        ["security_team_count", "Số tổ bảo vệ ANTT ở cơ sở", "khoảng 17"],
+        ["security_team_members", "Số thành viên", "1.055"],
+        ["residential_area_total", "Tổng số khu dân cư", 19],
+        ["commune_safe", "Xã đạt tiêu chuẩn an toàn", 0],
+      ],
+    ),
   );
   await putSheet(
     "sum-hong-chau",
-    formSheet("Phường Hồng Châu", ["Năm 2025"], [
-      ["security_team_count", "Số tổ bảo vệ ANTT ở cơ sở", 5],
-      ["security_team_members", "Số thành viên", 16],
-      ["residential_area_total", "Tổng số khu dân cư", 10],
-      ["residential_area_safe", "Số khu dân cư an toàn", 10],
-      ["commune_safe", "Xã đạt tiêu chuẩn an toàn", 1],
-    ]),
+    formSheet(
+      "Phường Hồng Châu",
+      ["Năm 2025"],
+      [
+        ["security_team_count", "Số tổ bảo vệ ANTT ở cơ sở", 5],
+        ["security_team_members", "Số thành viên", 16],
+        ["residential_area_total", "Tổng số khu dân cư", 10],
+        ["residential_area_safe", "Số khu dân cư an toàn", 10],
+        ["commune_safe", "Xã đạt tiêu chuẩn an toàn", 1],
+      ],
+    ),
   );
-  await registerSources("unit_code,sheet,tab,layout\n12745,sum-bac-dong-quan,,form\n11953,sum-pho-hien,,form\n11980,sum-hong-chau,,form\n");
+  await registerSources(
+    "unit_code,sheet,tab,layout\n12745,sum-bac-dong-quan,,form\n11953,sum-pho-hien,,form\n11980,sum-hong-chau,,form\n",
+  );
   const run = await syncNow();
   expect(run.status).toBe("ok");
 }
@@ -85,15 +105,23 @@ describe("province summary", () => {
     const s = await apiJson("/api/summary?unit=33&period=2025");
     expect(s.coverage.late).toBe(0);
     expect(s.deadline).toBe("2099-12-31T16:59:59.999Z");
-    const [audit] = (await env.DB.prepare("SELECT action, target FROM audit_log WHERE action = 'period.deadline'").all()).results;
+    const [audit] = (
+      await env.DB.prepare("SELECT action, target FROM audit_log WHERE action = 'period.deadline'").all()
+    ).results;
     expect(audit).toMatchObject({ action: "period.deadline", target: "2025" });
 
-    const bad = await api("/api/admin/periods/2025", { method: "PUT", headers: { "content-type": "application/json" }, body: '{"deadline":"tomorrow"}' });
+    const bad = await api("/api/admin/periods/2025", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: '{"deadline":"tomorrow"}',
+    });
     expect(bad.status).toBe(400);
   });
 
   it("adds up every province for the national summary", async () => {
-    await seedReference(UNITS_CSV + "98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n");
+    await seedReference(
+      UNITS_CSV + "98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n",
+    );
     await putSheet("sum-tan-an", formSheet("Phường Tân An", ["Năm 2025"], [["security_team_count", "Số tổ", 40]]));
     await registerSources("unit_code,sheet,tab,layout\n98001,sum-tan-an,,form\n");
     await seedProvince();
@@ -159,7 +187,9 @@ describe("province summary", () => {
 
     await putSheet(
       "sum-hong-chau",
-      formSheet("Phường Hồng Châu", ["Năm 2025"], [["security_team_count", "Số tổ bảo vệ ANTT ở cơ sở", 50]], { version: "2" }),
+      formSheet("Phường Hồng Châu", ["Năm 2025"], [["security_team_count", "Số tổ bảo vệ ANTT ở cơ sở", 50]], {
+        version: "2",
+      }),
     );
     await resync();
 

@@ -8,10 +8,19 @@ import { sync } from "../../worker/routes/sync";
 import { api, apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 const sheet = (version: string, teams: number) =>
-  formSheet("Xã Bắc Đông Quan", ["Năm 2024", "Năm 2025"], [["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", 11, teams]], { version });
+  formSheet(
+    "Xã Bắc Đông Quan",
+    ["Năm 2024", "Năm 2025"],
+    [["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", 11, teams]],
+    { version },
+  );
 
 async function createConference(body: Record<string, unknown>) {
-  return api("/api/admin/conferences", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return api("/api/admin/conferences", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 
 describe("conferences", () => {
@@ -21,7 +30,13 @@ describe("conferences", () => {
   });
 
   it("are created by an administrator and listed for their unit, times in ISO", async () => {
-    const res = await createConference({ unitCode: "33", period: "2025", comparePeriod: "2024", title: "Hội nghị tổng kết năm 2025", startsAt: "2026-12-01T08:00:00+07:00" });
+    const res = await createConference({
+      unitCode: "33",
+      period: "2025",
+      comparePeriod: "2024",
+      title: "Hội nghị tổng kết năm 2025",
+      startsAt: "2026-12-01T08:00:00+07:00",
+    });
     expect(res.status).toBe(201);
     const { conference } = (await res.json()) as any;
     expect(conference).toEqual({
@@ -41,9 +56,19 @@ describe("conferences", () => {
   });
 
   it("refuse a bad period or an unknown unit in Vietnamese", async () => {
-    const bad = await createConference({ unitCode: "33", period: "2025-Q7", title: "x", startsAt: "2026-12-01T01:00:00Z" });
+    const bad = await createConference({
+      unitCode: "33",
+      period: "2025-Q7",
+      title: "x",
+      startsAt: "2026-12-01T01:00:00Z",
+    });
     expect(bad.status).toBe(400);
-    const unknown = await createConference({ unitCode: "77", period: "2025", title: "x", startsAt: "2026-12-01T01:00:00Z" });
+    const unknown = await createConference({
+      unitCode: "77",
+      period: "2025",
+      title: "x",
+      startsAt: "2026-12-01T01:00:00Z",
+    });
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as any).error.message).toContain("77");
   });
@@ -52,7 +77,15 @@ describe("conferences", () => {
     await putSheet("conf-bdq", sheet("1", 12));
     await registerSources("unit_code,sheet,tab,layout\n12745,conf-bdq,,form\n");
     await syncNow();
-    const { conference } = (await (await createConference({ unitCode: "33", period: "2025", comparePeriod: "2024", title: "Tổng kết", startsAt: "2026-12-01T01:00:00Z" })).json()) as any;
+    const { conference } = (await (
+      await createConference({
+        unitCode: "33",
+        period: "2025",
+        comparePeriod: "2024",
+        title: "Tổng kết",
+        startsAt: "2026-12-01T01:00:00Z",
+      })
+    ).json()) as any;
 
     const frozen = await apiJson(`/api/admin/conferences/${conference.id}/freeze`, { method: "POST" });
     expect(Date.parse(frozen.conference.frozenAt)).toBeGreaterThan(Date.now() - 60_000);
@@ -61,7 +94,11 @@ describe("conferences", () => {
 
     await putSheet("conf-bdq", sheet("2", 20));
     await syncNow();
-    const snapshot = await env.DB.prepare("SELECT period, value FROM snapshot_values WHERE conference_id = ? ORDER BY period").bind(conference.id).all();
+    const snapshot = await env.DB.prepare(
+      "SELECT period, value FROM snapshot_values WHERE conference_id = ? ORDER BY period",
+    )
+      .bind(conference.id)
+      .all();
     expect(snapshot.results).toEqual([
       { period: "2024", value: 11 },
       { period: "2025", value: 12 },
@@ -88,11 +125,14 @@ describe("manual sync rate limit", () => {
       await next();
     });
     app.route("/api/sync", sync);
-    return (path: string, init?: RequestInit) => app.request(path, init, { ...env, SYNC_MANUAL_INTERVAL_SECONDS: interval });
+    return (path: string, init?: RequestInit) =>
+      app.request(path, init, { ...env, SYNC_MANUAL_INTERVAL_SECONDS: interval });
   };
 
   it("answers 429 with Retry-After while a run is still running", async () => {
-    await env.DB.prepare("INSERT INTO sync_runs (trigger, status, started_at) VALUES ('cron', 'running', ?)").bind(Date.now() - 5_000).run();
+    await env.DB.prepare("INSERT INTO sync_runs (trigger, status, started_at) VALUES ('cron', 'running', ?)")
+      .bind(Date.now() - 5_000)
+      .run();
     const res = await api("/api/sync", { method: "POST" });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);

@@ -36,12 +36,16 @@ describe("CSV export for Excel", () => {
     );
     await putSheet(
       "ex-bdq",
-      formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [
-        ["security_team_count", "Số tổ", "khoảng 12"],
-        ["residential_area_total", "Tổng số khu dân cư", 8],
-        ["residential_area_safe", "Số khu dân cư an toàn", 6],
-        ["explosives_kg", "Vật liệu nổ", "2,5"],
-      ]),
+      formSheet(
+        "Xã Bắc Đông Quan",
+        ["Năm 2025"],
+        [
+          ["security_team_count", "Số tổ", "khoảng 12"],
+          ["residential_area_total", "Tổng số khu dân cư", 8],
+          ["residential_area_safe", "Số khu dân cư an toàn", 6],
+          ["explosives_kg", "Vật liệu nổ", "2,5"],
+        ],
+      ),
     );
     await putSheet("ex-ph", formSheet("Phường Phố Hiến", ["Năm 2025"], [["security_team_count", "Số tổ", 17]]));
     await registerSources("unit_code,sheet,tab,layout\n12745,ex-bdq,,form\n11953,ex-ph,,form\n");
@@ -94,7 +98,9 @@ describe("CSV export for Excel", () => {
     const rows = [...text.matchAll(/<row r="(\d+)">(.*?)<\/row>/g)];
     expect(rows).toHaveLength(4);
     const bdq = rows.find((r) => r[2]!.includes("Xã Bắc Đông Quan"))!;
-    expect(bdq[2]).toMatch(new RegExp(`<c r="B${bdq[1]}" t="inlineStr"><is><t xml:space="preserve">Xã Bắc Đông Quan</t></is></c>`));
+    expect(bdq[2]).toMatch(
+      new RegExp(`<c r="B${bdq[1]}" t="inlineStr"><is><t xml:space="preserve">Xã Bắc Đông Quan</t></is></c>`),
+    );
     expect(bdq[2]).toMatch(new RegExp(`<c r="[A-Z]+${bdq[1]}"><v>12</v></c>`));
     expect(text).toContain("=HYPERLINK(&quot;http://x&quot;)</t>");
   });

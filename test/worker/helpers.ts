@@ -1,7 +1,7 @@
 /** Test helpers inside workerd: a clean database, reference data, sheets written into the stand-in, the API. */
 import { env, exports } from "cloudflare:workers";
-
-export const PROVINCE = "33";
+import { hc } from "hono/client";
+import type { AppType } from "../../worker/app";
 
 /** Hưng Yên and a few of its communes (codes as in the official list). */
 export const UNITS_CSV = `code,name,full_name,kind,parent_code,code_name
@@ -35,6 +35,12 @@ export async function resetDatabase(): Promise<void> {
 export function api(path: string, init?: RequestInit): Promise<Response> {
   return (exports as unknown as { default: Fetcher }).default.fetch(new Request(`http://dashboard.local${path}`, init));
 }
+
+/** The API through Hono's typed client, as the dashboard calls it: every answer typed by its route. */
+export const client = hc<AppType>("http://dashboard.local", {
+  fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+    api(new URL(String(input)).pathname + new URL(String(input)).search, init),
+}).api;
 
 export async function apiJson<T = any>(path: string, init?: RequestInit): Promise<T> {
   const res = await api(path, init);
@@ -76,13 +82,19 @@ export type Fixture = {
 };
 
 export async function putSheet(id: string, fixture: Fixture): Promise<void> {
-  const res = await fetch(`${env.TEST_STANDIN_URL}/__standin/files/${id}`, { method: "PUT", body: JSON.stringify(fixture) });
+  const res = await fetch(`${env.TEST_STANDIN_URL}/__standin/files/${id}`, {
+    method: "PUT",
+    body: JSON.stringify(fixture),
+  });
   if (!res.ok) throw new Error(`stand-in PUT ${id} → ${res.status}`);
 }
 
 /** The stand-in folder's `google.json`: the Cloud project's settings (PRODUCT.md §8); null removes it. */
 export async function putProjectSettings(settings: { disabledApis?: ("drive" | "sheets")[] } | null): Promise<void> {
-  const res = await fetch(`${env.TEST_STANDIN_URL}/__standin/files/google`, settings ? { method: "PUT", body: JSON.stringify(settings) } : { method: "DELETE" });
+  const res = await fetch(
+    `${env.TEST_STANDIN_URL}/__standin/files/google`,
+    settings ? { method: "PUT", body: JSON.stringify(settings) } : { method: "DELETE" },
+  );
   if (!res.ok) throw new Error(`stand-in google.json → ${res.status}`);
 }
 

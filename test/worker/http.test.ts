@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 import { runSync } from "../../worker/sync/run";
+import { api, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 const GETS = [
   "/api/summary?unit=33&period=2025",
@@ -36,7 +36,10 @@ describe("HTTP manners of the read API", () => {
       expect(again.headers.get("etag")).toBe(etag);
     }
     const before = (await api(GETS[0]!)).headers.get("etag")!;
-    await putSheet("http-bdq", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 13]], { version: "2" }));
+    await putSheet(
+      "http-bdq",
+      formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 13]], { version: "2" }),
+    );
     await resync();
     const after = await api(GETS[0]!, { headers: { "if-none-match": before } });
     expect(after.status).toBe(200);
@@ -54,12 +57,23 @@ describe("HTTP manners of the read API", () => {
   });
 
   it("answers bad parameters with 400 and unknown units with 404, in the error envelope", async () => {
-    for (const path of ["/api/summary?unit=abc&period=2025", "/api/summary?unit=33", "/api/report?unit=33&period=2025&conference=x", "/api/issues?period=2025"]) {
+    for (const path of [
+      "/api/summary?unit=abc&period=2025",
+      "/api/summary?unit=33",
+      "/api/report?unit=33&period=2025&conference=x",
+      "/api/issues?period=2025",
+    ]) {
       const res = await api(path);
       expect(res.status, path).toBe(400);
-      expect(((await res.json()) as any).error, path).toMatchObject({ code: "bad_request", message: expect.any(String) });
+      expect(((await res.json()) as any).error, path).toMatchObject({
+        code: "bad_request",
+        message: expect.any(String),
+      });
     }
-    for (const path of ["/api/breakdown?unit=99999&period=2025&indicator=security_team_count", "/api/export.csv?unit=77&period=2025"]) {
+    for (const path of [
+      "/api/breakdown?unit=99999&period=2025&indicator=security_team_count",
+      "/api/export.csv?unit=77&period=2025",
+    ]) {
       const res = await api(path);
       expect(res.status, path).toBe(404);
       expect(((await res.json()) as any).error.code).toBe("not_found");

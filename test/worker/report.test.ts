@@ -7,21 +7,29 @@ describe("conference report data", () => {
     await seedReference();
     await putSheet(
       "rp-bdq",
-      formSheet("Xã Bắc Đông Quan", ["Năm 2024", "Năm 2025"], [
-        ["security_team_count", "Số tổ", 2000, 2012],
-        ["security_team_members", "Số thành viên", 7000, 7230],
-        ["residential_area_total", "Tổng số khu dân cư", 40, 41],
-        ["residential_area_safe", "Số khu dân cư an toàn", 38, 39],
-        ["ex_prisoner_loans_million_vnd", "Số tiền vay", "", "5,4 tỷ đồng"],
-      ]),
+      formSheet(
+        "Xã Bắc Đông Quan",
+        ["Năm 2024", "Năm 2025"],
+        [
+          ["security_team_count", "Số tổ", 2000, 2012],
+          ["security_team_members", "Số thành viên", 7000, 7230],
+          ["residential_area_total", "Tổng số khu dân cư", 40, 41],
+          ["residential_area_safe", "Số khu dân cư an toàn", 38, 39],
+          ["ex_prisoner_loans_million_vnd", "Số tiền vay", "", "5,4 tỷ đồng"],
+        ],
+      ),
     );
     await putSheet(
       "rp-ph",
-      formSheet("Phường Phố Hiến", ["Năm 2025"], [
-        ["security_team_count", "Số tổ", 3000],
-        ["security_team_members", "Số thành viên", 8000],
-        ["advanced_example_count", "Số điển hình tiên tiến", "hơn 70"],
-      ]),
+      formSheet(
+        "Phường Phố Hiến",
+        ["Năm 2025"],
+        [
+          ["security_team_count", "Số tổ", 3000],
+          ["security_team_members", "Số thành viên", 8000],
+          ["advanced_example_count", "Số điển hình tiên tiến", "hơn 70"],
+        ],
+      ),
     );
     await registerSources("unit_code,sheet,tab,layout\n12745,rp-bdq,,form\n11953,rp-ph,,form\n");
     await syncNow();
@@ -29,7 +37,12 @@ describe("conference report data", () => {
 
   it("reads like the speech, with vi-VN numbers, “khoảng” for approximate figures and no invented zeros", async () => {
     const r = await apiJson("/api/report?unit=33&period=2025");
-    expect(r).toMatchObject({ unit: { code: "33", name: "Tỉnh Hưng Yên" }, period: "2025", compare: "2024", frozen: false });
+    expect(r).toMatchObject({
+      unit: { code: "33", name: "Tỉnh Hưng Yên" },
+      period: "2025",
+      compare: "2024",
+      frozen: false,
+    });
     expect(r.title).toContain("Tỉnh Hưng Yên");
     const text: string = r.paragraphs.join("\n");
     expect(text).toContain("Toàn tỉnh hiện duy trì 5.012 tổ bảo vệ an ninh trật tự ở cơ sở với 15.230 thành viên");
@@ -43,7 +56,15 @@ describe("conference report data", () => {
     expect(text).not.toMatch(/\b0 khẩu súng/);
     expect(r.paragraphs.at(-1)).toMatch(/^Chưa có số liệu: .*số súng các loại được vận động giao nộp/);
     const main = r.tables[0];
-    expect(main.columns).toEqual(["Chỉ tiêu", "Đơn vị tính", "Năm 2025", "Năm 2024", "Tăng/giảm (%)", "Số đơn vị báo cáo", "Ước tính"]);
+    expect(main.columns).toEqual([
+      "Chỉ tiêu",
+      "Đơn vị tính",
+      "Năm 2025",
+      "Năm 2024",
+      "Tăng/giảm (%)",
+      "Số đơn vị báo cáo",
+      "Ước tính",
+    ]);
     const teams = main.rows.find((row: any[]) => row[0] === "Số tổ bảo vệ an ninh trật tự ở cơ sở");
     expect(teams).toEqual(["Số tổ bảo vệ an ninh trật tự ở cơ sở", "tổ", 5012, 2000, 150.6, 2, ""]);
     const silent = r.tables.find((t: any) => t.title === "Đơn vị chưa báo cáo");

@@ -1,13 +1,19 @@
 /** The 15-minute cron's decisions at given times, and the scheduled handler end to end (PRODUCT.md §6). */
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
 import { decideSchedule } from "../../worker/sync/schedule";
 import { formSheet, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";
 
 const at = (iso: string) => Date.parse(iso);
-const conference = (id: number, startsAt: string, windowHours = 72, frozenAt: number | null = null) => ({ id, startsAt: at(startsAt), windowHours, frozenAt });
+const conference = (id: number, startsAt: string, windowHours = 72, frozenAt: number | null = null) => ({
+  id,
+  startsAt: at(startsAt),
+  windowHours,
+  frozenAt,
+});
 
 describe("cron decisions", () => {
   it.each([
@@ -23,14 +29,21 @@ describe("cron decisions", () => {
   it("syncs every 15 minutes inside a conference's window, not before it, and freezes it once it starts", () => {
     const c = [conference(7, "2026-12-01T01:00:00Z")];
     expect(decideSchedule(at("2026-11-28T00:45:00Z"), c)).toMatchObject({ sync: false, reason: "idle" });
-    expect(decideSchedule(at("2026-11-28T01:00:00Z"), c)).toMatchObject({ sync: true, trigger: "conference", reason: "conference_window" });
+    expect(decideSchedule(at("2026-11-28T01:00:00Z"), c)).toMatchObject({
+      sync: true,
+      trigger: "conference",
+      reason: "conference_window",
+    });
     expect(decideSchedule(at("2026-11-30T14:15:00Z"), c)).toMatchObject({ sync: true, trigger: "conference" });
     expect(decideSchedule(at("2026-12-01T00:45:00Z"), c)).toMatchObject({ sync: true, freeze: [] });
     expect(decideSchedule(at("2026-12-01T01:00:00Z"), c)).toMatchObject({ sync: false, freeze: [7] });
   });
 
   it("honours a conference's own window and ignores frozen ones", () => {
-    const c = [conference(1, "2026-12-01T01:00:00Z", 24), conference(2, "2026-11-29T01:00:00Z", 72, at("2026-11-29T01:00:00Z"))];
+    const c = [
+      conference(1, "2026-12-01T01:00:00Z", 24),
+      conference(2, "2026-11-29T01:00:00Z", 72, at("2026-11-29T01:00:00Z")),
+    ];
     expect(decideSchedule(at("2026-11-29T12:00:00Z"), c)).toMatchObject({ sync: false, freeze: [] });
     expect(decideSchedule(at("2026-11-30T01:00:00Z"), c)).toMatchObject({ sync: true, trigger: "conference" });
   });

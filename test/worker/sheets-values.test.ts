@@ -14,7 +14,11 @@ const ind = (code: string) => catalog.find((i) => i.code === code)!;
 const percentIndicator = { ...ind("explosives_kg"), code: "coverage_pct", unit: "%", integer: false };
 
 describe("a cell becomes a value or a reason", () => {
-  const cases: [raw: unknown, indicator: string, expected: { value: number; approximate?: boolean } | { error: string } | "empty"][] = [
+  const cases: [
+    raw: unknown,
+    indicator: string,
+    expected: { value: number; approximate?: boolean } | { error: string } | "empty",
+  ][] = [
     ["33.100", "crime_tip_received", { value: 33100 }],
     ["1.234,5", "explosives_kg", { value: 1234.5 }],
     ["5,4", "explosives_kg", { value: 5.4 }],
@@ -100,7 +104,16 @@ describe("the table layout", () => {
   const rows = [
     ["TỔNG HỢP SỐ LIỆU PHONG TRÀO", "", "", ""],
     [],
-    ["STT", "Mã xã", "Tên xã", "Số tổ bảo vệ ANTT", "Số thành viên tổ bảo vệ an ninh trật tự", "Tổng số khu dân cư (thôn/tổ dân phố)", "Số lượng chó nghiệp vụ", "Cột phụ"],
+    [
+      "STT",
+      "Mã xã",
+      "Tên xã",
+      "Số tổ bảo vệ ANTT",
+      "Số thành viên tổ bảo vệ an ninh trật tự",
+      "Tổng số khu dân cư (thôn/tổ dân phố)",
+      "Số lượng chó nghiệp vụ",
+      "Cột phụ",
+    ],
     [1, "11983", "Phường Sơn Nam", 10, "45", 12, 3, "=x"],
     [],
     ["", "", "Huyện cũ A"],
@@ -168,7 +181,11 @@ describe("cross-field validation", () => {
     readForm(
       {
         tab: "Năm 2025",
-        rows: [["UBND XÃ"], ["STT", "Chỉ tiêu", "Mã", "Năm 2024", "Năm 2025"], ...cells.map(([code, a, b], i) => [i + 1, ind(code).label, code, a, b])],
+        rows: [
+          ["UBND XÃ"],
+          ["STT", "Chỉ tiêu", "Mã", "Năm 2024", "Năm 2025"],
+          ...cells.map(([code, a, b], i) => [i + 1, ind(code).label, code, a, b]),
+        ],
       },
       { catalog, unitCode: "12745", communes: [] },
     );
@@ -183,7 +200,8 @@ describe("cross-field validation", () => {
       ["mediation_team_count", 5, "khoảng 6"],
     ]);
     const checked = validateReading(raw, catalog, new Map());
-    const issue = (code: string) => checked.issues.filter((i) => i.code === code).map((i) => `${i.severity} ${i.cell} ${i.period}`);
+    const issue = (code: string) =>
+      checked.issues.filter((i) => i.code === code).map((i) => `${i.severity} ${i.cell} ${i.period}`);
     expect(issue("members_below_teams")).toEqual(["error 'Năm 2025'!E4 2025"]);
     expect(issue("part_exceeds_whole")).toEqual(["error 'Năm 2025'!E6 2025"]);
     expect(issue("teams_exceed_areas")).toEqual(["warning 'Năm 2025'!E3 2025"]);
@@ -196,8 +214,12 @@ describe("cross-field validation", () => {
     expect(stored).not.toContain("residential_area_safe");
     expect(stored).toContain("crime_tip_received");
     // Required indicators absent from the form are named once per period.
-    const missing = checked.issues.filter((i) => i.code === "required_missing" && i.period === "2025").map((i) => i.indicatorCode);
-    expect(missing).toEqual(expect.arrayContaining(["self_managed_model_count", "advanced_example_count", "commune_safe"]));
+    const missing = checked.issues
+      .filter((i) => i.code === "required_missing" && i.period === "2025")
+      .map((i) => i.indicatorCode);
+    expect(missing).toEqual(
+      expect.arrayContaining(["self_managed_model_count", "advanced_example_count", "commune_safe"]),
+    );
     expect(missing).not.toContain("security_team_members");
     expect(checked.issues.find((i) => i.code === "part_exceeds_whole")!.message).toMatch(/^Ô E6: .*lớn hơn.*ô E5/);
   });
@@ -215,6 +237,8 @@ describe("cross-field validation", () => {
     ]);
     const checked = validateReading(raw, catalog, previous);
     expect(checked.issues.filter((i) => i.code === "few_members").map((i) => i.cell)).toEqual(["'Năm 2025'!E4"]);
-    expect(checked.issues.filter((i) => i.code === "jump").map((i) => i.indicatorCode)).toEqual(["festival_participants"]);
+    expect(checked.issues.filter((i) => i.code === "jump").map((i) => i.indicatorCode)).toEqual([
+      "festival_participants",
+    ]);
   });
 });

@@ -1,13 +1,15 @@
 /** The shared example folder (../shared/examples) through the real sync: each sheet reads as its readme says. */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiJson, putSheet, registerSources, resetDatabase, seedReference, syncNow, type Fixture } from "./helpers";
+import { apiJson, type Fixture, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 const files = env.TEST_EXAMPLES;
 const present = Boolean(files["sources.csv"] && files["units.csv"]);
 
 async function valuesOf(unit: string): Promise<Record<string, { value: number; approximate: number; cell: string }>> {
-  const { results } = await env.DB.prepare("SELECT indicator_code, value, approximate, cell FROM indicator_values WHERE unit_code = ? AND period = '2025'")
+  const { results } = await env.DB.prepare(
+    "SELECT indicator_code, value, approximate, cell FROM indicator_values WHERE unit_code = ? AND period = '2025'",
+  )
     .bind(unit)
     .all<{ indicator_code: string; value: number; approximate: number; cell: string }>();
   return Object.fromEntries(results.map((r) => [r.indicator_code, r]));
@@ -33,7 +35,12 @@ describe.skipIf(!present)("the shared examples", () => {
 
   it("reads Bắc Đông Quan's 2025 figures as the seed article reports them", async () => {
     const v = await valuesOf("12745");
-    expect([v.security_team_count?.value, v.security_team_members?.value, v.self_managed_model_count?.value, v.mediation_team_count?.value]).toEqual([12, 39, 49, 24]);
+    expect([
+      v.security_team_count?.value,
+      v.security_team_members?.value,
+      v.self_managed_model_count?.value,
+      v.mediation_team_count?.value,
+    ]).toEqual([12, 39, 49, 24]);
     expect([v.commended_collectives?.value, v.commended_individuals?.value]).toEqual([14, 9]);
   });
 
@@ -46,7 +53,8 @@ describe.skipIf(!present)("the shared examples", () => {
     expect(v.ex_prisoner_loans_million_vnd?.value).toBe(1200);
     expect(v.guns_recovered).toBeUndefined();
     expect(v.support_tools_count).toBeUndefined();
-    const of = (code: string) => issues.filter((i) => i.unitCode === "11953" && i.indicator === code).map((i) => [i.severity, i.code, i.cell]);
+    const of = (code: string) =>
+      issues.filter((i) => i.unitCode === "11953" && i.indicator === code).map((i) => [i.severity, i.code, i.cell]);
     expect(of("support_tools_count")).toEqual([["error", "not_integer", "'Năm 2025'!D30"]]);
     expect(of("fireworks_kg")).toEqual([["warning", "approximate", "'Năm 2025'!D31"]]);
     expect(of("guns_recovered")).toEqual([]);
@@ -54,7 +62,9 @@ describe.skipIf(!present)("the shared examples", () => {
 
   it("keeps the forbidden commune unreported, with the reason", async () => {
     expect(await valuesOf("11980")).toEqual({});
-    expect(issues.filter((i) => i.severity === "source_error").map((i) => [i.unitCode, i.code])).toEqual([["11980", "forbidden"]]);
+    expect(issues.filter((i) => i.severity === "source_error").map((i) => [i.unitCode, i.code])).toEqual([
+      ["11980", "forbidden"],
+    ]);
   });
 
   it("reads the province table's commune row by code, not its total row nor its helper tab", async () => {

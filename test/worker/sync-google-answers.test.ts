@@ -9,6 +9,7 @@ import { clearTokenCache } from "../../worker/google/token";
 import { QUOTA_REFILL_MS, runSync } from "../../worker/sync/run";
 import {
   apiJson,
+  type Fixture,
   formSheet,
   postCsv,
   putProjectSettings,
@@ -19,7 +20,6 @@ import {
   seedReference,
   standinStats,
   syncNow,
-  type Fixture,
 } from "./helpers";
 
 const SERVICE_ACCOUNT = JSON.parse(env.GOOGLE_SERVICE_ACCOUNT!).client_email as string;
@@ -49,7 +49,11 @@ async function figure(code: string, unit = "33"): Promise<any> {
 }
 
 async function stored(unit: string): Promise<Record<string, number>> {
-  const { results } = await env.DB.prepare("SELECT indicator_code AS code, value FROM indicator_values WHERE unit_code = ? AND period = '2025'").bind(unit).all<{ code: string; value: number }>();
+  const { results } = await env.DB.prepare(
+    "SELECT indicator_code AS code, value FROM indicator_values WHERE unit_code = ? AND period = '2025'",
+  )
+    .bind(unit)
+    .all<{ code: string; value: number }>();
   return Object.fromEntries(results.map((r) => [r.code, r.value]));
 }
 
@@ -66,7 +70,12 @@ describe("a province's first week, every situation at once", () => {
     await putSheet("wk-unshared", commune("Phường Phố Hiến", 20, 70, 25, { access: "forbidden" }));
     await putSheet("wk-excel", commune("Phường Hồng Châu", 30, 90, 35, { mimeType: EXCEL }));
     await putSheet("wk-target", commune("Phường Sơn Nam", 7, 23, 9, { version: "40" }));
-    await putSheet("wk-shortcut", { properties: { title: "Lối tắt – Sơn Nam" }, version: "2", shortcutTo: "wk-target", sheets: [] });
+    await putSheet("wk-shortcut", {
+      properties: { title: "Lối tắt – Sơn Nam" },
+      version: "2",
+      shortcutTo: "wk-target",
+      sheets: [],
+    });
     await putSheet("wk-trash", commune("Phường Mỹ Hào", 5, 16, 6, { trashed: true }));
     await registerSources(
       [
@@ -104,7 +113,9 @@ describe("a province's first week, every situation at once", () => {
     await resetStandinStats();
     const run = await runSync(env, { trigger: "manual", concurrency: 1 });
     expect(run).toMatchObject({ sourcesRead: 2, sourcesFailed: 4 });
-    const missing = (await apiJson("/api/sources?unit=33")).sources.find((x: any) => x.url.includes("wk-no-such-sheet"));
+    const missing = (await apiJson("/api/sources?unit=33")).sources.find((x: any) =>
+      x.url.includes("wk-no-such-sheet"),
+    );
     expect(missing).toMatchObject({ lastErrorCode: "not_found" });
     expect(missing.lastError).toMatch(/^Không tìm thấy bảng tính: đường dẫn sai hoặc bảng tính đã bị xóa hẳn/);
     expect((await sources())["11953"]).toMatchObject({ lastErrorCode: "forbidden" });
@@ -117,10 +128,15 @@ describe("a province's first week, every situation at once", () => {
   });
 
   it("warns at once when a registered URL is an Office file opened in Sheets", async () => {
-    const res = await postCsv("/api/admin/sources", "unit_code,sheet,tab,layout\n11980,https://docs.google.com/spreadsheets/d/wk-excel/edit?rtpof=true&sd=true,,form\n");
+    const res = await postCsv(
+      "/api/admin/sources",
+      "unit_code,sheet,tab,layout\n11980,https://docs.google.com/spreadsheets/d/wk-excel/edit?rtpof=true&sd=true,,form\n",
+    );
     const body: any = await res.json();
     expect(res.status).toBe(200);
-    expect(body.warnings).toEqual([expect.stringMatching(/^Dòng 2: .*tệp Excel.*Mở tệp → Tệp → Lưu dưới dạng Google Trang tính/)]);
+    expect(body.warnings).toEqual([
+      expect.stringMatching(/^Dòng 2: .*tệp Excel.*Mở tệp → Tệp → Lưu dưới dạng Google Trang tính/),
+    ]);
   });
 
   it("follows a shortcut: the target's version decides, not the shortcut's", async () => {
@@ -154,7 +170,11 @@ describe("a formula that fails", () => {
     await putSheet("fx-sheet", commune("Xã Bắc Đông Quan", 12, "#REF!", "Loading...", { version: "2" }));
     const run = await syncNow();
     expect(run).toMatchObject({ sourcesRead: 1, valuesRemoved: 0 });
-    expect(await stored("12745")).toEqual({ security_team_count: 12, security_team_members: 39, residential_area_total: 14 });
+    expect(await stored("12745")).toEqual({
+      security_team_count: 12,
+      security_team_members: 39,
+      residential_area_total: 14,
+    });
     expect(await figure("security_team_members")).toMatchObject({ value: 39, reporting: 1 });
     const { issues } = await apiJson("/api/issues?unit=33&period=2025");
     const formula = issues.filter((i: any) => i.code === "formula_error");
@@ -162,7 +182,9 @@ describe("a formula that fails", () => {
       ["'Năm 2025'!E5", "#REF!", "error"],
       ["'Năm 2025'!E6", "Loading...", "error"],
     ]);
-    expect(formula[0].message).toBe("Ô E5: công thức lỗi (‘#REF!’) — sửa công thức hoặc nhập số trực tiếp; số liệu đã nhận trước đó vẫn được giữ cho đến khi ô có số");
+    expect(formula[0].message).toBe(
+      "Ô E5: công thức lỗi (‘#REF!’) — sửa công thức hoặc nhập số trực tiếp; số liệu đã nhận trước đó vẫn được giữ cho đến khi ô có số",
+    );
     // A clerk's typing is not a formula: it replaces nothing and is reported as before.
     await putSheet("fx-sheet", commune("Xã Bắc Đông Quan", "3,5", 41, 14, { version: "3" }));
     await syncNow();
@@ -175,8 +197,14 @@ describe("a formula that fails", () => {
 
 describe("a sheet left in another locale", () => {
   it("flags its figures as possibly misread, on the source and on every figure they feed", async () => {
-    await putSheet("loc-en", commune("Xã Bắc Đông Quan", 5, 33.1, 14, { properties: { title: "Xã Bắc Đông Quan", locale: "en_US" } }));
-    await putSheet("loc-vi", commune("Phường Phố Hiến", 20, 70, 25, { properties: { title: "Phường Phố Hiến", locale: "vi" } }));
+    await putSheet(
+      "loc-en",
+      commune("Xã Bắc Đông Quan", 5, 33.1, 14, { properties: { title: "Xã Bắc Đông Quan", locale: "en_US" } }),
+    );
+    await putSheet(
+      "loc-vi",
+      commune("Phường Phố Hiến", 20, 70, 25, { properties: { title: "Phường Phố Hiến", locale: "vi" } }),
+    );
     await registerSources("unit_code,sheet,tab,layout\n12745,loc-en,,form\n11953,loc-vi,,form\n");
     await syncNow();
     expect(await figure("security_team_count")).toMatchObject({ value: 25, doubtful: true });
@@ -199,11 +227,19 @@ describe("tab names that read as cells", () => {
       ...sheet,
       sheets: [
         { properties: { sheetId: 0, title: "Ghi chú" }, values: [["Biểu nằm ở trang T12"]] },
-        { properties: { sheetId: 9, title: "T12" }, values: values.map((r) => r.map((c) => (c === "Năm 2025" ? "Tháng 12/2025" : c))) },
-        { properties: { sheetId: 3, title: "Q3" }, values: values.map((r) => r.map((c) => (c === "Năm 2025" ? "Quý III/2025" : c))) },
+        {
+          properties: { sheetId: 9, title: "T12" },
+          values: values.map((r) => r.map((c) => (c === "Năm 2025" ? "Tháng 12/2025" : c))),
+        },
+        {
+          properties: { sheetId: 3, title: "Q3" },
+          values: values.map((r) => r.map((c) => (c === "Năm 2025" ? "Quý III/2025" : c))),
+        },
       ],
     });
-    await registerSources("unit_code,sheet,tab,layout\n12745,tab-cells,T12,form\n11953,https://docs.google.com/spreadsheets/d/tab-cells/edit#gid=3,,form\n");
+    await registerSources(
+      "unit_code,sheet,tab,layout\n12745,tab-cells,T12,form\n11953,https://docs.google.com/spreadsheets/d/tab-cells/edit#gid=3,,form\n",
+    );
     expect(await syncNow()).toMatchObject({ sourcesRead: 2, sourcesFailed: 0 });
     const m12 = await apiJson("/api/summary?unit=12745&period=2025-M12");
     expect(m12.indicators.find((i: any) => i.code === "security_team_count").value).toBe(12);
@@ -214,10 +250,18 @@ describe("tab names that read as cells", () => {
 
 describe("Google's quotas", () => {
   it("retries Drive's 403 userRateLimitExceeded like a 429", async () => {
-    await putSheet("q-drive", commune("Xã Bắc Đông Quan", 12, 39, 14, { faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }] }));
+    await putSheet(
+      "q-drive",
+      commune("Xã Bắc Đông Quan", 12, 39, 14, {
+        faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }],
+      }),
+    );
     await registerSources("unit_code,sheet,tab,layout\n12745,q-drive,,form\n");
     const sleeps: number[] = [];
-    const run = await runSync(env, { trigger: "manual", google: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 } });
+    const run = await runSync(env, {
+      trigger: "manual",
+      google: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    });
     expect(run).toMatchObject({ sourcesRead: 1, sourcesFailed: 0 });
     expect(sleeps).toEqual([750]);
   });
@@ -228,7 +272,10 @@ describe("Google's quotas", () => {
     await putSheet("q-fine", commune("Phường Phố Hiến", 20, 70, 25));
     await registerSources("unit_code,sheet,tab,layout\n12745,q-sheets,,form\n11953,q-fine,,form\n");
     const sleeps: number[] = [];
-    const run = await runSync(env, { trigger: "manual", google: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 } });
+    const run = await runSync(env, {
+      trigger: "manual",
+      google: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    });
     expect(run).toMatchObject({ sourcesRead: 2, sourcesFailed: 0, status: "ok" });
     expect(sleeps).toContain(QUOTA_REFILL_MS);
     // The client's own retries (4 waits) give up in under 15 s; the wait for the refill is what outlasts the minute.
@@ -244,7 +291,10 @@ describe("Google's quotas", () => {
     await putSheet("q-never", commune("Xã Bắc Đông Quan", 13, 40, 14, { version: "2", faults: limited }));
     const run = await runSync(env, { trigger: "manual", google: { sleep: async () => undefined } });
     expect(run).toMatchObject({ sourcesRead: 0, sourcesFailed: 1 });
-    expect((await sources())["12745"]).toMatchObject({ lastErrorCode: "rate_limited", lastError: expect.stringMatching(/^Google đang giới hạn số lần đọc/) });
+    expect((await sources())["12745"]).toMatchObject({
+      lastErrorCode: "rate_limited",
+      lastError: expect.stringMatching(/^Google đang giới hạn số lần đọc/),
+    });
     expect(await stored("12745")).toMatchObject({ security_team_count: 12 });
   });
 });
@@ -267,7 +317,9 @@ describe("a configuration error of the run", () => {
     // The first refusal says it all: the other source is not sent to Google at all.
     expect((await standinStats())["drive.files.get"]).toBe(1);
     const [last] = (await apiJson("/api/sync/runs")).runs;
-    expect(last.error).toMatch(/^Google Drive API chưa được bật cho dự án Google Cloud “local-standin” \(tài khoản dịch vụ antq-sync@/);
+    expect(last.error).toMatch(
+      /^Google Drive API chưa được bật cho dự án Google Cloud “local-standin” \(tài khoản dịch vụ antq-sync@/,
+    );
     expect(last.error).toContain("API và dịch vụ → Thư viện");
     expect(last.error).toMatch(/\(Google: Google Drive API has not been used in project \d+ before or it is disabled/);
     const s = await sources();
@@ -294,10 +346,20 @@ describe("a configuration error of the run", () => {
   });
 
   it("a service account Google no longer knows: the run says what to do, no source is blamed", async () => {
-    const key = await crypto.subtle.generateKey({ name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" }, true, ["sign", "verify"]);
-    const der = new Uint8Array((await crypto.subtle.exportKey("pkcs8", (key as CryptoKeyPair).privateKey)) as ArrayBuffer);
+    const key = await crypto.subtle.generateKey(
+      { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+      true,
+      ["sign", "verify"],
+    );
+    const der = new Uint8Array(
+      (await crypto.subtle.exportKey("pkcs8", (key as CryptoKeyPair).privateKey)) as ArrayBuffer,
+    );
     const pem = `-----BEGIN PRIVATE KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PRIVATE KEY-----\n`;
-    const gone = JSON.stringify({ type: "service_account", client_email: "gone@local-standin.iam.gserviceaccount.com", private_key: pem });
+    const gone = JSON.stringify({
+      type: "service_account",
+      client_email: "gone@local-standin.iam.gserviceaccount.com",
+      private_key: pem,
+    });
     clearTokenCache();
     const run = await runSync({ ...env, GOOGLE_SERVICE_ACCOUNT: gone }, { trigger: "manual" });
     expect(run).toMatchObject({ status: "failed", sourcesFailed: 2 });
@@ -305,7 +367,9 @@ describe("a configuration error of the run", () => {
     expect(last.error).toMatch(/^Google không còn tài khoản dịch vụ gone@local-standin\.iam\.gserviceaccount\.com/);
     expect(last.error).toContain("(Google: invalid_grant: Invalid grant: account not found)");
     const s = await sources();
-    expect(s["12745"].lastError).toMatch(/^Chưa đọc được vì lỗi cấu hình Google của cả lượt đồng bộ, không phải lỗi của bảng tính này: Google không còn/);
+    expect(s["12745"].lastError).toMatch(
+      /^Chưa đọc được vì lỗi cấu hình Google của cả lượt đồng bộ, không phải lỗi của bảng tính này: Google không còn/,
+    );
     expect(s["12745"].lastError).not.toContain("Người xem");
     expect(await stored("12745")).toMatchObject({ security_team_count: 12 });
   });

@@ -11,8 +11,14 @@ function fakeGoogle(clock: { now: number }) {
   const fetcher = (async (input: RequestInfo | URL) => {
     const url = String(input);
     calls.push({ url, at: clock.now });
-    if (url.endsWith("/token")) return Response.json({ access_token: `tok-${calls.length}`, expires_in: 3600, token_type: "Bearer" });
-    return Response.json({ version: "1", modifiedTime: "2026-01-01T00:00:00.000Z", properties: { title: "x" }, sheets: [] });
+    if (url.endsWith("/token"))
+      return Response.json({ access_token: `tok-${calls.length}`, expires_in: 3600, token_type: "Bearer" });
+    return Response.json({
+      version: "1",
+      modifiedTime: "2026-01-01T00:00:00.000Z",
+      properties: { title: "x" },
+      sheets: [],
+    });
   }) as typeof fetch;
   return { calls, fetcher };
 }
@@ -60,7 +66,12 @@ describe("the Google client", () => {
     const clock = { now: Date.parse("2026-11-23T00:00:00Z") };
     const { fetcher } = fakeGoogle(clock);
     const sleeps: number[] = [];
-    const google = new GoogleClient(fakeEnv, { fetch: fetcher, now: () => clock.now, sleep: async (ms) => void sleeps.push(ms), readsPerMinute: 0 });
+    const google = new GoogleClient(fakeEnv, {
+      fetch: fetcher,
+      now: () => clock.now,
+      sleep: async (ms) => void sleeps.push(ms),
+      readsPerMinute: 0,
+    });
     for (let i = 0; i < 5; i++) await google.batchGet("a", ["A1"]);
     expect(sleeps).toEqual([]);
   });

@@ -1,17 +1,21 @@
 /** Sheets laid out as clerks really make them, through the whole sync: values stored and the exact issues named. */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiJson, putSheet, registerSources, resetDatabase, seedReference, syncNow, type Fixture } from "./helpers";
+import { apiJson, type Fixture, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 async function values(unit: string) {
-  const { results } = await env.DB.prepare("SELECT indicator_code, period, value, cell FROM indicator_values WHERE unit_code = ? ORDER BY period, indicator_code")
+  const { results } = await env.DB.prepare(
+    "SELECT indicator_code, period, value, cell FROM indicator_values WHERE unit_code = ? ORDER BY period, indicator_code",
+  )
     .bind(unit)
     .all<{ indicator_code: string; period: string; value: number; cell: string }>();
   return results.map((r) => `${r.period} ${r.indicator_code}=${r.value} ${r.cell}`);
 }
 
 async function issueList() {
-  const { results } = await env.DB.prepare("SELECT unit_code, severity, code, cell, indicator_code, message FROM issues ORDER BY id").all<Record<string, string | null>>();
+  const { results } = await env.DB.prepare(
+    "SELECT unit_code, severity, code, cell, indicator_code, message FROM issues ORDER BY id",
+  ).all<Record<string, string | null>>();
   return results;
 }
 
@@ -32,7 +36,16 @@ describe("messy sheets through the sync", () => {
           values: [
             ["UBND PHƯỜNG PHỐ HIẾN", "", "", "", "", "", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
             [],
-            ["TT", "Nội dung chỉ tiêu", "ĐVT", "kiểm tra", "6 tháng đầu năm 2024", "6 tháng đầu năm 2025", "", "6 tháng đầu năm 2025"],
+            [
+              "TT",
+              "Nội dung chỉ tiêu",
+              "ĐVT",
+              "kiểm tra",
+              "6 tháng đầu năm 2024",
+              "6 tháng đầu năm 2025",
+              "",
+              "6 tháng đầu năm 2025",
+            ],
             ["I", "LỰC LƯỢNG"],
             [1, "Tổ BV ANTT", "tổ", 1, "15", "17 tổ", "", 17],
             [2, "Số thành viên", "người", 1, 70, "hơn 80"],
@@ -54,7 +67,9 @@ describe("messy sheets through the sync", () => {
       "2025-H1 security_team_count=17 'Năm 2025'!F5",
       "2025-H1 security_team_members=80 'Năm 2025'!F6",
     ]);
-    const issues = (await issueList()).map((i) => `${i.severity} ${i.code} ${i.cell ?? "-"} ${i.indicator_code ?? "-"}`);
+    const issues = (await issueList()).map(
+      (i) => `${i.severity} ${i.code} ${i.cell ?? "-"} ${i.indicator_code ?? "-"}`,
+    );
     expect(issues).toContain("warning unknown_row 'Năm 2025'!B8 -");
     expect(issues).toContain("warning approximate 'Năm 2025'!F6 security_team_members");
     expect(issues).toContain("warning locale - -");
@@ -75,7 +90,14 @@ describe("messy sheets through the sync", () => {
           values: [
             ["BẢNG TỔNG HỢP"],
             ["STT", "Tên xã", "Lực lượng", "", "Khu dân cư", ""],
-            ["", "", "Số tổ bảo vệ ANTT", "Số thành viên tổ bảo vệ an ninh trật tự", "Tổng số khu dân cư", "Số khu dân cư an toàn"],
+            [
+              "",
+              "",
+              "Số tổ bảo vệ ANTT",
+              "Số thành viên tổ bảo vệ an ninh trật tự",
+              "Tổng số khu dân cư",
+              "Số khu dân cư an toàn",
+            ],
             ["A", "Khu vực phía Bắc"],
             [1, "Xã Bắc Đông Quan", 12, 39, 14, 15],
             [2, "P. Sơn Nam", "8", "30", 10, 9],

@@ -1,9 +1,10 @@
 /** A run above the threshold fans out through the Queue; the run record completes when its last job is done. */
-import { env } from "cloudflare:workers";
+
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
-import { runSync, syncJob, type SyncJob } from "../../worker/sync/run";
+import { runSync, type SyncJob, syncJob } from "../../worker/sync/run";
 import { apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";
 
 const COMMUNES = ["12745", "11953", "11980", "11983", "12103"];
@@ -28,14 +29,23 @@ describe("a run fanned out through the Queue", () => {
     await resetDatabase();
     await seedReference();
     for (const [i, unit] of COMMUNES.entries()) {
-      await putSheet(`queue-${unit}`, formSheet(`Xã ${unit}`, ["Năm 2025"], [["security_team_count", "Số tổ", 10 + i]]));
+      await putSheet(
+        `queue-${unit}`,
+        formSheet(`Xã ${unit}`, ["Năm 2025"], [["security_team_count", "Số tổ", 10 + i]]),
+      );
     }
-    await registerSources("unit_code,sheet,tab,layout\n" + COMMUNES.map((u) => `${u},queue-${u},,form`).join("\n") + "\n");
+    await registerSources(
+      "unit_code,sheet,tab,layout\n" + COMMUNES.map((u) => `${u},queue-${u},,form`).join("\n") + "\n",
+    );
   });
 
   it("enqueues jobs, stays running until the last job, then finishes with every count", async () => {
     const jobs: SyncJob[] = [];
-    const started = await runSync(env, { trigger: "manual", queueThreshold: 2, enqueue: async (j) => void jobs.push(...j) });
+    const started = await runSync(env, {
+      trigger: "manual",
+      queueThreshold: 2,
+      enqueue: async (j) => void jobs.push(...j),
+    });
     expect(started).toMatchObject({ status: "running", sourcesTotal: 5 });
     expect(jobs.flatMap((j) => j.sourceIds)).toHaveLength(5);
     // Split in two deliveries to see the run still running after the first.
@@ -45,18 +55,34 @@ describe("a run fanned out through the Queue", () => {
     expect(await run(started.runId)).toMatchObject({ status: "running", sourcesRead: 3, finishedAt: null });
     const second = await deliver("antq-sync", [{ runId: started.runId, sourceIds: ids.slice(3) }]);
     expect(second.retryMessages).toEqual([]);
-    expect(await run(started.runId)).toMatchObject({ status: "ok", sourcesTotal: 5, sourcesRead: 5, sourcesFailed: 0, valuesWritten: 5 });
+    expect(await run(started.runId)).toMatchObject({
+      status: "ok",
+      sourcesTotal: 5,
+      sourcesRead: 5,
+      sourcesFailed: 0,
+      valuesWritten: 5,
+    });
     const summary = await apiJson("/api/summary?unit=33&period=2025");
     expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(10 + 11 + 12 + 13 + 14);
   });
 
   it("sends the sources that still meet Google's read quota back to the Queue for a minute later, then counts them", async () => {
     const limited = Array.from({ length: 5 }, () => ({ status: 429, api: "sheets" as const }));
-    await putSheet("queue-12745", { ...formSheet("Xã 12745", ["Năm 2025"], [["security_team_count", "Số tổ", 10]]), faults: limited });
+    await putSheet("queue-12745", {
+      ...formSheet("Xã 12745", ["Năm 2025"], [["security_team_count", "Số tổ", 10]]),
+      faults: limited,
+    });
     const jobs: SyncJob[] = [];
-    const started = await runSync(env, { trigger: "manual", queueThreshold: 2, enqueue: async (j) => void jobs.push(...j) });
+    const started = await runSync(env, {
+      trigger: "manual",
+      queueThreshold: 2,
+      enqueue: async (j) => void jobs.push(...j),
+    });
     const requeued: [SyncJob, number][] = [];
-    const options = { google: { sleep: async () => undefined }, requeue: async (job: SyncJob, delay: number) => void requeued.push([job, delay]) };
+    const options = {
+      google: { sleep: async () => undefined },
+      requeue: async (job: SyncJob, delay: number) => void requeued.push([job, delay]),
+    };
     for (const job of jobs) await syncJob(env, job, options);
     const first = await apiJson("/api/sources?unit=12745");
     expect(first.sources[0].lastStatus).toBeNull();
@@ -71,7 +97,11 @@ describe("a run fanned out through the Queue", () => {
 
   it("counts the sources of a dead-lettered job as failed so the run still finishes, keeping their values", async () => {
     const jobs: SyncJob[] = [];
-    const started = await runSync(env, { trigger: "manual", queueThreshold: 2, enqueue: async (j) => void jobs.push(...j) });
+    const started = await runSync(env, {
+      trigger: "manual",
+      queueThreshold: 2,
+      enqueue: async (j) => void jobs.push(...j),
+    });
     const ids = jobs.flatMap((j) => j.sourceIds);
     await deliver("antq-sync", [{ runId: started.runId, sourceIds: ids.slice(0, 4) }]);
     const dead = await deliver("antq-sync-dlq", [{ runId: started.runId, sourceIds: ids.slice(4) }]);
@@ -90,7 +120,7 @@ describe("a run fanned out through the Queue", () => {
       record = await run(started.runId);
     }
     expect(record).toMatchObject({ status: "ok", sourcesTotal: 5, sourcesRead: 5 });
-    expect(record.finishedAt).toBeGreaterThanOrEqual(record.startedAt);
+    expect(Date.parse(record.finishedAt)).toBeGreaterThanOrEqual(Date.parse(record.startedAt));
   });
 
   it("records the run as failed, with a reason, when the Queue refuses the jobs", async () => {

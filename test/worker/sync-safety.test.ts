@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runSync } from "../../worker/sync/run";
 import {
   apiJson,
+  type Fixture,
   formSheet,
   postCsv,
   putSheet,
@@ -13,7 +14,6 @@ import {
   seedReference,
   standinStats,
   syncNow,
-  type Fixture,
 } from "./helpers";
 
 const BDQ = (version: string, members: unknown = 39, extra: Partial<Fixture> = {}) =>
@@ -55,11 +55,19 @@ describe("sync safety", () => {
     expect(first).toMatchObject({ sourcesRead: 1, sourcesSkipped: 0, status: "ok" });
     expect(first.valuesWritten).toBe(6);
     const before = { values: await storedValues("12745"), source: await sourceRow("12745") };
-    const auditBefore = await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action != 'sync.manual'").first<{ n: number }>();
+    const auditBefore = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE action != 'sync.manual'",
+    ).first<{ n: number }>();
 
     await resetStandinStats();
     const second = await syncNow();
-    expect(second).toMatchObject({ sourcesRead: 0, sourcesSkipped: 1, valuesWritten: 0, valuesRemoved: 0, status: "ok" });
+    expect(second).toMatchObject({
+      sourcesRead: 0,
+      sourcesSkipped: 1,
+      valuesWritten: 0,
+      valuesRemoved: 0,
+      status: "ok",
+    });
     const stats = await standinStats();
     expect(stats["drive.files.get"]).toBe(1);
     expect(stats["sheets.values.batchGet"] ?? 0).toBe(0);
@@ -67,7 +75,9 @@ describe("sync safety", () => {
     expect(await storedValues("12745")).toEqual(before.values);
     expect(await sourceRow("12745")).toEqual(before.source);
     // Only the manual start itself is audited (an admin action); the sync wrote nothing.
-    expect(await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action != 'sync.manual'").first<{ n: number }>()).toEqual(auditBefore);
+    expect(
+      await env.DB.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action != 'sync.manual'").first<{ n: number }>(),
+    ).toEqual(auditBefore);
   });
 
   it("a changed sheet is read with one values:batchGet; an unchanged value keeps its timestamp", async () => {
@@ -83,7 +93,8 @@ describe("sync safety", () => {
     const after = await storedValues("12745");
     const members = after.find((v) => v.indicator_code === "security_team_members" && v.period === "2025")!;
     expect(members.value).toBe(45);
-    const teams = (rows: typeof after) => rows.find((v) => v.indicator_code === "security_team_count" && v.period === "2025");
+    const teams = (rows: typeof after) =>
+      rows.find((v) => v.indicator_code === "security_team_count" && v.period === "2025");
     expect(teams(after)).toEqual(teams(before));
   });
 
@@ -108,7 +119,9 @@ describe("sync safety", () => {
     expect(run).toMatchObject({ valuesRemoved: 1 });
     const left = await storedValues("12745");
     expect(left.some((v) => v.indicator_code === "security_team_members" && v.period === "2025")).toBe(false);
-    const audit = await env.DB.prepare("SELECT actor, action, target, detail FROM audit_log WHERE action = 'value.removed'").all();
+    const audit = await env.DB.prepare(
+      "SELECT actor, action, target, detail FROM audit_log WHERE action = 'value.removed'",
+    ).all();
     expect(audit.results).toHaveLength(1);
     expect(audit.results[0]).toMatchObject({ actor: "sync", target: "12745/security_team_members/2025" });
     expect(JSON.parse(String(audit.results[0]!.detail))).toMatchObject({ value: 39, cell: "'Năm 2025'!F5" });
@@ -150,7 +163,16 @@ describe("sync safety", () => {
     ["not_found", "12745", "kind-missing", "", null],
     ["no_header", "12745", "kind-noheader", "", table([["Chỉ có ghi chú"], ["1", "2"]])],
     ["no_tab", "12745", "kind-notab", "Năm 2030", BDQ("1")],
-    ["unknown_unit", "33", "kind-unit", "", table([["Mã xã", "Tên xã", "Số tổ bảo vệ ANTT"], ["99999", "Xã Lạ", 3]])],
+    [
+      "unknown_unit",
+      "33",
+      "kind-unit",
+      "",
+      table([
+        ["Mã xã", "Tên xã", "Số tổ bảo vệ ANTT"],
+        ["99999", "Xã Lạ", 3],
+      ]),
+    ],
   ])("source error %s: nothing of the source is written, the reason is shown", async (kind, unit, id, tab, fixture) => {
     if (fixture) await putSheet(id, fixture);
     const layout = unit === "33" ? "table" : "form";
@@ -173,7 +195,15 @@ describe("sync safety", () => {
 
     it("leaves the other sources written and itself exactly as before, then catches up", async () => {
       const pho = (version: string, teams: number) =>
-        formSheet("Phường Phố Hiến", ["Năm 2025"], [["security_team_count", "Số tổ", teams], ["security_team_members", "Số thành viên", 80]], { version });
+        formSheet(
+          "Phường Phố Hiến",
+          ["Năm 2025"],
+          [
+            ["security_team_count", "Số tổ", teams],
+            ["security_team_members", "Số thành viên", 80],
+          ],
+          { version },
+        );
       await putSheet("fail-bdq", BDQ("1"));
       await putSheet("fail-pho", pho("1", 17));
       await registerSources("unit_code,sheet,tab,layout\n12745,fail-bdq,,form\n11953,fail-pho,,form\n");
@@ -184,15 +214,28 @@ describe("sync safety", () => {
       await putSheet("fail-bdq", BDQ("2", 45));
       await putSheet("fail-pho", pho("2", 19));
       // A real failure inside D1: the write of Phố Hiến's batch aborts.
-      await env.DB.exec("CREATE TRIGGER fail_pho_hien_insert BEFORE INSERT ON indicator_values WHEN NEW.unit_code = '11953' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-      await env.DB.exec("CREATE TRIGGER fail_pho_hien_update BEFORE UPDATE ON indicator_values WHEN NEW.unit_code = '11953' BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+      await env.DB.exec(
+        "CREATE TRIGGER fail_pho_hien_insert BEFORE INSERT ON indicator_values WHEN NEW.unit_code = '11953' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      );
+      await env.DB.exec(
+        "CREATE TRIGGER fail_pho_hien_update BEFORE UPDATE ON indicator_values WHEN NEW.unit_code = '11953' BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      );
       const run = await syncNow();
       expect(run).toMatchObject({ sourcesRead: 1, sourcesFailed: 1, status: "partial" });
-      expect((await storedValues("12745")).find((v) => v.indicator_code === "security_team_members" && v.period === "2025")!.value).toBe(45);
+      expect(
+        (await storedValues("12745")).find((v) => v.indicator_code === "security_team_members" && v.period === "2025")!
+          .value,
+      ).toBe(45);
       expect(await storedValues("11953")).toEqual(phoBefore);
-      const issuesAfter = await env.DB.prepare("SELECT * FROM issues WHERE unit_code = '11953' AND severity != 'source_error' ORDER BY id").all();
+      const issuesAfter = await env.DB.prepare(
+        "SELECT * FROM issues WHERE unit_code = '11953' AND severity != 'source_error' ORDER BY id",
+      ).all();
       expect(issuesAfter.results).toEqual(issuesBefore.results);
-      expect(await sourceRow("11953")).toMatchObject({ last_status: "error", last_error_code: "write_failed", last_version: expect.stringMatching(/^1@/) });
+      expect(await sourceRow("11953")).toMatchObject({
+        last_status: "error",
+        last_error_code: "write_failed",
+        last_version: expect.stringMatching(/^1@/),
+      });
 
       await env.DB.exec("DROP TRIGGER fail_pho_hien_insert");
       await env.DB.exec("DROP TRIGGER fail_pho_hien_update");
@@ -206,7 +249,10 @@ describe("sync safety", () => {
     await putSheet("retry-sheet", BDQ("1", 39, { faults: [{ status: 429, retryAfter: 7 }, 500] }));
     await registerSources("unit_code,sheet,tab,layout\n12745,retry-sheet,,form\n");
     const sleeps: number[] = [];
-    const run = await runSync(env, { trigger: "manual", google: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 } });
+    const run = await runSync(env, {
+      trigger: "manual",
+      google: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    });
     expect(run).toMatchObject({ sourcesRead: 1, sourcesFailed: 0, status: "ok" });
     expect(sleeps[0]).toBe(7000);
     expect(sleeps[1]).toBeGreaterThanOrEqual(1000);

@@ -10,21 +10,29 @@ describe("a commune's Google Sheet becomes a province figure", () => {
   it("sums the communes' sheets into the province's summary, with last year beside it", async () => {
     await putSheet(
       "skel-bac-dong-quan",
-      formSheet("Xã Bắc Đông Quan", ["Năm 2024", "Năm 2025"], [
-        ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", 11, 12],
-        ["security_team_members", "Số thành viên tổ bảo vệ an ninh trật tự", 37, 39],
-        ["residential_area_total", "Tổng số khu dân cư", 13, 14],
-        ["residential_area_safe", "Số khu dân cư an toàn", 11, 12],
-      ]),
+      formSheet(
+        "Xã Bắc Đông Quan",
+        ["Năm 2024", "Năm 2025"],
+        [
+          ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", 11, 12],
+          ["security_team_members", "Số thành viên tổ bảo vệ an ninh trật tự", 37, 39],
+          ["residential_area_total", "Tổng số khu dân cư", 13, 14],
+          ["residential_area_safe", "Số khu dân cư an toàn", 11, 12],
+        ],
+      ),
     );
     await putSheet(
       "skel-pho-hien",
-      formSheet("Phường Phố Hiến", ["Năm 2025"], [
-        ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", "17"],
-        ["security_team_members", "Số thành viên", "1.055"],
-        ["residential_area_total", "Tổng số khu dân cư", 19],
-        ["residential_area_safe", "Số khu dân cư an toàn", 17],
-      ]),
+      formSheet(
+        "Phường Phố Hiến",
+        ["Năm 2025"],
+        [
+          ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", "17"],
+          ["security_team_members", "Số thành viên", "1.055"],
+          ["residential_area_total", "Tổng số khu dân cư", 19],
+          ["residential_area_safe", "Số khu dân cư an toàn", 17],
+        ],
+      ),
     );
     await registerSources(
       "unit_code,sheet,tab,layout\n12745,https://docs.google.com/spreadsheets/d/skel-bac-dong-quan/edit#gid=0,,form\n11953,skel-pho-hien,,form\n",
@@ -49,7 +57,9 @@ describe("a commune's Google Sheet becomes a province figure", () => {
     const { api } = await import("./helpers");
     const unknown = await api("/api/summary?unit=77&period=2025");
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()) as any).toEqual({ error: { code: "not_found", message: expect.stringContaining("77") } });
+    expect((await unknown.json()) as any).toEqual({
+      error: { code: "not_found", message: expect.stringContaining("77") },
+    });
     const bad = await api("/api/summary?unit=33&period=2025-Q5");
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as any).error.code).toBe("bad_request");

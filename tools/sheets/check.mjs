@@ -3,8 +3,9 @@
  * `check`: before a conference, for every registered source, what the Worker's service account sees — can it read
  * the sheet, the sheet's locale, the header row found, the last edit — and what the administrator should do.
  */
-import { explain } from "./google.mjs";
+
 import { parseCsv, progress, sheetUrl, viDateTime } from "./data.mjs";
+import { explain } from "./google.mjs";
 
 /**
  * @typedef {{ unitCode: string, unitName: string, spreadsheetId: string, tab: string | null, gid: number | null, layout: string }} SourceRef
@@ -19,20 +20,27 @@ import { parseCsv, progress, sheetUrl, viDateTime } from "./data.mjs";
 export async function sourcesFromWorker(worker, token, unit) {
   let res;
   try {
-    res = await fetch(new URL(`/api/sources${unit ? `?unit=${encodeURIComponent(unit)}` : ""}`, worker), { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    res = await fetch(new URL(`/api/sources${unit ? `?unit=${encodeURIComponent(unit)}` : ""}`, worker), {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
   } catch (err) {
     throw new Error(`Không kết nối được tới Worker ${worker}: ${/** @type {Error} */ (err).message}`);
   }
   const data = /** @type {any} */ (await res.json().catch(() => null));
-  if (!res.ok) throw new Error(`Worker không trả danh sách nguồn (${res.status}): ${data?.error?.message ?? res.statusText} — dùng --sources <sources.csv>`);
-  return (data?.sources ?? []).filter((/** @type {any} */ s) => s.active !== false).map((/** @type {any} */ s) => ({
-    unitCode: String(s.unitCode ?? ""),
-    unitName: String(s.unitName ?? ""),
-    spreadsheetId: String(s.spreadsheetId ?? ""),
-    tab: s.tab ?? null,
-    gid: s.gid ?? null,
-    layout: String(s.layout ?? "form"),
-  }));
+  if (!res.ok)
+    throw new Error(
+      `Worker không trả danh sách nguồn (${res.status}): ${data?.error?.message ?? res.statusText} — dùng --sources <sources.csv>`,
+    );
+  return (data?.sources ?? [])
+    .filter((/** @type {any} */ s) => s.active !== false)
+    .map((/** @type {any} */ s) => ({
+      unitCode: String(s.unitCode ?? ""),
+      unitName: String(s.unitName ?? ""),
+      spreadsheetId: String(s.spreadsheetId ?? ""),
+      tab: s.tab ?? null,
+      gid: s.gid ?? null,
+      layout: String(s.layout ?? "form"),
+    }));
 }
 
 /** The sources of a §8 sources.csv. @param {string} text @param {Map<string, string>} [names] code → unit name @returns {SourceRef[]} */
@@ -44,7 +52,16 @@ export function sourcesFromCsv(text, names = new Map()) {
     if (!id) return [];
     const gid = /[#?&]gid=(\d+)/.exec(sheet);
     const code = r.unit_code ?? "";
-    return [{ unitCode: code, unitName: names.get(code) ?? "", spreadsheetId: id, tab: r.tab || null, gid: gid ? Number(gid[1]) : null, layout: r.layout || "form" }];
+    return [
+      {
+        unitCode: code,
+        unitName: names.get(code) ?? "",
+        spreadsheetId: id,
+        tab: r.tab || null,
+        gid: gid ? Number(gid[1]) : null,
+        layout: r.layout || "form",
+      },
+    ];
   });
 }
 
@@ -60,12 +77,16 @@ const fold = (v) =>
 const PERIOD_HEADING = /^(nam )?\d{4}$|^6 thang (dau|cuoi) nam \d{4}$|^quy [ivx1-4]+\/\d{4}$|^thang \d{1,2}\/\d{4}$/;
 
 /** The header row of a form or a table, as the Worker looks for it. @param {unknown[][]} rows @param {string} layout */
-export function findHeader(rows, layout) {
+function findHeader(rows, layout) {
   for (let r = 0; r < rows.length; r++) {
     const cells = (rows[r] ?? []).map(fold);
-    const hasLabel = layout === "table" ? cells.some((c) => c === "ma xa" || c === "ten xa" || c === "ma don vi") : cells.includes("chi tieu");
+    const hasLabel =
+      layout === "table"
+        ? cells.some((c) => c === "ma xa" || c === "ten xa" || c === "ma don vi")
+        : cells.includes("chi tieu");
     const periods = (rows[r] ?? []).filter((_, i) => PERIOD_HEADING.test(cells[i] ?? ""));
-    if (hasLabel && (layout === "table" || periods.length)) return { row: r + 1, cells: (rows[r] ?? []).map((c) => String(c ?? "")).filter((c) => c.trim()) };
+    if (hasLabel && (layout === "table" || periods.length))
+      return { row: r + 1, cells: (rows[r] ?? []).map((c) => String(c ?? "")).filter((c) => c.trim()) };
   }
   return null;
 }
@@ -88,15 +109,38 @@ export async function checkSources(api, sources) {
 /** @param {import("./google.mjs").GoogleApi} api @param {SourceRef} source @returns {Promise<CheckRow>} */
 async function checkOne(api, source) {
   const id = source.spreadsheetId;
-  const row = { source, readable: false, title: "", locale: "", tab: source.tab ?? "", header: "", lastEdit: /** @type {string | null} */ (null), action: "" };
+  const row = {
+    source,
+    readable: false,
+    title: "",
+    locale: "",
+    tab: source.tab ?? "",
+    header: "",
+    lastEdit: /** @type {string | null} */ (null),
+    action: "",
+  };
   try {
-    const meta = await api.call("read", `đọc bảng tính ${id}`, () => api.sheets.spreadsheets.get({ spreadsheetId: id, fields: "properties(title,locale),sheets.properties(sheetId,title,index)" }));
+    const meta = await api.call("read", `đọc bảng tính ${id}`, () =>
+      api.sheets.spreadsheets.get({
+        spreadsheetId: id,
+        fields: "properties(title,locale),sheets.properties(sheetId,title,index)",
+      }),
+    );
     row.readable = true;
     row.title = String(meta.data.properties?.title ?? "");
     row.locale = String(meta.data.properties?.locale ?? "");
-    const tabs = (meta.data.sheets ?? []).map((s) => ({ gid: Number(s.properties?.sheetId ?? 0), title: String(s.properties?.title ?? "") }));
-    const tab = source.tab ? tabs.find((t) => t.title.normalize("NFC") === source.tab?.normalize("NFC")) : source.gid !== null ? tabs.find((t) => t.gid === source.gid) : tabs[0];
-    const file = await api.call("drive-read", `xem lần sửa cuối của ${id}`, () => api.drive.files.get({ fileId: id, fields: "modifiedTime,version,trashed", supportsAllDrives: true }));
+    const tabs = (meta.data.sheets ?? []).map((s) => ({
+      gid: Number(s.properties?.sheetId ?? 0),
+      title: String(s.properties?.title ?? ""),
+    }));
+    const tab = source.tab
+      ? tabs.find((t) => t.title.normalize("NFC") === source.tab?.normalize("NFC"))
+      : source.gid !== null
+        ? tabs.find((t) => t.gid === source.gid)
+        : tabs[0];
+    const file = await api.call("drive-read", `xem lần sửa cuối của ${id}`, () =>
+      api.drive.files.get({ fileId: id, fields: "modifiedTime,version,trashed", supportsAllDrives: true }),
+    );
     row.lastEdit = file.data.modifiedTime ?? null;
     if (file.data.trashed) {
       row.action = "Bảng tính đang trong thùng rác: mở Drive › Thùng rác › Khôi phục từ thùng rác";
@@ -109,14 +153,25 @@ async function checkOne(api, source) {
     row.tab = tab.title;
     const quoted = `'${tab.title.replace(/'/g, "''")}'`;
     const values = await api.call("read", `đọc dòng tiêu đề của ${id}`, () =>
-      api.sheets.spreadsheets.values.batchGet({ spreadsheetId: id, ranges: [`${quoted}!A1:Z30`], majorDimension: "ROWS", valueRenderOption: "UNFORMATTED_VALUE" }),
+      api.sheets.spreadsheets.values.batchGet({
+        spreadsheetId: id,
+        ranges: [`${quoted}!A1:Z30`],
+        majorDimension: "ROWS",
+        valueRenderOption: "UNFORMATTED_VALUE",
+      }),
     );
     const header = findHeader(/** @type {unknown[][]} */ (values.data.valueRanges?.[0]?.values ?? []), source.layout);
     row.header = header ? `dòng ${header.row}: ${header.cells.join(" | ")}` : "";
     /** @type {string[]} */
     const todo = [];
-    if (!header) todo.push(source.layout === "table" ? "Thêm dòng tiêu đề có cột “Mã xã” hoặc “Tên xã”" : "Thêm dòng tiêu đề có cột “Chỉ tiêu” và cột kỳ báo cáo (vd. “Năm 2025”)");
-    if (row.locale !== "vi_VN") todo.push("Đổi ngôn ngữ bảng tính sang Việt Nam (Tệp › Cài đặt) để “33.100” không thành 33,1");
+    if (!header)
+      todo.push(
+        source.layout === "table"
+          ? "Thêm dòng tiêu đề có cột “Mã xã” hoặc “Tên xã”"
+          : "Thêm dòng tiêu đề có cột “Chỉ tiêu” và cột kỳ báo cáo (vd. “Năm 2025”)",
+      );
+    if (row.locale !== "vi_VN")
+      todo.push("Đổi ngôn ngữ bảng tính sang Việt Nam (Tệp › Cài đặt) để “33.100” không thành 33,1");
     row.action = todo.join("; ") || "Sẵn sàng";
   } catch (err) {
     const target = await shortcutTarget(api, id, err);
@@ -139,13 +194,29 @@ async function checkOne(api, source) {
  */
 async function shortcutTarget(api, id, err) {
   if ((err?.status ?? err?.response?.status) !== 404) return null;
-  const file = await api.call("drive-read", `xem tệp ${id}`, () => api.drive.files.get({ fileId: id, fields: "mimeType,shortcutDetails", supportsAllDrives: true })).catch(() => null);
-  return file?.data.mimeType === "application/vnd.google-apps.shortcut" ? (file.data.shortcutDetails?.targetId ?? null) : null;
+  const file = await api
+    .call("drive-read", `xem tệp ${id}`, () =>
+      api.drive.files.get({ fileId: id, fields: "mimeType,shortcutDetails", supportsAllDrives: true }),
+    )
+    .catch(() => null);
+  return file?.data.mimeType === "application/vnd.google-apps.shortcut"
+    ? (file.data.shortcutDetails?.targetId ?? null)
+    : null;
 }
 
 /** The table for the terminal (and the same rows for --csv). @param {CheckRow[]} rows */
 export function checkTable(rows) {
-  const head = ["Mã", "Đơn vị", "Đọc được", "Ngôn ngữ", "Trang", "Dòng tiêu đề", "Sửa lần cuối", "Việc cần làm", "Bảng tính"];
+  const head = [
+    "Mã",
+    "Đơn vị",
+    "Đọc được",
+    "Ngôn ngữ",
+    "Trang",
+    "Dòng tiêu đề",
+    "Sửa lần cuối",
+    "Việc cần làm",
+    "Bảng tính",
+  ];
   const body = rows.map((r) => [
     r.source.unitCode,
     r.source.unitName || r.title,
@@ -165,6 +236,13 @@ export function formatTable(table, max = 60) {
   const cut = (/** @type {string} */ s) => (s.length > max ? s.slice(0, max - 1) + "…" : s);
   const all = [table.head, ...table.body].map((r) => r.map(cut));
   const widths = table.head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  return all.map((r, n) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd() + (n === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : "")).join("\n");
+  return all
+    .map(
+      (r, n) =>
+        r
+          .map((c, i) => c.padEnd(widths[i] ?? 0))
+          .join("  ")
+          .trimEnd() + (n === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : ""),
+    )
+    .join("\n");
 }
-

@@ -89,7 +89,8 @@ export async function main(argv, io = {}) {
   }
   try {
     const keyFile = o.key ?? env.GOOGLE_APPLICATION_CREDENTIALS;
-    if (!keyFile) throw new Error("Thiếu khóa tài khoản dịch vụ: --key <tệp .json> (hoặc GOOGLE_APPLICATION_CREDENTIALS)");
+    if (!keyFile)
+      throw new Error("Thiếu khóa tài khoản dịch vụ: --key <tệp .json> (hoặc GOOGLE_APPLICATION_CREDENTIALS)");
     const number = (/** @type {string | undefined} */ v, /** @type {string} */ name) => {
       if (v === undefined) return undefined;
       const n = Number(v);
@@ -113,12 +114,15 @@ export async function main(argv, io = {}) {
 
     if (command === "template" || command === "provision") {
       const period = o.period ?? "";
-      if (!isPeriodCode(period)) throw new Error(`--period “${period}” không hợp lệ (vd. 2025, 2025-H1, 2025-Q3, 2025-M08)`);
+      if (!isPeriodCode(period))
+        throw new Error(`--period “${period}” không hợp lệ (vd. 2025, 2025-H1, 2025-Q3, 2025-M08)`);
       const indicators = await readCatalog(catalog);
       if (!indicators.length) throw new Error(`Danh mục ${catalog} không có chỉ tiêu nào`);
       if (command === "template") {
         const t = await ensureTemplate(api, { period, indicators });
-        out(`${t.created ? "Đã tạo" : "Đã có"} mẫu biểu: ${sheetUrl(t.id, t.gid)} (${indicators.length} chỉ tiêu, trang “${t.tab}”)`);
+        out(
+          `${t.created ? "Đã tạo" : "Đã có"} mẫu biểu: ${sheetUrl(t.id, t.gid)} (${indicators.length} chỉ tiêu, trang “${t.tab}”)`,
+        );
         return 0;
       }
       const province = o.province ?? "";
@@ -128,11 +132,17 @@ export async function main(argv, io = {}) {
       const { province: provinceUnit, communes } = await readCommunes(unitsFile, province);
       if (!communes.length) throw new Error(`Tỉnh ${province} không có xã/phường nào trong ${unitsFile}`);
       let serviceAccount = o["service-account"];
-      if (!serviceAccount && o["service-account-key"]) serviceAccount = JSON.parse(await readFile(o["service-account-key"], "utf8")).client_email;
-      if (!serviceAccount) throw new Error("Thiếu email tài khoản dịch vụ của Worker: --service-account <email> (hoặc --service-account-key <json>)");
+      if (!serviceAccount && o["service-account-key"])
+        serviceAccount = JSON.parse(await readFile(o["service-account-key"], "utf8")).client_email;
+      if (!serviceAccount)
+        throw new Error(
+          "Thiếu email tài khoản dịch vụ của Worker: --service-account <email> (hoặc --service-account-key <json>)",
+        );
       const emails = o.emails ? await readEmails(o.emails) : new Map();
       if (!o.emails) err("Chưa có --emails: các bảng tính chưa được chia sẻ cho xã nào");
-      out(`Cấp bảng tính cho ${communes.length} xã/phường của ${provinceUnit?.fullName ?? `tỉnh ${province}`}, kỳ ${period}…`);
+      out(
+        `Cấp bảng tính cho ${communes.length} xã/phường của ${provinceUnit?.fullName ?? `tỉnh ${province}`}, kỳ ${period}…`,
+      );
       const result = await provision(api, {
         province,
         period,
@@ -150,10 +160,22 @@ export async function main(argv, io = {}) {
       const created = result.sheets.filter((s) => s.created).length;
       const shares = result.sheets.reduce((n, s) => n + s.shared.length, 0);
       const noEmail = result.sheets.filter((s) => s.missingEmails);
-      out(`Xong: ${created} bảng tính mới, ${result.sheets.length - created} đã có; ${shares} lượt chia sẻ mới; ${api.stats.requests} yêu cầu tới Google (${api.stats.retries} lần thử lại).`);
+      out(
+        `Xong: ${created} bảng tính mới, ${result.sheets.length - created} đã có; ${shares} lượt chia sẻ mới; ${api.stats.requests} yêu cầu tới Google (${api.stats.retries} lần thử lại).`,
+      );
       out(`Đã ghi ${result.sourcesCsv.file} (${result.sourcesCsv.rows} dòng).`);
-      out(result.registered ? `Đã đăng ký ${result.registered.imported} nguồn vào Worker ${worker}.` : "Chưa đăng ký vào Worker (thiếu --worker): tải sources.csv lên trang quản trị hoặc chạy lại với --worker.");
-      if (noEmail.length) out(`${noEmail.length} xã chưa có email để chia sẻ: ${noEmail.slice(0, 10).map((s) => `${s.unitCode} ${s.name}`).join(", ")}${noEmail.length > 10 ? "…" : ""}`);
+      out(
+        result.registered
+          ? `Đã đăng ký ${result.registered.imported} nguồn vào Worker ${worker}.`
+          : "Chưa đăng ký vào Worker (thiếu --worker): tải sources.csv lên trang quản trị hoặc chạy lại với --worker.",
+      );
+      if (noEmail.length)
+        out(
+          `${noEmail.length} xã chưa có email để chia sẻ: ${noEmail
+            .slice(0, 10)
+            .map((s) => `${s.unitCode} ${s.name}`)
+            .join(", ")}${noEmail.length > 10 ? "…" : ""}`,
+        );
       return 0;
     }
 
@@ -161,7 +183,11 @@ export async function main(argv, io = {}) {
     /** @type {Map<string, string>} */
     const names = new Map();
     if (o.units) for (const r of await readCsvFile(o.units)) names.set(r.code ?? "", r.full_name || r.name || "");
-    const sources = o.sources ? sourcesFromCsv(await readFile(o.sources, "utf8"), names) : worker ? await sourcesFromWorker(worker, apiToken, o.unit) : null;
+    const sources = o.sources
+      ? sourcesFromCsv(await readFile(o.sources, "utf8"), names)
+      : worker
+        ? await sourcesFromWorker(worker, apiToken, o.unit)
+        : null;
     if (!sources) throw new Error("Cần --worker <url> (nguồn đã đăng ký) hoặc --sources <sources.csv>");
     out(`Kiểm tra ${sources.length} nguồn bằng tài khoản ${api.email}…`);
     const rows = await checkSources(api, sources);
@@ -173,7 +199,9 @@ export async function main(argv, io = {}) {
     }
     const todo = rows.filter((r) => r.action !== "Sẵn sàng");
     const unreadable = rows.filter((r) => !r.readable).length;
-    out(`${rows.length - todo.length}/${rows.length} nguồn sẵn sàng; ${unreadable} không đọc được; ${todo.length - unreadable} cần sửa.`);
+    out(
+      `${rows.length - todo.length}/${rows.length} nguồn sẵn sàng; ${unreadable} không đọc được; ${todo.length - unreadable} cần sửa.`,
+    );
     return o.strict && todo.length ? 2 : 0;
   } catch (e) {
     err(`Lỗi: ${/** @type {Error} */ (e).message}`);

@@ -23,12 +23,24 @@ export async function readCsvFile(file) {
 export async function readCatalog(file) {
   return (await readCsvFile(file))
     .filter((r) => r.code && r.kind !== "ratio")
-    .map((r) => ({ code: r.code ?? "", label: r.label_vi ?? "", unit: r.unit_vi ?? "", kind: r.kind ?? "count", integer: r.integer === "yes" || r.kind === "count" || r.kind === "flag" }));
+    .map((r) => ({
+      code: r.code ?? "",
+      label: r.label_vi ?? "",
+      unit: r.unit_vi ?? "",
+      kind: r.kind ?? "count",
+      integer: r.integer === "yes" || r.kind === "count" || r.kind === "flag",
+    }));
 }
 
 /** Communes (commune, ward, special zone) of a province, from a §2 units CSV. @param {string} file @param {string} province */
 export async function readCommunes(file, province) {
-  const all = (await readCsvFile(file)).map((r) => ({ code: r.code ?? "", name: r.name ?? "", fullName: r.full_name || r.name || "", kind: r.kind ?? "", parentCode: r.parent_code ?? "" }));
+  const all = (await readCsvFile(file)).map((r) => ({
+    code: r.code ?? "",
+    name: r.name ?? "",
+    fullName: r.full_name || r.name || "",
+    kind: r.kind ?? "",
+    parentCode: r.parent_code ?? "",
+  }));
   const provinceRow = all.find((u) => u.code === province && !u.parentCode);
   const communes = all.filter((u) => u.parentCode === province && ["commune", "ward", "special_zone"].includes(u.kind));
   return { province: provinceRow ?? null, communes };
@@ -68,7 +80,8 @@ export function periodHeading(code) {
 export const previousPeriod = (code) => String(Number(code.slice(0, 4)) - 1) + code.slice(4);
 
 /** A sheet URL that opens the right tab. @param {string} id @param {number | null | undefined} gid */
-export const sheetUrl = (id, gid) => `https://docs.google.com/spreadsheets/d/${id}/edit${gid === null || gid === undefined ? "" : `#gid=${gid}`}`;
+export const sheetUrl = (id, gid) =>
+  `https://docs.google.com/spreadsheets/d/${id}/edit${gid === null || gid === undefined ? "" : `#gid=${gid}`}`;
 
 /** dd/mm/yyyy HH:mm in Asia/Ho_Chi_Minh. @param {string | null | undefined} iso */
 export function viDateTime(iso) {
@@ -76,7 +89,15 @@ export function viDateTime(iso) {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return "";
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+    new Intl.DateTimeFormat("vi-VN", {
+      timeZone: "Asia/Ho_Chi_Minh",
+      day: "2-digit",
+      month: "2-digit",
+      year: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
       .formatToParts(d)
       .map((p) => [p.type, p.value]),
   );
@@ -95,7 +116,9 @@ export function progress(total, label, stream = process.stderr) {
       if (stream.isTTY) {
         const width = 24;
         const filled = Math.round((done / Math.max(total, 1)) * width);
-        stream.write(`\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${fmt.format(done)}/${fmt.format(total)} ${what.slice(0, 40).padEnd(40)}`);
+        stream.write(
+          `\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${fmt.format(done)}/${fmt.format(total)} ${what.slice(0, 40).padEnd(40)}`,
+        );
         if (done === total) stream.write("\n");
       } else if (done % step === 0 || done === total) {
         stream.write(`${label}: ${fmt.format(done)}/${fmt.format(total)}${what ? ` — ${what}` : ""}\n`);

@@ -7,8 +7,8 @@
 import { readFile } from "node:fs/promises";
 import { google } from "googleapis";
 
-export const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
-export const SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"];
+const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
+const SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"];
 
 /**
  * @typedef {{ keyFile: string, rootUrl?: string, tokenUrl?: string, subject?: string,
@@ -20,7 +20,7 @@ export const SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://
  */
 
 /** A message an administrator can act on, with Google's own words kept for support. */
-export class GoogleToolError extends Error {
+class GoogleToolError extends Error {
   /** @param {string} message @param {number | null} status @param {string} [googleMessage] */
   constructor(message, status, googleMessage) {
     super(googleMessage ? `${message} (Google: ${googleMessage})` : message);
@@ -36,10 +36,17 @@ export async function connect(options) {
   try {
     key = JSON.parse(await readFile(options.keyFile, "utf8"));
   } catch (err) {
-    throw new GoogleToolError(`Không đọc được tệp khóa tài khoản dịch vụ ${options.keyFile}: ${/** @type {Error} */ (err).message}`, null);
+    throw new GoogleToolError(
+      `Không đọc được tệp khóa tài khoản dịch vụ ${options.keyFile}: ${/** @type {Error} */ (err).message}`,
+      null,
+    );
   }
   const email = key.client_email ?? "";
-  if (!email || !key.private_key) throw new GoogleToolError(`Tệp ${options.keyFile} không phải khóa JSON của tài khoản dịch vụ (thiếu client_email hoặc private_key)`, null);
+  if (!email || !key.private_key)
+    throw new GoogleToolError(
+      `Tệp ${options.keyFile} không phải khóa JSON của tài khoản dịch vụ (thiếu client_email hoặc private_key)`,
+      null,
+    );
   const auth = new google.auth.JWT({ email, key: key.private_key, scopes: SCOPES, subject: options.subject });
   const tokenUrl = options.tokenUrl;
   if (tokenUrl && tokenUrl !== GOOGLE_TOKEN_URL) {
@@ -81,7 +88,9 @@ export async function connect(options) {
         const retryAfter = retryAfterMs(err);
         const backoff = Math.min(base * 2 ** (attempt - 1), 32_000);
         const wait = Math.max(retryAfter ?? 0, backoff / 2 + Math.random() * (backoff / 2));
-        options.log?.(`  Google trả lời ${status ?? "lỗi mạng"} cho “${what}”, thử lại sau ${(wait / 1000).toLocaleString("vi-VN", { maximumFractionDigits: 1 })} giây (lần ${attempt}/${tries - 1})`);
+        options.log?.(
+          `  Google trả lời ${status ?? "lỗi mạng"} cho “${what}”, thử lại sau ${(wait / 1000).toLocaleString("vi-VN", { maximumFractionDigits: 1 })} giây (lần ${attempt}/${tries - 1})`,
+        );
         await sleep(wait);
       }
     }
@@ -102,7 +111,7 @@ function pacer(perMinute) {
 }
 
 /** @param {number} ms */
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** @param {any} err @returns {number | null} */
 function statusOf(err) {
@@ -121,7 +130,9 @@ function retryable(err) {
   const status = statusOf(err);
   if (status === 429 || (status !== null && status >= 500)) return true;
   if (status === 403 && /rateLimitExceeded|userRateLimitExceeded|RATE_LIMIT_EXCEEDED/.test(reasonOf(err))) return true;
-  return status === null && /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/.test(String(err?.code ?? err?.message ?? ""));
+  return (
+    status === null && /ECONNRESET|ETIMEDOUT|EAI_AGAIN|socket hang up/.test(String(err?.code ?? err?.message ?? ""))
+  );
 }
 
 /** @param {any} err @returns {number | null} */
@@ -143,39 +154,97 @@ export function explain(err, what, email, attempts = 1) {
   if (err instanceof GoogleToolError) return err;
   const status = statusOf(err);
   const data = err?.response?.data;
-  const googleMessage = String(data?.error?.message ?? data?.error_description ?? (typeof data?.error === "string" ? data.error : "") ?? err?.message ?? "");
+  const googleMessage = String(
+    data?.error?.message ??
+      data?.error_description ??
+      (typeof data?.error === "string" ? data.error : "") ??
+      err?.message ??
+      "",
+  );
   const reason = reasonOf(err);
   const text = `${googleMessage} ${err?.message ?? ""}`;
   const at = `${what}: `;
   if (/account not found|invalid_client/.test(text)) {
-    return new GoogleToolError(`${at}Google không còn tài khoản dịch vụ ${email} (đã bị xóa hoặc vô hiệu hóa) — tạo lại hoặc bật lại nó trong Google Cloud → IAM và quản trị → Tài khoản dịch vụ, rồi tải khóa mới`, status, googleMessage);
+    return new GoogleToolError(
+      `${at}Google không còn tài khoản dịch vụ ${email} (đã bị xóa hoặc vô hiệu hóa) — tạo lại hoặc bật lại nó trong Google Cloud → IAM và quản trị → Tài khoản dịch vụ, rồi tải khóa mới`,
+      status,
+      googleMessage,
+    );
   }
   if (/invalid_grant|unauthorized_client/.test(text)) {
-    return new GoogleToolError(`${at}Google từ chối khóa của tài khoản dịch vụ ${email} — khóa đã bị thu hồi, sai, hoặc đồng hồ máy lệch; tạo khóa mới trong Google Cloud`, status, googleMessage);
+    return new GoogleToolError(
+      `${at}Google từ chối khóa của tài khoản dịch vụ ${email} — khóa đã bị thu hồi, sai, hoặc đồng hồ máy lệch; tạo khóa mới trong Google Cloud`,
+      status,
+      googleMessage,
+    );
   }
   if (status === null) {
     const code = String(err?.code ?? "");
-    return new GoogleToolError(`${at}không kết nối được tới Google${code ? ` (${code})` : ""} — kiểm tra mạng hoặc địa chỉ máy chủ`, null, err?.message);
+    return new GoogleToolError(
+      `${at}không kết nối được tới Google${code ? ` (${code})` : ""} — kiểm tra mạng hoặc địa chỉ máy chủ`,
+      null,
+      err?.message,
+    );
   }
-  if (status === 401) return new GoogleToolError(`${at}Google không chấp nhận phiên đăng nhập của ${email} (401) — kiểm tra khóa tài khoản dịch vụ`, status, googleMessage);
+  if (status === 401)
+    return new GoogleToolError(
+      `${at}Google không chấp nhận phiên đăng nhập của ${email} (401) — kiểm tra khóa tài khoản dịch vụ`,
+      status,
+      googleMessage,
+    );
   if (status === 403) {
     if (/SERVICE_DISABLED|accessNotConfigured/.test(reason + text)) {
-      return new GoogleToolError(`${at}dự án Google Cloud chưa bật Google Sheets API hoặc Google Drive API — bật cả hai trong APIs & Services`, status, googleMessage);
+      return new GoogleToolError(
+        `${at}dự án Google Cloud chưa bật Google Sheets API hoặc Google Drive API — bật cả hai trong APIs & Services`,
+        status,
+        googleMessage,
+      );
     }
     if (/storageQuotaExceeded|storage quota/i.test(reason + text)) {
-      return new GoogleToolError(`${at}tài khoản dịch vụ ${email} không có dung lượng Drive — đặt bảng tính trong một Drive dùng chung (--folder) hoặc dùng --subject để thay mặt một người dùng`, status, googleMessage);
+      return new GoogleToolError(
+        `${at}tài khoản dịch vụ ${email} không có dung lượng Drive — đặt bảng tính trong một Drive dùng chung (--folder) hoặc dùng --subject để thay mặt một người dùng`,
+        status,
+        googleMessage,
+      );
     }
     if (/rateLimitExceeded|userRateLimitExceeded/.test(reason)) {
-      return new GoogleToolError(`${at}vượt hạn mức của Google sau ${attempts} lần thử — chạy lại sau vài phút (chạy lại an toàn, không tạo trùng)`, status, googleMessage);
+      return new GoogleToolError(
+        `${at}vượt hạn mức của Google sau ${attempts} lần thử — chạy lại sau vài phút (chạy lại an toàn, không tạo trùng)`,
+        status,
+        googleMessage,
+      );
     }
-    return new GoogleToolError(`${at}${email} không có quyền với tệp này (403) — chia sẻ tệp cho ${email} hoặc kiểm tra quyền`, status, googleMessage);
+    return new GoogleToolError(
+      `${at}${email} không có quyền với tệp này (403) — chia sẻ tệp cho ${email} hoặc kiểm tra quyền`,
+      status,
+      googleMessage,
+    );
   }
-  if (status === 404) return new GoogleToolError(`${at}không tìm thấy tệp (404) — tệp đã bị xóa, sai mã, hoặc chưa được chia sẻ cho ${email}`, status, googleMessage);
-  if (status === 429) return new GoogleToolError(`${at}vượt hạn mức đọc/ghi của Google sau ${attempts} lần thử — giảm --writes-per-minute/--reads-per-minute hoặc chạy lại sau (chạy lại an toàn, không tạo trùng)`, status, googleMessage);
+  if (status === 404)
+    return new GoogleToolError(
+      `${at}không tìm thấy tệp (404) — tệp đã bị xóa, sai mã, hoặc chưa được chia sẻ cho ${email}`,
+      status,
+      googleMessage,
+    );
+  if (status === 429)
+    return new GoogleToolError(
+      `${at}vượt hạn mức đọc/ghi của Google sau ${attempts} lần thử — giảm --writes-per-minute/--reads-per-minute hoặc chạy lại sau (chạy lại an toàn, không tạo trùng)`,
+      status,
+      googleMessage,
+    );
   if (status === 400 && /FAILED_PRECONDITION|failedPrecondition/.test(reason)) {
-    return new GoogleToolError(`${at}tệp là tệp Excel tải lên Drive, chưa phải Google Trang tính — Mở tệp → Tệp → Lưu dưới dạng Google Trang tính, rồi đăng ký đường dẫn mới`, status, googleMessage);
+    return new GoogleToolError(
+      `${at}tệp là tệp Excel tải lên Drive, chưa phải Google Trang tính — Mở tệp → Tệp → Lưu dưới dạng Google Trang tính, rồi đăng ký đường dẫn mới`,
+      status,
+      googleMessage,
+    );
   }
   if (status === 400) return new GoogleToolError(`${at}Google từ chối yêu cầu (400)`, status, googleMessage);
-  if (status >= 500) return new GoogleToolError(`${at}Google đang lỗi tạm thời (${status}) sau ${attempts} lần thử — chạy lại sau`, status, googleMessage);
+  if (status >= 500)
+    return new GoogleToolError(
+      `${at}Google đang lỗi tạm thời (${status}) sau ${attempts} lần thử — chạy lại sau`,
+      status,
+      googleMessage,
+    );
   return new GoogleToolError(`${at}Google trả lời lỗi ${status}`, status, googleMessage);
 }

@@ -37,7 +37,12 @@ export async function provision(api, options) {
     const created = !id;
     if (!id) {
       const copy = await api.call("drive", `sao chép mẫu biểu cho ${unit.fullName}`, () =>
-        api.drive.files.copy({ fileId: template.id, supportsAllDrives: true, fields: "id", requestBody: { name, ...(options.folder ? { parents: [options.folder] } : {}) } }),
+        api.drive.files.copy({
+          fileId: template.id,
+          supportsAllDrives: true,
+          fields: "id",
+          requestBody: { name, ...(options.folder ? { parents: [options.folder] } : {}) },
+        }),
       );
       id = String(copy.data.id);
     }
@@ -47,17 +52,39 @@ export async function provision(api, options) {
     if (created || !current.has(options.serviceAccount.toLowerCase())) {
       const sheetId = id;
       await api.call("write", `ghi tên ${unit.fullName} vào bảng tính`, () =>
-        api.sheets.spreadsheets.values.update({ spreadsheetId: sheetId, range: `'${template.tab.replace(/'/g, "''")}'!A1`, valueInputOption: "RAW", requestBody: { values: [[communeTitle(unit.fullName)]] } }),
+        api.sheets.spreadsheets.values.update({
+          spreadsheetId: sheetId,
+          range: `'${template.tab.replace(/'/g, "''")}'!A1`,
+          valueInputOption: "RAW",
+          requestBody: { values: [[communeTitle(unit.fullName)]] },
+        }),
       );
     }
     const emails = options.emails.get(unit.code) ?? [];
-    const grants = [...emails.map((e) => ({ email: e, role: /** @type {const} */ ("writer") })), { email: options.serviceAccount, role: /** @type {const} */ ("reader") }];
+    const grants = [
+      ...emails.map((e) => ({ email: e, role: /** @type {const} */ ("writer") })),
+      { email: options.serviceAccount, role: /** @type {const} */ ("reader") },
+    ];
     const shared = await share(api, id, unit, current, grants, options.notify ?? false);
-    sheets.push({ unitCode: unit.code, name: unit.fullName, spreadsheetId: id, gid: template.gid, tab: template.tab, created, shared, missingEmails: emails.length === 0 });
+    sheets.push({
+      unitCode: unit.code,
+      name: unit.fullName,
+      spreadsheetId: id,
+      gid: template.gid,
+      tab: template.tab,
+      created,
+      shared,
+      missingEmails: emails.length === 0,
+    });
     bar.tick(unit.fullName);
   }
 
-  const rows = sheets.map((s) => ({ unit_code: s.unitCode, sheet: sheetUrl(s.spreadsheetId, s.gid), tab: s.tab, layout: "form" }));
+  const rows = sheets.map((s) => ({
+    unit_code: s.unitCode,
+    sheet: sheetUrl(s.spreadsheetId, s.gid),
+    tab: s.tab,
+    layout: "form",
+  }));
   const written = await writeSourcesCsv(options.out, rows);
   let registered = null;
   if (options.worker) registered = await registerSources(options.worker, options.apiToken, rows);
@@ -66,10 +93,13 @@ export async function provision(api, options) {
 
 /** Who a sheet is shared with: email → role. @param {import("./google.mjs").GoogleApi} api @param {string} fileId @param {import("./data.mjs").Unit} unit */
 async function permissionsOf(api, fileId, unit) {
-  const list = await api.call("drive-read", `xem quyền chia sẻ của ${unit.fullName}`, () => api.drive.permissions.list({ fileId, supportsAllDrives: true, fields: "permissions(id,type,role,emailAddress)" }));
+  const list = await api.call("drive-read", `xem quyền chia sẻ của ${unit.fullName}`, () =>
+    api.drive.permissions.list({ fileId, supportsAllDrives: true, fields: "permissions(id,type,role,emailAddress)" }),
+  );
   /** @type {Map<string, string>} */
   const current = new Map();
-  for (const p of list.data.permissions ?? []) if (p.emailAddress) current.set(p.emailAddress.toLowerCase(), String(p.role));
+  for (const p of list.data.permissions ?? [])
+    if (p.emailAddress) current.set(p.emailAddress.toLowerCase(), String(p.role));
   return current;
 }
 
@@ -80,7 +110,8 @@ async function permissionsOf(api, fileId, unit) {
  * @param {boolean} notify
  */
 async function share(api, fileId, unit, current, grants, notify) {
-  const rank = (/** @type {string | undefined} */ r) => ({ reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 })[r ?? ""] ?? 0;
+  const rank = (/** @type {string | undefined} */ r) =>
+    ({ reader: 1, commenter: 2, writer: 3, fileOrganizer: 4, organizer: 5, owner: 6 })[r ?? ""] ?? 0;
   /** @type {string[]} */
   const added = [];
   for (const g of grants) {
@@ -91,7 +122,11 @@ async function share(api, fileId, unit, current, grants, notify) {
         fileId,
         supportsAllDrives: true,
         sendNotificationEmail: sendMail,
-        ...(sendMail ? { emailMessage: `Biểu số liệu phong trào toàn dân bảo vệ ANTQ của ${unit.fullName}: nhập số liệu vào các ô của cột kỳ báo cáo.` } : {}),
+        ...(sendMail
+          ? {
+              emailMessage: `Biểu số liệu phong trào toàn dân bảo vệ ANTQ của ${unit.fullName}: nhập số liệu vào các ô của cột kỳ báo cáo.`,
+            }
+          : {}),
         fields: "id,role",
         requestBody: { type: "user", role: g.role, emailAddress: g.email },
       }),
@@ -105,11 +140,24 @@ async function share(api, fileId, unit, current, grants, notify) {
  * Writes sources.csv, keeping rows of other units already in it (several provinces can share one file).
  * @param {string} file @param {{ unit_code: string, sheet: string, tab: string, layout: string }[]} rows
  */
-export async function writeSourcesCsv(file, rows) {
+async function writeSourcesCsv(file, rows) {
   const ours = new Set(rows.map((r) => r.unit_code));
-  const kept = existsSync(file) ? parseCsv(await readFile(file, "utf8")).filter((r) => r.unit_code && !ours.has(r.unit_code)) : [];
-  const all = [...kept.map((r) => ({ unit_code: r.unit_code ?? "", sheet: r.sheet ?? "", tab: r.tab ?? "", layout: r.layout || "form" })), ...rows];
-  await writeFile(file, toCsv([["unit_code", "sheet", "tab", "layout"], ...all.map((r) => [r.unit_code, r.sheet, r.tab, r.layout])]));
+  const kept = existsSync(file)
+    ? parseCsv(await readFile(file, "utf8")).filter((r) => r.unit_code && !ours.has(r.unit_code))
+    : [];
+  const all = [
+    ...kept.map((r) => ({
+      unit_code: r.unit_code ?? "",
+      sheet: r.sheet ?? "",
+      tab: r.tab ?? "",
+      layout: r.layout || "form",
+    })),
+    ...rows,
+  ];
+  await writeFile(
+    file,
+    toCsv([["unit_code", "sheet", "tab", "layout"], ...all.map((r) => [r.unit_code, r.sheet, r.tab, r.layout])]),
+  );
   return { file, rows: all.length };
 }
 
@@ -117,15 +165,23 @@ export async function writeSourcesCsv(file, rows) {
  * The Worker's bulk import (`POST /api/admin/sources`, CSV). Without a token the Worker must be in development mode.
  * @param {string} worker @param {string | undefined} token @param {{ unit_code: string, sheet: string, tab: string, layout: string }[]} rows
  */
-export async function registerSources(worker, token, rows) {
-  const body = toCsv([["unit_code", "sheet", "tab", "layout"], ...rows.map((r) => [r.unit_code, r.sheet, r.tab, r.layout])]);
+async function registerSources(worker, token, rows) {
+  const body = toCsv([
+    ["unit_code", "sheet", "tab", "layout"],
+    ...rows.map((r) => [r.unit_code, r.sheet, r.tab, r.layout]),
+  ]);
   let res;
   try {
-    res = await fetch(new URL("/api/admin/sources", worker), { method: "POST", headers: { "content-type": "text/csv; charset=utf-8", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+    res = await fetch(new URL("/api/admin/sources", worker), {
+      method: "POST",
+      headers: { "content-type": "text/csv; charset=utf-8", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body,
+    });
   } catch (err) {
     throw new Error(`Không kết nối được tới Worker ${worker}: ${/** @type {Error} */ (err).message}`);
   }
   const data = /** @type {any} */ (await res.json().catch(() => null));
-  if (!res.ok) throw new Error(`Worker từ chối đăng ký nguồn (${res.status}): ${data?.error?.message ?? res.statusText}`);
+  if (!res.ok)
+    throw new Error(`Worker từ chối đăng ký nguồn (${res.status}): ${data?.error?.message ?? res.statusText}`);
   return { imported: Number(data?.imported ?? rows.length) };
 }

@@ -6,15 +6,16 @@
  */
 import { periodHeading, previousPeriod } from "./data.mjs";
 
-export const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
+const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
 /** Header row index (0-based): two title rows and a blank row above it. */
-export const HEADER_ROW = 3;
-export const FIRST_VALUE_COLUMN = 4;
+const HEADER_ROW = 3;
+const FIRST_VALUE_COLUMN = 4;
 
 /** @param {string} period */
-export const templateName = (period) => `Mẫu biểu ANTQ – ${periodHeading(period)}`;
+const templateName = (period) => `Mẫu biểu ANTQ – ${periodHeading(period)}`;
 /** @param {{ code: string, fullName: string }} unit @param {string} period */
-export const communeSheetName = (unit, period) => `${unit.fullName} (${unit.code}) – Biểu ANTQ ${periodHeading(period)}`;
+export const communeSheetName = (unit, period) =>
+  `${unit.fullName} (${unit.code}) – Biểu ANTQ ${periodHeading(period)}`;
 /** @param {string} fullName */
 export const communeTitle = (fullName) => `UBND ${fullName.toLocaleUpperCase("vi-VN")}`;
 
@@ -22,7 +23,7 @@ export const communeTitle = (fullName) => `UBND ${fullName.toLocaleUpperCase("vi
  * The grid of the form: title rows, header and indicator rows.
  * @param {import("./data.mjs").Indicator[]} indicators @param {string} period
  */
-export function templateRows(indicators, period) {
+function templateRows(indicators, period) {
   const periods = [previousPeriod(period), period].map(periodHeading);
   return [
     ["UBND XÃ/PHƯỜNG ………………"],
@@ -40,38 +41,103 @@ export function templateRows(indicators, period) {
  */
 function validationRule(ind, cell) {
   if (ind.kind === "flag") {
-    return { condition: { type: "ONE_OF_LIST", values: [{ userEnteredValue: "0" }, { userEnteredValue: "1" }] }, inputMessage: "Nhập 1 nếu đạt, 0 nếu chưa đạt", strict: true, showCustomUi: true };
+    return {
+      condition: { type: "ONE_OF_LIST", values: [{ userEnteredValue: "0" }, { userEnteredValue: "1" }] },
+      inputMessage: "Nhập 1 nếu đạt, 0 nếu chưa đạt",
+      strict: true,
+      showCustomUi: true,
+    };
   }
   if (ind.integer) {
-    return { condition: { type: "CUSTOM_FORMULA", values: [{ userEnteredValue: `=AND(ISNUMBER(${cell}),${cell}>=0,${cell}=INT(${cell}))` }] }, inputMessage: `Số nguyên không âm (${ind.unit})`, strict: true };
+    return {
+      condition: {
+        type: "CUSTOM_FORMULA",
+        values: [{ userEnteredValue: `=AND(ISNUMBER(${cell}),${cell}>=0,${cell}=INT(${cell}))` }],
+      },
+      inputMessage: `Số nguyên không âm (${ind.unit})`,
+      strict: true,
+    };
   }
-  return { condition: { type: "NUMBER_GREATER_THAN_EQ", values: [{ userEnteredValue: "0" }] }, inputMessage: `Số không âm (${ind.unit}), dấu phẩy là dấu thập phân`, strict: true };
+  return {
+    condition: { type: "NUMBER_GREATER_THAN_EQ", values: [{ userEnteredValue: "0" }] },
+    inputMessage: `Số không âm (${ind.unit}), dấu phẩy là dấu thập phân`,
+    strict: true,
+  };
 }
 
 /**
  * The batchUpdate requests that turn an empty sheet into the form.
  * @param {import("./data.mjs").Indicator[]} indicators @param {string} period @param {number} sheetId
  */
-export function templateRequests(indicators, period, sheetId) {
+function templateRequests(indicators, period, sheetId) {
   const rows = templateRows(indicators, period);
   const lastColumn = FIRST_VALUE_COLUMN + 2; // two period columns, then “Ghi chú”
   const firstRow = HEADER_ROW + 1;
   const endRow = firstRow + indicators.length;
-  const grid = (/** @type {number} */ r0, /** @type {number} */ r1, /** @type {number} */ c0, /** @type {number} */ c1) => ({ sheetId, startRowIndex: r0, endRowIndex: r1, startColumnIndex: c0, endColumnIndex: c1 });
+  const grid = (
+    /** @type {number} */ r0,
+    /** @type {number} */ r1,
+    /** @type {number} */ c0,
+    /** @type {number} */ c1,
+  ) => ({ sheetId, startRowIndex: r0, endRowIndex: r1, startColumnIndex: c0, endColumnIndex: c1 });
   /** @param {unknown} v */
   const value = (v) => (typeof v === "number" ? { numberValue: v } : { stringValue: String(v) });
   /** @type {object[]} */
   const requests = [
-    { updateSpreadsheetProperties: { properties: { locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" }, fields: "locale,timeZone" } },
-    { updateSheetProperties: { properties: { sheetId, title: periodHeading(period), gridProperties: { frozenRowCount: HEADER_ROW + 1 } }, fields: "title,gridProperties.frozenRowCount" } },
-    { updateCells: { start: { sheetId, rowIndex: 0, columnIndex: 0 }, rows: rows.map((r) => ({ values: r.map((v) => ({ userEnteredValue: value(v) })) })), fields: "userEnteredValue" } },
+    {
+      updateSpreadsheetProperties: {
+        properties: { locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
+        fields: "locale,timeZone",
+      },
+    },
+    {
+      updateSheetProperties: {
+        properties: { sheetId, title: periodHeading(period), gridProperties: { frozenRowCount: HEADER_ROW + 1 } },
+        fields: "title,gridProperties.frozenRowCount",
+      },
+    },
+    {
+      updateCells: {
+        start: { sheetId, rowIndex: 0, columnIndex: 0 },
+        rows: rows.map((r) => ({ values: r.map((v) => ({ userEnteredValue: value(v) })) })),
+        fields: "userEnteredValue",
+      },
+    },
     { mergeCells: { range: grid(0, 1, 0, lastColumn + 1), mergeType: "MERGE_ALL" } },
     { mergeCells: { range: grid(1, 2, 0, lastColumn + 1), mergeType: "MERGE_ALL" } },
-    { repeatCell: { range: grid(0, HEADER_ROW + 1, 0, lastColumn + 1), cell: { userEnteredFormat: { textFormat: { bold: true }, wrapStrategy: "WRAP" } }, fields: "userEnteredFormat(textFormat,wrapStrategy)" } },
-    { updateDimensionProperties: { range: { sheetId, dimension: "COLUMNS", startIndex: 1, endIndex: 2 }, properties: { pixelSize: 380 }, fields: "pixelSize" } },
+    {
+      repeatCell: {
+        range: grid(0, HEADER_ROW + 1, 0, lastColumn + 1),
+        cell: { userEnteredFormat: { textFormat: { bold: true }, wrapStrategy: "WRAP" } },
+        fields: "userEnteredFormat(textFormat,wrapStrategy)",
+      },
+    },
+    {
+      updateDimensionProperties: {
+        range: { sheetId, dimension: "COLUMNS", startIndex: 1, endIndex: 2 },
+        properties: { pixelSize: 380 },
+        fields: "pixelSize",
+      },
+    },
     // Labels, codes and units are the contract with the Worker's reader: only the owner may change them.
-    { addProtectedRange: { protectedRange: { range: grid(0, HEADER_ROW + 1, 0, lastColumn + 1), description: "Tiêu đề biểu — không sửa", warningOnly: false } } },
-    { addProtectedRange: { protectedRange: { range: grid(firstRow, endRow, 0, FIRST_VALUE_COLUMN), description: "Chỉ tiêu, mã, đơn vị tính — không sửa", warningOnly: false } } },
+    {
+      addProtectedRange: {
+        protectedRange: {
+          range: grid(0, HEADER_ROW + 1, 0, lastColumn + 1),
+          description: "Tiêu đề biểu — không sửa",
+          warningOnly: false,
+        },
+      },
+    },
+    {
+      addProtectedRange: {
+        protectedRange: {
+          range: grid(firstRow, endRow, 0, FIRST_VALUE_COLUMN),
+          description: "Chỉ tiêu, mã, đơn vị tính — không sửa",
+          warningOnly: false,
+        },
+      },
+    },
   ];
   indicators.forEach((ind, i) => {
     const r = firstRow + i;
@@ -80,7 +146,13 @@ export function templateRequests(indicators, period, sheetId) {
     requests.push({ setDataValidation: { range, rule: validationRule(ind, cell) } });
     // In a vi_VN sheet “#,##0” shows 33.100 and “#,##0.##” shows 5,4.
     const pattern = ind.integer ? "#,##0" : "#,##0.##";
-    requests.push({ repeatCell: { range, cell: { userEnteredFormat: { numberFormat: { type: "NUMBER", pattern } } }, fields: "userEnteredFormat.numberFormat" } });
+    requests.push({
+      repeatCell: {
+        range,
+        cell: { userEnteredFormat: { numberFormat: { type: "NUMBER", pattern } } },
+        fields: "userEnteredFormat.numberFormat",
+      },
+    });
   });
   return requests;
 }
@@ -96,19 +168,34 @@ export async function ensureTemplate(api, options) {
   const existing = await findFilesByName(api, [name]);
   const found = existing.get(name);
   if (found) {
-    const meta = await api.call("read", `đọc mẫu biểu “${name}”`, () => api.sheets.spreadsheets.get({ spreadsheetId: found, fields: "sheets.properties(sheetId,title)" }));
+    const meta = await api.call("read", `đọc mẫu biểu “${name}”`, () =>
+      api.sheets.spreadsheets.get({ spreadsheetId: found, fields: "sheets.properties(sheetId,title)" }),
+    );
     const first = meta.data.sheets?.[0]?.properties;
-    return { id: found, gid: Number(first?.sheetId ?? 0), tab: String(first?.title ?? periodHeading(options.period)), created: false };
+    return {
+      id: found,
+      gid: Number(first?.sheetId ?? 0),
+      tab: String(first?.title ?? periodHeading(options.period)),
+      created: false,
+    };
   }
   const created = await api.call("write", `tạo mẫu biểu “${name}”`, () =>
     api.sheets.spreadsheets.create({
-      requestBody: { properties: { title: name, locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" }, sheets: [{ properties: { sheetId: 0, title: periodHeading(options.period) } }] },
+      requestBody: {
+        properties: { title: name, locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
+        sheets: [{ properties: { sheetId: 0, title: periodHeading(options.period) } }],
+      },
       fields: "spreadsheetId,sheets.properties(sheetId,title)",
     }),
   );
   const id = String(created.data.spreadsheetId);
   const gid = Number(created.data.sheets?.[0]?.properties?.sheetId ?? 0);
-  await api.call("write", `định dạng mẫu biểu “${name}”`, () => api.sheets.spreadsheets.batchUpdate({ spreadsheetId: id, requestBody: { requests: templateRequests(options.indicators, options.period, gid) } }));
+  await api.call("write", `định dạng mẫu biểu “${name}”`, () =>
+    api.sheets.spreadsheets.batchUpdate({
+      spreadsheetId: id,
+      requestBody: { requests: templateRequests(options.indicators, options.period, gid) },
+    }),
+  );
   return { id, gid, tab: periodHeading(options.period), created: true };
 }
 
@@ -119,8 +206,20 @@ export async function ensureTemplate(api, options) {
  */
 export async function findFilesByName(api, names, folder, contains) {
   const quote = (/** @type {string} */ s) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
-  const nameClause = contains !== undefined ? `name contains ${quote(contains)}` : names.length === 1 ? `name = ${quote(names[0] ?? "")}` : null;
-  const q = [nameClause, `mimeType = '${SPREADSHEET_MIME}'`, "trashed = false", folder ? `${quote(folder)} in parents` : null].filter(Boolean).join(" and ");
+  const nameClause =
+    contains !== undefined
+      ? `name contains ${quote(contains)}`
+      : names.length === 1
+        ? `name = ${quote(names[0] ?? "")}`
+        : null;
+  const q = [
+    nameClause,
+    `mimeType = '${SPREADSHEET_MIME}'`,
+    "trashed = false",
+    folder ? `${quote(folder)} in parents` : null,
+  ]
+    .filter(Boolean)
+    .join(" and ");
   const wanted = new Set(names.map((n) => n.normalize("NFC")));
   /** @type {Map<string, { id: string, createdTime: string }>} */
   const found = new Map();
@@ -129,9 +228,19 @@ export async function findFilesByName(api, names, folder, contains) {
   do {
     const token = pageToken;
     /** @type {import("googleapis").drive_v3.Schema$FileList} */
-    const data = (await api.call("drive-read", "tìm bảng tính đã có trên Drive", () =>
-      api.drive.files.list({ q, pageSize: 1000, pageToken: token, fields: "nextPageToken,files(id,name,createdTime)", supportsAllDrives: true, includeItemsFromAllDrives: true, spaces: "drive" }),
-    )).data;
+    const data = (
+      await api.call("drive-read", "tìm bảng tính đã có trên Drive", () =>
+        api.drive.files.list({
+          q,
+          pageSize: 1000,
+          pageToken: token,
+          fields: "nextPageToken,files(id,name,createdTime)",
+          supportsAllDrives: true,
+          includeItemsFromAllDrives: true,
+          spaces: "drive",
+        }),
+      )
+    ).data;
     for (const f of data.files ?? []) {
       const name = String(f.name ?? "").normalize("NFC");
       if (!wanted.has(name) || !f.id) continue;

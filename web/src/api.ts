@@ -1,132 +1,14 @@
 /**
- * One function per API endpoint (PRODUCT.md §9); a bad status throws with the server's Vietnamese message.
- * Every GET is conditional: the last body of each URL is kept with its ETag and sent back as If-None-Match,
- * so polling for new figures downloads nothing when nothing changed (the API answers 304).
+ * The API as the Worker defines it: every call goes through Hono's client, `hc<AppType>`, so each answer's type is
+ * the route's own and cannot drift from it. A bad status throws with the server's Vietnamese message.
+ * Every GET is conditional: the last body of each URL is kept with its ETag and sent back as If-None-Match, so
+ * polling for new figures downloads nothing when nothing changed (the API answers 304).
+ * @see https://hono.dev/docs/guides/rpc
  */
-export type Kind = "count" | "amount" | "flag" | "ratio";
+import { type ClientResponse, hc } from "hono/client";
+import type { AppType } from "../../worker/app";
 
-export type SummaryIndicator = {
-  code: string;
-  label: string;
-  unit: string;
-  kind: Kind;
-  group: string;
-  value: number | null;
-  previous: number | null;
-  reporting: number;
-  previousReporting?: number;
-  approximate: boolean;
-  doubtful: boolean;
-};
-
-export type Unit = { code: string; name: string; kind: string };
-
-export type Summary = {
-  unit: Unit;
-  period: string;
-  compare: string | null;
-  asOf: string | null;
-  frozen: boolean;
-  conference?: { id: number; title: string } | null;
-  coverage: { expected: number; reported: number; complete: number; late: number };
-  indicators: SummaryIndicator[];
-};
-
-export type BreakdownRow = {
-  unit: { code: string; name: string };
-  value: number | null;
-  previous: number | null;
-  approximate: boolean;
-  doubtful: boolean;
-  status: "reported" | "missing";
-};
-
-export type Breakdown = {
-  unit: Unit;
-  indicator: { code: string; label: string; unit: string; kind: Kind };
-  period: string;
-  compare: string | null;
-  frozen?: boolean;
-  rows: BreakdownRow[];
-};
-
-export type Issue = {
-  unitCode: string | null;
-  unitName: string | null;
-  source: { id: number; title: string | null; url: string | null } | number | string | null;
-  cell: string | null;
-  indicator: string | null;
-  period: string | null;
-  raw: string | null;
-  severity: "error" | "warning" | "source_error";
-  code: string;
-  message: string;
-};
-
-export type Source = {
-  id: number;
-  unitCode: string;
-  unitName: string | null;
-  spreadsheetId: string;
-  url: string;
-  tab: string | null;
-  gid: number | null;
-  layout: string;
-  active: boolean;
-  title: string | null;
-  locale: string | null;
-  lastStatus: string | null;
-  lastCheckedAt: string | null;
-  lastSuccessAt: string | null;
-  lastErrorCode: string | null;
-  lastError: string | null;
-};
-
-export type SyncRun = {
-  id: number;
-  trigger: string;
-  status: string;
-  startedAt: string | number | null;
-  finishedAt: string | number | null;
-  sourcesRead?: number;
-  sourcesSkipped?: number;
-  sourcesFailed?: number;
-  valuesWritten?: number;
-  issuesFound?: number;
-  [key: string]: unknown;
-};
-
-export type Conference = {
-  id: number;
-  unitCode: string;
-  period: string;
-  comparePeriod: string | null;
-  title: string;
-  startsAt: string;
-  windowHours: number;
-  frozenAt: string | null;
-};
-
-export type Report = {
-  title: string;
-  unit: Unit;
-  period: string;
-  compare: string | null;
-  asOf: string | null;
-  frozen: boolean;
-  paragraphs: string[];
-  tables: { title: string; columns: string[]; rows: (string | number | null)[][] }[];
-};
-
-export type Meta = {
-  provinces: { code: string; name: string }[];
-  periods: string[];
-  defaultUnit: string | null;
-  defaultPeriod: string | null;
-  principal: { email: string; role: string; scopeUnitCode: string | null; via: string };
-};
-
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -135,64 +17,74 @@ export class ApiError extends Error {
   }
 }
 
-const cache = new Map<string, { etag: string; body: unknown }>();
+const known = new Map<string, { etag: string; body: string }>();
 
-async function request(path: string, init: RequestInit = {}): Promise<Response> {
+/** `fetch` with If-None-Match; a 304 is answered from the body kept for that URL, as if it were the 200 again. */
+async function conditionalFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  const url = input instanceof Request ? input.url : String(input);
+  const get = (init.method ?? "GET") === "GET";
+  const headers = new Headers(init.headers);
+  headers.set("accept", "application/json");
+  const kept = get ? known.get(url) : undefined;
+  if (kept) headers.set("if-none-match", kept.etag);
+  let res: Response;
   try {
-    return await fetch(path, init);
+    res = await fetch(input, { ...init, headers });
   } catch {
     throw new ApiError(0, "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.");
   }
-}
-
-async function failure(res: Response): Promise<ApiError> {
-  const body = await res.json().catch(() => null);
-  if (res.status === 429) {
-    const wait = res.headers.get("retry-after");
-    return new ApiError(429, body?.error?.message ?? `Thao tác quá nhanh, hãy thử lại sau ${wait ?? "ít phút"} giây.`);
-  }
-  return new ApiError(res.status, body?.error?.message ?? `Lỗi máy chủ (${res.status})`);
-}
-
-async function getJson<T>(path: string): Promise<T> {
-  const known = cache.get(path);
-  const headers: Record<string, string> = { accept: "application/json" };
-  if (known) headers["if-none-match"] = known.etag;
-  const res = await request(path, { headers });
-  if (res.status === 304 && known) return known.body as T;
-  if (!res.ok) throw await failure(res);
-  const body = (await res.json()) as T;
+  if (res.status === 304 && kept)
+    return new Response(kept.body, { status: 200, headers: { "content-type": "application/json" } });
   const etag = res.headers.get("etag");
-  if (etag) cache.set(path, { etag, body });
-  return body;
+  if (get && res.ok && etag) known.set(url, { etag, body: await res.clone().text() });
+  return res;
 }
 
-async function postJson<T>(path: string, body?: unknown): Promise<T> {
-  const res = await request(path, {
-    method: "POST",
-    headers: { accept: "application/json", "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!res.ok) throw await failure(res);
-  return (await res.json()) as T;
+const { api } = hc<AppType>(location.origin, { fetch: conditionalFetch });
+
+/** The body of a successful answer; anything else becomes an `ApiError` with the server's message. */
+async function ok<T>(call: Promise<ClientResponse<T>>): Promise<T> {
+  const res = await call;
+  if (res.ok) return (await res.json()) as T;
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  const message = body?.error?.message;
+  if (res.status === 429) {
+    throw new ApiError(
+      429,
+      message ?? `Thao tác quá nhanh, hãy thử lại sau ${res.headers.get("retry-after") ?? "ít phút"} giây.`,
+    );
+  }
+  throw new ApiError(res.status, message ?? `Lỗi máy chủ (${res.status})`);
 }
 
-const qs = (params: Record<string, string | number | null | undefined>) => {
-  const p = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== null && v !== undefined && v !== "") p.set(k, String(v));
-  return p.toString();
-};
-
+/** What the dashboard asks figures about; `compare` and `conference` are left out when not given. */
 export type Scope = { unit: string; period: string; compare?: string | null; conference?: number | null };
 
-export const fetchMeta = () => getJson<Meta>("/api/meta");
-export const fetchSummary = (s: Scope) => getJson<Summary>(`/api/summary?${qs(s)}`);
-export const fetchBreakdown = (s: Scope, indicator: string) => getJson<Breakdown>(`/api/breakdown?${qs({ ...s, indicator })}`);
-export const fetchIssues = (unit: string, period: string) => getJson<{ issues: Issue[] }>(`/api/issues?${qs({ unit, period })}`);
-export const fetchSources = (unit: string) => getJson<{ sources: Source[] }>(`/api/sources?${qs({ unit })}`);
-export const fetchRuns = () => getJson<{ runs: SyncRun[] }>("/api/sync/runs");
-export const fetchConferences = (unit: string) => getJson<{ conferences: Conference[] }>(`/api/conferences?${qs({ unit })}`);
-export const fetchReport = (s: Scope) => getJson<Report>(`/api/report?${qs(s)}`);
-export const freezeConference = (id: number) => postJson<{ conference: Conference }>(`/api/admin/conferences/${id}/freeze`);
-export const startSync = () => postJson<{ run: SyncRun }>("/api/sync");
-export const exportCsvUrl = (unit: string, period: string) => `/api/export.csv?${qs({ unit, period })}`;
+const figures = (s: Scope) => ({
+  unit: s.unit,
+  period: s.period,
+  ...(s.compare ? { compare: s.compare } : {}),
+  ...(s.conference ? { conference: String(s.conference) } : {}),
+});
+
+export const fetchMeta = () => ok(api.meta.$get());
+export const fetchSummary = (s: Scope) => ok(api.summary.$get({ query: figures(s) }));
+export const fetchBreakdown = (s: Scope, indicator: string) =>
+  ok(api.breakdown.$get({ query: { ...figures(s), indicator } }));
+export const fetchIssues = (unit: string, period: string) => ok(api.issues.$get({ query: { unit, period } }));
+export const fetchSources = (unit: string) => ok(api.sources.$get({ query: { unit } }));
+export const fetchRuns = () => ok(api.sync.runs.$get());
+export const fetchConferences = (unit: string) => ok(api.conferences.$get({ query: { unit } }));
+export const fetchReport = (s: Scope) => ok(api.report.$get({ query: figures(s) }));
+export const freezeConference = (id: number) =>
+  ok(api.admin.conferences[":id"].freeze.$post({ param: { id: String(id) } }));
+export const startSync = () => ok(api.sync.$post());
+export const exportCsvUrl = (unit: string, period: string) => api["export.csv"].$url({ query: { unit, period } }).href;
+
+export type Meta = Awaited<ReturnType<typeof fetchMeta>>;
+export type Summary = Awaited<ReturnType<typeof fetchSummary>>;
+export type SummaryIndicator = Summary["indicators"][number];
+export type BreakdownRow = Awaited<ReturnType<typeof fetchBreakdown>>["rows"][number];
+export type Issue = Awaited<ReturnType<typeof fetchIssues>>["issues"][number];
+export type SyncRun = Awaited<ReturnType<typeof fetchRuns>>["runs"][number];
+export type Conference = Awaited<ReturnType<typeof fetchConferences>>["conferences"][number];

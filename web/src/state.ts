@@ -52,9 +52,6 @@ export const route = signal<Route>(parse(location.search));
 export const meta = signal<Meta | null>(null);
 export const tick = signal(0);
 
-/** The route with some parts changed, e.g. `linkTo({ view: "commune", commune: "99004" })`. */
-export const linkTo = (change: Partial<Route>): string => hrefOf({ ...route.value, ...change });
-
 export function navigate(change: Partial<Route>, replace = false): void {
   const next = { ...route.value, ...change };
   const href = hrefOf(next);
@@ -67,7 +64,7 @@ export function navigate(change: Partial<Route>, replace = false): void {
 addEventListener("popstate", () => (route.value = parse(location.search)));
 
 /** Live figures: an open page re-asks every 30 s (and when it comes back into view), so a sync shows within a minute. */
-export const REFRESH_MS = 30_000;
+const REFRESH_MS = 30_000;
 setInterval(() => {
   if (document.visibilityState === "visible") tick.value++;
 }, REFRESH_MS);
@@ -90,7 +87,8 @@ export function useLoad<T>(load: (() => Promise<T>) | null, key: string): Loaded
     if (state.key !== key) setState({ data: null, error: null, loading: true, key });
     load().then(
       (data) => live && setState({ data, error: null, loading: false, key }),
-      (e: Error) => live && setState((s) => ({ data: s.key === key ? s.data : null, error: e.message, loading: false, key })),
+      (e: Error) =>
+        live && setState((s) => ({ data: s.key === key ? s.data : null, error: e.message, loading: false, key })),
     );
     return () => {
       live = false;

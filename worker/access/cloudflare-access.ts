@@ -25,7 +25,10 @@ const CLOCK_TOLERANCE_SECONDS = 30;
  */
 export function accessConfig(env: Env): AccessConfig | null {
   const team = env.ACCESS_TEAM_DOMAIN?.trim();
-  const audience = (env.ACCESS_AUD ?? "").split(",").map((a) => a.trim()).filter(Boolean);
+  const audience = (env.ACCESS_AUD ?? "")
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
   if (!team || !audience.length) return null;
   const issuer = new URL(team.includes("://") ? team : `https://${team}`).origin;
   const jwksUrl = env.ACCESS_JWKS_URL?.trim() || `${issuer}/cdn-cgi/access/certs`;
@@ -38,7 +41,11 @@ const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 function keySet(url: string) {
   let keys = keySets.get(url);
   if (!keys) {
-    keys = createRemoteJWKSet(new URL(url), { cacheMaxAge: 10 * 60_000, cooldownDuration: 30_000, timeoutDuration: 5_000 });
+    keys = createRemoteJWKSet(new URL(url), {
+      cacheMaxAge: 10 * 60_000,
+      cooldownDuration: 30_000,
+      timeoutDuration: 5_000,
+    });
     keySets.set(url, keys);
   }
   return keys;

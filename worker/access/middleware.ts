@@ -6,8 +6,8 @@
  */
 import { createMiddleware } from "hono/factory";
 import { errors } from "jose";
-import { getDb } from "../db/client";
 import { findUser, useToken } from "../db/access";
+import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { hashTokenSecret, looksLikeTokenSecret } from "./api-token";
@@ -16,7 +16,7 @@ import type { Principal, Role } from "./principal";
 
 const DEVELOPMENT_ENVIRONMENTS = ["development", "test"];
 
-export function isDevelopmentMode(env: Env): boolean {
+function isDevelopmentMode(env: Env): boolean {
   if (env.DEV_MODE !== "true") return false;
   if (!DEVELOPMENT_ENVIRONMENTS.includes(env.ENVIRONMENT)) {
     throw new AppError(
@@ -33,7 +33,8 @@ export const refuseMisconfiguredDevelopmentMode = createMiddleware<AppEnv>(async
   return next();
 });
 
-const unauthorized = (message: string) => new AppError("unauthorized", message, { "WWW-Authenticate": 'Bearer realm="antq"' });
+const unauthorized = (message: string) =>
+  new AppError("unauthorized", message, { "WWW-Authenticate": 'Bearer realm="antq"' });
 
 async function tokenPrincipal(env: Env, secret: string): Promise<Principal> {
   if (!looksLikeTokenSecret(secret)) throw unauthorized("Mã truy cập (API token) không hợp lệ");
@@ -41,27 +42,42 @@ async function tokenPrincipal(env: Env, secret: string): Promise<Principal> {
   const limiter = env.TOKEN_RATE_LIMITER;
   if (limiter) {
     const { success } = await limiter.limit({ key: hash });
-    if (!success) throw new AppError("rate_limited", "Mã truy cập gửi quá nhiều yêu cầu, vui lòng thử lại sau một phút", { "Retry-After": "60" });
+    if (!success)
+      throw new AppError("rate_limited", "Mã truy cập gửi quá nhiều yêu cầu, vui lòng thử lại sau một phút", {
+        "Retry-After": "60",
+      });
   }
   const token = await useToken(getDb(env.DB), hash);
   if (!token) throw unauthorized("Mã truy cập (API token) không hợp lệ hoặc đã bị thu hồi");
-  return { email: `token:${token.id}:${token.name}`, role: token.role, scopeUnitCode: token.scopeUnitCode, via: "token" };
+  return {
+    email: `token:${token.id}:${token.name}`,
+    role: token.role,
+    scopeUnitCode: token.scopeUnitCode,
+    via: "token",
+  };
 }
 
 function listedAdmins(env: Env): string[] {
-  return (env.ACCESS_ADMINS ?? "").split(",").map((e) => e.trim().toLowerCase()).filter(Boolean);
+  return (env.ACCESS_ADMINS ?? "")
+    .split(",")
+    .map((e) => e.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 async function accessPrincipal(env: Env, jwt: string): Promise<Principal> {
   const config = accessConfig(env);
-  if (!config) throw new AppError("internal", "Cấu hình sai: chưa đặt ACCESS_TEAM_DOMAIN và ACCESS_AUD cho Cloudflare Access");
+  if (!config)
+    throw new AppError("internal", "Cấu hình sai: chưa đặt ACCESS_TEAM_DOMAIN và ACCESS_AUD cho Cloudflare Access");
   let email: string | null;
   try {
     email = await verifyAccessJwt(jwt, config);
   } catch (err) {
     // Keys that cannot be fetched say nothing about the token: still refused, but not as the user's fault.
     if (err instanceof errors.JWKSTimeout || !(err instanceof errors.JOSEError) || err.code === "ERR_JOSE_GENERIC") {
-      throw new AppError("internal", "Không lấy được khóa ký của Cloudflare Access để kiểm tra phiên đăng nhập, vui lòng thử lại sau");
+      throw new AppError(
+        "internal",
+        "Không lấy được khóa ký của Cloudflare Access để kiểm tra phiên đăng nhập, vui lòng thử lại sau",
+      );
     }
     throw unauthorized("Phiên đăng nhập không hợp lệ hoặc đã hết hạn, vui lòng đăng nhập lại");
   }
@@ -82,7 +98,8 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
   const jwt = c.req.header("cf-access-jwt-assertion");
   if (authorization !== undefined) {
     const [scheme, secret, ...rest] = authorization.trim().split(/\s+/);
-    if (scheme?.toLowerCase() !== "bearer" || !secret || rest.length) throw unauthorized("Tiêu đề Authorization phải có dạng “Bearer <mã truy cập>”");
+    if (scheme?.toLowerCase() !== "bearer" || !secret || rest.length)
+      throw unauthorized("Tiêu đề Authorization phải có dạng “Bearer <mã truy cập>”");
     c.set("principal", await tokenPrincipal(c.env, secret));
   } else if (jwt !== undefined) {
     c.set("principal", await accessPrincipal(c.env, jwt));

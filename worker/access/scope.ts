@@ -15,7 +15,7 @@ const today = () => new Date().toISOString().slice(0, 10);
  * True when `unitCode` is the principal's scope unit or lies under it in the unit list in force today. Older lists
  * are not consulted: a code that belonged to the province before a reform gives no reach into its new parent.
  */
-export async function isWithinScope(db: Db, principal: Principal, unitCode: string): Promise<boolean> {
+async function isWithinScope(db: Db, principal: Principal, unitCode: string): Promise<boolean> {
   return principal.scopeUnitCode === null || isUnitWithin(db, unitCode, principal.scopeUnitCode);
 }
 
@@ -27,7 +27,12 @@ async function isUnitWithin(db: Db, unitCode: string, ancestorCode: string): Pro
 }
 
 /** 403 outside the principal's scope; with a conference, also 404 for a conference the principal may not see. */
-export async function assertCanRead(db: Db, principal: Principal, unitCode: string, conferenceId?: number | null): Promise<void> {
+export async function assertCanRead(
+  db: Db,
+  principal: Principal,
+  unitCode: string,
+  conferenceId?: number | null,
+): Promise<void> {
   if (!(await isWithinScope(db, principal, unitCode))) {
     throw new AppError("forbidden", `Tài khoản không được xem số liệu của đơn vị ${unitCode}`);
   }
@@ -38,10 +43,19 @@ export async function assertCanRead(db: Db, principal: Principal, unitCode: stri
  * A conference's figures and title are shown to whoever may read its unit, or to a user of a unit inside it asking
  * about that unit (a commune in its province's conference); to anyone else it does not exist.
  */
-export async function assertCanUseConference(db: Db, principal: Principal, conferenceId: number, unitCode: string): Promise<void> {
+async function assertCanUseConference(
+  db: Db,
+  principal: Principal,
+  conferenceId: number,
+  unitCode: string,
+): Promise<void> {
   const conferenceUnit = (await getConference(db, conferenceId))?.unitCode ?? null;
   if (conferenceUnit === null) return;
-  if ((await isWithinScope(db, principal, conferenceUnit)) || (unitCode !== "VN" && (await isUnitWithin(db, unitCode, conferenceUnit)))) return;
+  if (
+    (await isWithinScope(db, principal, conferenceUnit)) ||
+    (unitCode !== "VN" && (await isUnitWithin(db, unitCode, conferenceUnit)))
+  )
+    return;
   throw new AppError("not_found", `Không có hội nghị số ${conferenceId}`);
 }
 
@@ -51,7 +65,8 @@ export async function assertCanUseConference(db: Db, principal: Principal, confe
  */
 export async function assertValidScope(db: Db, role: Role, scopeUnitCode: string | null): Promise<void> {
   if (role === "admin") {
-    if (scopeUnitCode !== null) throw new AppError("bad_request", "Quản trị viên có phạm vi toàn quốc: bỏ trống đơn vị");
+    if (scopeUnitCode !== null)
+      throw new AppError("bad_request", "Quản trị viên có phạm vi toàn quốc: bỏ trống đơn vị");
     return;
   }
   if (scopeUnitCode === null) {
@@ -63,5 +78,6 @@ export async function assertValidScope(db: Db, role: Role, scopeUnitCode: string
   if (!unit) throw new AppError("bad_request", `Mã đơn vị ${scopeUnitCode} không có trong danh sách đơn vị`);
   const isCommune = isCommuneKind(unit.kind);
   if (role === "commune" && !isCommune) throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp xã`);
-  if (role === "leader" && unit.parentCode !== null) throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp tỉnh`);
+  if (role === "leader" && unit.parentCode !== null)
+    throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp tỉnh`);
 }

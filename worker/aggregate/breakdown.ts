@@ -1,15 +1,16 @@
 /** One indicator across the units one level down, including those that did not report (PRODUCT.md §9). */
+
+import { listIndicators } from "../db/catalog";
+import type { Db } from "../db/client";
 import { childUnits } from "../db/units";
 import { childFigureRows } from "../db/values";
-import type { Db } from "../db/client";
-import { listIndicators } from "../db/catalog";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
-import { resolveScope, type ResolvedUnit } from "./scope";
+import { type ResolvedUnit, resolveScope } from "./resolve";
 import { figureOf } from "./summary";
 
-export type BreakdownRow = {
+type BreakdownRow = {
   unit: { code: string; name: string };
   value: number | null;
   previous: number | null;
@@ -28,7 +29,7 @@ export type Breakdown = {
   rows: BreakdownRow[];
 };
 
-export async function findIndicator(db: Db, code: string): Promise<Indicator> {
+async function findIndicator(db: Db, code: string): Promise<Indicator> {
   const indicator = (await listIndicators(db)).find((i) => i.code === code);
   if (!indicator) throw new AppError("not_found", `Không có chỉ tiêu mã “${code}”`);
   return indicator;

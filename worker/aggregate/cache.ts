@@ -4,8 +4,9 @@
  * roll-up (about half a second for the whole country) and the others cost one small version query.
  * Scope is still checked on every request, before this is reached.
  */
-import { dataVersion } from "../db/data-version";
+
 import type { Db } from "../db/client";
+import { dataVersion } from "../db/data-version";
 
 const MAX_ENTRIES = 500;
 /** Bounds how long a change that the version does not see could go unnoticed. */

@@ -3,22 +3,23 @@
  * (those that did not report too), one column per indicator. Text that a spreadsheet would run as a formula is
  * neutralised with a leading apostrophe.
  */
-import { communeRows, communeValues } from "../db/values";
-import type { Db } from "../db/client";
+
 import { listIndicators } from "../db/catalog";
-import { resolveScope } from "./scope";
+import type { Db } from "../db/client";
+import { communeRows, communeValues } from "../db/values";
+import { resolveScope } from "./resolve";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** One CSV field: formula-looking text neutralised, quoted when it holds a separator, quote or line break. */
-export function csvField(value: string | number | null): string {
+function csvField(value: string | number | null): string {
   if (value === null) return "";
   if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
   const text = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function csvLine(cells: (string | number | null)[]): string {
+function csvLine(cells: (string | number | null)[]): string {
   return cells.map(csvField).join(",") + "\r\n";
 }
 
@@ -27,14 +28,25 @@ export type ExportTable = { name: string; heading: string[]; rows: (string | num
 /** One row per commune under the unit (reported or not), one column per indicator; ratios per commune as percentages. */
 export async function buildExportTable(db: Db, unitCode: string, period: string): Promise<ExportTable> {
   const { scope, unit } = await resolveScope(db, unitCode, period, null);
-  const [catalog, communes, values] = await Promise.all([listIndicators(db), communeRows(db, scope), communeValues(db, scope, period)]);
+  const [catalog, communes, values] = await Promise.all([
+    listIndicators(db),
+    communeRows(db, scope),
+    communeValues(db, scope, period),
+  ]);
   const byUnit = new Map<string, Map<string, { value: number; approximate: number }>>();
   for (const v of values) {
     let m = byUnit.get(v.unitCode);
     if (!m) byUnit.set(v.unitCode, (m = new Map()));
     m.set(v.indicatorCode, v);
   }
-  const heading = ["Mã đơn vị", "Tên đơn vị", "Trực thuộc", "Tình trạng", ...catalog.map((i) => `${i.label} (${i.unit})`), "Số ước tính (trên/khoảng/gần)"];
+  const heading = [
+    "Mã đơn vị",
+    "Tên đơn vị",
+    "Trực thuộc",
+    "Tình trạng",
+    ...catalog.map((i) => `${i.label} (${i.unit})`),
+    "Số ước tính (trên/khoảng/gần)",
+  ];
   const rows = communes.map((c) => {
     const own = byUnit.get(c.code);
     const cells = catalog.map((ind) => {
@@ -44,7 +56,14 @@ export async function buildExportTable(db: Db, unitCode: string, period: string)
       return n !== undefined && d ? Math.round((10000 * n) / d) / 100 : null;
     });
     const approximate = catalog.filter((i) => own?.get(i.code)?.approximate).map((i) => i.label);
-    return [c.code, c.name, c.parentName, own ? "Đã báo cáo" : "Chưa báo cáo", ...cells, approximate.join("; ") || null];
+    return [
+      c.code,
+      c.name,
+      c.parentName,
+      own ? "Đã báo cáo" : "Chưa báo cáo",
+      ...cells,
+      approximate.join("; ") || null,
+    ];
   });
   return { name: `so-lieu-${unit.code}-${period}`, heading, rows };
 }

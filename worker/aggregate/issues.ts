@@ -1,7 +1,8 @@
 /** The data-quality list of a unit: rejected and doubtful cells, and sources that could not be read (PRODUCT.md §5). */
-import { issueRows, type IssueRow } from "../db/issues";
+
 import type { Db } from "../db/client";
-import { resolveScope } from "./scope";
+import { type IssueRow, issueRows } from "../db/issues";
+import { resolveScope } from "./resolve";
 
 export type IssueItem = Omit<IssueRow, "sourceId" | "spreadsheetId" | "gid" | "sourceTitle"> & {
   source: { id: number; title: string | null; url: string | null };

@@ -3,16 +3,17 @@
  * tables printed under them. Numbers are vi-VN; an approximate figure is said as “khoảng”; a missing one is never
  * said as 0 — its clause is left out and the indicator is named among those without figures.
  */
-import { communeRows, type CommuneRow } from "../db/values";
-import type { Db } from "../db/client";
+
 import { formatNumber } from "../../domain/numbers";
 import { periodLabel } from "../../domain/periods";
 import { formatDateTime } from "../../domain/time";
 import { isCommuneKind } from "../../domain/units";
-import { resolveScope } from "./scope";
+import type { Db } from "../db/client";
+import { type CommuneRow, communeRows } from "../db/values";
+import { resolveScope } from "./resolve";
 import { buildSummary, type Summary, type SummaryIndicator } from "./summary";
 
-export type ReportTable = { title: string; columns: string[]; rows: (string | number | null)[][] };
+type ReportTable = { title: string; columns: string[]; rows: (string | number | null)[][] };
 export type Report = {
   title: string;
   unit: Summary["unit"];
@@ -107,11 +108,18 @@ function sentences(s: Summary, get: Get): string[] {
           : `${s.unit.name} chưa đạt tiêu chuẩn “An toàn về an ninh trật tự”`
         : `${count(flag.value)}/${count(flag.reporting)} xã, phường, đặc khu báo cáo đạt tiêu chuẩn “An toàn về an ninh trật tự”`
       : null;
-  if (safe.length) out.push(`Có ${joinAnd(safe)} được công nhận đạt tiêu chuẩn “An toàn về an ninh trật tự”${flagSentence ? `; ${flagSentence}` : ""}.`);
+  if (safe.length)
+    out.push(
+      `Có ${joinAnd(safe)} được công nhận đạt tiêu chuẩn “An toàn về an ninh trật tự”${flagSentence ? `; ${flagSentence}` : ""}.`,
+    );
   else if (flagSentence) out.push(`${flagSentence}.`);
 
   const tips = present([
-    clause(get, "crime_tip_received", (n) => `Nhân dân đã cung cấp ${n} tin báo, tố giác về tội phạm và an ninh trật tự`),
+    clause(
+      get,
+      "crime_tip_received",
+      (n) => `Nhân dân đã cung cấp ${n} tin báo, tố giác về tội phạm và an ninh trật tự`,
+    ),
     clause(get, "tip_mailbox_count", (n) => `duy trì ${n} hòm thư tố giác tội phạm`),
   ]);
   if (tips.length) out.push(cap(`${tips.join("; ")}.`));
@@ -129,7 +137,11 @@ function sentences(s: Summary, get: Get): string[] {
   const care = present([
     clause(get, "persons_reformed", (n) => `cảm hóa, giáo dục ${n} đối tượng tại cộng đồng`),
     clause(get, "ex_prisoners_supported", (n) => `giúp đỡ ${n} người chấp hành xong án phạt tù tái hòa nhập cộng đồng`),
-    clause(get, "ex_prisoner_loans_million_vnd", (n) => `hỗ trợ vay ${n} triệu đồng cho người chấp hành xong án phạt tù`),
+    clause(
+      get,
+      "ex_prisoner_loans_million_vnd",
+      (n) => `hỗ trợ vay ${n} triệu đồng cho người chấp hành xong án phạt tù`,
+    ),
   ]);
   if (care.length) out.push(cap(`${care.join("; ")}.`));
 
@@ -149,13 +161,40 @@ function sentences(s: Summary, get: Get): string[] {
 }
 
 const COVERED_BY_SENTENCES = new Set([
-  "security_team_count", "security_team_members", "mediation_team_count", "self_managed_group_count", "self_managed_board_count",
-  "club_count", "self_managed_model_count", "dan_van_kheo_model_count", "advanced_example_count", "residential_area_safe_rate",
-  "agency_enterprise_safe_rate", "school_safe_rate", "residential_area_safe", "residential_area_total", "agency_enterprise_safe",
-  "agency_enterprise_total", "school_safe", "school_total", "commune_safe", "crime_tip_received", "tip_mailbox_count", "guns_recovered",
-  "ammo_rounds", "explosives_kg", "edged_weapons_count", "support_tools_count", "fireworks_kg", "persons_reformed",
-  "ex_prisoners_supported", "ex_prisoner_loans_million_vnd", "festival_areas_held", "festival_participants",
-  "commended_collectives", "commended_individuals",
+  "security_team_count",
+  "security_team_members",
+  "mediation_team_count",
+  "self_managed_group_count",
+  "self_managed_board_count",
+  "club_count",
+  "self_managed_model_count",
+  "dan_van_kheo_model_count",
+  "advanced_example_count",
+  "residential_area_safe_rate",
+  "agency_enterprise_safe_rate",
+  "school_safe_rate",
+  "residential_area_safe",
+  "residential_area_total",
+  "agency_enterprise_safe",
+  "agency_enterprise_total",
+  "school_safe",
+  "school_total",
+  "commune_safe",
+  "crime_tip_received",
+  "tip_mailbox_count",
+  "guns_recovered",
+  "ammo_rounds",
+  "explosives_kg",
+  "edged_weapons_count",
+  "support_tools_count",
+  "fireworks_kg",
+  "persons_reformed",
+  "ex_prisoners_supported",
+  "ex_prisoner_loans_million_vnd",
+  "festival_areas_held",
+  "festival_participants",
+  "commended_collectives",
+  "commended_individuals",
 ]);
 
 /** Change against the comparison period, as a percentage rounded to one decimal; null without both figures. */
@@ -164,21 +203,28 @@ function changePercent(i: SummaryIndicator): number | null {
   return Math.round((1000 * (i.value - i.previous)) / i.previous) / 10;
 }
 
-export function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
+function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
   const get: Get = (code) => s.indicators.find((i) => i.code === code);
   const label = periodLabel(s.period);
   const compareLabel = s.compare ? periodLabel(s.compare) : null;
   const c = s.coverage;
   const paragraphs: string[] = [];
-  const when = s.asOf ? (s.frozen ? `số liệu chốt lúc ${formatDateTime(s.asOf)}` : `cập nhật lúc ${formatDateTime(s.asOf)}`) : "chưa đồng bộ lần nào";
+  const when = s.asOf
+    ? s.frozen
+      ? `số liệu chốt lúc ${formatDateTime(s.asOf)}`
+      : `cập nhật lúc ${formatDateTime(s.asOf)}`
+    : "chưa đồng bộ lần nào";
   const lateText = c.late ? `; ${count(c.late)} đơn vị báo cáo sau hạn` : "";
   paragraphs.push(
     `Số liệu ${lower(label)} được tổng hợp từ ${count(c.reported)}/${count(c.expected)} xã, phường, đặc khu đã báo cáo (${count(c.complete)} đơn vị báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}.`,
   );
   paragraphs.push(...sentences(s, get));
 
-  const others = s.indicators.filter((i) => !COVERED_BY_SENTENCES.has(i.code) && i.value !== null && i.kind !== "ratio");
-  if (others.length) paragraphs.push(`Các chỉ tiêu khác: ${others.map((i) => `${lower(i.label)}: ${say(i)} ${i.unit}`).join("; ")}.`);
+  const others = s.indicators.filter(
+    (i) => !COVERED_BY_SENTENCES.has(i.code) && i.value !== null && i.kind !== "ratio",
+  );
+  if (others.length)
+    paragraphs.push(`Các chỉ tiêu khác: ${others.map((i) => `${lower(i.label)}: ${say(i)} ${i.unit}`).join("; ")}.`);
 
   if (compareLabel) {
     const changes = s.indicators
@@ -200,7 +246,14 @@ export function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report
   const tables: ReportTable[] = [
     {
       title: "Các chỉ tiêu chủ yếu",
-      columns: ["Chỉ tiêu", "Đơn vị tính", label, ...(compareLabel ? [compareLabel, "Tăng/giảm (%)"] : []), "Số đơn vị báo cáo", "Ước tính"],
+      columns: [
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        label,
+        ...(compareLabel ? [compareLabel, "Tăng/giảm (%)"] : []),
+        "Số đơn vị báo cáo",
+        "Ước tính",
+      ],
       rows: s.indicators.map((i) => [
         i.label,
         i.unit,
@@ -224,10 +277,25 @@ export function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report
     });
   }
   const title = `Báo cáo kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” ${lower(label)} — ${s.unit.name}`;
-  return { title, unit: s.unit, period: s.period, compare: s.compare, asOf: s.asOf, frozen: s.frozen, paragraphs, tables };
+  return {
+    title,
+    unit: s.unit,
+    period: s.period,
+    compare: s.compare,
+    asOf: s.asOf,
+    frozen: s.frozen,
+    paragraphs,
+    tables,
+  };
 }
 
-export async function buildReport(db: Db, unitCode: string, period: string, compare: string | null, conferenceId: number | null): Promise<Report> {
+export async function buildReport(
+  db: Db,
+  unitCode: string,
+  period: string,
+  compare: string | null,
+  conferenceId: number | null,
+): Promise<Report> {
   const summary = await buildSummary(db, unitCode, period, compare, conferenceId);
   const { scope } = await resolveScope(db, unitCode, period, conferenceId);
   return reportFromSummary(summary, await communeRows(db, scope, period));

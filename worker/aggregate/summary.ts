@@ -1,12 +1,13 @@
 /** A unit's key figures for a period, with the comparison period beside them (PRODUCT.md §7, §9). */
-import { lastSyncAt } from "../db/runs";
-import { coverage, figureRows, type Coverage, type FigureRow } from "../db/values";
-import type { Db } from "../db/client";
+
 import { listIndicators } from "../db/catalog";
+import type { Db } from "../db/client";
+import { deadlineOf } from "../db/periods";
+import { lastSyncAt } from "../db/runs";
+import { type Coverage, coverage, type FigureRow, figureRows } from "../db/values";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
-import { deadlineOf } from "../db/periods";
-import { resolveScope, type ResolvedUnit } from "./scope";
+import { type ResolvedUnit, resolveScope } from "./resolve";
 
 export type SummaryIndicator = {
   code: string;
@@ -41,17 +42,30 @@ export type Figure = { value: number | null; reporting: number; approximate: boo
 /** A figure from its grouped row: a sum, or a ratio as a percentage of Σ numerator / Σ denominator. */
 export function figureOf(row: FigureRow | undefined, kind: Indicator["kind"]): Figure {
   if (!row || !row.reporting) return { value: null, reporting: 0, approximate: false, doubtful: false };
-  const value = kind === "ratio" ? (row.denominator ? (100 * (row.numerator ?? 0)) / row.denominator : null) : row.total;
+  const value =
+    kind === "ratio" ? (row.denominator ? (100 * (row.numerator ?? 0)) / row.denominator : null) : row.total;
   return { value, reporting: row.reporting, approximate: Boolean(row.approximate), doubtful: Boolean(row.doubtful) };
 }
 
-export function buildSummary(db: Db, unitCode: string, period: string, compare: string | null, conferenceId: number | null = null): Promise<Summary> {
+export function buildSummary(
+  db: Db,
+  unitCode: string,
+  period: string,
+  compare: string | null,
+  conferenceId: number | null = null,
+): Promise<Summary> {
   return cachedFigures(db, JSON.stringify(["summary", unitCode, period, compare, conferenceId]), () =>
     computeSummary(db, unitCode, period, compare, conferenceId),
   );
 }
 
-async function computeSummary(db: Db, unitCode: string, period: string, compare: string | null, conferenceId: number | null): Promise<Summary> {
+async function computeSummary(
+  db: Db,
+  unitCode: string,
+  period: string,
+  compare: string | null,
+  conferenceId: number | null,
+): Promise<Summary> {
   const { scope, unit, conference, frozen } = await resolveScope(db, unitCode, period, conferenceId);
   const periods = compare && compare !== period ? [period, compare] : [period];
   const [catalog, rows, deadline, asOf] = await Promise.all([

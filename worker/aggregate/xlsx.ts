@@ -21,7 +21,7 @@ function crc32(bytes: Uint8Array): number {
 }
 
 /** A ZIP archive of stored entries (method 0), enough for Office and LibreOffice. */
-export function zipStored(files: { name: string; data: Uint8Array }[]): Uint8Array {
+function zipStored(files: { name: string; data: Uint8Array }[]): Uint8Array {
   const parts: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
@@ -60,12 +60,14 @@ export function zipStored(files: { name: string; data: Uint8Array }[]): Uint8Arr
   const all = [...parts, ...central, new Uint8Array(end.buffer)];
   const out = new Uint8Array(all.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of all) (out.set(p, at), (at += p.length));
+  for (const p of all) out.set(p, at), (at += p.length);
   return out;
 }
 
 const escapeXml = (t: string) =>
-  t.replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
+  t
+    .replace(/[&<>"]/g, (ch) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[ch]!)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "");
 
 function columnName(i: number): string {
   let name = "";

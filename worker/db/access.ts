@@ -23,15 +23,31 @@ export async function saveUser(db: Db, user: UserInput, actor: string, now = Dat
     db
       .insert(users)
       .values({ ...user, createdAt: now })
-      .onConflictDoUpdate({ target: users.email, set: { role: user.role, scopeUnitCode: user.scopeUnitCode, disabledAt: null } }),
-    auditStatement(db, { actor, action: "user.save", target: user.email, detail: { role: user.role, scopeUnitCode: user.scopeUnitCode } }, now),
+      .onConflictDoUpdate({
+        target: users.email,
+        set: { role: user.role, scopeUnitCode: user.scopeUnitCode, disabledAt: null },
+      }),
+    auditStatement(
+      db,
+      {
+        actor,
+        action: "user.save",
+        target: user.email,
+        detail: { role: user.role, scopeUnitCode: user.scopeUnitCode },
+      },
+      now,
+    ),
   ]);
   return findUser(db, user.email);
 }
 
 export async function disableUser(db: Db, email: string, actor: string, now = Date.now()): Promise<boolean> {
   const [result] = await db.batch([
-    db.update(users).set({ disabledAt: now }).where(and(eq(users.email, email), isNull(users.disabledAt))).returning({ email: users.email }),
+    db
+      .update(users)
+      .set({ disabledAt: now })
+      .where(and(eq(users.email, email), isNull(users.disabledAt)))
+      .returning({ email: users.email }),
     auditStatement(db, { actor, action: "user.disable", target: email }, now),
   ]);
   return result.length > 0;
@@ -55,15 +71,31 @@ export async function listTokens(db: Db) {
 
 export async function createToken(db: Db, token: TokenInput, hash: string, actor: string, now = Date.now()) {
   const [[created]] = await db.batch([
-    db.insert(apiTokens).values({ ...token, hash, createdAt: now, createdBy: actor }).returning(tokenColumns),
-    auditStatement(db, { actor, action: "token.create", target: token.name, detail: { role: token.role, scopeUnitCode: token.scopeUnitCode } }, now),
+    db
+      .insert(apiTokens)
+      .values({ ...token, hash, createdAt: now, createdBy: actor })
+      .returning(tokenColumns),
+    auditStatement(
+      db,
+      {
+        actor,
+        action: "token.create",
+        target: token.name,
+        detail: { role: token.role, scopeUnitCode: token.scopeUnitCode },
+      },
+      now,
+    ),
   ]);
   return created!;
 }
 
 export async function revokeToken(db: Db, id: number, actor: string, now = Date.now()) {
   const [[revoked]] = await db.batch([
-    db.update(apiTokens).set({ revokedAt: now }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning(tokenColumns),
+    db
+      .update(apiTokens)
+      .set({ revokedAt: now })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .returning(tokenColumns),
     auditStatement(db, { actor, action: "token.revoke", target: String(id) }, now),
   ]);
   return revoked ?? null;
@@ -71,7 +103,11 @@ export async function revokeToken(db: Db, id: number, actor: string, now = Date.
 
 /** The live token with this hash; its last-used time is written at most once a minute. */
 export async function useToken(db: Db, hash: string, now = Date.now()) {
-  const [token] = await db.select(tokenColumns).from(apiTokens).where(and(eq(apiTokens.hash, hash), isNull(apiTokens.revokedAt))).limit(1);
+  const [token] = await db
+    .select(tokenColumns)
+    .from(apiTokens)
+    .where(and(eq(apiTokens.hash, hash), isNull(apiTokens.revokedAt)))
+    .limit(1);
   if (!token) return null;
   if (token.lastUsedAt === null || now - token.lastUsedAt > 60_000) {
     await db

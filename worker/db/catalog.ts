@@ -1,7 +1,7 @@
 /** The indicator catalog (PRODUCT.md §2): data, imported as a whole, read in its order. */
 import { eq } from "drizzle-orm";
 import type { Indicator } from "../reference/catalog";
-import { auditStatement, type AuditEntry } from "./audit";
+import { type AuditEntry, auditStatement } from "./audit";
 import { runBatch } from "./batch";
 import type { Db } from "./client";
 import { indicators } from "./schema";

@@ -17,10 +17,27 @@ export type NewConference = {
   windowHours: number;
 };
 
-export async function createConference(db: Db, input: NewConference, actor: string, now: number): Promise<ConferenceRecord> {
+export async function createConference(
+  db: Db,
+  input: NewConference,
+  actor: string,
+  now: number,
+): Promise<ConferenceRecord> {
   const [inserted] = await db.batch([
-    db.insert(conferences).values({ ...input, createdAt: now, createdBy: actor }).returning(),
-    auditStatement(db, { actor, action: "conference.created", target: `${input.unitCode}/${input.period}`, detail: input }, now),
+    db
+      .insert(conferences)
+      .values({ ...input, createdAt: now, createdBy: actor })
+      .returning(),
+    auditStatement(
+      db,
+      {
+        actor,
+        action: "conference.created",
+        target: `${input.unitCode}/${input.period}`,
+        detail: { ...input, startsAt: new Date(input.startsAt).toISOString() },
+      },
+      now,
+    ),
   ]);
   return inserted[0]!;
 }
@@ -28,7 +45,10 @@ export async function createConference(db: Db, input: NewConference, actor: stri
 /** Conferences of a unit (all of them without a unit), latest start first. */
 export async function listConferences(db: Db, unitCode: string | null): Promise<ConferenceRecord[]> {
   const q = db.select().from(conferences);
-  return (unitCode ? q.where(eq(conferences.unitCode, unitCode)) : q).orderBy(desc(conferences.startsAt), desc(conferences.id));
+  return (unitCode ? q.where(eq(conferences.unitCode, unitCode)) : q).orderBy(
+    desc(conferences.startsAt),
+    desc(conferences.id),
+  );
 }
 
 export async function getConference(db: Db, id: number): Promise<ConferenceRecord | null> {
@@ -37,11 +57,20 @@ export async function getConference(db: Db, id: number): Promise<ConferenceRecor
 }
 
 /** Conferences whose sync window is open at `at`, and those that have started but are not frozen yet. */
-export async function conferencesAt(db: Db, at: number): Promise<{ inWindow: ConferenceRecord[]; toFreeze: ConferenceRecord[] }> {
+export async function conferencesAt(
+  db: Db,
+  at: number,
+): Promise<{ inWindow: ConferenceRecord[]; toFreeze: ConferenceRecord[] }> {
   const pending = await db
     .select()
     .from(conferences)
-    .where(and(isNull(conferences.frozenAt), lte(sql`${conferences.startsAt} - ${conferences.windowHours} * 3600000`, at), gt(conferences.startsAt, at - 7 * 86400_000)));
+    .where(
+      and(
+        isNull(conferences.frozenAt),
+        lte(sql`${conferences.startsAt} - ${conferences.windowHours} * 3600000`, at),
+        gt(conferences.startsAt, at - 7 * 86400_000),
+      ),
+    );
   return {
     inWindow: pending.filter((c) => c.startsAt > at),
     toFreeze: pending.filter((c) => c.startsAt <= at),
@@ -52,7 +81,12 @@ export async function conferencesAt(db: Db, at: number): Promise<{ inWindow: Con
  * Copies the values of every commune under the conference's unit (and the unit itself) for its period and comparison
  * period into `snapshot_values`, and marks it frozen — one batch, so a snapshot is whole or absent.
  */
-export async function freezeConference(db: Db, conference: ConferenceRecord, actor: string, now: number): Promise<ConferenceRecord> {
+export async function freezeConference(
+  db: Db,
+  conference: ConferenceRecord,
+  actor: string,
+  now: number,
+): Promise<ConferenceRecord> {
   const periods = [conference.period, conference.comparePeriod ?? conference.period];
   const unitCode = conference.unitCode;
   // The communes of the unit in the list in force at the end of the conference's period, as its figures count them.
@@ -79,13 +113,15 @@ export async function freezeConference(db: Db, conference: ConferenceRecord, act
         .from(values)
         .where(sql`${inArray(values.period, periods)} ${under}`),
     ),
-    db.update(conferences).set({ frozenAt: now }).where(and(eq(conferences.id, conference.id), isNull(conferences.frozenAt))),
-    auditStatement(db, { actor, action: "conference.frozen", target: String(conference.id), detail: { unitCode, periods } }, now),
+    db
+      .update(conferences)
+      .set({ frozenAt: now })
+      .where(and(eq(conferences.id, conference.id), isNull(conferences.frozenAt))),
+    auditStatement(
+      db,
+      { actor, action: "conference.frozen", target: String(conference.id), detail: { unitCode, periods } },
+      now,
+    ),
   ]);
   return (await getConference(db, conference.id))!;
-}
-
-export async function snapshotSize(db: Db, conferenceId: number): Promise<number> {
-  const [row] = await db.all<{ n: number }>(sql`SELECT COUNT(*) AS n FROM snapshot_values WHERE conference_id = ${conferenceId}`);
-  return row?.n ?? 0;
 }

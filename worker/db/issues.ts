@@ -1,7 +1,7 @@
 /** Issues (PRODUCT.md §5) of a unit and every unit under it, with the sheet each one is in. */
 import { sql } from "drizzle-orm";
 import type { Db } from "./client";
-import { unitTree, type Scope } from "./units";
+import { type Scope, unitTree } from "./units";
 
 export type IssueRow = {
   unitCode: string | null;

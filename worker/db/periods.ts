@@ -1,6 +1,6 @@
 /** Reporting periods and their deadlines: set by an administrator, or the default (`domain/periods.ts`). */
 import { sql } from "drizzle-orm";
-import { defaultDeadline, parsePeriodCode, type Period } from "../../domain/periods";
+import { defaultDeadline, type Period, parsePeriodCode } from "../../domain/periods";
 import { auditStatement } from "./audit";
 import type { Db } from "./client";
 import { periods } from "./schema";
@@ -12,7 +12,7 @@ export async function ensurePeriods(db: Db, codes: Iterable<string>): Promise<vo
   await db.insert(periods).values(rows).onConflictDoNothing();
 }
 
-export async function periodDeadline(db: Db, code: string): Promise<number | null> {
+async function periodDeadline(db: Db, code: string): Promise<number | null> {
   const [row] = await db.all<{ deadline: number | null }>(sql`SELECT deadline FROM periods WHERE code = ${code}`);
   return row?.deadline ?? null;
 }
@@ -29,6 +29,11 @@ export async function setPeriodDeadline(db: Db, period: Period, deadline: number
       .insert(periods)
       .values({ ...period, deadline })
       .onConflictDoUpdate({ target: periods.code, set: { deadline } }),
-    auditStatement(db, { actor, action: "period.deadline", target: period.code, detail: { deadline: deadline === null ? null : new Date(deadline).toISOString() } }),
+    auditStatement(db, {
+      actor,
+      action: "period.deadline",
+      target: period.code,
+      detail: { deadline: deadline === null ? null : new Date(deadline).toISOString() },
+    }),
   ]);
 }

@@ -11,11 +11,21 @@ export type RunTrigger = RunRecord["trigger"];
 
 export type RunCounts = Pick<
   RunRecord,
-  "sourcesTotal" | "sourcesRead" | "sourcesSkipped" | "sourcesFailed" | "valuesWritten" | "valuesRemoved" | "issuesFound" | "googleRequests"
+  | "sourcesTotal"
+  | "sourcesRead"
+  | "sourcesSkipped"
+  | "sourcesFailed"
+  | "valuesWritten"
+  | "valuesRemoved"
+  | "issuesFound"
+  | "googleRequests"
 >;
 
 export async function startRun(db: Db, trigger: RunTrigger, actor: string | null, now: number): Promise<number> {
-  const insert = db.insert(syncRuns).values({ trigger, actor, status: "running", startedAt: now }).returning({ id: syncRuns.id });
+  const insert = db
+    .insert(syncRuns)
+    .values({ trigger, actor, status: "running", startedAt: now })
+    .returning({ id: syncRuns.id });
   if (trigger !== "manual" || actor === null) return (await insert)[0]!.id;
   // A sync by hand is an admin action: it goes into the audit log with the run.
   const [[run]] = await db.batch([insert, auditStatement(db, { actor, action: "sync.manual" }, now)]);
@@ -30,7 +40,13 @@ export async function setRunTotal(db: Db, runId: number, total: number): Promise
  * Adds one Queue job's counts (and the run's configuration error, the first one found) to its run, then finishes
  * the run once every source is accounted for; the `status = 'running'` guard lets only one job finish it.
  */
-export async function addRunCounts(db: Db, runId: number, c: RunCounts, now: number, error: string | null = null): Promise<void> {
+export async function addRunCounts(
+  db: Db,
+  runId: number,
+  c: RunCounts,
+  now: number,
+  error: string | null = null,
+): Promise<void> {
   await runBatch(db, [
     db
       .update(syncRuns)
@@ -63,7 +79,10 @@ export async function addRunCounts(db: Db, runId: number, c: RunCounts, now: num
 
 export async function finishRun(db: Db, runId: number, counts: RunCounts, now: number, error: string | null = null) {
   const status = error ? "failed" : counts.sourcesFailed > 0 ? "partial" : "ok";
-  await db.update(syncRuns).set({ ...counts, status, finishedAt: now, error }).where(eq(syncRuns.id, runId));
+  await db
+    .update(syncRuns)
+    .set({ ...counts, status, finishedAt: now, error })
+    .where(eq(syncRuns.id, runId));
 }
 
 export async function recentRuns(db: Db, limit: number): Promise<RunRecord[]> {

@@ -99,7 +99,15 @@ export const values = sqliteTable(
     index("values_period_idx").on(t.period, t.indicatorCode),
     index("values_source_idx").on(t.sourceId),
     /** Covers the roll-up: each commune's values of a period read from the index alone (worker/db/aggregate.ts). */
-    index("values_rollup_idx").on(t.unitCode, t.period, t.indicatorCode, t.value, t.approximate, t.doubtful, t.firstWrittenAt),
+    index("values_rollup_idx").on(
+      t.unitCode,
+      t.period,
+      t.indicatorCode,
+      t.value,
+      t.approximate,
+      t.doubtful,
+      t.firstWrittenAt,
+    ),
   ],
 );
 

@@ -3,7 +3,7 @@ import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
 import type { SourceRow } from "../reference/sources";
 import type { SourceError } from "../sheets/types";
-import { auditStatement, type AuditEntry } from "./audit";
+import { type AuditEntry, auditStatement } from "./audit";
 import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
 import { issues, sources } from "./schema";
@@ -22,12 +22,17 @@ export async function activeSourceIds(db: Db): Promise<number[]> {
 export async function sourcesByIds(db: Db, ids: number[]): Promise<SourceRecord[]> {
   const out: SourceRecord[] = [];
   for (const part of chunk(ids, 1)) {
-    out.push(...(await db.select().from(sources).where(and(inArray(sources.id, part), eq(sources.active, true)))));
+    out.push(
+      ...(await db
+        .select()
+        .from(sources)
+        .where(and(inArray(sources.id, part), eq(sources.active, true)))),
+    );
   }
   return out;
 }
 
-export function sourceKey(r: SourceRow): string {
+function sourceKey(r: SourceRow): string {
   return [r.unitCode, r.spreadsheetId, r.gid ?? "", r.tab ?? "", r.layout].join("|");
 }
 
@@ -99,7 +104,13 @@ export async function recordSourceError(db: Db, source: SourceRecord, error: Sou
     }),
     db
       .update(sources)
-      .set({ lastRunId: runId, lastStatus: "error", lastCheckedAt: now, lastErrorCode: error.code, lastError: error.message })
+      .set({
+        lastRunId: runId,
+        lastStatus: "error",
+        lastCheckedAt: now,
+        lastErrorCode: error.code,
+        lastError: error.message,
+      })
       .where(eq(sources.id, source.id)),
   ]);
 }

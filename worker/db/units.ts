@@ -2,10 +2,10 @@
  * Administrative units (PRODUCT.md §2): the dated unit lists and the one way to walk a unit's tree — its communes,
  * through districts for pre-2025 lists — that every query under a unit uses.
  */
-import { and, desc, eq, inArray, lte, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { COMMUNE_KINDS as COMMUNE_KIND_LIST, isCommuneKind, NATIONAL } from "../../domain/units";
 import type { UnitRow } from "../reference/units";
-import { auditStatement, type AuditEntry } from "./audit";
+import { type AuditEntry, auditStatement } from "./audit";
 import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
 import { units } from "./schema";
@@ -33,7 +33,11 @@ export function unitTree(s: Pick<Scope, "listDate" | "unitCode">): SQL {
 }
 
 /** The communes under a unit (through its districts for pre-2025 lists), in the given unit list. */
-export async function communesUnder(db: Db, listDate: string, unitCode: string): Promise<{ code: string; name: string; fullName: string }[]> {
+export async function communesUnder(
+  db: Db,
+  listDate: string,
+  unitCode: string,
+): Promise<{ code: string; name: string; fullName: string }[]> {
   return db.all<{ code: string; name: string; fullName: string }>(sql`
     WITH RECURSIVE ${unitTree({ listDate, unitCode })}
     SELECT u.code AS code, u.name AS name, u.full_name AS fullName

@@ -2,14 +2,14 @@
  * Indicator values: what a sync writes — everything one source changes in one D1 batch, so a run that dies half-way
  * leaves each source either as it was or fully updated (PRODUCT.md §6) — and the roll-ups read from them (§7).
  */
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { KEEPS_LAST_GOOD, slotKey, type CellIssue, type CellValue } from "../sheets/types";
+import { type CellIssue, type CellValue, KEEPS_LAST_GOOD, slotKey } from "../sheets/types";
 import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
 import { auditLog, issues, sources, values } from "./schema";
 import type { SourceRecord } from "./sources";
-import { childRoots, COMMUNE_KINDS, unitTree, type Scope } from "./units";
+import { COMMUNE_KINDS, childRoots, type Scope, unitTree } from "./units";
 
 export type StoredValue = typeof values.$inferSelect;
 
@@ -27,7 +27,12 @@ export async function storedForSource(
   const parts = periods.length ? chunk(unitCodes, 1 + periods.length) : [];
   const prevQueries = parts.map((part) =>
     db
-      .select({ unitCode: values.unitCode, indicatorCode: values.indicatorCode, period: values.period, value: values.value })
+      .select({
+        unitCode: values.unitCode,
+        indicatorCode: values.indicatorCode,
+        period: values.period,
+        value: values.value,
+      })
       .from(values)
       .where(and(inArray(values.unitCode, part), inArray(values.period, periods))),
   );
@@ -52,16 +57,26 @@ export async function writeSourceReading(
   stored?: StoredValue[],
 ): Promise<WriteResult> {
   const existing = stored ?? (await db.select().from(values).where(eq(values.sourceId, source.id)));
-  const key = (v: { unitCode: string; indicatorCode: string; period: string }) => slotKey(v.unitCode, v.indicatorCode, v.period);
+  const key = (v: { unitCode: string; indicatorCode: string; period: string }) =>
+    slotKey(v.unitCode, v.indicatorCode, v.period);
   const before = new Map(existing.map((v) => [key(v), v]));
   const fresh = new Set(reading.values.map(key));
   // A cell whose formula failed keeps the value it last gave.
-  for (const i of reading.issues) if (i.code === KEEPS_LAST_GOOD && i.unitCode && i.indicatorCode && i.period) fresh.add(slotKey(i.unitCode, i.indicatorCode, i.period));
+  for (const i of reading.issues)
+    if (i.code === KEEPS_LAST_GOOD && i.unitCode && i.indicatorCode && i.period)
+      fresh.add(slotKey(i.unitCode, i.indicatorCode, i.period));
 
   const rows = reading.values.map((v) => ({ ...v, doubtful: v.doubtful === true }));
   const changed = rows.filter((v) => {
     const old = before.get(key(v));
-    return !old || old.value !== v.value || old.approximate !== v.approximate || old.doubtful !== v.doubtful || old.raw !== v.raw || old.cell !== v.cell;
+    return (
+      !old ||
+      old.value !== v.value ||
+      old.approximate !== v.approximate ||
+      old.doubtful !== v.doubtful ||
+      old.raw !== v.raw ||
+      old.cell !== v.cell
+    );
   });
   const removed = existing.filter((v) => !fresh.has(key(v)));
 
@@ -90,7 +105,14 @@ export async function writeSourceReading(
     statements.push(
       db
         .delete(values)
-        .where(and(eq(values.unitCode, v.unitCode), eq(values.indicatorCode, v.indicatorCode), eq(values.period, v.period), eq(values.sourceId, source.id))),
+        .where(
+          and(
+            eq(values.unitCode, v.unitCode),
+            eq(values.indicatorCode, v.indicatorCode),
+            eq(values.period, v.period),
+            eq(values.sourceId, source.id),
+          ),
+        ),
     );
   }
   for (const part of chunk(removed, 6)) {
@@ -148,7 +170,11 @@ function valuesJoin(s: Scope, alias: string, on: SQL): SQL {
     : sql`CROSS JOIN snapshot_values ${a} ON ${a}.conference_id = ${s.conferenceId} AND ${on}`;
 }
 
-const list = (items: string[]) => sql.join(items.map((i) => sql`${i}`), sql`, `);
+const list = (items: string[]) =>
+  sql.join(
+    items.map((i) => sql`${i}`),
+    sql`, `,
+  );
 
 export type FigureRow = {
   period: string;
@@ -234,7 +260,13 @@ export type Coverage = { expected: number; reported: number; complete: number; l
  * expected = communes under the unit; reported = communes with at least one value; complete = communes with every
  * required indicator; late = communes whose first value for the period arrived after `deadline`.
  */
-export async function coverage(db: Db, s: Scope, period: string, requiredCodes: string[], deadline: number | null): Promise<Coverage> {
+export async function coverage(
+  db: Db,
+  s: Scope,
+  period: string,
+  requiredCodes: string[],
+  deadline: number | null,
+): Promise<Coverage> {
   const required = requiredCodes.length ? list(requiredCodes) : sql`NULL`;
   // A frozen snapshot keeps when each value was written, which stands in for when it first arrived.
   const firstAt = s.conferenceId === null ? sql`v.first_written_at` : sql`v.written_at`;
@@ -258,7 +290,13 @@ export async function coverage(db: Db, s: Scope, period: string, requiredCodes: 
 
 export type CommuneRow = { code: string; name: string; kind: string; parentName: string | null };
 
-export type CommuneValue = { unitCode: string; indicatorCode: string; value: number; approximate: number; doubtful: number };
+export type CommuneValue = {
+  unitCode: string;
+  indicatorCode: string;
+  value: number;
+  approximate: number;
+  doubtful: number;
+};
 
 /**
  * Every commune under the unit with the name of its parent (district or province), for exports; with

@@ -4,7 +4,7 @@
  * Rate limits (Sheets' 429, Drive's 403 `userRateLimitExceeded`) and 5xx are retried with exponential backoff and
  * jitter, honouring Retry-After; every other refusal is a `GoogleError` with Google's reason kept.
  */
-import { GoogleError, kindOf, reasonsOf, type GoogleApi, type GoogleErrorBody } from "./errors";
+import { type GoogleApi, GoogleError, type GoogleErrorBody, kindOf, reasonsOf } from "./errors";
 import { accessToken, clearTokenCache, parseServiceAccount, type ServiceAccount } from "./token";
 
 export const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
@@ -49,7 +49,10 @@ export class GoogleClient {
   private readonly maxAttempts: number;
 
   constructor(
-    private readonly env: Pick<Env, "GOOGLE_SHEETS_URL" | "GOOGLE_DRIVE_URL" | "GOOGLE_TOKEN_URL" | "GOOGLE_SERVICE_ACCOUNT">,
+    private readonly env: Pick<
+      Env,
+      "GOOGLE_SHEETS_URL" | "GOOGLE_DRIVE_URL" | "GOOGLE_TOKEN_URL" | "GOOGLE_SERVICE_ACCOUNT"
+    >,
     options: GoogleOptions = {},
   ) {
     this.account = parseServiceAccount(env.GOOGLE_SERVICE_ACCOUNT);
@@ -94,7 +97,10 @@ export class GoogleClient {
     return this.get<DriveFile>(url, "drive");
   }
 
-  spreadsheet(spreadsheetId: string, fields = "properties(title,locale,timeZone),sheets.properties(sheetId,title,index,hidden)"): Promise<SpreadsheetMeta> {
+  spreadsheet(
+    spreadsheetId: string,
+    fields = "properties(title,locale,timeZone),sheets.properties(sheetId,title,index,hidden)",
+  ): Promise<SpreadsheetMeta> {
     const url = `${this.env.GOOGLE_SHEETS_URL}/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}?fields=${encodeURIComponent(fields)}`;
     return this.get<SpreadsheetMeta>(url, "sheets");
   }
@@ -122,7 +128,9 @@ export class GoogleClient {
         const transient = !(err instanceof GoogleError) || err.kind === "unavailable";
         if (!transient) throw err;
         if (attempt >= this.maxAttempts) {
-          throw err instanceof GoogleError ? err : new GoogleError("unavailable", 0, `Không kết nối được tới Google: ${(err as Error).message}`, null, api);
+          throw err instanceof GoogleError
+            ? err
+            : new GoogleError("unavailable", 0, `Không kết nối được tới Google: ${(err as Error).message}`, null, api);
         }
         await this.sleep(this.backoff(attempt, null));
         continue;

@@ -37,7 +37,12 @@ export type GoogleErrorBody = {
   };
 };
 
-const RATE_LIMITS = new Set(["userRateLimitExceeded", "rateLimitExceeded", "RATE_LIMIT_EXCEEDED", "RESOURCE_EXHAUSTED"]);
+const RATE_LIMITS = new Set([
+  "userRateLimitExceeded",
+  "rateLimitExceeded",
+  "RATE_LIMIT_EXCEEDED",
+  "RESOURCE_EXHAUSTED",
+]);
 const DISABLED = new Set(["accessNotConfigured", "SERVICE_DISABLED"]);
 
 /** Every reason Google put in the body: ErrorInfo and `errors[]` first, the status last. */
@@ -51,7 +56,8 @@ export function reasonsOf(body: GoogleErrorBody | null): string[] {
 export function kindOf(status: number, reasons: string[]): GoogleErrorKind {
   if (reasons.some((r) => DISABLED.has(r))) return "config";
   if (status === 429 || reasons.some((r) => RATE_LIMITS.has(r))) return "rate_limited";
-  if (status === 400 && reasons.some((r) => r === "FAILED_PRECONDITION" || r === "failedPrecondition")) return "not_a_sheet";
+  if (status === 400 && reasons.some((r) => r === "FAILED_PRECONDITION" || r === "failedPrecondition"))
+    return "not_a_sheet";
   if (status === 400) return "bad_request";
   if (status === 401) return "unauthenticated";
   if (status === 403) return "forbidden";

@@ -6,14 +6,15 @@ import { GoogleError } from "./errors";
 
 export type ServiceAccount = { client_email: string; private_key: string; project_id?: string };
 
-export const SCOPES = [
+const SCOPES = [
   "https://www.googleapis.com/auth/spreadsheets.readonly",
   "https://www.googleapis.com/auth/drive.metadata.readonly",
 ];
 
 /** Reads the key file kept as a secret; a key pasted with `\n` escaped is turned back into lines. */
 export function parseServiceAccount(secret: string | undefined): ServiceAccount {
-  if (!secret) throw new GoogleError("config", 0, "Chưa cấu hình khóa tài khoản dịch vụ Google (GOOGLE_SERVICE_ACCOUNT)");
+  if (!secret)
+    throw new GoogleError("config", 0, "Chưa cấu hình khóa tài khoản dịch vụ Google (GOOGLE_SERVICE_ACCOUNT)");
   let parsed: unknown;
   try {
     parsed = JSON.parse(secret);
@@ -29,7 +30,10 @@ export function parseServiceAccount(secret: string | undefined): ServiceAccount 
 }
 
 const base64url = (bytes: Uint8Array) =>
-  btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 const encodeJson = (value: unknown) => base64url(new TextEncoder().encode(JSON.stringify(value)));
 
 async function importKey(pem: string): Promise<CryptoKey> {
@@ -43,7 +47,7 @@ async function importKey(pem: string): Promise<CryptoKey> {
   }
 }
 
-export async function signAssertion(account: ServiceAccount, audience: string, nowMs: number): Promise<string> {
+async function signAssertion(account: ServiceAccount, audience: string, nowMs: number): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   const unsigned = `${encodeJson({ alg: "RS256", typ: "JWT" })}.${encodeJson({
     iss: account.client_email,
@@ -96,7 +100,13 @@ function tokenRefusal(account: ServiceAccount, status: number, body: Record<stri
   const description = typeof body.error_description === "string" ? body.error_description : `HTTP ${status}`;
   const google = ` (Google: ${[error, description].filter(Boolean).join(": ")})`;
   if (status >= 500 || status === 429) {
-    return new GoogleError("unavailable", status, `Máy chủ cấp quyền của Google tạm thời không trả lời${google}`, error || null, "token");
+    return new GoogleError(
+      "unavailable",
+      status,
+      `Máy chủ cấp quyền của Google tạm thời không trả lời${google}`,
+      error || null,
+      "token",
+    );
   }
   const who = `tài khoản dịch vụ ${account.client_email}`;
   let message: string;

@@ -14,7 +14,10 @@ const VARY = "Authorization, Cf-Access-Jwt-Assertion, Cookie";
 
 /** Live figures: fresh for 15 s, then revalidated (cheap with the ETag); frozen figures: an hour. */
 export function cacheFor(c: Context, kind: "live" | "frozen"): void {
-  c.header("Cache-Control", kind === "frozen" ? "private, max-age=3600" : "private, max-age=15, stale-while-revalidate=45");
+  c.header(
+    "Cache-Control",
+    kind === "frozen" ? "private, max-age=3600" : "private, max-age=15, stale-while-revalidate=45",
+  );
 }
 
 async function etagOf(body: ArrayBuffer): Promise<string> {
@@ -23,7 +26,7 @@ async function etagOf(body: ArrayBuffer): Promise<string> {
 }
 
 /** True when any entity tag in an If-None-Match header matches (weak comparison, as RFC 9110 asks for GET). */
-export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === "*") return true;
   return header.split(",").some((t) => t.trim().replace(/^W\//, "") === etag);

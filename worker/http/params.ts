@@ -1,10 +1,46 @@
-/** Parameters of the aggregation endpoints: a unit (or `VN`, the whole country), periods, an indicator, a conference. */
+/**
+ * Request parameters, validated before any query runs and refused in Vietnamese: units (or `VN`, the whole country),
+ * periods, indicators, conferences; the validators for query strings and JSON bodies.
+ */
+import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
-import { periodCode, unitCode } from "../routes/params";
+import { parsePeriodCode } from "../../domain/periods";
+import { NATIONAL } from "../../domain/units";
+import { AppError } from "../errors";
 
-export const unitOrCountry = z.union([z.literal("VN"), unitCode], { error: "mã đơn vị gồm 2 đến 5 chữ số, hoặc VN cho toàn quốc" });
+export const unitCode = z.string().regex(/^\d{2,5}$/, "mã đơn vị gồm 2 đến 5 chữ số");
+export const periodCode = z
+  .string()
+  .refine((p) => parsePeriodCode(p) !== null, "kỳ báo cáo dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-M08");
+
+/** zod validation whose failure is answered with the API's error envelope, in Vietnamese. */
+export function query<T extends z.ZodType>(schema: T) {
+  return zValidator("query", schema, (result) => {
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new AppError("bad_request", `Tham số “${issue.path.join(".")}” không hợp lệ: ${issue.message}`);
+    }
+  });
+}
+
+/** A JSON body validated like `query`, failures answered in Vietnamese. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return zValidator("json", schema, (result) => {
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      throw new AppError(
+        "bad_request",
+        `Trường “${issue.path.join(".") || "nội dung"}” không hợp lệ: ${issue.message}`,
+      );
+    }
+  });
+}
+
+export const unitOrCountry = z.union([z.literal(NATIONAL), unitCode], {
+  error: "mã đơn vị gồm 2 đến 5 chữ số, hoặc VN cho toàn quốc",
+});
 export const indicatorCode = z.string().regex(/^[a-z][a-z0-9_]*$/, "mã chỉ tiêu gồm chữ thường, số và dấu _");
-export const conferenceId = z.coerce.number().int().positive();
+const conferenceId = z.coerce.number().int().positive();
 
 export const aggregateParams = {
   unit: unitOrCountry,

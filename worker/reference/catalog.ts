@@ -49,7 +49,10 @@ export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: Im
   for (const row of rows.filter((x) => x.kind === "ratio")) {
     for (const part of [row.numerator, row.denominator]) {
       if (!part || !rows.some((x) => x.code === part && x.kind !== "ratio")) {
-        problems.push({ line: row.position + 1, message: `Tỷ lệ ${row.code} cần tử số và mẫu số là chỉ tiêu có trong danh mục` });
+        problems.push({
+          line: row.position + 1,
+          message: `Tỷ lệ ${row.code} cần tử số và mẫu số là chỉ tiêu có trong danh mục`,
+        });
       }
     }
   }

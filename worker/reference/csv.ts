@@ -7,7 +7,7 @@ export function parseCsv(text: string): Record<string, string>[] {
     .map((r) => Object.fromEntries(header.map((h, i) => [h, (r[i] ?? "").trim()])));
 }
 
-export function parseCsvRows(text: string): string[][] {
+function parseCsvRows(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
@@ -27,9 +27,4 @@ export function parseCsvRows(text: string): string[][] {
   }
   if (field !== "" || row.length) row.push(field), rows.push(row);
   return rows;
-}
-
-/** One CSV cell, quoted when needed. */
-export function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }

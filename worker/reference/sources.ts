@@ -12,7 +12,7 @@ export type SourceRow = {
 };
 
 /** Pulls the spreadsheet id and the `gid` out of any Sheets URL, or accepts a bare id. */
-export function parseSheetRef(sheet: string): { spreadsheetId: string; gid: number | null } | null {
+function parseSheetRef(sheet: string): { spreadsheetId: string; gid: number | null } | null {
   const s = sheet.trim();
   const url = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(s);
   if (url) {
@@ -26,11 +26,15 @@ export function parseSheetRef(sheet: string): { spreadsheetId: string; gid: numb
  * A URL Google gives to an Office file opened in Sheets (`rtpof=true`: "real-time presence of Office file"): the
  * file is Excel, which the Sheets API cannot read.
  */
-export function isOfficeFileUrl(sheet: string): boolean {
+function isOfficeFileUrl(sheet: string): boolean {
   return /[?&#]rtpof=true\b/i.test(sheet);
 }
 
-export function parseSourcesCsv(text: string): { rows: SourceRow[]; problems: ImportProblem[]; warnings: ImportProblem[] } {
+export function parseSourcesCsv(text: string): {
+  rows: SourceRow[];
+  problems: ImportProblem[];
+  warnings: ImportProblem[];
+} {
   const rows: SourceRow[] = [];
   const problems: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
@@ -38,13 +42,17 @@ export function parseSourcesCsv(text: string): { rows: SourceRow[]; problems: Im
     const line = i + 2;
     const ref = parseSheetRef(r.sheet ?? "");
     const layout = (r.layout || "form").toLowerCase();
-    if (!/^\d{2,5}$/.test(r.unit_code ?? "")) return problems.push({ line, message: `Mã đơn vị “${r.unit_code ?? ""}” không hợp lệ` });
+    if (!/^\d{2,5}$/.test(r.unit_code ?? ""))
+      return problems.push({ line, message: `Mã đơn vị “${r.unit_code ?? ""}” không hợp lệ` });
     if (!ref) return problems.push({ line, message: `“${r.sheet ?? ""}” không phải đường dẫn hay mã Google Sheets` });
     if (layout !== "form" && layout !== "table") {
       return problems.push({ line, message: `Kiểu biểu “${r.layout}” không hợp lệ (form hoặc table)` });
     }
     if (isOfficeFileUrl(r.sheet ?? "")) {
-      warnings.push({ line, message: `đường dẫn của mã ${r.unit_code} là một tệp Excel mở trong Google Trang tính (rtpof=true), chưa đọc được: ${CONVERT_TO_SHEETS}` });
+      warnings.push({
+        line,
+        message: `đường dẫn của mã ${r.unit_code} là một tệp Excel mở trong Google Trang tính (rtpof=true), chưa đọc được: ${CONVERT_TO_SHEETS}`,
+      });
     }
     rows.push({ unitCode: r.unit_code!, ...ref, tab: r.tab ? r.tab.normalize("NFC") : null, layout });
   });

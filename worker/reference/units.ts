@@ -21,7 +21,8 @@ export function parseUnitsCsv(text: string): { rows: UnitRow[]; problems: Import
     const code = r.code ?? "";
     const kind = r.kind as UnitKind;
     if (!/^\d{2,5}$/.test(code)) return problems.push({ line, message: `Mã đơn vị “${code}” không hợp lệ` });
-    if (!UNIT_KINDS.includes(kind)) return problems.push({ line, message: `Loại đơn vị “${r.kind ?? ""}” không hợp lệ` });
+    if (!UNIT_KINDS.includes(kind))
+      return problems.push({ line, message: `Loại đơn vị “${r.kind ?? ""}” không hợp lệ` });
     if (!r.name) return problems.push({ line, message: `Đơn vị ${code} thiếu tên` });
     if (seen.has(code)) return problems.push({ line, message: `Mã đơn vị ${code} bị trùng` });
     seen.add(code);
@@ -36,7 +37,10 @@ export function parseUnitsCsv(text: string): { rows: UnitRow[]; problems: Import
   });
   for (const [i, row] of rows.entries()) {
     if (row.parentCode && !seen.has(row.parentCode)) {
-      problems.push({ line: i + 2, message: `Đơn vị ${row.code} có mã cấp trên ${row.parentCode} không có trong danh sách` });
+      problems.push({
+        line: i + 2,
+        message: `Đơn vị ${row.code} có mã cấp trên ${row.parentCode} không có trong danh sách`,
+      });
     }
   }
   if (!rows.length && !problems.length) problems.push({ line: 1, message: "Danh sách đơn vị trống" });

@@ -1,23 +1,22 @@
 /** Reference data for administrators: units, the indicator catalog and sources, each uploaded as CSV. */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { requireRole } from "../access/middleware";
-import { getDb } from "../db/client";
 import { importCatalog } from "../db/catalog";
+import { getDb } from "../db/client";
 import { importSources } from "../db/sources";
 import { importUnits, unitListFor, unknownUnitCodes } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
+import { query } from "../http/params";
 import { parseCatalogCsv } from "../reference/catalog";
 import { parseSourcesCsv } from "../reference/sources";
-import { parseUnitsCsv, type ImportProblem } from "../reference/units";
-import { query } from "./params";
+import { type ImportProblem, parseUnitsCsv } from "../reference/units";
 
 const MAX_CSV_BYTES = 5 * 1024 * 1024;
 
 async function csvBody(req: Request): Promise<string> {
-  const length = Number(req.headers.get("content-length") ?? 0);
-  if (length > MAX_CSV_BYTES) throw new AppError("payload_too_large", "Tệp CSV quá lớn (tối đa 5 MB)");
   const text = await req.text();
   if (!text.trim()) throw new AppError("bad_request", "Tệp CSV trống");
   return text;
@@ -25,24 +24,44 @@ async function csvBody(req: Request): Promise<string> {
 
 function rejectProblems(problems: ImportProblem[]) {
   if (!problems.length) return;
-  const shown = problems.slice(0, 20).map((p) => `dòng ${p.line}: ${p.message}`).join("; ");
+  const shown = problems
+    .slice(0, 20)
+    .map((p) => `dòng ${p.line}: ${p.message}`)
+    .join("; ");
   const more = problems.length > 20 ? ` (và ${problems.length - 20} lỗi khác)` : "";
   throw new AppError("bad_request", `Tệp CSV có ${problems.length} lỗi, chưa nhập gì: ${shown}${more}`);
 }
 
 export const admin = new Hono<AppEnv>()
   .use(requireRole("admin"))
+  .use(
+    bodyLimit({
+      maxSize: MAX_CSV_BYTES,
+      onError: () => {
+        throw new AppError("payload_too_large", "Tệp CSV quá lớn (tối đa 5 MB)");
+      },
+    }),
+  )
   .post("/units", query(z.object({ validFrom: z.iso.date() })), async (c) => {
     const { rows, problems } = parseUnitsCsv(await csvBody(c.req.raw));
     rejectProblems(problems);
     const { validFrom } = c.req.valid("query");
-    await importUnits(getDb(c.env.DB), validFrom, rows, { actor: c.get("principal").email, action: "units.import", target: validFrom, detail: { rows: rows.length } });
+    await importUnits(getDb(c.env.DB), validFrom, rows, {
+      actor: c.get("principal").email,
+      action: "units.import",
+      target: validFrom,
+      detail: { rows: rows.length },
+    });
     return c.json({ imported: rows.length });
   })
   .post("/catalog", async (c) => {
     const { rows, problems } = parseCatalogCsv(await csvBody(c.req.raw));
     rejectProblems(problems);
-    await importCatalog(getDb(c.env.DB), rows, { actor: c.get("principal").email, action: "catalog.import", detail: { rows: rows.length } });
+    await importCatalog(getDb(c.env.DB), rows, {
+      actor: c.get("principal").email,
+      action: "catalog.import",
+      detail: { rows: rows.length },
+    });
     return c.json({ imported: rows.length });
   })
   .post("/sources", async (c) => {
@@ -51,11 +70,23 @@ export const admin = new Hono<AppEnv>()
     rejectProblems(problems);
     const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
     if (!listDate) throw new AppError("conflict", "Chưa có danh sách đơn vị hành chính: nhập danh sách đơn vị trước");
-    const unknown = await unknownUnitCodes(db, listDate, rows.map((r) => r.unitCode));
-    rejectProblems(
-      rows.flatMap((r, i) => (unknown.includes(r.unitCode) ? [{ line: i + 2, message: `Mã đơn vị ${r.unitCode} không có trong danh sách đơn vị` }] : [])),
+    const unknown = await unknownUnitCodes(
+      db,
+      listDate,
+      rows.map((r) => r.unitCode),
     );
-    const ids = await importSources(db, rows, Date.now(), { actor: c.get("principal").email, action: "sources.import", detail: { rows: rows.length } });
+    rejectProblems(
+      rows.flatMap((r, i) =>
+        unknown.includes(r.unitCode)
+          ? [{ line: i + 2, message: `Mã đơn vị ${r.unitCode} không có trong danh sách đơn vị` }]
+          : [],
+      ),
+    );
+    const ids = await importSources(db, rows, Date.now(), {
+      actor: c.get("principal").email,
+      action: "sources.import",
+      detail: { rows: rows.length },
+    });
     // Registered all the same, so the sheet shows with its cause until the commune converts it.
     return c.json({ imported: ids.length, ids, warnings: warnings.map((w) => `Dòng ${w.line}: ${w.message}`) });
   });

@@ -7,19 +7,30 @@ import { z } from "zod";
 import { requireRole } from "../access/middleware";
 import { assertCanRead } from "../access/scope";
 import { getDb } from "../db/client";
-import { createConference, freezeConference, getConference, listConferences, type ConferenceRecord } from "../db/conferences";
+import {
+  type ConferenceRecord,
+  createConference,
+  freezeConference,
+  getConference,
+  listConferences,
+} from "../db/conferences";
 import { findUnit, unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { jsonBody, periodCode, query, unitCode } from "./params";
+import { iso } from "../http/json";
+import { jsonBody, periodCode, query, unitCode } from "../http/params";
 
-export const conferencesRoute = new Hono<AppEnv>().get("/", query(z.object({ unit: unitCode.optional() })), async (c) => {
-  const db = getDb(c.env.DB);
-  const principal = c.get("principal");
-  const unit = c.req.valid("query").unit ?? principal.scopeUnitCode;
-  if (unit !== null) await assertCanRead(db, principal, unit);
-  return c.json({ conferences: (await listConferences(db, unit)).map(conferenceJson) });
-});
+export const conferencesRoute = new Hono<AppEnv>().get(
+  "/",
+  query(z.object({ unit: unitCode.optional() })),
+  async (c) => {
+    const db = getDb(c.env.DB);
+    const principal = c.get("principal");
+    const unit = c.req.valid("query").unit ?? principal.scopeUnitCode;
+    if (unit !== null) await assertCanRead(db, principal, unit);
+    return c.json({ conferences: (await listConferences(db, unit)).map(conferenceJson) });
+  },
+);
 
 const newConference = z.object({
   unitCode,
@@ -27,7 +38,12 @@ const newConference = z.object({
   comparePeriod: periodCode.nullish(),
   title: z.string().trim().min(1).max(300),
   startsAt: z.iso.datetime({ offset: true }),
-  windowHours: z.number().int().min(1).max(24 * 30).optional(),
+  windowHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .optional(),
 });
 
 export const adminConferences = new Hono<AppEnv>()
@@ -72,8 +88,8 @@ function conferenceJson(c: ConferenceRecord) {
     period: c.period,
     comparePeriod: c.comparePeriod,
     title: c.title,
-    startsAt: new Date(c.startsAt).toISOString(),
+    startsAt: iso(c.startsAt)!,
     windowHours: c.windowHours,
-    frozenAt: c.frozenAt === null ? null : new Date(c.frozenAt).toISOString(),
+    frozenAt: iso(c.frozenAt),
   };
 }

@@ -6,8 +6,7 @@ import { xlsxWorkbook } from "../aggregate/xlsx";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { unitOrCountry } from "../http/params";
-import { periodCode, query } from "./params";
+import { periodCode, query, unitOrCountry } from "../http/params";
 
 const params = query(z.object({ unit: unitOrCountry, period: periodCode }));
 

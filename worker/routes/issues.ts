@@ -5,14 +5,17 @@ import { listIssues } from "../aggregate/issues";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { unitOrCountry } from "../http/params";
-import { periodCode, query } from "./params";
+import { periodCode, query, unitOrCountry } from "../http/params";
 
-export const issues = new Hono<AppEnv>().get("/", query(z.object({ unit: unitOrCountry, period: periodCode })), async (c) => {
-  const { unit, period } = c.req.valid("query");
-  const db = getDb(c.env.DB);
-  await assertCanRead(db, c.get("principal"), unit);
-  const body = await listIssues(db, unit, period);
-  cacheFor(c, "live");
-  return c.json(body);
-});
+export const issues = new Hono<AppEnv>().get(
+  "/",
+  query(z.object({ unit: unitOrCountry, period: periodCode })),
+  async (c) => {
+    const { unit, period } = c.req.valid("query");
+    const db = getDb(c.env.DB);
+    await assertCanRead(db, c.get("principal"), unit);
+    const body = await listIssues(db, unit, period);
+    cacheFor(c, "live");
+    return c.json(body);
+  },
+);

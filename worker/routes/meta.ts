@@ -11,6 +11,7 @@ export const meta = new Hono<AppEnv>().get("/", async (c) => {
   const all = await loadMeta(db, listDate);
   // A scoped user starts at, and may only pick, their own unit (a commune user sees no province).
   const scope = principal.scopeUnitCode;
-  const scoped = scope === null ? all : { ...all, provinces: all.provinces.filter((p) => p.code === scope), defaultUnit: scope };
+  const scoped =
+    scope === null ? all : { ...all, provinces: all.provinces.filter((p) => p.code === scope), defaultUnit: scope };
   return c.json({ ...scoped, principal });
 });

@@ -1,16 +1,18 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { parsePeriodCode } from "../../domain/periods";
 import { requireRole } from "../access/middleware";
 import { getDb } from "../db/client";
 import { setPeriodDeadline } from "../db/periods";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { parsePeriodCode } from "../../domain/periods";
-import { jsonBody } from "./params";
+import { iso } from "../http/json";
+import { jsonBody } from "../http/params";
 
 /** A date alone means the end of that day in Vietnam; a date-time must say its offset. */
 const deadline = z.union([z.iso.date(), z.iso.datetime({ offset: true }), z.null()], {
-  error: "hạn báo cáo là ngày (2026-01-15) hoặc thời điểm ISO (2026-01-15T17:00:00+07:00), hoặc null để dùng hạn mặc định",
+  error:
+    "hạn báo cáo là ngày (2026-01-15) hoặc thời điểm ISO (2026-01-15T17:00:00+07:00), hoặc null để dùng hạn mặc định",
 });
 
 function deadlineMs(value: string | null): number | null {
@@ -18,10 +20,19 @@ function deadlineMs(value: string | null): number | null {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T23:59:59.999+07:00`) : Date.parse(value);
 }
 
-export const periods = new Hono<AppEnv>().put("/:code", requireRole("admin"), jsonBody(z.object({ deadline })), async (c) => {
-  const period = parsePeriodCode(c.req.param("code"));
-  if (!period) throw new AppError("bad_request", `Kỳ báo cáo “${c.req.param("code")}” không hợp lệ: dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-M08`);
-  const at = deadlineMs(c.req.valid("json").deadline);
-  await setPeriodDeadline(getDb(c.env.DB), period, at, c.get("principal").email);
-  return c.json({ period: { code: period.code, deadline: at === null ? null : new Date(at).toISOString() } });
-});
+export const periods = new Hono<AppEnv>().put(
+  "/:code",
+  requireRole("admin"),
+  jsonBody(z.object({ deadline })),
+  async (c) => {
+    const period = parsePeriodCode(c.req.param("code"));
+    if (!period)
+      throw new AppError(
+        "bad_request",
+        `Kỳ báo cáo “${c.req.param("code")}” không hợp lệ: dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-M08`,
+      );
+    const at = deadlineMs(c.req.valid("json").deadline);
+    await setPeriodDeadline(getDb(c.env.DB), period, at, c.get("principal").email);
+    return c.json({ period: { code: period.code, deadline: iso(at) } });
+  },
+);

@@ -4,12 +4,11 @@ import { z } from "zod";
 import { assertCanRead } from "../access/scope";
 import { sheetUrl } from "../aggregate/issues";
 import { getDb } from "../db/client";
-import { unitListFor } from "../db/units";
 import { listSources } from "../db/sources";
+import { unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
-import { query, unitCode } from "./params";
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+import { iso } from "../http/json";
+import { query, unitCode } from "../http/params";
 
 export const sourcesRoute = new Hono<AppEnv>().get("/", query(z.object({ unit: unitCode.optional() })), async (c) => {
   const db = getDb(c.env.DB);

@@ -1,13 +1,12 @@
 import { Hono } from "hono";
 import { z } from "zod";
+import { previousYearPeriod } from "../../domain/periods";
 import { assertCanRead } from "../access/scope";
 import { buildSummary } from "../aggregate/summary";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { previousYearPeriod } from "../../domain/periods";
-import { aggregateParams } from "../http/params";
-import { query } from "./params";
+import { aggregateParams, query } from "../http/params";
 
 export const summary = new Hono<AppEnv>().get("/", query(z.object(aggregateParams)), async (c) => {
   const { unit, period, compare, conference } = c.req.valid("query");

@@ -9,14 +9,21 @@ import { createToken, listTokens, revokeToken } from "../db/access";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { jsonBody, unitCode } from "./params";
+import { iso } from "../http/json";
+import { jsonBody, unitCode } from "../http/params";
 
 export const tokens = new Hono<AppEnv>()
   .use(requireRole("admin"))
-  .get("/", async (c) => c.json({ tokens: await listTokens(getDb(c.env.DB)) }))
+  .get("/", async (c) => c.json({ tokens: (await listTokens(getDb(c.env.DB))).map(tokenJson) }))
   .post(
     "/",
-    jsonBody(z.object({ name: z.string().trim().min(1).max(100), role: z.enum(ROLES), scopeUnitCode: unitCode.nullable().default(null) })),
+    jsonBody(
+      z.object({
+        name: z.string().trim().min(1).max(100),
+        role: z.enum(ROLES),
+        scopeUnitCode: unitCode.nullable().default(null),
+      }),
+    ),
     async (c) => {
       const input = c.req.valid("json");
       const db = getDb(c.env.DB);
@@ -24,11 +31,15 @@ export const tokens = new Hono<AppEnv>()
       const secret = newTokenSecret();
       const token = await createToken(db, input, await hashTokenSecret(secret), c.get("principal").email);
       c.header("Cache-Control", "no-store");
-      return c.json({ token, secret }, 201);
+      return c.json({ token: tokenJson(token), secret }, 201);
     },
   )
   .delete("/:id{[0-9]+}", async (c) => {
     const token = await revokeToken(getDb(c.env.DB), Number(c.req.param("id")), c.get("principal").email);
     if (!token) throw new AppError("not_found", "Không có mã truy cập này hoặc mã đã bị thu hồi");
-    return c.json({ token });
+    return c.json({ token: tokenJson(token) });
   });
+
+function tokenJson<T extends { createdAt: number; lastUsedAt: number | null; revokedAt: number | null }>(t: T) {
+  return { ...t, createdAt: iso(t.createdAt)!, lastUsedAt: iso(t.lastUsedAt), revokedAt: iso(t.revokedAt) };
+}

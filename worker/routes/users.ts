@@ -8,13 +8,14 @@ import { disableUser, findUser, listUsers, saveUser } from "../db/access";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { jsonBody, unitCode } from "./params";
+import { iso } from "../http/json";
+import { jsonBody, unitCode } from "../http/params";
 
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email("email không hợp lệ"));
 
 export const users = new Hono<AppEnv>()
   .use(requireRole("admin"))
-  .get("/", async (c) => c.json({ users: await listUsers(getDb(c.env.DB)) }))
+  .get("/", async (c) => c.json({ users: (await listUsers(getDb(c.env.DB))).map(userJson) }))
   .put(
     "/",
     jsonBody(z.object({ email, role: z.enum(ROLES), scopeUnitCode: unitCode.nullable().default(null) })),
@@ -22,7 +23,7 @@ export const users = new Hono<AppEnv>()
       const input = c.req.valid("json");
       const db = getDb(c.env.DB);
       await assertValidScope(db, input.role, input.scopeUnitCode);
-      return c.json({ user: await saveUser(db, input, c.get("principal").email) });
+      return c.json({ user: userJson((await saveUser(db, input, c.get("principal").email))!) });
     },
   )
   .delete("/:email", async (c) => {
@@ -31,5 +32,9 @@ export const users = new Hono<AppEnv>()
     if (target === c.get("principal").email) throw new AppError("bad_request", "Không thể tự khoá tài khoản của mình");
     if (!(await findUser(db, target))) throw new AppError("not_found", `Không có người dùng ${target}`);
     await disableUser(db, target, c.get("principal").email);
-    return c.json({ user: await findUser(db, target) });
+    return c.json({ user: userJson((await findUser(db, target))!) });
   });
+
+function userJson<T extends { createdAt: number; disabledAt: number | null }>(u: T) {
+  return { ...u, createdAt: iso(u.createdAt)!, disabledAt: iso(u.disabledAt) };
+}

@@ -55,7 +55,11 @@ export function readCell(raw: unknown, indicator: Indicator, cellName: string): 
   const parsed = parseVietnameseNumber(raw);
   if (parsed.kind === "empty") return { kind: "empty" };
   if (parsed.kind === "invalid") {
-    return { kind: "error", code: "not_a_number", message: `Ô ${cellName}: ${shown} ${parsed.reason} — cần nhập một số` };
+    return {
+      kind: "error",
+      code: "not_a_number",
+      message: `Ô ${cellName}: ${shown} ${parsed.reason} — cần nhập một số`,
+    };
   }
   const { scale, base } = unitScale(indicator.unit);
   const unit = foldText(indicator.unit);
@@ -68,7 +72,11 @@ export function readCell(raw: unknown, indicator: Indicator, cellName: string): 
   }
   const percentUnit = unit === "" && indicator.unit.trim() === "%";
   if (parsed.percent && !percentUnit) {
-    return { kind: "error", code: "unexpected_percent", message: `Ô ${cellName}: ${shown} là tỷ lệ phần trăm — chỉ tiêu này cần số lượng (${indicator.unit})` };
+    return {
+      kind: "error",
+      code: "unexpected_percent",
+      message: `Ô ${cellName}: ${shown} là tỷ lệ phần trăm — chỉ tiêu này cần số lượng (${indicator.unit})`,
+    };
   }
   let value = parsed.multiplier === 1 ? parsed.value : parsed.value / scale;
   // A cell formatted as a percentage arrives as a fraction under UNFORMATTED_VALUE (0.94 for 94%).
@@ -77,7 +85,11 @@ export function readCell(raw: unknown, indicator: Indicator, cellName: string): 
     return { kind: "error", code: "negative", message: `Ô ${cellName}: ${shown} là số âm — số liệu không được âm` };
   }
   if (indicator.kind === "flag" && value !== 0 && value !== 1) {
-    return { kind: "error", code: "not_flag", message: `Ô ${cellName}: ${shown} không hợp lệ — chỉ nhập 1 (đạt) hoặc 0 (chưa đạt)` };
+    return {
+      kind: "error",
+      code: "not_flag",
+      message: `Ô ${cellName}: ${shown} không hợp lệ — chỉ nhập 1 (đạt) hoặc 0 (chưa đạt)`,
+    };
   }
   if (indicator.integer && !Number.isInteger(value)) {
     return {

@@ -6,7 +6,7 @@ import { readCell } from "./cell";
 import { indicatorMatcher } from "./labels";
 import { periodFromHeading, periodInText } from "./period-heading";
 import { a1, columnLetters, foldText } from "./text";
-import { slotKey, SourceError, type Grid, type ReadContext, type SheetReading } from "./types";
+import { type Grid, type ReadContext, type SheetReading, SourceError, slotKey } from "./types";
 
 type FormHeader = { row: number; code: number | null; label: number; periods: { column: number; period: string }[] };
 
@@ -31,7 +31,13 @@ export function findFormHeader(rows: unknown[][], tab = ""): FormHeader | null {
       .filter((p): p is { column: number; period: string } => p.period !== null);
     const valueColumn = folded.findIndex((f) => VALUE_HEADINGS.includes(f));
     if (periods.length === 0 && valueColumn >= 0) {
-      const period = periodInText(tab) ?? rows.slice(0, r).map((row) => row.map(periodInText).find((p) => p) ?? null).find((p) => p) ?? null;
+      const period =
+        periodInText(tab) ??
+        rows
+          .slice(0, r)
+          .map((row) => row.map(periodInText).find((p) => p) ?? null)
+          .find((p) => p) ??
+        null;
       if (period) periods = [{ column: valueColumn, period }];
     }
     // A second column naming the same period (a helper copy, often hidden) is not read.
@@ -84,7 +90,8 @@ export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
       const cell = a1(grid.tab, r, column);
       const key = `${indicator.code}|${period}`;
       const result = readCell(raw, indicator, cellName);
-      if (!reading.slots!.has(slotKey(ctx.unitCode, indicator.code, period))) reading.slots!.set(slotKey(ctx.unitCode, indicator.code, period), cell);
+      if (!reading.slots!.has(slotKey(ctx.unitCode, indicator.code, period)))
+        reading.slots!.set(slotKey(ctx.unitCode, indicator.code, period), cell);
       if (result.kind === "empty") continue;
       if (seen.has(key)) {
         reading.issues.push({

@@ -24,7 +24,7 @@ const SHORT_FORMS: Record<string, string> = {
 const FILLER = new Set(["so", "luong", "cac", "loai", "duoc", "o", "co", "so"]);
 
 /** A label reduced to its meaningful words, short forms expanded. */
-export function labelKey(label: unknown): string[] {
+function labelKey(label: unknown): string[] {
   const words = foldText(label)
     .split(" ")
     .flatMap((w) => (SHORT_FORMS[w] ?? w).split(" "))
@@ -52,7 +52,12 @@ export function indicatorMatcher(catalog: Indicator[]): IndicatorMatcher {
     for (const k of keyed) {
       if (key.length < 2) continue;
       const at = (" " + k.joined + " ").indexOf(" " + joined + " ");
-      const score = at >= 0 ? (at === 0 ? 0 : 100) + (k.key.length - key.length) : inOrder(key, k.key) ? 200 + (k.key.length - key.length) : -1;
+      const score =
+        at >= 0
+          ? (at === 0 ? 0 : 100) + (k.key.length - key.length)
+          : inOrder(key, k.key)
+            ? 200 + (k.key.length - key.length)
+            : -1;
       if (score >= 0 && (!best || score < best.score)) best = { indicator: k.indicator, score };
     }
     return best?.indicator ?? null;

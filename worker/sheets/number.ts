@@ -36,7 +36,10 @@ export function parseVietnameseNumber(raw: unknown): ParsedNumber {
       : { kind: "invalid", reason: "không phải số" };
   }
   if (typeof raw === "boolean") return { kind: "invalid", reason: "không phải số" };
-  const text = String(raw).normalize("NFC").replace(/\u00a0/g, " ").trim();
+  const text = String(raw)
+    .normalize("NFC")
+    .replace(/\u00a0/g, " ")
+    .trim();
   if (EMPTY_MARKS.has(text)) return { kind: "empty" };
 
   // Split into the leading words, the number and what follows, on the original text (the number keeps its . and ,).
@@ -51,7 +54,11 @@ export function parseVietnameseNumber(raw: unknown): ParsedNumber {
   }
 
   const value = parseDigits(digits.replace(/\s+/g, ""));
-  if (value === null) return { kind: "invalid", reason: "không đúng cách viết số (dấu chấm ngăn hàng nghìn, dấu phẩy ngăn phần thập phân)" };
+  if (value === null)
+    return {
+      kind: "invalid",
+      reason: "không đúng cách viết số (dấu chấm ngăn hàng nghìn, dấu phẩy ngăn phần thập phân)",
+    };
 
   let rest = foldText(after);
   let percent = pct === "%";

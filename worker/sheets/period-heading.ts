@@ -12,7 +12,8 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
 
 /** The whole heading is a period name (a column of values for that period). */
 export function periodFromHeading(heading: unknown): string | null {
-  if (typeof heading === "number") return Number.isInteger(heading) && heading >= 1990 && heading <= 2100 ? String(heading) : null;
+  if (typeof heading === "number")
+    return Number.isInteger(heading) && heading >= 1990 && heading <= 2100 ? String(heading) : null;
   const t = foldText(heading);
   for (const [re, code] of PATTERNS) {
     const m = new RegExp(`^(?:so lieu |ket qua |thuc hien )?${re.source}$`).exec(t);

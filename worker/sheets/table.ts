@@ -4,12 +4,13 @@
  * title, a title row or the spreadsheet's title. Total rows, blank rows, group rows and unknown helper columns are
  * passed over; a unit code that is not one of the province's communes stops the source.
  */
+
+import type { Indicator } from "../reference/catalog";
 import { readCell } from "./cell";
-import { indicatorMatcher, type IndicatorMatcher } from "./labels";
+import { type IndicatorMatcher, indicatorMatcher } from "./labels";
 import { periodFromHeading, periodInText } from "./period-heading";
 import { a1, columnLetters, foldText } from "./text";
-import { slotKey, SourceError, type Grid, type ReadContext, type SheetReading } from "./types";
-import type { Indicator } from "../reference/catalog";
+import { type Grid, type ReadContext, type SheetReading, SourceError, slotKey } from "./types";
 
 type TableHeader = {
   /** Last header row (a two-row header ends one row later). */
@@ -22,10 +23,12 @@ type TableHeader = {
 };
 
 const CODE_HEADING = /^(ma (xa|phuong|don vi|dvhc|so xa|hanh chinh|dia ban)\b|ma$)/;
-const NAME_HEADING = /^(ten (xa|phuong|don vi|dia ban|dvhc)\b|xa phuong\b|xa$|phuong$|don vi$|dia ban$|don vi hanh chinh$)/;
+const NAME_HEADING =
+  /^(ten (xa|phuong|don vi|dia ban|dvhc)\b|xa phuong\b|xa$|phuong$|don vi$|dia ban$|don vi hanh chinh$)/;
 const TOTAL = /^(tong cong|tong so|tong|cong|toan tinh|toan huyen|tong hop|cong toan tinh)\b/;
 const INDICATOR_LIKE = /^(so |tong |ty le|khoi luong|luot|gia tri)|^[a-z][a-z0-9]*(?: [a-z0-9]+)*$/;
-const IGNORED = /^(stt|tt|ghi chu|ten huyen|huyen|ma huyen|ma tinh|tinh|don vi tinh|dvt|nguoi (bao cao|lap bieu)|ngay.*|cap nhat.*|lien he.*|so dien thoai|dien thoai)$/;
+const IGNORED =
+  /^(stt|tt|ghi chu|ten huyen|huyen|ma huyen|ma tinh|tinh|don vi tinh|dvt|nguoi (bao cao|lap bieu)|ngay.*|cap nhat.*|lien he.*|so dien thoai|dien thoai)$/;
 const UNIT_PREFIX = /^(xa|phuong|dac khu|thi tran|thi xa|p|x|tt)\s+/;
 
 function headerAt(rows: unknown[][], r: number, match: IndicatorMatcher): TableHeader | null {
@@ -44,9 +47,16 @@ function headerAt(rows: unknown[][], r: number, match: IndicatorMatcher): TableH
   return { row: useBelow ? r + 1 : r, code: code < 0 ? null : code, name: name < 0 ? null : name, ...chosen };
 }
 
-const PERIOD_WORDS = /(6 thang (dau |cuoi )?(nam )?|quy (i|ii|iii|iv|[1-4]) (nam )?|thang \d{1,2} (nam )?|nam )?(19|20)\d\d/g;
+const PERIOD_WORDS =
+  /(6 thang (dau |cuoi )?(nam )?|quy (i|ii|iii|iv|[1-4]) (nam )?|thang \d{1,2} (nam )?|nam )?(19|20)\d\d/g;
 
-function indicatorColumns(top: unknown[], below: unknown[] | null, code: number, name: number, match: IndicatorMatcher) {
+function indicatorColumns(
+  top: unknown[],
+  below: unknown[] | null,
+  code: number,
+  name: number,
+  match: IndicatorMatcher,
+) {
   const columns: TableHeader["columns"] = [];
   const unknown: TableHeader["unknown"] = [];
   const width = Math.max(top.length, below?.length ?? 0);
@@ -68,7 +78,10 @@ function indicatorColumns(top: unknown[], below: unknown[] | null, code: number,
       if (indicator) period = named;
     }
     if (indicator) columns.push({ column, indicator, period });
-    else if (INDICATOR_LIKE.test(f) && (/^(so |tong |ty le|khoi luong|luot|gia tri)/.test(f) || /_/.test(String(heading)))) {
+    else if (
+      INDICATOR_LIKE.test(f) &&
+      (/^(so |tong |ty le|khoi luong|luot|gia tri)/.test(f) || /_/.test(String(heading)))
+    ) {
       unknown.push({ column, heading: String(heading) });
     }
   }
@@ -76,7 +89,9 @@ function indicatorColumns(top: unknown[], below: unknown[] | null, code: number,
 }
 
 function looksLikeUnit(row: unknown[], code: number, name: number): boolean {
-  return (code >= 0 && /\d/.test(String(row[code] ?? ""))) || (name >= 0 && UNIT_PREFIX.test(foldText(row[name]) + " "));
+  return (
+    (code >= 0 && /\d/.test(String(row[code] ?? ""))) || (name >= 0 && UNIT_PREFIX.test(foldText(row[name]) + " "))
+  );
 }
 
 export function findTableHeader(rows: unknown[][], catalog: Indicator[]): TableHeader | null {
@@ -104,7 +119,10 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
   }
   const tablePeriod =
     periodInText(grid.tab) ??
-    grid.rows.slice(0, header.row + 1).flatMap((row) => row.map(periodInText)).find((p) => p) ??
+    grid.rows
+      .slice(0, header.row + 1)
+      .flatMap((row) => row.map(periodInText))
+      .find((p) => p) ??
     periodInText(ctx.sheetTitle);
   const period = tablePeriod ?? header.columns[0]!.period;
   if (!tablePeriod && header.columns.some((c) => c.period === null)) {
@@ -116,7 +134,8 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
 
   const byCode = new Map(ctx.communes.map((c) => [c.code, c]));
   const byName = new Map<string, string | null>();
-  const addName = (key: string, code: string) => byName.set(key, byName.has(key) && byName.get(key) !== code ? null : code);
+  const addName = (key: string, code: string) =>
+    byName.set(key, byName.has(key) && byName.get(key) !== code ? null : code);
   for (const c of ctx.communes) {
     addName(foldText(c.name), c.code);
     if (c.fullName) addName(foldText(c.fullName), c.code);
@@ -200,10 +219,27 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
       const result = readCell(raw, indicator, `${columnLetters(column)}${r + 1}`);
       if (result.kind === "empty") continue;
       if (result.kind === "error") {
-        reading.issues.push({ unitCode, period, indicatorCode: indicator.code, cell, raw: String(raw), severity: "error", code: result.code, message: result.message });
+        reading.issues.push({
+          unitCode,
+          period,
+          indicatorCode: indicator.code,
+          cell,
+          raw: String(raw),
+          severity: "error",
+          code: result.code,
+          message: result.message,
+        });
         continue;
       }
-      reading.values.push({ unitCode, indicatorCode: indicator.code, period, value: result.value, approximate: result.approximate, raw: String(raw), cell });
+      reading.values.push({
+        unitCode,
+        indicatorCode: indicator.code,
+        period,
+        value: result.value,
+        approximate: result.approximate,
+        raw: String(raw),
+        cell,
+      });
     }
   }
   return reading;

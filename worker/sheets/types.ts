@@ -33,7 +33,8 @@ export type SheetReading = {
   slots?: Map<string, string>;
 };
 
-export const slotKey = (unitCode: string, indicatorCode: string, period: string) => `${unitCode}|${indicatorCode}|${period}`;
+export const slotKey = (unitCode: string, indicatorCode: string, period: string) =>
+  `${unitCode}|${indicatorCode}|${period}`;
 
 /** An issue whose cell keeps its last good value: a formula that failed is not the clerk's typing (PRODUCT.md §4). */
 export const KEEPS_LAST_GOOD = "formula_error";

@@ -7,7 +7,7 @@ import { formatExact } from "../../domain/numbers";
 import { previousYearPeriod } from "../../domain/periods";
 import type { Indicator } from "../reference/catalog";
 import { inSentence } from "./text";
-import { slotKey, type CellIssue, type CellValue, type SheetReading } from "./types";
+import { type CellIssue, type CellValue, type SheetReading, slotKey } from "./types";
 
 const TEAMS = "security_team_count";
 const MEMBERS = "security_team_members";
@@ -17,18 +17,33 @@ const JUMP_FACTOR = 3;
 const JUMP_FLOOR = 10;
 
 /** “E7” out of `'Năm 2025'!E7`. */
-export const bareCell = (cell: string) => cell.slice(cell.lastIndexOf("!") + 1);
+const bareCell = (cell: string) => cell.slice(cell.lastIndexOf("!") + 1);
 
 /** `previous` maps `unit|indicator|period` to values already stored (the previous period's, for the jump check). */
-export function validateReading(reading: SheetReading, catalog: Indicator[], previous: Map<string, number>): SheetReading {
+export function validateReading(
+  reading: SheetReading,
+  catalog: Indicator[],
+  previous: Map<string, number>,
+): SheetReading {
   const byCode = new Map(catalog.map((i) => [i.code, i]));
   const label = (code: string) => inSentence(byCode.get(code)?.label ?? code);
-  const stored = new Map<string, CellValue>(reading.values.map((v) => [slotKey(v.unitCode, v.indicatorCode, v.period), v]));
+  const stored = new Map<string, CellValue>(
+    reading.values.map((v) => [slotKey(v.unitCode, v.indicatorCode, v.period), v]),
+  );
   const get = (v: CellValue, code: string) => stored.get(slotKey(v.unitCode, code, v.period));
   const issues: CellIssue[] = [...reading.issues];
   const rejected = new Set<CellValue>();
   const issue = (v: CellValue, severity: CellIssue["severity"], code: string, message: string) =>
-    issues.push({ unitCode: v.unitCode, period: v.period, indicatorCode: v.indicatorCode, cell: v.cell, raw: v.raw, severity, code, message });
+    issues.push({
+      unitCode: v.unitCode,
+      period: v.period,
+      indicatorCode: v.indicatorCode,
+      cell: v.cell,
+      raw: v.raw,
+      severity,
+      code,
+      message,
+    });
 
   const wholes = catalog.filter((i) => i.kind === "ratio" && i.numerator && i.denominator);
   for (const v of reading.values) {
@@ -37,26 +52,42 @@ export function validateReading(reading: SheetReading, catalog: Indicator[], pre
       const whole = get(v, ratio.denominator!);
       if (whole && v.value > whole.value) {
         rejected.add(v);
-        issue(v, "error", "part_exceeds_whole",
-          `Ô ${bareCell(v.cell)}: ${label(v.indicatorCode)} (${formatExact(v.value)}) lớn hơn ${label(whole.indicatorCode)} (${formatExact(whole.value)}, ô ${bareCell(whole.cell)}) — kiểm tra lại hai ô này`);
+        issue(
+          v,
+          "error",
+          "part_exceeds_whole",
+          `Ô ${bareCell(v.cell)}: ${label(v.indicatorCode)} (${formatExact(v.value)}) lớn hơn ${label(whole.indicatorCode)} (${formatExact(whole.value)}, ô ${bareCell(whole.cell)}) — kiểm tra lại hai ô này`,
+        );
       }
     }
     if (v.indicatorCode === MEMBERS) {
       const teams = get(v, TEAMS);
       if (teams && v.value < teams.value) {
         rejected.add(v);
-        issue(v, "error", "members_below_teams",
-          `Ô ${bareCell(v.cell)}: số thành viên (${formatExact(v.value)}) ít hơn số tổ bảo vệ an ninh trật tự (${formatExact(teams.value)}, ô ${bareCell(teams.cell)}) — mỗi tổ có ít nhất một thành viên, kiểm tra lại`);
+        issue(
+          v,
+          "error",
+          "members_below_teams",
+          `Ô ${bareCell(v.cell)}: số thành viên (${formatExact(v.value)}) ít hơn số tổ bảo vệ an ninh trật tự (${formatExact(teams.value)}, ô ${bareCell(teams.cell)}) — mỗi tổ có ít nhất một thành viên, kiểm tra lại`,
+        );
       } else if (teams && teams.value > 0 && v.value < MIN_MEMBERS_PER_TEAM * teams.value) {
-        issue(v, "warning", "few_members",
-          `Ô ${bareCell(v.cell)}: bình quân chưa đến ${MIN_MEMBERS_PER_TEAM} thành viên mỗi tổ (${formatExact(v.value)} người / ${formatExact(teams.value)} tổ) — kiểm tra lại số thành viên`);
+        issue(
+          v,
+          "warning",
+          "few_members",
+          `Ô ${bareCell(v.cell)}: bình quân chưa đến ${MIN_MEMBERS_PER_TEAM} thành viên mỗi tổ (${formatExact(v.value)} người / ${formatExact(teams.value)} tổ) — kiểm tra lại số thành viên`,
+        );
       }
     }
     if (v.indicatorCode === TEAMS) {
       const areas = get(v, AREAS);
       if (areas && v.value > areas.value) {
-        issue(v, "warning", "teams_exceed_areas",
-          `Ô ${bareCell(v.cell)}: số tổ bảo vệ an ninh trật tự (${formatExact(v.value)}) nhiều hơn số khu dân cư (${formatExact(areas.value)}, ô ${bareCell(areas.cell)}) — kiểm tra lại`);
+        issue(
+          v,
+          "warning",
+          "teams_exceed_areas",
+          `Ô ${bareCell(v.cell)}: số tổ bảo vệ an ninh trật tự (${formatExact(v.value)}) nhiều hơn số khu dân cư (${formatExact(areas.value)}, ô ${bareCell(areas.cell)}) — kiểm tra lại`,
+        );
       }
     }
   }
@@ -64,8 +95,12 @@ export function validateReading(reading: SheetReading, catalog: Indicator[], pre
   for (const v of reading.values) {
     if (rejected.has(v)) continue;
     if (v.approximate) {
-      issue(v, "warning", "approximate",
-        `Ô ${bareCell(v.cell)}: ‘${v.raw}’ là số ước chừng — đã ghi nhận ${formatExact(v.value)} (gần đúng); nếu có số chính xác hãy nhập chỉ con số`);
+      issue(
+        v,
+        "warning",
+        "approximate",
+        `Ô ${bareCell(v.cell)}: ‘${v.raw}’ là số ước chừng — đã ghi nhận ${formatExact(v.value)} (gần đúng); nếu có số chính xác hãy nhập chỉ con số`,
+      );
     }
     const prevPeriod = previousYearPeriod(v.period);
     if (!prevPeriod) continue;
@@ -74,8 +109,12 @@ export function validateReading(reading: SheetReading, catalog: Indicator[], pre
     if (prev === undefined || prev < JUMP_FLOOR || v.value < JUMP_FLOOR) continue;
     if (v.value > JUMP_FACTOR * prev || v.value * JUMP_FACTOR < prev) {
       const more = v.value > prev;
-      issue(v, "warning", "jump",
-        `Ô ${bareCell(v.cell)}: ${formatExact(v.value)} ${more ? "gấp hơn 3 lần" : "chưa bằng một phần ba"} kỳ trước (${prevPeriod}: ${formatExact(prev)}) — kiểm tra lại số liệu`);
+      issue(
+        v,
+        "warning",
+        "jump",
+        `Ô ${bareCell(v.cell)}: ${formatExact(v.value)} ${more ? "gấp hơn 3 lần" : "chưa bằng một phần ba"} kỳ trước (${prevPeriod}: ${formatExact(prev)}) — kiểm tra lại số liệu`,
+      );
     }
   }
 
@@ -83,9 +122,11 @@ export function validateReading(reading: SheetReading, catalog: Indicator[], pre
   const answered = new Set<string>();
   const reported = new Map<string, { unitCode: string; period: string }>();
   for (const v of reading.values) answered.add(slotKey(v.unitCode, v.indicatorCode, v.period));
-  for (const i of issues) if (i.unitCode && i.indicatorCode && i.period) answered.add(slotKey(i.unitCode, i.indicatorCode, i.period));
+  for (const i of issues)
+    if (i.unitCode && i.indicatorCode && i.period) answered.add(slotKey(i.unitCode, i.indicatorCode, i.period));
   for (const x of [...reading.values, ...issues]) {
-    if (x.unitCode && x.period && "indicatorCode" in x && x.indicatorCode) reported.set(`${x.unitCode}|${x.period}`, { unitCode: x.unitCode, period: x.period });
+    if (x.unitCode && x.period && "indicatorCode" in x && x.indicatorCode)
+      reported.set(`${x.unitCode}|${x.period}`, { unitCode: x.unitCode, period: x.period });
   }
   const required = catalog.filter((i) => i.required && i.kind !== "ratio");
   for (const { unitCode, period } of reported.values()) {

@@ -4,9 +4,9 @@
  * its sources failed so the run record still completes.
  * @see https://developers.cloudflare.com/queues/configuration/dead-letter-queues/
  */
-import { abandonJob, syncJob, type SyncJob } from "./run";
+import { abandonJob, type SyncJob, syncJob } from "./run";
 
-export const DEAD_LETTER_QUEUE = "antq-sync-dlq";
+const DEAD_LETTER_QUEUE = "antq-sync-dlq";
 
 export async function handleSyncQueue(batch: MessageBatch<SyncJob>, env: Env): Promise<void> {
   const deadLetters = batch.queue === DEAD_LETTER_QUEUE;

@@ -3,12 +3,18 @@
  * file in the trash stops here), then its tabs and locale, then every range it needs in one `values:batchGet`, then
  * the layout's reader. Any failure of the whole source is a `SourceError` in Vietnamese, saying what to do.
  */
-import { SHORTCUT_MIME, SPREADSHEET_MIME, type FileVersion, type GoogleClient, type SpreadsheetMeta } from "../google/client";
+import {
+  type FileVersion,
+  type GoogleClient,
+  SHORTCUT_MIME,
+  SPREADSHEET_MIME,
+  type SpreadsheetMeta,
+} from "../google/client";
 import { GoogleError } from "../google/errors";
 import { findFormHeader, readForm } from "../sheets/form";
 import { findTableHeader, readTable } from "../sheets/table";
 import { quoteTab } from "../sheets/text";
-import { SourceError, type Grid, type ReadContext, type SheetReading } from "../sheets/types";
+import { type Grid, type ReadContext, type SheetReading, SourceError } from "../sheets/types";
 
 export type SourceRef = {
   spreadsheetId: string;
@@ -42,7 +48,11 @@ export async function locateSource(google: GoogleClient, spreadsheetId: string):
   let readId = spreadsheetId;
   if (file.mimeType === SHORTCUT_MIME) {
     const target = file.shortcutDetails?.targetId;
-    if (!target) throw new SourceError("not_found", "Đường dẫn là một lối tắt (shortcut) không còn trỏ tới bảng tính nào — đăng ký đường dẫn của chính bảng tính");
+    if (!target)
+      throw new SourceError(
+        "not_found",
+        "Đường dẫn là một lối tắt (shortcut) không còn trỏ tới bảng tính nào — đăng ký đường dẫn của chính bảng tính",
+      );
     readId = target;
     file = await driveFile(google, target);
   }
@@ -53,10 +63,16 @@ export async function locateSource(google: GoogleClient, spreadsheetId: string):
     );
   }
   if (EXCEL_MIMES.has(file.mimeType)) {
-    throw new SourceError("excel", `Tệp là tệp Excel tải lên Drive, chưa phải Google Trang tính nên không đọc được: ${CONVERT_TO_SHEETS}`);
+    throw new SourceError(
+      "excel",
+      `Tệp là tệp Excel tải lên Drive, chưa phải Google Trang tính nên không đọc được: ${CONVERT_TO_SHEETS}`,
+    );
   }
   if (file.mimeType !== SPREADSHEET_MIME) {
-    throw new SourceError("not_a_sheet", `Tệp không phải Google Trang tính (loại “${file.mimeType}”): đăng ký đường dẫn của một Google Trang tính`);
+    throw new SourceError(
+      "not_a_sheet",
+      `Tệp không phải Google Trang tính (loại “${file.mimeType}”): đăng ký đường dẫn của một Google Trang tính`,
+    );
   }
   return { readId, version: { version: file.version, modifiedTime: file.modifiedTime } };
 }
@@ -78,12 +94,20 @@ async function driveFile(google: GoogleClient, fileId: string) {
 }
 
 /** Throws a `SourceError` for what is wrong in the sheet, a `GoogleError` for what Google refused. */
-export async function readSource(google: GoogleClient, source: SourceRef, ctx: ReadContext, readId = source.spreadsheetId): Promise<SourceRead> {
+export async function readSource(
+  google: GoogleClient,
+  source: SourceRef,
+  ctx: ReadContext,
+  readId = source.spreadsheetId,
+): Promise<SourceRead> {
   const meta = await google.spreadsheet(readId);
   const tabs = pickTabs(meta, source);
   const ranges = await google.batchGet(readId, tabs.map(quoteTab));
   const grids: Grid[] = tabs.map((tab, i) => ({ tab, rows: ranges[i]?.values ?? [] }));
-  const grid = source.tab !== null || source.gid !== null ? grids[0]! : (grids.find((g) => hasHeader(source.layout, g, ctx)) ?? grids[0]);
+  const grid =
+    source.tab !== null || source.gid !== null
+      ? grids[0]!
+      : (grids.find((g) => hasHeader(source.layout, g, ctx)) ?? grids[0]);
   if (!grid) throw new SourceError("no_tab", "Bảng tính không có trang nào");
   const reading = readLayout(source.layout, grid, { ...ctx, sheetTitle: meta.properties.title });
   const locale = meta.properties.locale ?? null;
@@ -105,7 +129,7 @@ export async function readSource(google: GoogleClient, source: SourceRef, ctx: R
 }
 
 /** `vi_VN`, `vi`: the locales whose number formats are the clerks' (GOOGLE.md "Values"). */
-export function isVietnamese(locale: string | null): boolean {
+function isVietnamese(locale: string | null): boolean {
   return locale !== null && locale.toLowerCase().startsWith("vi");
 }
 
@@ -114,7 +138,9 @@ function readLayout(layout: SourceRef["layout"], grid: Grid, ctx: ReadContext): 
 }
 
 function hasHeader(layout: SourceRef["layout"], grid: Grid, ctx: ReadContext): boolean {
-  return layout === "form" ? findFormHeader(grid.rows, grid.tab) !== null : findTableHeader(grid.rows, ctx.catalog) !== null;
+  return layout === "form"
+    ? findFormHeader(grid.rows, grid.tab) !== null
+    : findTableHeader(grid.rows, ctx.catalog) !== null;
 }
 
 function pickTabs(meta: SpreadsheetMeta, source: SourceRef): string[] {
@@ -122,12 +148,20 @@ function pickTabs(meta: SpreadsheetMeta, source: SourceRef): string[] {
   if (source.tab !== null) {
     const wanted = source.tab.normalize("NFC");
     const found = sheets.find((s) => s.title.normalize("NFC") === wanted);
-    if (!found) throw new SourceError("no_tab", `Không có trang “${source.tab}” trong bảng tính — kiểm tra tên trang (kể cả dấu và khoảng trắng) hoặc để trống cột tab khi đăng ký`);
+    if (!found)
+      throw new SourceError(
+        "no_tab",
+        `Không có trang “${source.tab}” trong bảng tính — kiểm tra tên trang (kể cả dấu và khoảng trắng) hoặc để trống cột tab khi đăng ký`,
+      );
     return [found.title];
   }
   if (source.gid !== null) {
     const found = sheets.find((s) => s.sheetId === source.gid);
-    if (!found) throw new SourceError("no_tab", `Không có trang có gid=${source.gid} trong bảng tính — trang đã bị xóa; đăng ký lại đường dẫn của trang cần đọc`);
+    if (!found)
+      throw new SourceError(
+        "no_tab",
+        `Không có trang có gid=${source.gid} trong bảng tính — trang đã bị xóa; đăng ký lại đường dẫn của trang cần đọc`,
+      );
     return [found.title];
   }
   return sheets.filter((s) => !s.hidden).map((s) => s.title);
@@ -150,18 +184,33 @@ export function asSourceError(err: unknown, email?: string): SourceError {
           `Bảng tính chưa được chia sẻ cho tài khoản dịch vụ: mở bảng tính, bấm “Chia sẻ”, thêm ${email ?? "email tài khoản dịch vụ"} với quyền “Người xem” rồi bấm “Gửi”`,
         );
       case "not_found":
-        return new SourceError("not_found", `Không tìm thấy bảng tính: đường dẫn sai hoặc bảng tính đã bị xóa hẳn — mở đường dẫn đã đăng ký để kiểm tra, rồi đăng ký lại đường dẫn đúng${inBrackets(err)}`);
+        return new SourceError(
+          "not_found",
+          `Không tìm thấy bảng tính: đường dẫn sai hoặc bảng tính đã bị xóa hẳn — mở đường dẫn đã đăng ký để kiểm tra, rồi đăng ký lại đường dẫn đúng${inBrackets(err)}`,
+        );
       case "not_a_sheet":
-        return new SourceError("excel", `Tệp không phải Google Trang tính (có thể là tệp Excel tải lên Drive) nên không đọc được: ${CONVERT_TO_SHEETS}${inBrackets(err)}`);
+        return new SourceError(
+          "excel",
+          `Tệp không phải Google Trang tính (có thể là tệp Excel tải lên Drive) nên không đọc được: ${CONVERT_TO_SHEETS}${inBrackets(err)}`,
+        );
       case "bad_request":
-        return new SourceError("no_tab", `Google không đọc được vùng dữ liệu của bảng tính — kiểm tra tên trang đã đăng ký${inBrackets(err)}`);
+        return new SourceError(
+          "no_tab",
+          `Google không đọc được vùng dữ liệu của bảng tính — kiểm tra tên trang đã đăng ký${inBrackets(err)}`,
+        );
       case "rate_limited":
-        return new SourceError("rate_limited", `Google đang giới hạn số lần đọc mỗi phút của tài khoản dịch vụ; bảng tính sẽ được đọc lại ở lần đồng bộ sau${inBrackets(err)}`);
+        return new SourceError(
+          "rate_limited",
+          `Google đang giới hạn số lần đọc mỗi phút của tài khoản dịch vụ; bảng tính sẽ được đọc lại ở lần đồng bộ sau${inBrackets(err)}`,
+        );
       case "config":
       case "unauthenticated":
         return new SourceError("config", err.message);
       default:
-        return new SourceError("google", `Google tạm thời không trả lời; sẽ thử lại ở lần đồng bộ sau${inBrackets(err)}`);
+        return new SourceError(
+          "google",
+          `Google tạm thời không trả lời; sẽ thử lại ở lần đồng bộ sau${inBrackets(err)}`,
+        );
     }
   }
   console.error("unexpected error while reading a source", err);

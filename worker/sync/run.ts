@@ -3,19 +3,19 @@
  * validated and written, one atomic batch each; a failed source keeps its last good values and says why.
  * Above `SYNC_QUEUE_THRESHOLD` sources the run fans out through the sync Queue (see `queue.ts`).
  */
-import { getDb, type Db } from "../db/client";
+
+import { previousYearPeriod } from "../../domain/periods";
 import { listIndicators } from "../db/catalog";
+import { type Db, getDb } from "../db/client";
 import { ensurePeriods } from "../db/periods";
-import { unitListFor } from "../db/units";
-import { addRunCounts, finishRun, setRunTotal, startRun, type RunCounts, type RunTrigger } from "../db/runs";
-import { activeSourceIds, activeSources, recordSourceError, sourcesByIds, type SourceRecord } from "../db/sources";
-import { communesUnder } from "../db/units";
+import { addRunCounts, finishRun, type RunCounts, type RunTrigger, setRunTotal, startRun } from "../db/runs";
+import { activeSourceIds, activeSources, recordSourceError, type SourceRecord, sourcesByIds } from "../db/sources";
+import { communesUnder, unitListFor } from "../db/units";
 import { storedForSource, writeSourceReading } from "../db/values";
 import { GoogleClient, type GoogleOptions } from "../google/client";
 import { GoogleError } from "../google/errors";
 import type { Indicator } from "../reference/catalog";
-import { previousYearPeriod } from "../../domain/periods";
-import { SourceError, type ReadContext } from "../sheets/types";
+import { type ReadContext, SourceError } from "../sheets/types";
 import { validateReading } from "../sheets/validate";
 import { asSourceError, configurationProblem, locateSource, readSource } from "./read-source";
 
@@ -47,7 +47,7 @@ export const QUOTA_REFILL_MS = 61_000;
 /** Rounds of waiting for the quota inside one run (a cron or manual invocation), and Queue jobs re-sent for it. */
 const QUOTA_ROUNDS = 2;
 
-export const emptyCounts = (): RunCounts => ({
+const emptyCounts = (): RunCounts => ({
   sourcesTotal: 0,
   sourcesRead: 0,
   sourcesSkipped: 0,
@@ -59,7 +59,7 @@ export const emptyCounts = (): RunCounts => ({
 });
 
 /** Pacing protects Google's quota (`GOOGLE_READS_PER_MINUTE`, 0 = off; local runs set 0: the stand-in has none). */
-export function readsPerMinute(env: Env): number {
+function readsPerMinute(env: Env): number {
   const configured = Number(env.GOOGLE_READS_PER_MINUTE ?? "55");
   return Number.isFinite(configured) && configured >= 0 ? configured : 55;
 }
@@ -83,7 +83,13 @@ export async function runSync(env: Env, options: SyncOptions): Promise<SyncResul
   } catch (err) {
     // Each source's failure is caught where it happens; this is D1 or the Queue failing for the whole run.
     console.error(`sync run ${runId} failed`, err);
-    await finishRun(db, runId, counts, now(), "Lượt đồng bộ bị lỗi hệ thống; số liệu đã ghi được giữ nguyên, hãy thử lại sau");
+    await finishRun(
+      db,
+      runId,
+      counts,
+      now(),
+      "Lượt đồng bộ bị lỗi hệ thống; số liệu đã ghi được giữ nguyên, hãy thử lại sau",
+    );
     return { ...counts, runId, status: "failed" };
   }
 }
@@ -104,7 +110,8 @@ async function runSources(
     counts.sourcesTotal = ids.length;
     await setRunTotal(db, runId, ids.length);
     const jobs: SyncJob[] = [];
-    for (let i = 0; i < ids.length; i += SOURCES_PER_JOB) jobs.push({ runId, sourceIds: ids.slice(i, i + SOURCES_PER_JOB) });
+    for (let i = 0; i < ids.length; i += SOURCES_PER_JOB)
+      jobs.push({ runId, sourceIds: ids.slice(i, i + SOURCES_PER_JOB) });
     await enqueue(jobs);
     return { ...counts, runId, status: "running" };
   }
@@ -123,7 +130,7 @@ async function sendJobs(queue: Queue<SyncJob>, jobs: SyncJob[]): Promise<void> {
 }
 
 /** What every source of a run shares: the catalog, the unit list, the communes of each table's unit. */
-export type SyncContext = {
+type SyncContext = {
   db: Db;
   google: GoogleClient;
   catalog: Indicator[];
@@ -145,17 +152,37 @@ export type SyncContext = {
   now: () => number;
 };
 
-export async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number): Promise<SyncContext> {
-  const [catalog, listDate] = await Promise.all([listIndicators(db), unitListFor(db, new Date(now()).toISOString().slice(0, 10))]);
+async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number): Promise<SyncContext> {
+  const [catalog, listDate] = await Promise.all([
+    listIndicators(db),
+    unitListFor(db, new Date(now()).toISOString().slice(0, 10)),
+  ]);
   const readerKey = await fingerprint(JSON.stringify([catalog, listDate]));
-  return { db, google, catalog, listDate, communes: new Map(), periods: new Set(), runId, now, readerKey, configError: null };
+  return {
+    db,
+    google,
+    catalog,
+    listDate,
+    communes: new Map(),
+    periods: new Set(),
+    runId,
+    now,
+    readerKey,
+    configError: null,
+  };
 }
 
 /**
  * Syncs the sources `concurrency` at a time. A source that still meets Google's quota after the client's retries
  * waits for the quota to refill and is tried again, up to `quotaRounds` times; those still limited are returned.
  */
-export async function syncSources(ctx: SyncContext, list: SourceRecord[], counts: RunCounts, concurrency: number, quotaRounds: number): Promise<SourceRecord[]> {
+async function syncSources(
+  ctx: SyncContext,
+  list: SourceRecord[],
+  counts: RunCounts,
+  concurrency: number,
+  quotaRounds: number,
+): Promise<SourceRecord[]> {
   let pending = list;
   for (let round = 0; pending.length; round++) {
     const queue = [...pending];
@@ -177,7 +204,9 @@ export async function syncSources(ctx: SyncContext, list: SourceRecord[], counts
 export async function syncJob(
   env: Env,
   job: SyncJob,
-  options: Pick<SyncOptions, "now" | "google" | "concurrency"> & { requeue?: (job: SyncJob, delaySeconds: number) => Promise<void> } = {},
+  options: Pick<SyncOptions, "now" | "google" | "concurrency"> & {
+    requeue?: (job: SyncJob, delaySeconds: number) => Promise<void>;
+  } = {},
 ): Promise<void> {
   const now = options.now ?? Date.now;
   const db = getDb(env.DB);
@@ -190,8 +219,12 @@ export async function syncJob(
   const again = attempt < QUOTA_ROUNDS;
   const limited = await syncSources(ctx, list, counts, options.concurrency ?? 8, again ? -1 : 0);
   if (limited.length) {
-    const requeue = options.requeue ?? ((next: SyncJob, delaySeconds: number) => env.SYNC_QUEUE.send(next, { delaySeconds }));
-    await requeue({ runId: job.runId, sourceIds: limited.map((s) => s.id), attempt: attempt + 1 }, Math.ceil(QUOTA_REFILL_MS / 1000));
+    const requeue =
+      options.requeue ?? ((next: SyncJob, delaySeconds: number) => env.SYNC_QUEUE.send(next, { delaySeconds }));
+    await requeue(
+      { runId: job.runId, sourceIds: limited.map((s) => s.id), attempt: attempt + 1 },
+      Math.ceil(QUOTA_REFILL_MS / 1000),
+    );
   }
   // Sources deactivated since the run started still count, so the run can finish.
   counts.sourcesSkipped += job.sourceIds.length - list.length;
@@ -205,7 +238,12 @@ export async function abandonJob(env: Env, job: SyncJob, now = Date.now()): Prom
   const list = await sourcesByIds(db, job.sourceIds);
   const error = new SourceError("google", "Không đọc được bảng tính sau nhiều lần thử; sẽ thử lại ở lần đồng bộ sau");
   for (const source of list) await recordSourceError(db, source, error, job.runId, now).catch(() => undefined);
-  await addRunCounts(db, job.runId, { ...emptyCounts(), sourcesFailed: job.sourceIds.length, issuesFound: list.length }, now);
+  await addRunCounts(
+    db,
+    job.runId,
+    { ...emptyCounts(), sourcesFailed: job.sourceIds.length, issuesFound: list.length },
+    now,
+  );
 }
 
 async function communesFor(ctx: SyncContext, unitCode: string): Promise<ReadContext["communes"]> {
@@ -221,7 +259,12 @@ async function communesFor(ctx: SyncContext, unitCode: string): Promise<ReadCont
  * Syncs one source; false when Google's quota stopped it and `deferrable` lets it be tried again later (nothing of
  * it is then recorded).
  */
-async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: RunCounts, deferrable: boolean): Promise<boolean> {
+async function syncOneSource(
+  ctx: SyncContext,
+  source: SourceRecord,
+  counts: RunCounts,
+  deferrable: boolean,
+): Promise<boolean> {
   const { db, google, runId, now } = ctx;
   try {
     if (ctx.configError) throw new SourceError("config", causeOfRun(ctx.configError));
@@ -253,7 +296,10 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
       result = await writeSourceReading(db, source, reading, { ...version, version: readAs }, runId, now(), existing);
     } catch (err) {
       console.error(`writing source ${source.id} failed`, err);
-      throw new SourceError("write_failed", "Không ghi được số liệu của bảng tính vào cơ sở dữ liệu; số liệu cũ được giữ nguyên, sẽ thử lại ở lần đồng bộ sau");
+      throw new SourceError(
+        "write_failed",
+        "Không ghi được số liệu của bảng tính vào cơ sở dữ liệu; số liệu cũ được giữ nguyên, sẽ thử lại ở lần đồng bộ sau",
+      );
     }
     counts.sourcesRead++;
     counts.valuesWritten += result.written;
@@ -267,7 +313,9 @@ async function syncOneSource(ctx: SyncContext, source: SourceRecord, counts: Run
     const error = problem ? new SourceError("config", causeOfRun(problem)) : asSourceError(err, google.email);
     counts.sourcesFailed++;
     counts.issuesFound++;
-    await recordSourceError(db, source, error, runId, now()).catch((e) => console.error(`recording the error of source ${source.id} failed`, e));
+    await recordSourceError(db, source, error, runId, now()).catch((e) =>
+      console.error(`recording the error of source ${source.id} failed`, e),
+    );
     return true;
   }
 }

@@ -21,16 +21,13 @@ type ConferenceTimes = Pick<ConferenceRecord, "id" | "startsAt" | "windowHours" 
 export function decideSchedule(scheduledTime: number, conferences: ConferenceTimes[]): ScheduleDecision {
   const pending = conferences.filter((c) => c.frozenAt === null);
   const freeze = pending.filter((c) => c.startsAt <= scheduledTime).map((c) => c.id);
-  const inWindow = pending.some((c) => c.startsAt > scheduledTime && c.startsAt - c.windowHours * 3600_000 <= scheduledTime);
+  const inWindow = pending.some(
+    (c) => c.startsAt > scheduledTime && c.startsAt - c.windowHours * 3600_000 <= scheduledTime,
+  );
   if (inWindow) return { sync: true, trigger: "conference", reason: "conference_window", freeze };
   const local = new Date(scheduledTime + VIETNAM_OFFSET_MS);
-  const sinceSix = local.getUTCHours() * 3600_000 + local.getUTCMinutes() * 60_000 + local.getUTCSeconds() * 1000 - 6 * 3600_000;
+  const sinceSix =
+    local.getUTCHours() * 3600_000 + local.getUTCMinutes() * 60_000 + local.getUTCSeconds() * 1000 - 6 * 3600_000;
   if (sinceSix >= 0 && sinceSix < CRON_STEP_MS) return { sync: true, trigger: "cron", reason: "daily", freeze };
   return { sync: false, trigger: null, reason: "idle", freeze };
-}
-
-/** Kept for callers of the walking skeleton: the decision without conferences. */
-export function decideScheduledSync(scheduledTime: number): { sync: boolean; reason: string } {
-  const d = decideSchedule(scheduledTime, []);
-  return { sync: d.sync, reason: d.reason };
 }

@@ -1,8 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
+import { periodLabel, previousYearPeriod } from "../../../domain/periods";
 import { fetchMeta, type Scope } from "../api";
-import { periodLabel, previousYear } from "../format";
 import { meta, navigate, route, type View } from "../state";
-import { lazyView, Link } from "./common";
+import { Link, lazyView } from "./common";
 import { Overview } from "./Overview";
 
 const IndicatorView = lazyView(() => import("./IndicatorView").then((m) => m.IndicatorView));
@@ -21,19 +21,21 @@ const NAV: [View, string][] = [
 ];
 
 /** The scope every view reads: the route's unit and period, or where the data starts. */
-export function currentScope(): Scope | null {
+function currentScope(): Scope | null {
   const m = meta.value;
   const r = route.value;
   const unit = r.unit ?? m?.defaultUnit ?? null;
   const period = r.period ?? m?.defaultPeriod ?? null;
   if (!unit || !period) return null;
-  return { unit, period, compare: r.compare || previousYear(period) };
+  return { unit, period, compare: r.compare || previousYearPeriod(period) };
 }
 
 function Pickers({ scope }: { scope: Scope }) {
   const m = meta.value!;
   const periods = m.periods.length ? m.periods : [scope.period];
-  const compares = [...new Set([previousYear(scope.period), ...periods])].filter((p) => p !== scope.period);
+  const compares = [...new Set([previousYearPeriod(scope.period), ...periods])].filter(
+    (p): p is string => p !== null && p !== scope.period,
+  );
   return (
     <form class="pickers" onSubmit={(e) => e.preventDefault()} aria-label="Chọn đơn vị và kỳ báo cáo">
       {m.provinces.length > 1 && (
@@ -94,7 +96,10 @@ function Body({ scope }: { scope: Scope }) {
 export function App() {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    fetchMeta().then((m) => (meta.value = m), (e: Error) => setError(e.message));
+    fetchMeta().then(
+      (m) => (meta.value = m),
+      (e: Error) => setError(e.message),
+    );
   }, []);
   const m = meta.value;
   const view = route.value.view;

@@ -1,5 +1,6 @@
+import { formatChange, formatFigure } from "../../../domain/numbers";
+import { periodLabel } from "../../../domain/periods";
 import { fetchIssues, fetchSources, fetchSummary, type Scope } from "../api";
-import { formatChange, formatFigure, periodLabel } from "../format";
 import { route, useLoad } from "../state";
 import { Doubtful, FiguresHead, Link, Status } from "./common";
 import { IssueList, sourceUrl } from "./IssueList";
@@ -82,7 +83,12 @@ export function CommuneView({ scope }: { scope: Scope }) {
       )}
       <h2>Lỗi và cảnh báo cần sửa</h2>
       <Status state={issues} what="danh sách lỗi" />
-      {issues.data && (issues.data.issues.length ? <IssueList issues={issues.data.issues} /> : <p>Không có lỗi nào trong bảng tính của xã cho kỳ này.</p>)}
+      {issues.data &&
+        (issues.data.issues.length ? (
+          <IssueList issues={issues.data.issues} />
+        ) : (
+          <p>Không có lỗi nào trong bảng tính của xã cho kỳ này.</p>
+        ))}
     </section>
   );
 }

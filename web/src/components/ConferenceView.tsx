@@ -1,6 +1,15 @@
 import { useEffect, useState } from "preact/hooks";
-import { fetchConferences, fetchSummary, freezeConference, type Conference, type Scope, type SummaryIndicator } from "../api";
-import { formatChange, formatDateTime, formatFigure, periodLabel } from "../format";
+import { formatChange, formatFigure } from "../../../domain/numbers";
+import { periodLabel } from "../../../domain/periods";
+import { formatDateTime } from "../../../domain/time";
+import {
+  type Conference,
+  fetchConferences,
+  fetchSummary,
+  freezeConference,
+  type Scope,
+  type SummaryIndicator,
+} from "../api";
 import { meta, navigate, route, tick, useLoad } from "../state";
 import { Link, Status } from "./common";
 
@@ -12,7 +21,15 @@ function pick(list: Conference[] | undefined, id: number | null): Conference | n
   return newest.find((c) => c.frozenAt) ?? newest[0] ?? null;
 }
 
-function Spotlight({ figure, live, compare }: { figure: SummaryIndicator; live: SummaryIndicator | undefined; compare: string | null }) {
+function Spotlight({
+  figure,
+  live,
+  compare,
+}: {
+  figure: SummaryIndicator;
+  live: SummaryIndicator | undefined;
+  compare: string | null;
+}) {
   const change = formatChange(figure.value, figure.previous, figure.kind);
   const liveDiffers = live && (live.value !== figure.value || live.approximate !== figure.approximate);
   return (
@@ -32,7 +49,8 @@ function Spotlight({ figure, live, compare }: { figure: SummaryIndicator; live: 
       )}
       {liveDiffers && (
         <p class="spot-live">
-          Số liệu trực tiếp hiện nay: <span class="live-value">{formatFigure(live.value, live.kind, live.approximate)}</span>
+          Số liệu trực tiếp hiện nay:{" "}
+          <span class="live-value">{formatFigure(live.value, live.kind, live.approximate)}</span>
         </p>
       )}
     </div>
@@ -89,7 +107,10 @@ export function ConferenceView({ scope }: { scope: Scope }) {
         {list.data && list.data.conferences.length > 1 && (
           <label>
             Hội nghị
-            <select value={conf?.id ?? ""} onChange={(e) => (setStep(0), navigate({ conference: Number(e.currentTarget.value) }, true))}>
+            <select
+              value={conf?.id ?? ""}
+              onChange={(e) => (setStep(0), navigate({ conference: Number(e.currentTarget.value) }, true))}
+            >
               {list.data.conferences.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.title}
@@ -101,7 +122,9 @@ export function ConferenceView({ scope }: { scope: Scope }) {
       </div>
       <h1 id="conference-title">{conf?.title ?? s?.conference?.title ?? "Hội nghị"}</h1>
       <Status state={list} what="danh sách hội nghị" />
-      {list.data && !conf && <p>Chưa có hội nghị nào cho đơn vị này. Quản trị viên tạo hội nghị và chốt số liệu trước khi họp.</p>}
+      {list.data && !conf && (
+        <p>Chưa có hội nghị nào cho đơn vị này. Quản trị viên tạo hội nghị và chốt số liệu trước khi họp.</p>
+      )}
       {conf && !conf.frozenAt && meta.value?.principal.role === "admin" && (
         <p>
           <button
@@ -128,7 +151,9 @@ export function ConferenceView({ scope }: { scope: Scope }) {
           <p class="conf-meta">
             {s.unit.name} · {periodLabel(s.period)} ·{" "}
             <span class="as-of">
-              {s.frozen && s.asOf ? `Số liệu chốt lúc ${formatDateTime(s.asOf)}` : "Chưa chốt số liệu: đang hiển thị số liệu trực tiếp"}
+              {s.frozen && s.asOf
+                ? `Số liệu chốt lúc ${formatDateTime(s.asOf)}`
+                : "Chưa chốt số liệu: đang hiển thị số liệu trực tiếp"}
             </span>{" "}
             · {s.coverage.reported}/{s.coverage.expected} xã đã báo cáo
           </p>
@@ -136,7 +161,11 @@ export function ConferenceView({ scope }: { scope: Scope }) {
             <p>Chưa có số liệu cho kỳ này.</p>
           ) : (
             <>
-              <Spotlight figure={figures[at]!} live={s.frozen ? liveOf(figures[at]!.code) : undefined} compare={conf && !conf.comparePeriod ? null : s.compare} />
+              <Spotlight
+                figure={figures[at]!}
+                live={s.frozen ? liveOf(figures[at]!.code) : undefined}
+                compare={conf && !conf.comparePeriod ? null : s.compare}
+              />
               <div class="stepper">
                 <button type="button" onClick={() => setStep(Math.max(at - 1, 0))} disabled={at === 0}>
                   ← Trước
@@ -152,7 +181,8 @@ export function ConferenceView({ scope }: { scope: Scope }) {
                 {figures.map((f, i) => (
                   <li key={f.code} data-indicator={f.code} class={i === at ? "current" : undefined}>
                     <button type="button" onClick={() => setStep(i)} aria-current={i === at ? "step" : undefined}>
-                      <span class="figure-label">{f.label}</span> <strong class="frozen-value">{formatFigure(f.value, f.kind, f.approximate)}</strong>
+                      <span class="figure-label">{f.label}</span>{" "}
+                      <strong class="frozen-value">{formatFigure(f.value, f.kind, f.approximate)}</strong>
                     </button>
                   </li>
                 ))}

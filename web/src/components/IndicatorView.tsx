@@ -1,12 +1,14 @@
-import { fetchBreakdown, type BreakdownRow, type Scope } from "../api";
-import { formatChange, formatFigure, periodLabel } from "../format";
+import { formatChange, formatFigure } from "../../../domain/numbers";
+import { periodLabel } from "../../../domain/periods";
+import { type BreakdownRow, fetchBreakdown, type Scope } from "../api";
 import { route, useLoad } from "../state";
 import { Doubtful, FiguresHead, Link, Status } from "./common";
 
 /** Reported communes from the largest figure down, then the ones that did not report (kept visible, never as 0). */
 function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
   return [...rows].sort((a, b) => {
-    if (a.value === null || b.value === null) return a.value === null ? (b.value === null ? a.unit.name.localeCompare(b.unit.name, "vi") : 1) : -1;
+    if (a.value === null || b.value === null)
+      return a.value === null ? (b.value === null ? a.unit.name.localeCompare(b.unit.name, "vi") : 1) : -1;
     return b.value - a.value || a.unit.name.localeCompare(b.unit.name, "vi");
   });
 }
@@ -40,7 +42,8 @@ export function IndicatorView({ scope }: { scope: Scope }) {
         <>
           <p class="meta">
             {data.unit.name}
-            {data.indicator.kind !== "ratio" && data.indicator.unit ? ` · đơn vị: ${data.indicator.unit}` : ""} · {rows.length - missing.length}/{rows.length} xã có số liệu
+            {data.indicator.kind !== "ratio" && data.indicator.unit ? ` · đơn vị: ${data.indicator.unit}` : ""} ·{" "}
+            {rows.length - missing.length}/{rows.length} xã có số liệu
           </p>
           {missing.length > 0 && (
             <div class="missing-list" role="note">
@@ -62,9 +65,19 @@ export function IndicatorView({ scope }: { scope: Scope }) {
                   {r.unit.name}
                 </Link>
                 <svg class="bar" aria-hidden="true" focusable="false">
-                  {r.value !== null && max > 0 && <rect class={r.approximate ? "approx" : undefined} x="0" y="2" height="14" width={`${(100 * r.value) / max}%`} />}
+                  {r.value !== null && max > 0 && (
+                    <rect
+                      class={r.approximate ? "approx" : undefined}
+                      x="0"
+                      y="2"
+                      height="14"
+                      width={`${(100 * r.value) / max}%`}
+                    />
+                  )}
                 </svg>
-                <span class="bar-value">{r.value === null ? "Chưa báo cáo" : formatFigure(r.value, kind, r.approximate)}</span>
+                <span class="bar-value">
+                  {r.value === null ? "Chưa báo cáo" : formatFigure(r.value, kind, r.approximate)}
+                </span>
               </li>
             ))}
           </ol>

@@ -1,11 +1,23 @@
+import { formatChange, formatFigure } from "../../../domain/numbers";
+import { periodLabel } from "../../../domain/periods";
+import { formatDateTime } from "../../../domain/time";
 import { exportCsvUrl, fetchSummary, type Scope, type Summary, type SummaryIndicator } from "../api";
-import { formatChange, formatDateTime, formatFigure, periodLabel } from "../format";
 import { useLoad } from "../state";
 import { Doubtful, Link, Status } from "./common";
 
 const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
 
-function Figure({ indicator, compare, drill, reported }: { indicator: SummaryIndicator; compare: string | null; drill: boolean; reported: number }) {
+function Figure({
+  indicator,
+  compare,
+  drill,
+  reported,
+}: {
+  indicator: SummaryIndicator;
+  compare: string | null;
+  drill: boolean;
+  reported: number;
+}) {
   const { value, previous, approximate, kind, unit, label, reporting } = indicator;
   const change = formatChange(value, previous, kind);
   // A change between different sets of communes (one reported last year, three this year) is marked as such.
@@ -15,7 +27,9 @@ function Figure({ indicator, compare, drill, reported }: { indicator: SummaryInd
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
       <span class="figure-label">{title}</span>
       <strong class="figure-value">{formatFigure(value, kind, approximate)}</strong>
-      {value !== null && kind !== "ratio" && <span class="figure-unit">{kind === "flag" ? `${unit} (trên ${reporting} xã có số liệu)` : unit}</span>}
+      {value !== null && kind !== "ratio" && (
+        <span class="figure-unit">{kind === "flag" ? `${unit} (trên ${reporting} xã có số liệu)` : unit}</span>
+      )}
       {value !== null && kind !== "flag" && reporting < reported && (
         <span class="figure-cover">
           Mới có số liệu của {reporting}/{reported} xã
@@ -50,7 +64,9 @@ export function SummaryMeta({ summary }: { summary: Summary }) {
   const parts = COMMUNE_KINDS.includes(summary.unit.kind)
     ? [
         coverage.reported ? "Đã báo cáo" : "Chưa báo cáo",
-        ...(coverage.reported ? [coverage.complete ? "đủ các chỉ tiêu bắt buộc" : "chưa đủ các chỉ tiêu bắt buộc"] : []),
+        ...(coverage.reported
+          ? [coverage.complete ? "đủ các chỉ tiêu bắt buộc" : "chưa đủ các chỉ tiêu bắt buộc"]
+          : []),
         ...(coverage.late ? ["báo cáo sau hạn"] : []),
       ]
     : [
@@ -70,7 +86,9 @@ export function SummaryMeta({ summary }: { summary: Summary }) {
       {parts.join(" · ")}
       {" · "}
       <span class="as-of">
-        {summary.asOf ? `${summary.frozen ? "Số liệu chốt lúc" : "Cập nhật lúc"} ${formatDateTime(summary.asOf)}` : "Chưa đồng bộ lần nào"}
+        {summary.asOf
+          ? `${summary.frozen ? "Số liệu chốt lúc" : "Cập nhật lúc"} ${formatDateTime(summary.asOf)}`
+          : "Chưa đồng bộ lần nào"}
       </span>
     </p>
   );
@@ -99,7 +117,13 @@ export function Overview({ scope }: { scope: Scope }) {
           {summary.indicators.length === 0 && <p>Chưa có chỉ tiêu nào trong danh mục.</p>}
           <ul class="figures">
             {summary.indicators.map((i) => (
-              <Figure key={i.code} indicator={i} compare={summary.compare} drill={!isCommune} reported={summary.coverage.reported} />
+              <Figure
+                key={i.code}
+                indicator={i}
+                compare={summary.compare}
+                drill={!isCommune}
+                reported={summary.coverage.reported}
+              />
             ))}
           </ul>
         </>

@@ -1,5 +1,6 @@
+import { periodLabel } from "../../../domain/periods";
+import { formatDateTime } from "../../../domain/time";
 import { fetchIssues, fetchSources, type Issue, type Scope } from "../api";
-import { formatDateTime, periodLabel } from "../format";
 import { useLoad } from "../state";
 import { Link, Status } from "./common";
 import { IssueList } from "./IssueList";
@@ -11,7 +12,15 @@ function byCommune(issues: Issue[]): Group[] {
   for (const i of issues) {
     const k = i.unitCode ?? "";
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = { code: i.unitCode, name: i.unitName ?? (i.unitCode ? `Đơn vị ${i.unitCode}` : "Không rõ đơn vị"), issues: [] }));
+    if (!g)
+      groups.set(
+        k,
+        (g = {
+          code: i.unitCode,
+          name: i.unitName ?? (i.unitCode ? `Đơn vị ${i.unitCode}` : "Không rõ đơn vị"),
+          issues: [],
+        }),
+      );
     g.issues.push(i);
   }
   const errors = (g: Group) => g.issues.filter((i) => i.severity !== "warning").length;
@@ -34,12 +43,16 @@ export function QualityView({ scope }: { scope: Scope }) {
       <h1 id="quality-title">Chất lượng số liệu — {periodLabel(scope.period)}</h1>
 
       <h2>Bảng tính không đọc được</h2>
-      {sources.error && <p class="muted">Chưa lấy được danh sách bảng tính ({sources.error}). Các bảng tính lỗi vẫn có trong danh sách bên dưới.</p>}
+      {sources.error && (
+        <p class="muted">
+          Chưa lấy được danh sách bảng tính ({sources.error}). Các bảng tính lỗi vẫn có trong danh sách bên dưới.
+        </p>
+      )}
       {sources.loading && !sources.data && <p class="loading">Đang tải danh sách bảng tính…</p>}
       {config.length > 0 && (
         <p role="alert" class="error">
-          {config.length} bảng tính chưa đọc được vì lỗi cấu hình Google, không phải lỗi của các xã — quản trị viên xem lý do và cách sửa ở trang{" "}
-          <Link to={{ view: "sync" }}>Đồng bộ</Link>.
+          {config.length} bảng tính chưa đọc được vì lỗi cấu hình Google, không phải lỗi của các xã — quản trị viên xem
+          lý do và cách sửa ở trang <Link to={{ view: "sync" }}>Đồng bộ</Link>.
         </p>
       )}
       {sources.data &&
@@ -48,7 +61,9 @@ export function QualityView({ scope }: { scope: Scope }) {
             {failed.map((s) => (
               <li key={s.id}>
                 <strong>{s.unitName ?? s.unitCode}</strong>: {s.lastError ?? s.lastErrorCode}
-                {s.lastSuccessAt ? ` (đọc được lần cuối lúc ${formatDateTime(s.lastSuccessAt)})` : " (chưa đọc được lần nào)"}{" "}
+                {s.lastSuccessAt
+                  ? ` (đọc được lần cuối lúc ${formatDateTime(s.lastSuccessAt)})`
+                  : " (chưa đọc được lần nào)"}{" "}
                 <a href={s.url} target="_blank" rel="noopener noreferrer">
                   Mở bảng tính
                 </a>
@@ -63,7 +78,8 @@ export function QualityView({ scope }: { scope: Scope }) {
       <Status state={issues} what="danh sách lỗi" />
       {issues.data && (
         <p class="meta">
-          {count("error")} lỗi · {count("warning")} cảnh báo · {count("source_error")} bảng tính không đọc được · {groups.length} đơn vị
+          {count("error")} lỗi · {count("warning")} cảnh báo · {count("source_error")} bảng tính không đọc được ·{" "}
+          {groups.length} đơn vị
         </p>
       )}
       {issues.data && groups.length === 0 && <p>Không có lỗi nào cho kỳ này.</p>}

@@ -1,5 +1,6 @@
+import { formatNumber } from "../../../domain/numbers";
+import { formatDateTime } from "../../../domain/time";
 import { fetchReport, type Scope } from "../api";
-import { formatDateTime, formatNumber } from "../format";
 import { route, useLoad } from "../state";
 import { Link, Status } from "./common";
 
@@ -24,7 +25,9 @@ export function ReportView({ scope }: { scope: Scope }) {
         <>
           <h1 id="report-title">{r.title}</h1>
           <p class="meta">
-            {r.asOf ? `${r.frozen ? "Số liệu chốt lúc" : "Số liệu cập nhật lúc"} ${formatDateTime(r.asOf)}` : "Chưa đồng bộ lần nào"}
+            {r.asOf
+              ? `${r.frozen ? "Số liệu chốt lúc" : "Số liệu cập nhật lúc"} ${formatDateTime(r.asOf)}`
+              : "Chưa đồng bộ lần nào"}
           </p>
           <div class="speech">
             {r.paragraphs.map((p, i) => (

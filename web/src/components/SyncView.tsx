@@ -1,11 +1,22 @@
 import { useState } from "preact/hooks";
-import { fetchRuns, startSync, type SyncRun } from "../api";
-import { formatDateTime, formatNumber } from "../format";
+import { formatNumber } from "../../../domain/numbers";
+import { formatDateTime } from "../../../domain/time";
+import { fetchRuns, type SyncRun, startSync } from "../api";
 import { meta, tick, useLoad } from "../state";
 import { Status } from "./common";
 
-const STATUS: Record<string, string> = { running: "Đang chạy", ok: "Thành công", partial: "Có bảng tính lỗi", failed: "Thất bại" };
-const TRIGGER: Record<string, string> = { cron: "Theo lịch", manual: "Thủ công", conference: "Trước hội nghị", startup: "Khi khởi động" };
+const STATUS: Record<string, string> = {
+  running: "Đang chạy",
+  ok: "Thành công",
+  partial: "Có bảng tính lỗi",
+  failed: "Thất bại",
+};
+const TRIGGER: Record<string, string> = {
+  cron: "Theo lịch",
+  manual: "Thủ công",
+  conference: "Trước hội nghị",
+  startup: "Khi khởi động",
+};
 const n = (v: unknown) => (typeof v === "number" ? formatNumber(v, "count") : "—");
 
 /** Sync runs, newest first, and “Đồng bộ ngay” for administrators. */
@@ -22,7 +33,13 @@ export function SyncView() {
     setMessage(null);
     try {
       const { run } = await startSync();
-      setMessage({ ok: true, text: run.status === "running" ? "Đã bắt đầu đồng bộ, số liệu sẽ cập nhật trong ít phút." : `Đồng bộ xong: ${STATUS[run.status] ?? run.status}.` });
+      setMessage({
+        ok: true,
+        text:
+          run.status === "running"
+            ? "Đã bắt đầu đồng bộ, số liệu sẽ cập nhật trong ít phút."
+            : `Đồng bộ xong: ${STATUS[run.status] ?? run.status}.`,
+      });
     } catch (e) {
       setMessage({ ok: false, text: (e as Error).message });
     } finally {
@@ -49,7 +66,8 @@ export function SyncView() {
       <Status state={runs} what="lịch sử đồng bộ" />
       {latest?.error && (
         <p role="alert" class="error run-error">
-          Lần đồng bộ gần nhất ({latest.startedAt ? formatDateTime(latest.startedAt) : "—"}) không đọc được bảng tính nào: {latest.error}
+          Lần đồng bộ gần nhất ({latest.startedAt ? formatDateTime(latest.startedAt) : "—"}) không đọc được bảng tính
+          nào: {latest.error}
         </p>
       )}
       {runs.data && runs.data.runs.length === 0 && <p>Chưa có lần đồng bộ nào.</p>}
@@ -62,11 +80,21 @@ export function SyncView() {
                 <th scope="col">Bắt đầu</th>
                 <th scope="col">Cách chạy</th>
                 <th scope="col">Kết quả</th>
-                <th scope="col" class="num">Đã đọc</th>
-                <th scope="col" class="num wide-only">Không đổi</th>
-                <th scope="col" class="num">Lỗi</th>
-                <th scope="col" class="num wide-only">Số liệu ghi</th>
-                <th scope="col" class="num">Vấn đề</th>
+                <th scope="col" class="num">
+                  Đã đọc
+                </th>
+                <th scope="col" class="num wide-only">
+                  Không đổi
+                </th>
+                <th scope="col" class="num">
+                  Lỗi
+                </th>
+                <th scope="col" class="num wide-only">
+                  Số liệu ghi
+                </th>
+                <th scope="col" class="num">
+                  Vấn đề
+                </th>
               </tr>
             </thead>
             <tbody>

@@ -1,11 +1,17 @@
 import type { ComponentChildren, ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { periodLabel } from "../format";
-import { navigate, type Route, hrefOf, route } from "../state";
+import { periodLabel } from "../../../domain/periods";
 import type { Loaded } from "../state";
+import { hrefOf, navigate, type Route, route } from "../state";
 
 /** A real link (keyboard, new tab, copyable) that moves within the page without a reload. */
-export function Link(props: { to: Partial<Route>; children: ComponentChildren; class?: string; current?: boolean; title?: string }) {
+export function Link(props: {
+  to: Partial<Route>;
+  children: ComponentChildren;
+  class?: string;
+  current?: boolean;
+  title?: string;
+}) {
   const { to, children, class: cls, current, title } = props;
   const href = hrefOf({ ...route.value, ...to });
   return (
@@ -27,8 +33,18 @@ export function Link(props: { to: Partial<Route>; children: ComponentChildren; c
 
 /** Loading and error states in Vietnamese around a view's data; the old data stays visible during a refresh. */
 export function Status({ state, what }: { state: Loaded<unknown>; what: string }) {
-  if (state.error) return <p role="alert" class="error">Không tải được {what}: {state.error}</p>;
-  if (state.loading && !state.data) return <p class="loading" role="status">Đang tải {what}…</p>;
+  if (state.error)
+    return (
+      <p role="alert" class="error">
+        Không tải được {what}: {state.error}
+      </p>
+    );
+  if (state.loading && !state.data)
+    return (
+      <p class="loading" role="status">
+        Đang tải {what}…
+      </p>
+    );
   return null;
 }
 
@@ -45,8 +61,19 @@ export function lazyView<P extends object>(load: () => Promise<ComponentType<P>>
           () => setFailed(true),
         );
     }, []);
-    if (failed) return <p role="alert" class="error">Không tải được phần này của trang. Hãy tải lại trang.</p>;
-    return C ? <C {...props} /> : <p class="loading" role="status">Đang tải…</p>;
+    if (failed)
+      return (
+        <p role="alert" class="error">
+          Không tải được phần này của trang. Hãy tải lại trang.
+        </p>
+      );
+    return C ? (
+      <C {...props} />
+    ) : (
+      <p class="loading" role="status">
+        Đang tải…
+      </p>
+    );
   };
 }
 
@@ -77,7 +104,10 @@ export function FiguresHead({ rows, period, compare }: { rows: string; period: s
 /** A figure fed by a sheet left in another locale, where Google may have stored “5.000” as 5 (PRODUCT.md §4). */
 export function Doubtful() {
   return (
-    <span class="tag doubtful" title="Có bảng tính không đặt ngôn ngữ Việt Nam: Google có thể đã lưu “5.000” thành 5. Xem mục Chất lượng số liệu.">
+    <span
+      class="tag doubtful"
+      title="Có bảng tính không đặt ngôn ngữ Việt Nam: Google có thể đã lưu “5.000” thành 5. Xem mục Chất lượng số liệu."
+    >
       Có số có thể đọc sai
     </span>
   );

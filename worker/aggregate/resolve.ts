@@ -1,26 +1,33 @@
 /** Resolves what a read request is about: the unit (or the whole country), the unit list in force, live or frozen. */
-import { NATIONAL } from "../../domain/units";
-import { getConference, type ConferenceRecord } from "../db/conferences";
-import type { Db } from "../db/client";
-import { findUnit, unitListFor, type Scope } from "../db/units";
-import { AppError } from "../errors";
+
 import { parsePeriodCode } from "../../domain/periods";
+import { NATIONAL } from "../../domain/units";
+import type { Db } from "../db/client";
+import { type ConferenceRecord, getConference } from "../db/conferences";
+import { findUnit, type Scope, unitListFor } from "../db/units";
+import { AppError } from "../errors";
 
 export type ResolvedUnit = { code: string; name: string; kind: string };
 export type Resolved = { scope: Scope; unit: ResolvedUnit; conference: ConferenceRecord | null; frozen: boolean };
 
-export const NATIONAL_UNIT: ResolvedUnit = { code: NATIONAL, name: "Toàn quốc", kind: "country" };
+const NATIONAL_UNIT: ResolvedUnit = { code: NATIONAL, name: "Toàn quốc", kind: "country" };
 
 /**
  * The unit list in force at the end of `period` decides which communes a unit has (a pre-2025 period rolls up through
  * its districts). A conference that has been frozen answers from its snapshot; one not yet frozen from live values.
  */
-export async function resolveScope(db: Db, unitCode: string, period: string, conferenceId: number | null): Promise<Resolved> {
+export async function resolveScope(
+  db: Db,
+  unitCode: string,
+  period: string,
+  conferenceId: number | null,
+): Promise<Resolved> {
   const p = parsePeriodCode(period);
   if (!p) throw new AppError("bad_request", `Kỳ báo cáo “${period}” không hợp lệ`);
   const listDate = await unitListFor(db, p.endsOn);
   const row = listDate && unitCode !== NATIONAL ? await findUnit(db, listDate, unitCode) : null;
-  if (!listDate || (unitCode !== NATIONAL && !row)) throw new AppError("not_found", `Không có đơn vị hành chính mã “${unitCode}”`);
+  if (!listDate || (unitCode !== NATIONAL && !row))
+    throw new AppError("not_found", `Không có đơn vị hành chính mã “${unitCode}”`);
   const unit = row ? { code: row.code, name: row.fullName, kind: row.kind } : NATIONAL_UNIT;
   let conference: ConferenceRecord | null = null;
   if (conferenceId !== null) {
@@ -28,5 +35,10 @@ export async function resolveScope(db: Db, unitCode: string, period: string, con
     if (!conference) throw new AppError("not_found", `Không có hội nghị số ${conferenceId}`);
   }
   const frozen = conference?.frozenAt != null;
-  return { scope: { listDate, unitCode: unit.code, conferenceId: frozen ? conference!.id : null }, unit, conference, frozen };
+  return {
+    scope: { listDate, unitCode: unit.code, conferenceId: frozen ? conference!.id : null },
+    unit,
+    conference,
+    frozen,
+  };
 }

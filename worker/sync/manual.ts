@@ -1,0 +1,30 @@
+/**
+ * A sync started by hand (PRODUCT.md §6 “rate-limited”): refused while a run is running, and within
+ * `SYNC_MANUAL_INTERVAL_SECONDS` of the last manual one, with how long to wait.
+ */
+import { getDb } from "../db/client";
+import { latestManualRunStart, latestRun } from "../db/runs";
+import { AppError } from "../errors";
+import { runSync, type SyncResult } from "./run";
+
+/** A run still "running" after this long is taken as dead and no longer blocks a manual sync. */
+const STALE_RUN_MS = 15 * 60_000;
+
+export async function startManualSync(env: Env, actor: string, now = Date.now()): Promise<SyncResult> {
+  const db = getDb(env.DB);
+  const running = await latestRun(db);
+  if (running?.status === "running" && now - running.startedAt < STALE_RUN_MS) {
+    throw new AppError("rate_limited", "Đang có một lượt đồng bộ chạy; hãy đợi lượt này xong rồi thử lại", {
+      "retry-after": "30",
+    });
+  }
+  const interval = Number(env.SYNC_MANUAL_INTERVAL_SECONDS ?? "30") * 1000;
+  const last = interval > 0 ? await latestManualRunStart(db) : null;
+  if (last !== null && now - last < interval) {
+    const wait = Math.ceil((interval - (now - last)) / 1000);
+    throw new AppError("rate_limited", `Vừa đồng bộ xong; hãy thử lại sau ${wait} giây`, {
+      "retry-after": String(wait),
+    });
+  }
+  return runSync(env, { trigger: "manual", actor });
+}
