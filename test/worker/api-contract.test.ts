@@ -73,3 +73,24 @@ describe("the API contract", () => {
     expect(summary.deadline).toMatch(ISO);
   });
 });
+
+describe("the whole country", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedReference();
+    await registerSources("unit_code,sheet,tab,layout\n12745,contract-vn,,form\n");
+  });
+
+  it("is a unit every read takes, the sources and conferences included", async () => {
+    const created = await client.admin.conferences.$post({
+      json: { unitCode: "33", period: "2025", title: "Hội nghị", startsAt: "2026-12-20T08:00:00+07:00" },
+    });
+    expect(created.status).toBe(201);
+    const sources = await client.sources.$get({ query: { unit: "VN" } });
+    expect(sources.status).toBe(200);
+    expect((await sources.json()).sources.map((s) => s.unitCode)).toEqual(["12745"]);
+    const conferences = await client.conferences.$get({ query: { unit: "VN" } });
+    expect(conferences.status).toBe(200);
+    expect((await conferences.json()).conferences.map((c) => c.unitCode)).toEqual(["33"]);
+  });
+});

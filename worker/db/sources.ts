@@ -1,12 +1,14 @@
 /** Registered sources (PRODUCT.md §8 `sources.csv`): registration, the lists a run reads, and each one's state. */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { NATIONAL } from "../../domain/units";
 import type { SourceRow } from "../reference/sources";
 import type { SourceError } from "../sheets/types";
 import { type AuditEntry, auditStatement } from "./audit";
 import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
 import { issues, sources } from "./schema";
+import { unitTree } from "./units";
 
 export type SourceRecord = typeof sources.$inferSelect;
 
@@ -74,11 +76,13 @@ export type SourceListRow = {
  * of its province that lists it; every source when null.
  */
 export async function listSources(db: Db, listDate: string | null, unitCode: string | null): Promise<SourceListRow[]> {
-  const under = unitCode
-    ? sql`WHERE s.unit_code = ${unitCode} OR u.parent_code = ${unitCode}
-        OR u.parent_code IN (SELECT d.code FROM units d WHERE d.valid_from = ${listDate} AND d.parent_code = ${unitCode})
-        OR (s.layout = 'table' AND s.unit_code IN (SELECT p.parent_code FROM units p WHERE p.valid_from = ${listDate} AND p.code = ${unitCode}))`
-    : sql``;
+  const under =
+    unitCode === null || unitCode === NATIONAL
+      ? sql``
+      : listDate === null
+        ? sql`WHERE s.unit_code = ${unitCode}`
+        : sql`WHERE s.unit_code IN (WITH RECURSIVE ${unitTree({ listDate, unitCode })} SELECT code FROM tree)
+            OR (s.layout = 'table' AND s.unit_code IN (SELECT p.parent_code FROM units p WHERE p.valid_from = ${listDate} AND p.code = ${unitCode}))`;
   return db.all<SourceListRow>(sql`
     SELECT s.id AS id, s.unit_code AS unitCode, u.full_name AS unitName, s.spreadsheet_id AS spreadsheetId, s.tab AS tab,
       s.gid AS gid, s.layout AS layout, s.active AS active, s.title AS title, s.locale AS locale,

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import { NATIONAL } from "../../domain/units";
 import { requireRole } from "../access/middleware";
 import { assertCanRead } from "../access/scope";
 import { getDb } from "../db/client";
@@ -18,17 +19,19 @@ import { findUnit, unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { iso } from "../http/json";
-import { jsonBody, periodCode, query, unitCode } from "../http/params";
+import { jsonBody, periodCode, query, unitCode, unitOrCountry } from "../http/params";
 
 export const conferencesRoute = new Hono<AppEnv>().get(
   "/",
-  query(z.object({ unit: unitCode.optional() })),
+  query(z.object({ unit: unitOrCountry.optional() })),
   async (c) => {
     const db = getDb(c.env.DB);
     const principal = c.get("principal");
     const unit = c.req.valid("query").unit ?? principal.scopeUnitCode;
     if (unit !== null) await assertCanRead(db, principal, unit);
-    return c.json({ conferences: (await listConferences(db, unit)).map(conferenceJson) });
+    // The whole country's conferences are every unit's.
+    const all = unit === null || unit === NATIONAL;
+    return c.json({ conferences: (await listConferences(db, all ? null : unit)).map(conferenceJson) });
   },
 );
 

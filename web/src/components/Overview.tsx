@@ -1,11 +1,10 @@
 import { formatChange, formatFigure } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
+import { isCommuneKind } from "../../../domain/units";
 import { exportCsvUrl, fetchSummary, type Scope, type Summary, type SummaryIndicator } from "../api";
 import { useLoad } from "../state";
 import { Doubtful, Link, Status } from "./common";
-
-const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
 
 function Figure({
   indicator,
@@ -61,7 +60,7 @@ function Figure({
 /** Coverage and freshness: “132/148 xã đã báo cáo · Cập nhật lúc 07:30 23/11/2026” (for one commune, its own status). */
 export function SummaryMeta({ summary }: { summary: Summary }) {
   const { coverage } = summary;
-  const parts = COMMUNE_KINDS.includes(summary.unit.kind)
+  const parts = isCommuneKind(summary.unit.kind)
     ? [
         coverage.reported ? "Đã báo cáo" : "Chưa báo cáo",
         ...(coverage.reported
@@ -75,7 +74,7 @@ export function SummaryMeta({ summary }: { summary: Summary }) {
       ];
   return (
     <p class="meta">
-      {!COMMUNE_KINDS.includes(summary.unit.kind) && (
+      {!isCommuneKind(summary.unit.kind) && (
         <>
           <span class="coverage">
             {coverage.reported}/{coverage.expected} xã đã báo cáo
@@ -98,7 +97,7 @@ export function Overview({ scope }: { scope: Scope }) {
   const key = JSON.stringify(scope);
   const state = useLoad(() => fetchSummary(scope), key);
   const summary = state.data;
-  const isCommune = summary ? COMMUNE_KINDS.includes(summary.unit.kind) : false;
+  const isCommune = summary ? isCommuneKind(summary.unit.kind) : false;
   return (
     <section aria-labelledby="overview-title">
       <h1 id="overview-title">
