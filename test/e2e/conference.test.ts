@@ -122,7 +122,7 @@ describe("conference mode and live figures", () => {
       hourCycle: "h23",
     }).format(new Date(frozen.frozenAt));
     expect(await page.locator(".as-of").textContent()).toMatch(
-      new RegExp(`^Số liệu chốt lúc ${frozenAt} \\d{2}/\\d{2}/\\d{4}$`),
+      new RegExp(`^Số liệu chốt lúc \\d{2}/\\d{2}/\\d{4} ${frozenAt}$`),
     );
     expect(await page.locator("header.top").count()).toBe(0);
     await page.screenshot({ path: await screenshotPath("projector-conference.png") });
