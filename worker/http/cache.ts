@@ -5,6 +5,9 @@
  * Answers depend on who asks (scope is checked on every request), so they are `private`: a shared cache must never
  * hand one person's answer to another. `Vary` names the credentials for caches that ignore `private`. Routes choose
  * how long a copy stays fresh with `cacheFor`; frozen conference figures never change and may be kept longer.
+ *
+ * Not `hono/etag`: its 304 carries the ETag alone, while RFC 9110 §15.4.5 asks for the Cache-Control and Vary the
+ * 200 would have sent — without them a browser would keep a 304'd answer under the wrong freshness and credentials.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
