@@ -91,6 +91,42 @@ describe("province summary", () => {
     expect(s.coverage).toMatchObject({ expected: 5, reported: 3, complete: 1 });
   });
 
+  it("compares like with like: a change only over the communes that have the figure in both years", async () => {
+    await seedProvince();
+    const f = byCode(await apiJson("/api/summary?unit=33&period=2025&compare=2024"));
+    // Three communes this year, one of them last year: the full totals stay, the change is that one commune's.
+    expect(f.security_team_count).toMatchObject({
+      value: 12 + 17 + 5,
+      previous: 11,
+      reporting: 3,
+      previousReporting: 1,
+      comparable: { value: 12, previous: 11, communes: 1 },
+    });
+    // A ratio compares Σ numerator / Σ denominator over the same communes.
+    expect(f.residential_area_safe_rate.comparable.communes).toBe(1);
+    expect(f.residential_area_safe_rate.comparable.value).toBeCloseTo((100 * 12) / 14, 10);
+    expect(f.residential_area_safe_rate.comparable.previous).toBeCloseTo((100 * 11) / 13, 10);
+    // Nobody reported festivals in either year, and no commune reported anything for 2023: nothing to compare.
+    expect(f.festival_participants.comparable).toBeNull();
+    const before = byCode(await apiJson("/api/summary?unit=33&period=2025&compare=2023"));
+    expect(before.security_team_count).toMatchObject({ previous: null, comparable: null });
+
+    const { rows } = await apiJson("/api/breakdown?unit=33&period=2025&compare=2024&indicator=security_team_count");
+    const row = (code: string) => rows.find((r: any) => r.unit.code === code);
+    expect(row("12745").comparable).toEqual({ value: 12, previous: 11, communes: 1 });
+    expect(row("11953").comparable).toBeNull();
+  });
+
+  it("compares a province with itself like for like in the national breakdown", async () => {
+    await seedProvince();
+    const { rows } = await apiJson("/api/breakdown?unit=VN&period=2025&compare=2024&indicator=security_team_count");
+    expect(rows.find((r: any) => r.unit.code === "33")).toMatchObject({
+      value: 34,
+      previous: 11,
+      comparable: { value: 12, previous: 11, communes: 1 },
+    });
+  });
+
   it("counts a commune as late against the default deadline until an administrator moves it", async () => {
     await seedProvince();
     // Values arrived today, long after the default deadline for 2025 (mid-January 2026).

@@ -52,6 +52,9 @@ describe("conference report data", () => {
     expect(text).toContain("2/5 xã, phường, đặc khu");
     // Last year only one commune reported its teams: more communes reporting is not said as growth.
     expect(text).not.toContain("150,6%");
+    expect(text).toContain(
+      "So với năm 2024, cùng 1 xã, phường, đặc khu có số liệu cả hai kỳ: số tổ bảo vệ an ninh trật tự ở cơ sở tăng 0,6% (từ 2.000 lên 2.012)",
+    );
     // Nobody reported guns: the speech does not say “0 khẩu súng”, it names the figure as missing.
     expect(text).not.toMatch(/\b0 khẩu súng/);
     expect(r.paragraphs.at(-1)).toMatch(/^Chưa có số liệu: .*số súng các loại được vận động giao nộp/);
@@ -60,13 +63,16 @@ describe("conference report data", () => {
       "Chỉ tiêu",
       "Đơn vị tính",
       "Năm 2025",
-      "Năm 2024",
-      "Tăng/giảm (%)",
       "Số đơn vị báo cáo",
+      "Năm 2025 (cùng đơn vị)",
+      "Năm 2024 (cùng đơn vị)",
+      "Tăng/giảm (%)",
+      "Số đơn vị so sánh",
       "Ước tính",
     ]);
+    // Two communes this year, one of them last year: the change is that commune's, 2.000 → 2.012, never 2.000 → 5.012.
     const teams = main.rows.find((row: any[]) => row[0] === "Số tổ bảo vệ an ninh trật tự ở cơ sở");
-    expect(teams).toEqual(["Số tổ bảo vệ an ninh trật tự ở cơ sở", "tổ", 5012, 2000, 150.6, 2, ""]);
+    expect(teams).toEqual(["Số tổ bảo vệ an ninh trật tự ở cơ sở", "tổ", 5012, 2, 2012, 2000, 0.6, 1, ""]);
     const silent = r.tables.find((t: any) => t.title === "Đơn vị chưa báo cáo");
     expect(silent.rows.map((row: any[]) => row[0]).sort()).toEqual(["11980", "11983", "12103"]);
     const guns = main.rows.find((row: any[]) => row[0] === "Số súng các loại được vận động giao nộp");

@@ -3,12 +3,12 @@
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
 import { childUnits } from "../db/units";
-import { childFigureRows } from "../db/values";
+import { childComparableRows, childFigureRows } from "../db/values";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
-import { figureOf } from "./summary";
+import { type Comparable, comparableOf, figureOf } from "./summary";
 
 type BreakdownRow = {
   unit: { code: string; name: string };
@@ -17,6 +17,8 @@ type BreakdownRow = {
   reporting: number;
   approximate: boolean;
   doubtful: boolean;
+  /** This child against the comparison period over its communes that have the figure in both. */
+  comparable: Comparable | null;
   status: "reported" | "missing";
 };
 
@@ -61,11 +63,14 @@ async function computeBreakdown(
     findIndicator(db, indicatorCode),
   ]);
   const periods = compare && compare !== period ? [period, compare] : [period];
-  const [children, rows] = await Promise.all([
+  const comparing = periods.length === 2 ? compare : null;
+  const [children, rows, same] = await Promise.all([
     childUnits(db, scope, unit.kind),
     childFigureRows(db, scope, unit.kind, indicator, periods),
+    comparing ? childComparableRows(db, scope, unit.kind, indicator, period, comparing) : Promise.resolve([]),
   ]);
   const byKey = new Map(rows.map((r) => [`${r.child}|${r.period}`, r]));
+  const sameByChild = new Map(same.map((r) => [r.key, r]));
   return {
     unit,
     indicator: { code: indicator.code, label: indicator.label, unit: indicator.unit, kind: indicator.kind },
@@ -82,6 +87,7 @@ async function computeBreakdown(
         reporting: now.reporting,
         approximate: now.approximate,
         doubtful: now.doubtful,
+        comparable: comparableOf(sameByChild.get(child.code), indicator.kind),
         status: now.value === null ? "missing" : "reported",
       };
     }),

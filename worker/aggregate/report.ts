@@ -197,11 +197,14 @@ const COVERED_BY_SENTENCES = new Set([
   "commended_individuals",
 ]);
 
-/** Change against the comparison period, as a percentage rounded to one decimal; null without both figures. */
+/** The like-for-like change, as a percentage rounded to one decimal; null without communes in both periods. */
 function changePercent(i: SummaryIndicator): number | null {
-  if (i.value === null || i.previous === null || i.kind === "ratio" || i.previous === 0) return null;
-  return Math.round((1000 * (i.value - i.previous)) / i.previous) / 10;
+  const c = i.comparable;
+  if (!c || i.kind === "ratio" || c.previous === 0) return null;
+  return Math.round((1000 * (c.value - c.previous)) / c.previous) / 10;
 }
+
+const rounded = (n: number | null | undefined) => (n === null || n === undefined ? null : Math.round(n * 100) / 100);
 
 function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
   const get: Get = (code) => s.indicators.find((i) => i.code === code);
@@ -227,17 +230,24 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
     paragraphs.push(`Các chỉ tiêu khác: ${others.map((i) => `${lower(i.label)}: ${say(i)} ${i.unit}`).join("; ")}.`);
 
   if (compareLabel) {
+    // Spoken only like for like: over the communes that reported the figure in both periods, and said so.
     const changes = s.indicators
-      // Spoken only like for like: a change that comes from more communes reporting is not a change.
-      .filter((i) => i.kind !== "ratio" && i.kind !== "flag" && i.reporting === i.previousReporting)
-      .map((i) => ({ i, change: changePercent(i) }))
+      .filter((i) => i.kind !== "ratio" && i.kind !== "flag")
+      .map((i) => ({ i, c: i.comparable!, change: changePercent(i) }))
       .filter((x) => x.change !== null && x.change !== 0)
-      .slice(0, 6)
-      .map(({ i, change }) => {
-        const [verb, to] = change! > 0 ? ["tăng", "lên"] : ["giảm", "xuống"];
-        return `${lower(i.label)} ${verb} ${formatNumber(Math.abs(change!), "ratio")} (từ ${say({ ...i, value: i.previous })} ${to} ${say(i)})`;
-      });
-    if (changes.length) paragraphs.push(`So với ${lower(compareLabel)}: ${changes.join("; ")}.`);
+      .slice(0, 6);
+    const sets = new Set(changes.map((x) => x.c.communes));
+    const one = sets.size === 1 ? [...sets][0]! : null;
+    const spoken = changes.map(({ i, c, change }) => {
+      const [verb, to] = change! > 0 ? ["tăng", "lên"] : ["giảm", "xuống"];
+      const same = one === null ? `, cùng ${count(c.communes)} đơn vị` : "";
+      const from = say({ ...i, value: c.previous });
+      return `${lower(i.label)} ${verb} ${formatNumber(Math.abs(change!), "ratio")} (từ ${from} ${to} ${say({ ...i, value: c.value })}${same})`;
+    });
+    // A commune is compared with itself: only a unit above it names the communes compared.
+    const over =
+      one === null || isCommuneKind(s.unit.kind) ? "" : `, cùng ${count(one)} xã, phường, đặc khu có số liệu cả hai kỳ`;
+    if (spoken.length) paragraphs.push(`So với ${lower(compareLabel)}${over}: ${spoken.join("; ")}.`);
   }
 
   const missing = s.indicators.filter((i) => i.value === null);
@@ -250,16 +260,26 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
         "Chỉ tiêu",
         "Đơn vị tính",
         label,
-        ...(compareLabel ? [compareLabel, "Tăng/giảm (%)"] : []),
         "Số đơn vị báo cáo",
+        // A change compares the same communes: both periods are shown over those communes, with how many they are.
+        ...(compareLabel
+          ? [`${label} (cùng đơn vị)`, `${compareLabel} (cùng đơn vị)`, "Tăng/giảm (%)", "Số đơn vị so sánh"]
+          : []),
         "Ước tính",
       ],
       rows: s.indicators.map((i) => [
         i.label,
         i.unit,
-        i.value === null ? null : Math.round(i.value * 100) / 100,
-        ...(compareLabel ? [i.previous === null ? null : Math.round(i.previous * 100) / 100, changePercent(i)] : []),
+        rounded(i.value),
         i.reporting,
+        ...(compareLabel
+          ? [
+              rounded(i.comparable?.value),
+              rounded(i.comparable?.previous),
+              changePercent(i),
+              i.comparable?.communes ?? 0,
+            ]
+          : []),
         i.approximate ? "có" : "",
       ]),
     },

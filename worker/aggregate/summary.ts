@@ -4,7 +4,7 @@ import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
 import { deadlineOf } from "../db/periods";
 import { lastSyncAt } from "../db/runs";
-import { type Coverage, coverage, type FigureRow, figureRows } from "../db/values";
+import { type ComparableRow, type Coverage, comparableRows, coverage, type FigureRow, figureRows } from "../db/values";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
@@ -23,7 +23,12 @@ export type SummaryIndicator = {
   approximate: boolean;
   /** Some part comes from a sheet whose locale is not Vietnamese, where Google may have misread a typed number. */
   doubtful: boolean;
+  /** Like for like: both periods over the communes that have the figure in both; null when none has. */
+  comparable: Comparable | null;
 };
+
+/** A change is said only over the same communes (`communes` of them), never between different sets. */
+export type Comparable = { value: number; previous: number; communes: number };
 
 export type Summary = {
   unit: ResolvedUnit;
@@ -47,6 +52,15 @@ export function figureOf(row: FigureRow | undefined, kind: Indicator["kind"]): F
   return { value, reporting: row.reporting, approximate: Boolean(row.approximate), doubtful: Boolean(row.doubtful) };
 }
 
+/** The like-for-like pair from its row; null without a commune in both periods (or a ratio without a denominator). */
+export function comparableOf(row: ComparableRow | undefined, kind: Indicator["kind"]): Comparable | null {
+  if (!row || !row.communes) return null;
+  if (kind !== "ratio") return { value: row.total ?? 0, previous: row.previousTotal ?? 0, communes: row.communes };
+  if (!row.denominator || !row.previousDenominator) return null;
+  const value = (100 * (row.numerator ?? 0)) / row.denominator;
+  return { value, previous: (100 * (row.previousNumerator ?? 0)) / row.previousDenominator, communes: row.communes };
+}
+
 export function buildSummary(
   db: Db,
   unitCode: string,
@@ -68,12 +82,15 @@ async function computeSummary(
 ): Promise<Summary> {
   const { scope, unit, conference, frozen } = await resolveScope(db, unitCode, period, conferenceId);
   const periods = compare && compare !== period ? [period, compare] : [period];
-  const [catalog, rows, deadline, asOf] = await Promise.all([
+  const comparing = periods.length === 2 ? compare : null;
+  const [catalog, rows, same, deadline, asOf] = await Promise.all([
     listIndicators(db),
     figureRows(db, scope, periods),
+    comparing ? comparableRows(db, scope, period, comparing) : Promise.resolve([]),
     deadlineOf(db, period),
     frozen ? Promise.resolve(conference!.frozenAt) : lastSyncAt(db),
   ]);
+  const sameByCode = new Map(same.map((r) => [r.key, r]));
   const required = catalog.filter((i) => i.required && i.kind !== "ratio").map((i) => i.code);
   const cov = await coverage(db, scope, period, required, deadline);
   const byKey = new Map(rows.map((r) => [`${r.period}|${r.indicatorCode}`, r]));
@@ -101,6 +118,7 @@ async function computeSummary(
         previousReporting: before?.reporting ?? 0,
         approximate: now.approximate,
         doubtful: now.doubtful,
+        comparable: comparableOf(sameByCode.get(ind.code), ind.kind),
       };
     }),
   };

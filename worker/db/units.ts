@@ -48,7 +48,7 @@ export async function communesUnder(
 export type ChildUnit = { code: string; name: string; kind: string };
 
 /** Which units are "one level down": provinces for the country; a commune is its own only child. */
-export function childRoots(s: Pick<Scope, "unitCode">, unitKind: string): SQL {
+function childRoots(s: Pick<Scope, "unitCode">, unitKind: string): SQL {
   if (s.unitCode === NATIONAL) return sql`parent_code IS NULL`;
   if (isCommuneKind(unitKind)) return sql`code = ${s.unitCode}`;
   return sql`parent_code = ${s.unitCode}`;
@@ -114,4 +114,13 @@ export async function unknownUnitCodes(db: Db, listDate: string, codes: string[]
     found.forEach((f) => known.add(f.code));
   }
   return wanted.filter((c) => !known.has(c));
+}
+
+/** `tree(child, code, kind)`: each child unit (one level down) and everything under it, the child named on each row. */
+export function childTree(s: Pick<Scope, "listDate" | "unitCode">, unitKind: string): SQL {
+  return sql`tree(child, code, kind) AS (
+      SELECT code, code, kind FROM units WHERE valid_from = ${s.listDate} AND ${childRoots(s, unitKind)}
+      UNION ALL
+      SELECT t.child, u.code, u.kind FROM tree t CROSS JOIN units u ON u.valid_from = ${s.listDate} AND u.parent_code = t.code
+    )`;
 }

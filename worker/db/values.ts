@@ -9,7 +9,7 @@ import { chunk, runBatch } from "./batch";
 import type { Db } from "./client";
 import { auditLog, issues, sources, values } from "./schema";
 import type { SourceRecord } from "./sources";
-import { COMMUNE_KINDS, childRoots, type Scope, unitTree } from "./units";
+import { COMMUNE_KINDS, childTree, type Scope, unitTree } from "./units";
 
 export type StoredValue = typeof values.$inferSelect;
 
@@ -225,12 +225,7 @@ export async function childFigureRows(
   periods: string[],
 ): Promise<ChildFigureRow[]> {
   const ps = list(periods);
-  const roots = childRoots(s, unitKind);
-  const tree = sql`tree(child, code, kind) AS (
-      SELECT code, code, kind FROM units WHERE valid_from = ${s.listDate} AND ${roots}
-      UNION ALL
-      SELECT t.child, u.code, u.kind FROM tree t CROSS JOIN units u ON u.valid_from = ${s.listDate} AND u.parent_code = t.code
-    )`;
+  const tree = childTree(s, unitKind);
   if (indicator.kind === "ratio" && indicator.numerator && indicator.denominator) {
     return db.all<ChildFigureRow>(sql`
       WITH RECURSIVE ${tree}
@@ -252,6 +247,68 @@ export async function childFigureRows(
     ${valuesJoin(s, "v", sql`v.unit_code = t.code AND v.indicator_code = ${indicator.code} AND v.period IN (${ps})`)}
     WHERE t.kind IN ${COMMUNE_KINDS}
     GROUP BY t.child, v.period`);
+}
+
+/**
+ * Like for like (a change compares the same communes): per indicator, or per child unit for one indicator, the sums
+ * of this period and the comparison period over the communes that have the indicator in both — for a ratio, both
+ * its parts in both periods.
+ */
+export type ComparableRow = {
+  key: string;
+  total: number | null;
+  previousTotal: number | null;
+  numerator: number | null;
+  denominator: number | null;
+  previousNumerator: number | null;
+  previousDenominator: number | null;
+  communes: number;
+};
+
+type Measured = { code: string; kind: string; numerator: string | null; denominator: string | null };
+
+/** Over the communes of the tree `t`: grouped by indicator, or (`only` one indicator) by the tree's child unit. */
+function comparableSql(s: Scope, period: string, compare: string, only: Measured | null): SQL {
+  const [sumsKey, ratiosKey] = only ? [sql`t.child`, sql`t.child`] : [sql`a.indicator_code`, sql`r.code`];
+  const sums = sql`
+    SELECT ${sumsKey} AS key, SUM(a.value) AS total, SUM(b.value) AS previousTotal, NULL AS numerator,
+           NULL AS denominator, NULL AS previousNumerator, NULL AS previousDenominator, COUNT(*) AS communes
+    FROM tree t
+    ${valuesJoin(s, "a", sql`a.unit_code = t.code AND a.period = ${period}${only ? sql` AND a.indicator_code = ${only.code}` : sql``}`)}
+    ${valuesJoin(s, "b", sql`b.unit_code = t.code AND b.period = ${compare} AND b.indicator_code = a.indicator_code`)}
+    WHERE t.kind IN ${COMMUNE_KINDS}
+    GROUP BY ${sumsKey}`;
+  const ratios = sql`
+    SELECT ${ratiosKey} AS key, NULL, NULL, SUM(n1.value), SUM(d1.value), SUM(n0.value), SUM(d0.value), COUNT(*)
+    FROM tree t
+    CROSS JOIN indicators r
+    ${valuesJoin(s, "n1", sql`n1.unit_code = t.code AND n1.indicator_code = r.numerator AND n1.period = ${period}`)}
+    ${valuesJoin(s, "d1", sql`d1.unit_code = t.code AND d1.indicator_code = r.denominator AND d1.period = ${period}`)}
+    ${valuesJoin(s, "n0", sql`n0.unit_code = t.code AND n0.indicator_code = r.numerator AND n0.period = ${compare}`)}
+    ${valuesJoin(s, "d0", sql`d0.unit_code = t.code AND d0.indicator_code = r.denominator AND d0.period = ${compare}`)}
+    WHERE t.kind IN ${COMMUNE_KINDS} AND r.kind = 'ratio' AND r.active = 1${only ? sql` AND r.code = ${only.code}` : sql``}
+    GROUP BY ${ratiosKey}`;
+  if (only) return only.kind === "ratio" ? ratios : sums;
+  return sql`${sums} UNION ALL ${ratios}`;
+}
+
+/** Every indicator of the unit, like for like; `key` is the indicator's code. */
+export async function comparableRows(db: Db, s: Scope, period: string, compare: string): Promise<ComparableRow[]> {
+  return db.all<ComparableRow>(sql`WITH RECURSIVE ${unitTree(s)} ${comparableSql(s, period, compare, null)}`);
+}
+
+/** One indicator per child unit, like for like; `key` is the child's code. */
+export async function childComparableRows(
+  db: Db,
+  s: Scope,
+  unitKind: string,
+  indicator: Measured,
+  period: string,
+  compare: string,
+): Promise<ComparableRow[]> {
+  return db.all<ComparableRow>(
+    sql`WITH RECURSIVE ${childTree(s, unitKind)} ${comparableSql(s, period, compare, indicator)}`,
+  );
 }
 
 export type Coverage = { expected: number; reported: number; complete: number; late: number };

@@ -1,8 +1,8 @@
-import { formatChange, formatFigure } from "../../../domain/numbers";
+import { formatFigure } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { fetchIssues, fetchSources, fetchSummary, type Scope } from "../api";
 import { route, useLoad } from "../state";
-import { Doubtful, FiguresHead, Link, Status } from "./common";
+import { Doubtful, FiguresHead, Link, likeForLike, Status } from "./common";
 import { IssueList, sourceUrl } from "./IssueList";
 import { SummaryMeta } from "./Overview";
 
@@ -74,7 +74,7 @@ export function CommuneView({ scope }: { scope: Scope }) {
                     {i.doubtful && i.value !== null && <Doubtful />}
                   </td>
                   {s.compare && <td class="num">{formatFigure(i.previous, i.kind)}</td>}
-                  {s.compare && <td class="num wide-only">{formatChange(i.value, i.previous, i.kind) ?? "—"}</td>}
+                  {s.compare && <td class="num wide-only">{likeForLike(i) ?? "—"}</td>}
                 </tr>
               ))}
             </tbody>

@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { formatChange, formatFigure } from "../../../domain/numbers";
+import { formatFigure } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
 import {
@@ -11,7 +11,7 @@ import {
   type SummaryIndicator,
 } from "../api";
 import { meta, navigate, route, tick, useLoad } from "../state";
-import { Link, Status } from "./common";
+import { Comparison, Link, Status } from "./common";
 
 /** The conference to show: the one in the URL, else the latest frozen one, else the latest one. */
 function pick(list: Conference[] | undefined, id: number | null): Conference | null {
@@ -30,7 +30,6 @@ function Spotlight({
   live: SummaryIndicator | undefined;
   compare: string | null;
 }) {
-  const change = formatChange(figure.value, figure.previous, figure.kind);
   const liveDiffers = live && (live.value !== figure.value || live.approximate !== figure.approximate);
   return (
     <div class="spotlight" data-indicator={figure.code} aria-live="polite">
@@ -43,8 +42,7 @@ function Spotlight({
       </p>
       {compare && (
         <p class="spot-compare">
-          {periodLabel(compare)}: {formatFigure(figure.previous, figure.kind)}
-          {change ? ` (${change})` : ""}
+          <Comparison figure={figure} compare={compare} />
         </p>
       )}
       {liveDiffers && (

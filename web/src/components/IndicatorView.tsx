@@ -1,8 +1,8 @@
-import { formatChange, formatFigure } from "../../../domain/numbers";
+import { formatFigure } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { type BreakdownRow, fetchBreakdown, type Scope } from "../api";
 import { route, useLoad } from "../state";
-import { Doubtful, FiguresHead, Link, Status } from "./common";
+import { Doubtful, FiguresHead, Link, likeForLike, Status } from "./common";
 
 /** Reported communes from the largest figure down, then the ones that did not report (kept visible, never as 0). */
 function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
@@ -96,7 +96,7 @@ export function IndicatorView({ scope }: { scope: Scope }) {
                       {r.doubtful && <Doubtful />}
                     </td>
                     {data.compare && <td class="num">{formatFigure(r.previous, kind)}</td>}
-                    {data.compare && <td class="num wide-only">{formatChange(r.value, r.previous, kind) ?? "—"}</td>}
+                    {data.compare && <td class="num wide-only">{likeForLike({ ...r, kind }) ?? "—"}</td>}
                   </tr>
                 ))}
               </tbody>

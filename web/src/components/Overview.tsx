@@ -1,10 +1,10 @@
-import { formatChange, formatFigure } from "../../../domain/numbers";
+import { formatFigure } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
 import { isCommuneKind } from "../../../domain/units";
 import { exportCsvUrl, fetchSummary, type Scope, type Summary, type SummaryIndicator } from "../api";
 import { useLoad } from "../state";
-import { Doubtful, Link, Status } from "./common";
+import { Comparison, Doubtful, Link, Status } from "./common";
 
 function Figure({
   indicator,
@@ -17,10 +17,7 @@ function Figure({
   drill: boolean;
   reported: number;
 }) {
-  const { value, previous, approximate, kind, unit, label, reporting } = indicator;
-  const change = formatChange(value, previous, kind);
-  // A change between different sets of communes (one reported last year, three this year) is marked as such.
-  const sameCommunes = indicator.previousReporting === undefined || indicator.previousReporting === reporting;
+  const { value, approximate, kind, unit, label, reporting } = indicator;
   const title = drill ? <Link to={{ view: "indicator", indicator: indicator.code }}>{label}</Link> : label;
   return (
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
@@ -36,23 +33,7 @@ function Figure({
       )}
       {approximate && value !== null && <span class="tag approx">Có số ước tính</span>}
       {indicator.doubtful && value !== null && <Doubtful />}
-      {compare && (
-        <span class="figure-compare">
-          {periodLabel(compare)}: {formatFigure(previous, kind)}
-          {change && (
-            <>
-              {" "}
-              <span class={`change ${/^\+/.test(change) ? "up" : /^[-−]/.test(change) ? "down" : ""}`}>({change})</span>
-            </>
-          )}
-          {!sameCommunes && previous !== null && (
-            <span class="figure-cover">
-              {" "}
-              — so {reporting} xã với {indicator.previousReporting} xã
-            </span>
-          )}
-        </span>
-      )}
+      {compare && <Comparison figure={indicator} compare={compare} />}
     </li>
   );
 }

@@ -1,5 +1,7 @@
 import type { ComponentChildren, ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
+import type { IndicatorKind } from "../../../domain/indicators";
+import { formatChange, formatFigure } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import type { Loaded } from "../state";
 import { hrefOf, navigate, type Route, route } from "../state";
@@ -109,6 +111,68 @@ export function Doubtful() {
       title="Có bảng tính không đặt ngôn ngữ Việt Nam: Google có thể đã lưu “5.000” thành 5. Xem mục Chất lượng số liệu."
     >
       Có số có thể đọc sai
+    </span>
+  );
+}
+
+/** What a figure is compared by: the full totals, and the like-for-like pair over the communes that have both. */
+type Compared = {
+  kind: IndicatorKind;
+  value: number | null;
+  previous: number | null;
+  reporting: number;
+  comparable: { value: number; previous: number; communes: number } | null;
+};
+
+/** The change over the same communes, with how many when that is not every commune reporting; null when none has both. */
+export function likeForLike(f: Compared): string | null {
+  const c = f.comparable;
+  if (!c) return null;
+  const change = formatChange(c.value, c.previous, f.kind);
+  if (change === null) return null;
+  return c.communes === f.reporting ? change : `${change} (cùng ${c.communes} xã)`;
+}
+
+/**
+ * The comparison line of a figure (PRODUCT.md §10, like for like): “Năm 2024: 4.918 (+8,7%)” when the same communes
+ * reported both periods; “So với năm 2024, cùng 144 xã: 4.861 → 5.290 (+8,8%)” when only some did; and no change at
+ * all, said so, when no commune has both.
+ */
+export function Comparison({
+  figure,
+  compare,
+}: {
+  figure: Compared & { previousReporting?: number };
+  compare: string;
+}) {
+  const { kind, comparable: c } = figure;
+  const label = periodLabel(compare);
+  if (figure.previous === null) return <span class="figure-compare">{label}: Chưa có số liệu</span>;
+  if (!c) {
+    return <span class="figure-compare">{label}: chưa so sánh được — không xã nào có số liệu cả hai kỳ</span>;
+  }
+  const change = formatChange(c.value, c.previous, kind);
+  const tone = change && /^\+/.test(change) ? "up" : change && /^[-−]/.test(change) ? "down" : "";
+  const shown = change && (
+    <>
+      {" "}
+      <span class={`change ${tone}`}>({change})</span>
+    </>
+  );
+  const whole = c.communes === figure.reporting && c.communes === (figure.previousReporting ?? c.communes);
+  if (whole) {
+    return (
+      <span class="figure-compare">
+        {label}: {formatFigure(figure.previous, kind)}
+        {shown}
+      </span>
+    );
+  }
+  return (
+    <span class="figure-compare">
+      So với {label.charAt(0).toLowerCase() + label.slice(1)}, cùng {c.communes} xã: {formatFigure(c.previous, kind)} →{" "}
+      {formatFigure(c.value, kind)}
+      {shown}
     </span>
   );
 }
