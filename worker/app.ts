@@ -13,6 +13,7 @@ import { admin } from "./routes/admin";
 import { audit } from "./routes/audit";
 import { breakdown } from "./routes/breakdown";
 import { adminConferences, conferencesRoute } from "./routes/conferences";
+import { coverageRoute } from "./routes/coverage";
 import { exportCsv, exportXlsx } from "./routes/export";
 import { health } from "./routes/health";
 import { issues } from "./routes/issues";
@@ -33,6 +34,7 @@ export const app = new Hono<AppEnv>()
   .use("/api/*", authenticate)
   .route("/api/meta", meta)
   .route("/api/summary", summary)
+  .route("/api/coverage", coverageRoute)
   .route("/api/breakdown", breakdown)
   .route("/api/issues", issues)
   .route("/api/export.csv", exportCsv)

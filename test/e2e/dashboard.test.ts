@@ -53,6 +53,41 @@ describe("the leaders' dashboard", () => {
     await page.close();
   });
 
+  it("leads a phone's first screen with the speech's figures under a header of at most 15% of it", async () => {
+    const { defaultUnit: unit, defaultPeriod: period } = meta;
+    const summary = await api(url, `/api/summary?unit=${unit}&period=${period}`);
+    const page = await open("/");
+    await page.locator(".headlines .figure-value").first().waitFor();
+    const header = await page.locator("body > * header, header").first().boundingBox();
+    expect(header!.height).toBeLessThanOrEqual(0.15 * PHONE.height);
+    const headlines = summary.indicators
+      .filter((i: any) => i.headline !== null)
+      .sort((a: any, b: any) => a.headline - b.headline)
+      .map((i: any) => i.code);
+    expect(headlines.slice(0, 3)).toEqual(["security_team_count", "security_team_members", "self_managed_model_count"]);
+    expect(
+      await page
+        .locator(".headlines [data-indicator]")
+        .evaluateAll((els) => els.map((e) => e.getAttribute("data-indicator"))),
+    ).toEqual(headlines);
+    for (const code of headlines) {
+      const box = await page.locator(`.headlines [data-indicator="${code}"]`).boundingBox();
+      expect(box!.y + box!.height, code).toBeLessThanOrEqual(PHONE.height);
+    }
+    // Coverage as a picture, and the communes that have not reported one tap away.
+    const silent = summary.coverage.expected - summary.coverage.reported;
+    expect(await page.locator('.coverage-bar svg[role="img"]').getAttribute("aria-label")).toContain(
+      `${silent} xã chưa báo cáo`,
+    );
+    await page.locator(".coverage-bar summary").click();
+    await expect.poll(() => page.locator(".silent-list li").count()).toBe(silent);
+    // Other figures stand under their group's Vietnamese title.
+    expect(await page.locator(".group > summary h2").allTextContents()).toContain(
+      "Lực lượng bảo vệ an ninh trật tự ở cơ sở",
+    );
+    await page.close();
+  });
+
   it("drills down from an indicator's ranking into one commune, with its figures and a link to its sheet", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
     const breakdown = await api(url, `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`);

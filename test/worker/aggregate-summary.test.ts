@@ -127,10 +127,44 @@ describe("province summary", () => {
     });
   });
 
-  it("counts a commune as late against the default deadline until an administrator moves it", async () => {
+  it("does not call a commune late when its sheet was registered only after the deadline", async () => {
     await seedProvince();
-    // Values arrived today, long after the default deadline for 2025 (mid-January 2026).
-    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage.late).toBe(3);
+    // Sheets registered and read today, long after the default deadline for 2025 (mid-January 2026): unknown.
+    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage).toMatchObject({
+      late: 0,
+      timelinessUnknown: 3,
+    });
+  });
+
+  it("counts a commune late when its sheet was watched before the deadline and its figures came after it", async () => {
+    await putSheet(
+      "late-bdq",
+      formSheet(
+        "Xã Bắc Đông Quan",
+        ["Năm 2025"],
+        COMPLETE.map(([c, l, , v]) => [c, l, v]),
+      ),
+    );
+    await registerSources("unit_code,sheet,tab,layout\n12745,late-bdq,,form\n");
+    await new Promise((r) => setTimeout(r, 20));
+    const deadline = new Date().toISOString();
+    const set = await api("/api/admin/periods/2025", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ deadline }),
+    });
+    expect(set.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 20));
+    await syncNow();
+    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage).toMatchObject({
+      reported: 1,
+      late: 1,
+      timelinessUnknown: 0,
+    });
+  });
+
+  it("moves the deadline as an administrator sets it", async () => {
+    await seedProvince();
 
     const put = await apiJson("/api/admin/periods/2025", {
       method: "PUT",

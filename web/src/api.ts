@@ -69,6 +69,12 @@ const figures = (s: Scope) => ({
 
 export const fetchMeta = () => ok(api.meta.$get());
 export const fetchSummary = (s: Scope) => ok(api.summary.$get({ query: figures(s) }));
+export const fetchSilent = (s: Scope) =>
+  ok(
+    api.coverage.silent.$get({
+      query: { unit: s.unit, period: s.period, ...(s.conference ? { conference: String(s.conference) } : {}) },
+    }),
+  );
 export const fetchBreakdown = (s: Scope, indicator: string) =>
   ok(api.breakdown.$get({ query: { ...figures(s), indicator } }));
 export const fetchIssues = (unit: string, period: string) => ok(api.issues.$get({ query: { unit, period } }));

@@ -285,8 +285,15 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
     },
     {
       title: "Tình hình báo cáo",
-      columns: ["Số đơn vị phải báo cáo", "Đã báo cáo", "Đủ chỉ tiêu bắt buộc", "Báo cáo sau hạn", "Chưa báo cáo"],
-      rows: [[c.expected, c.reported, c.complete, c.late, c.expected - c.reported]],
+      columns: [
+        "Số đơn vị phải báo cáo",
+        "Đã báo cáo",
+        "Đủ chỉ tiêu bắt buộc",
+        "Báo cáo sau hạn",
+        "Chưa xác định được đúng hạn",
+        "Chưa báo cáo",
+      ],
+      rows: [[c.expected, c.reported, c.complete, c.late, c.timelinessUnknown, c.expected - c.reported]],
     },
   ];
   if (silent.length) {

@@ -1,5 +1,6 @@
 /** A unit's key figures for a period, with the comparison period beside them (PRODUCT.md §7, §9). */
 
+import { DEFAULT_HEADLINES } from "../../domain/indicators";
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
 import { deadlineOf } from "../db/periods";
@@ -23,6 +24,8 @@ export type SummaryIndicator = {
   approximate: boolean;
   /** Some part comes from a sheet whose locale is not Vietnamese, where Google may have misread a typed number. */
   doubtful: boolean;
+  /** Place among the figures a conference leads with (the catalog's `headline`); null for the others. */
+  headline: number | null;
   /** Like for like: both periods over the communes that have the figure in both; null when none has. */
   comparable: Comparable | null;
 };
@@ -91,6 +94,10 @@ async function computeSummary(
     frozen ? Promise.resolve(conference!.frozenAt) : lastSyncAt(db),
   ]);
   const sameByCode = new Map(same.map((r) => [r.key, r]));
+  // A catalog imported before it had a `headline` column leads with the speech's figures.
+  const named = catalog.some((i) => i.headline !== null);
+  const headlineOf = (i: Indicator) =>
+    named ? i.headline : DEFAULT_HEADLINES.includes(i.code) ? DEFAULT_HEADLINES.indexOf(i.code) + 1 : null;
   const required = catalog.filter((i) => i.required && i.kind !== "ratio").map((i) => i.code);
   const cov = await coverage(db, scope, period, required, deadline);
   const byKey = new Map(rows.map((r) => [`${r.period}|${r.indicatorCode}`, r]));
@@ -118,6 +125,7 @@ async function computeSummary(
         previousReporting: before?.reporting ?? 0,
         approximate: now.approximate,
         doubtful: now.doubtful,
+        headline: headlineOf(ind),
         comparable: comparableOf(sameByCode.get(ind.code), ind.kind),
       };
     }),

@@ -34,6 +34,7 @@ export async function listIndicators(db: Db): Promise<Indicator[]> {
       integer: indicators.integer,
       required: indicators.required,
       position: indicators.position,
+      headline: indicators.headline,
     })
     .from(indicators)
     .where(eq(indicators.active, true))

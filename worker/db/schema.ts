@@ -33,6 +33,8 @@ export const indicators = sqliteTable("indicators", {
   integer: integer({ mode: "boolean" }).notNull(),
   required: integer({ mode: "boolean" }).notNull(),
   position: integer().notNull(),
+  /** Place among the figures a conference leads with (the overview's first screen); null for the others. */
+  headline: integer(),
   active: integer({ mode: "boolean" }).notNull().default(true),
 });
 

@@ -311,12 +311,20 @@ export async function childComparableRows(
   );
 }
 
-export type Coverage = { expected: number; reported: number; complete: number; late: number };
-
 /**
  * expected = communes under the unit; reported = communes with at least one value; complete = communes with every
- * required indicator; late = communes whose first value for the period arrived after `deadline`.
+ * required indicator; late = communes whose first value for the period arrived after `deadline` although the product
+ * was watching their sheet before it (registered before the deadline); timelinessUnknown = communes whose first
+ * value arrived after the deadline from a sheet registered only after it — whether they were late cannot be known.
  */
+export type Coverage = {
+  expected: number;
+  reported: number;
+  complete: number;
+  late: number;
+  timelinessUnknown: number;
+};
+
 export async function coverage(
   db: Db,
   s: Scope,
@@ -327,22 +335,27 @@ export async function coverage(
   const required = requiredCodes.length ? list(requiredCodes) : sql`NULL`;
   // A frozen snapshot keeps when each value was written, which stands in for when it first arrived.
   const firstAt = s.conferenceId === null ? sql`v.first_written_at` : sql`v.written_at`;
+  const after = sql`${deadline} IS NOT NULL AND per_unit.first_at > ${deadline}`;
   const [row] = await db.all<Coverage>(sql`
     WITH RECURSIVE ${unitTree(s)},
     communes(code) AS (SELECT code FROM tree WHERE kind IN ${COMMUNE_KINDS}),
     per_unit AS (
       SELECT v.unit_code,
              SUM(v.indicator_code IN (${required})) AS required_count,
-             MIN(${firstAt}) AS first_at
+             MIN(${firstAt}) AS first_at,
+             MIN(src.created_at) AS watched_since
       FROM communes c ${valuesJoin(s, "v", sql`v.unit_code = c.code AND v.period = ${period}`)}
+      LEFT JOIN sources src ON src.id = v.source_id
       GROUP BY v.unit_code
     )
     SELECT (SELECT COUNT(*) FROM communes) AS expected,
            COUNT(per_unit.unit_code) AS reported,
            COALESCE(SUM(per_unit.required_count >= ${requiredCodes.length}), 0) AS complete,
-           COALESCE(SUM(${deadline} IS NOT NULL AND per_unit.first_at > ${deadline}), 0) AS late
+           COALESCE(SUM(${after} AND per_unit.watched_since <= ${deadline}), 0) AS late,
+           COALESCE(SUM(${after} AND (per_unit.watched_since IS NULL OR per_unit.watched_since > ${deadline})), 0)
+             AS timelinessUnknown
     FROM per_unit`);
-  return row ?? { expected: 0, reported: 0, complete: 0, late: 0 };
+  return row ?? { expected: 0, reported: 0, complete: 0, late: 0, timelinessUnknown: 0 };
 }
 
 export type CommuneRow = { code: string; name: string; kind: string; parentName: string | null };

@@ -1,5 +1,5 @@
 /** The indicator catalog in the format of catalog/indicators.csv (PRODUCT.md §2). */
-import { INDICATOR_KINDS, type IndicatorKind } from "../../domain/indicators";
+import { DEFAULT_HEADLINES, INDICATOR_KINDS, type IndicatorKind } from "../../domain/indicators";
 import { parseCsv } from "./csv";
 import type { ImportProblem } from "./units";
 
@@ -15,6 +15,8 @@ export type Indicator = {
   integer: boolean;
   required: boolean;
   position: number;
+  /** Place among the figures a conference leads with; null for the others. */
+  headline: number | null;
 };
 
 const yes = (v: string | undefined) => ["yes", "true", "1", "có"].includes((v ?? "").toLowerCase());
@@ -32,6 +34,13 @@ export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: Im
     }
     if (!r.label_vi) return problems.push({ line, message: `Chỉ tiêu ${code} thiếu tên` });
     if (rows.some((x) => x.code === code)) return problems.push({ line, message: `Mã chỉ tiêu ${code} bị trùng` });
+    const headline = (r.headline ?? "").trim();
+    if (headline && !/^[1-9]\d{0,2}$/.test(headline)) {
+      return problems.push({
+        line,
+        message: `Chỉ tiêu ${code}: cột headline “${headline}” phải là số thứ tự (1, 2, 3…) hoặc để trống`,
+      });
+    }
     rows.push({
       code,
       group: r.group ?? "",
@@ -44,6 +53,7 @@ export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: Im
       integer: kind === "count" || kind === "flag" || yes(r.integer),
       required: yes(r.required),
       position: rows.length + 1,
+      headline: headline ? Number(headline) : null,
     });
   });
   for (const row of rows.filter((x) => x.kind === "ratio")) {
@@ -55,6 +65,17 @@ export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: Im
         });
       }
     }
+  }
+  if (rows.length === 0 && problems.length === 0) {
+    problems.push({
+      line: 2,
+      message: "Tệp danh mục không có chỉ tiêu nào; nhập lại tệp có ít nhất một dòng chỉ tiêu",
+    });
+  }
+  // A catalog that names no headline figures gets the speech's order.
+  if (!rows.some((x) => x.headline !== null)) {
+    for (const x of rows)
+      x.headline = DEFAULT_HEADLINES.includes(x.code) ? DEFAULT_HEADLINES.indexOf(x.code) + 1 : null;
   }
   return { rows, problems };
 }

@@ -1,0 +1,78 @@
+/** The catalog is data: a headline column orders the figures a conference leads with; an empty upload changes nothing. */
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  apiJson,
+  client,
+  formSheet,
+  postCsv,
+  putSheet,
+  registerSources,
+  resetDatabase,
+  seedReference,
+  syncNow,
+} from "./helpers";
+
+const headlines = async () =>
+  (await apiJson("/api/summary?unit=33&period=2025")).indicators
+    .filter((i: any) => i.headline !== null)
+    .sort((a: any, b: any) => a.headline - b.headline)
+    .map((i: any) => i.code);
+
+describe("the catalog", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedReference();
+  });
+
+  it("leads with the speech's figures by default, in its order", async () => {
+    expect(await headlines()).toEqual([
+      "security_team_count",
+      "security_team_members",
+      "self_managed_model_count",
+      "advanced_example_count",
+      "residential_area_safe_rate",
+      "crime_tip_received",
+      "guns_recovered",
+    ]);
+  });
+
+  it("takes the headline figures and their order from its headline column", async () => {
+    // The headline column is the last one: each line's last cell is replaced.
+    const order: Record<string, string> = { crime_tip_received: "1", security_team_count: "2" };
+    const csv = env.TEST_CATALOG_CSV.replace(
+      /^([a-z_]+),(.*),\d*$/gm,
+      (_, code, rest) => `${code},${rest},${order[code] ?? ""}`,
+    );
+    expect((await postCsv("/api/admin/catalog", csv)).status).toBe(200);
+    expect(await headlines()).toEqual(["crime_tip_received", "security_team_count"]);
+  });
+
+  it("refuses a headline that is not an order number, and a file without indicators, changing nothing", async () => {
+    const bad = env.TEST_CATALOG_CSV.replace(/,1\n/, ",đầu tiên\n");
+    const refused = await postCsv("/api/admin/catalog", bad);
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as any).error.message).toMatch(/dòng 2: .*headline “đầu tiên” phải là số thứ tự/);
+    const empty = await postCsv("/api/admin/catalog", env.TEST_CATALOG_CSV.split("\n")[0] + "\n");
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as any).error.message).toContain("không có chỉ tiêu nào");
+    expect((await apiJson("/api/summary?unit=33&period=2025")).indicators.length).toBeGreaterThan(30);
+  });
+});
+
+describe("the communes that have not reported", () => {
+  it("are listed by name for a unit and period", async () => {
+    await resetDatabase();
+    await seedReference();
+    await putSheet("silent-a", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 12]]));
+    await registerSources("unit_code,sheet,tab,layout\n12745,silent-a,,form\n");
+    await syncNow();
+    const res = await client.coverage.silent.$get({ query: { unit: "33", period: "2025" } });
+    const { communes } = await res.json();
+    expect(communes.map((c) => c.code).sort()).toEqual(["11953", "11980", "11983", "12103"]);
+    expect(communes.find((c) => c.code === "11953")).toMatchObject({
+      name: "Phường Phố Hiến",
+      parentName: "Tỉnh Hưng Yên",
+    });
+  });
+});

@@ -1,0 +1,26 @@
+/** `GET /api/coverage/silent?unit=&period=`: the communes under a unit with no figure for the period, by name. */
+import { Hono } from "hono";
+import { z } from "zod";
+import { assertCanRead } from "../access/scope";
+import { resolveScope } from "../aggregate/resolve";
+import { getDb } from "../db/client";
+import { communeRows } from "../db/values";
+import type { AppEnv } from "../env";
+import { cacheFor } from "../http/cache";
+import { aggregateParams, query } from "../http/params";
+
+const { unit, period, conference } = aggregateParams;
+
+export const coverageRoute = new Hono<AppEnv>().get(
+  "/silent",
+  query(z.object({ unit, period, conference })),
+  async (c) => {
+    const q = c.req.valid("query");
+    const db = getDb(c.env.DB);
+    await assertCanRead(db, c.get("principal"), q.unit, q.conference);
+    const { scope, frozen } = await resolveScope(db, q.unit, q.period, q.conference ?? null);
+    const silent = await communeRows(db, scope, q.period);
+    cacheFor(c, frozen ? "frozen" : "live");
+    return c.json({ communes: silent.map((r) => ({ code: r.code, name: r.name, parentName: r.parentName })) });
+  },
+);
