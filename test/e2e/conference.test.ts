@@ -111,10 +111,16 @@ describe("conference mode and live figures", () => {
     expect(await spot.getAttribute("data-indicator")).toBe(INDICATOR);
     expect(await spot.locator(".frozen-value").textContent()).toBe(expectedFigure(before.value, "count"));
     expect(await spot.locator(".live-value").textContent()).toBe(expectedFigure(after.value, "count"));
-    if (before.previous !== null)
-      expect(await spot.locator(".spot-compare").textContent()).toContain(
-        `: ${expectedFigure(before.previous, "count")}`,
+    // The comparison is like for like: over the communes that reported both years, said when not all did.
+    if (before.comparable !== null) {
+      const line = await spot.locator(".spot-compare").textContent();
+      const c = before.comparable;
+      expect(line).toContain(
+        c.communes === before.reporting && c.communes === before.previousReporting
+          ? `: ${expectedFigure(c.previous, "count")}`
+          : `cùng ${c.communes} xã: ${expectedFigure(c.previous, "count")} → ${expectedFigure(c.value, "count")}`,
       );
+    }
     const frozenAt = new Intl.DateTimeFormat("vi-VN", {
       timeZone: "Asia/Ho_Chi_Minh",
       hour: "2-digit",

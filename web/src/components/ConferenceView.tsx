@@ -72,7 +72,10 @@ export function ConferenceView({ scope }: { scope: Scope }) {
   const [step, setStep] = useState(0);
   const [freezeError, setFreezeError] = useState<string | null>(null);
 
-  const figures = frozen.data?.indicators.filter((i) => i.value !== null) ?? [];
+  // The speech's figures first, in its order; then the others in the catalog's.
+  const figures = (frozen.data?.indicators.filter((i) => i.value !== null) ?? []).sort(
+    (a, b) => (a.headline ?? Number.MAX_SAFE_INTEGER) - (b.headline ?? Number.MAX_SAFE_INTEGER),
+  );
   const count = figures.length;
   const at = count ? Math.min(step, count - 1) : 0;
 
