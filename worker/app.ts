@@ -11,6 +11,7 @@ import { AppError, handleError } from "./errors";
 import { httpCaching } from "./http/cache";
 import { admin } from "./routes/admin";
 import { audit } from "./routes/audit";
+import { adminBoundaries, boundariesRoute } from "./routes/boundaries";
 import { breakdown } from "./routes/breakdown";
 import { adminConferences, conferencesRoute } from "./routes/conferences";
 import { coverageRoute } from "./routes/coverage";
@@ -35,6 +36,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/meta", meta)
   .route("/api/summary", summary)
   .route("/api/coverage", coverageRoute)
+  .route("/api/boundaries", boundariesRoute)
   .route("/api/breakdown", breakdown)
   .route("/api/issues", issues)
   .route("/api/export.csv", exportCsv)
@@ -48,6 +50,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/admin/users", users)
   .route("/api/admin/tokens", tokens)
   .route("/api/admin/audit", audit)
+  .route("/api/admin/boundaries", adminBoundaries)
   .route("/api/admin", admin)
   .all("/api/*", () => {
     throw new AppError("not_found", "Không có địa chỉ API này");

@@ -26,6 +26,7 @@ const TABLES = [
   "users",
   "api_tokens",
   "audit_log",
+  "boundaries",
 ];
 
 export async function resetDatabase(): Promise<void> {

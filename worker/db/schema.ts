@@ -219,3 +219,14 @@ export const auditLog = sqliteTable(
   },
   (t) => [index("audit_at_idx").on(t.at)],
 );
+
+/** Each province's commune boundaries for the map, prepared once at upload (worker/geo/boundaries.ts). */
+export const boundaries = sqliteTable("boundaries", {
+  unitCode: text().primaryKey(),
+  /** TopoJSON with a `communes` object, one geometry per commune, `id` its code. */
+  topology: text().notNull(),
+  communes: integer().notNull(),
+  gzipBytes: integer().notNull(),
+  uploadedAt: integer().notNull(),
+  uploadedBy: text().notNull(),
+});

@@ -124,3 +124,27 @@ export function childTree(s: Pick<Scope, "listDate" | "unitCode">, unitKind: str
       SELECT t.child, u.code, u.kind FROM tree t CROSS JOIN units u ON u.valid_from = ${s.listDate} AND u.parent_code = t.code
     )`;
 }
+
+/** Every unit of a list with its parent, to place many codes at once. */
+export async function unitParents(
+  db: Db,
+  listDate: string,
+): Promise<Map<string, { kind: string; parentCode: string | null }>> {
+  const rows = await db
+    .select({ code: units.code, kind: units.kind, parentCode: units.parentCode })
+    .from(units)
+    .where(eq(units.validFrom, listDate));
+  return new Map(rows.map((r) => [r.code, { kind: r.kind, parentCode: r.parentCode }]));
+}
+
+/** The province (top of the tree) a unit belongs to in the list, or null when the code is not in it. */
+export function provinceOf(parents: Map<string, { parentCode: string | null }>, code: string): string | null {
+  let at = code;
+  for (let depth = 0; depth < 4; depth++) {
+    const unit = parents.get(at);
+    if (!unit) return null;
+    if (unit.parentCode === null) return at;
+    at = unit.parentCode;
+  }
+  return null;
+}
