@@ -8,6 +8,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Delaunay } from "d3-delaunay";
 import { parseCsv } from "../tools/csv.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -249,12 +250,74 @@ export async function generateDemo(outDir) {
     await writeFile(join(outDir, `${id}.json`), JSON.stringify(fixture));
   }
   await writeFile(join(outDir, "units.csv"), units.join("\n") + "\n");
+  await writeFile(join(outDir, "boundaries.geojson"), JSON.stringify(demoBoundaries(communes.map((c) => c.code))));
   await writeFile(join(outDir, "sources.csv"), sources.join("\n") + "\n");
   await writeFile(
     join(outDir, "README.md"),
     `# Dữ liệu mẫu (demo)\n\nTỉnh “${DEMO_PROVINCE.fullName}” và ${DEMO_COMMUNE_COUNT} xã là dữ liệu tổng hợp để thử nghiệm, không phải số liệu thật.\n`,
   );
   return { communes: communes.length, sources: sources.length - 1 };
+}
+
+/**
+ * Made-up boundaries for the made-up communes, so the map is there on a fresh clone: Voronoi cells of seeded points
+ * inside an oval “province”, each cell clipped to the oval (GeoJSON, longitude/latitude, the unit code in `code`).
+ * @param {string[]} codes
+ */
+function demoBoundaries(codes) {
+  const r = seededRandom(4242);
+  const [cx, cy, rx, ry] = [105.5, 21.4, 0.6, 0.45];
+  /** @type {[number, number][]} the oval as a convex 48-gon, counter-clockwise */
+  const outline = Array.from({ length: 48 }, (_, i) => {
+    const a = (2 * Math.PI * i) / 48;
+    return [cx + rx * Math.cos(a), cy + ry * Math.sin(a)];
+  });
+  /** @type {[number, number][]} */
+  const points = [];
+  while (points.length < codes.length) {
+    const [x, y] = [cx + rx * (2 * r() - 1), cy + ry * (2 * r() - 1)];
+    if (((x - cx) / rx) ** 2 + ((y - cy) / ry) ** 2 < 0.92) points.push([x, y]);
+  }
+  const voronoi = Delaunay.from(points).voronoi([cx - rx, cy - ry, cx + rx, cy + ry]);
+  const round = (/** @type {number} */ v) => Math.round(v * 1e5) / 1e5;
+  return {
+    type: "FeatureCollection",
+    features: codes.map((code, i) => {
+      const cell = clip(/** @type {[number, number][]} */ (voronoi.cellPolygon(i)).slice(0, -1), outline);
+      const ring = [...cell, /** @type {[number, number]} */ (cell[0])].map(([x, y]) => [round(x), round(y)]);
+      return { type: "Feature", properties: { code }, geometry: { type: "Polygon", coordinates: [ring] } };
+    }),
+  };
+}
+
+/**
+ * Sutherland–Hodgman: a polygon clipped to a convex, counter-clockwise one.
+ * @param {[number, number][]} subject @param {[number, number][]} convex @returns {[number, number][]}
+ */
+function clip(subject, convex) {
+  let out = subject;
+  for (let i = 0; i < convex.length; i++) {
+    const a = /** @type {[number, number]} */ (convex[i]);
+    const b = /** @type {[number, number]} */ (convex[(i + 1) % convex.length]);
+    const inside = (/** @type {[number, number]} */ p) =>
+      (b[0] - a[0]) * (p[1] - a[1]) - (b[1] - a[1]) * (p[0] - a[0]) >= 0;
+    const cross = (/** @type {[number, number]} */ p, /** @type {[number, number]} */ q) => {
+      const [dx, dy, ex, ey] = [q[0] - p[0], q[1] - p[1], b[0] - a[0], b[1] - a[1]];
+      const t = (ex * (p[1] - a[1]) - ey * (p[0] - a[0])) / (ey * dx - ex * dy);
+      return /** @type {[number, number]} */ ([p[0] + t * dx, p[1] + t * dy]);
+    };
+    const input = out;
+    out = [];
+    for (let j = 0; j < input.length; j++) {
+      const p = /** @type {[number, number]} */ (input[j]);
+      const q = /** @type {[number, number]} */ (input[(j + 1) % input.length]);
+      if (inside(q)) {
+        if (!inside(p)) out.push(cross(p, q));
+        out.push(q);
+      } else if (inside(p)) out.push(cross(p, q));
+    }
+  }
+  return out;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -167,9 +167,16 @@ export async function startProduct(options) {
     await waitForHealth(url, dev, output);
     log(`Worker on ${url}`);
     const unitsFile = existsSync(join(fixturesDir, "units.csv")) ? join(fixturesDir, "units.csv") : null;
-    if (unitsFile) await importCsv(url, `/api/admin/units?validFrom=${unitsDate(unitsFile)}`, unitsFile);
-    await importCsv(url, "/api/admin/catalog", join(ROOT, "catalog", "indicators.csv"));
-    await importCsv(url, "/api/admin/sources", join(fixturesDir, "sources.csv"));
+    if (unitsFile) await importFile(url, `/api/admin/units?validFrom=${unitsDate(unitsFile)}`, unitsFile);
+    await importFile(url, "/api/admin/catalog", join(ROOT, "catalog", "indicators.csv"));
+    await importFile(url, "/api/admin/sources", join(fixturesDir, "sources.csv"));
+    // Commune boundaries for the map, when the folder has them (the demo's are made up).
+    for (const name of ["boundaries.geojson", "boundaries.topojson", "boundaries.json"]) {
+      if (existsSync(join(fixturesDir, name))) {
+        await importFile(url, "/api/admin/boundaries", join(fixturesDir, name));
+        break;
+      }
+    }
     let firstSync = null;
     if (options.sync !== false) {
       log("Syncing every sheet once…");
@@ -213,10 +220,10 @@ async function waitForHealth(url, dev, output) {
 }
 
 /** @param {string} url @param {string} path @param {string} file */
-async function importCsv(url, path, file) {
+async function importFile(url, path, file) {
   const res = await fetch(url + path, {
     method: "POST",
-    headers: { "content-type": "text/csv; charset=utf-8" },
+    headers: { "content-type": file.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/json" },
     body: await readFile(file),
   });
   if (!res.ok) throw new Error(`${path} ← ${file}: ${res.status} ${await res.text()}`);

@@ -88,6 +88,28 @@ describe("the leaders' dashboard", () => {
     await page.close();
   });
 
+  it("draws the province's communes on a map, the silent ones apart, and opens a commune with a tap", async () => {
+    const { defaultUnit: unit, defaultPeriod: period } = meta;
+    const { rows } = await api(url, `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`);
+    const page = await open("/?view=indicator&indicator=security_team_count");
+    const map = page.locator('.commune-map svg[role="img"]');
+    await map.locator("path").first().waitFor();
+    expect(await map.getAttribute("aria-label")).toMatch(/^Bản đồ /);
+    expect(await map.locator("path").count()).toBe(rows.length);
+    const silent = rows.filter((r: any) => r.value === null);
+    expect(await map.locator("path.silent").count()).toBe(silent.length);
+    const one = rows.find((r: any) => r.value !== null);
+    expect(await map.locator(`path[data-unit="${one.unit.code}"] title`).textContent()).toBe(
+      `${one.unit.name}: ${expectedFigure(one.value, "count", one.approximate)}`,
+    );
+    expect(await map.locator(`path[data-unit="${silent[0].unit.code}"] title`).textContent()).toBe(
+      `${silent[0].unit.name}: Chưa báo cáo`,
+    );
+    await map.locator(`a:has(path[data-unit="${one.unit.code}"])`).click();
+    await expect.poll(() => new URL(page.url()).searchParams.get("commune")).toBe(one.unit.code);
+    await page.close();
+  });
+
   it("drills down from an indicator's ranking into one commune, with its figures and a link to its sheet", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
     const breakdown = await api(url, `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`);

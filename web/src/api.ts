@@ -75,6 +75,7 @@ export const fetchSilent = (s: Scope) =>
       query: { unit: s.unit, period: s.period, ...(s.conference ? { conference: String(s.conference) } : {}) },
     }),
   );
+export const fetchBoundaries = (unit: string) => ok(api.boundaries.$get({ query: { unit } }));
 export const fetchBreakdown = (s: Scope, indicator: string) =>
   ok(api.breakdown.$get({ query: { ...figures(s), indicator } }));
 export const fetchIssues = (unit: string, period: string) => ok(api.issues.$get({ query: { unit, period } }));

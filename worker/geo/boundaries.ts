@@ -7,7 +7,7 @@ import type { Feature, FeatureCollection, Geometry } from "geojson";
 import { feature, quantize } from "topojson-client";
 import { topology } from "topojson-server";
 import { presimplify, quantile, simplify } from "topojson-simplify";
-import type { GeometryCollection, Objects, Topology } from "topojson-specification";
+import type { Objects, Topology } from "topojson-specification";
 
 /** What a phone downloads for a province's map. */
 export const MAX_GZIP_BYTES = 100 * 1024;
@@ -52,7 +52,12 @@ export async function provinceTopology(
 ): Promise<{ topology: Topology; gzipBytes: number }> {
   const collection: FeatureCollection = {
     type: "FeatureCollection",
-    features: communes.map(({ code, geometry }) => ({ type: "Feature", id: code, properties: {}, geometry })),
+    features: communes.map(({ code, geometry }) => ({
+      type: "Feature",
+      id: code,
+      properties: {},
+      geometry: rewound(geometry),
+    })),
   };
   const base = presimplify(topology({ communes: collection }, QUANTIZATION) as unknown as Topology<Objects<{}>>);
   let best: { topology: Topology; gzipBytes: number } | null = null;
@@ -67,6 +72,25 @@ export async function provinceTopology(
   return best!;
 }
 
+/**
+ * Rings wound as d3-geo reads a sphere: an outer ring clockwise, a hole counter-clockwise. Files follow either
+ * convention (RFC 7946 asks for the opposite), and a ring wound the other way would be drawn as the rest of the world.
+ */
+function rewound(geometry: Geometry): Geometry {
+  const ring = (points: number[][], outer: boolean) => {
+    let area = 0;
+    for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
+      area += (points[i]![0]! - points[j]![0]!) * (points[i]![1]! + points[j]![1]!);
+    }
+    // `area` > 0 is clockwise with longitude to the right and latitude up.
+    return area > 0 === outer ? points : [...points].reverse();
+  };
+  const polygon = (rings: number[][][]) => rings.map((r, i) => ring(r, i === 0));
+  if (geometry.type === "Polygon") return { ...geometry, coordinates: polygon(geometry.coordinates) };
+  if (geometry.type === "MultiPolygon") return { ...geometry, coordinates: geometry.coordinates.map(polygon) };
+  return geometry;
+}
+
 /** presimplify adds a weight as each point's third coordinate; the map needs only x and y. */
 function withoutWeights<T extends Topology<Objects<{}>>>(t: T): T {
   return { ...t, arcs: t.arcs.map((arc) => arc.map(([x, y]) => [x!, y!])) };
@@ -75,10 +99,4 @@ function withoutWeights<T extends Topology<Objects<{}>>>(t: T): T {
 async function gzipSize(text: string): Promise<number> {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   return (await new Response(stream).arrayBuffer()).byteLength;
-}
-
-/** The codes of the communes a province topology draws. */
-export function communeCodes(t: Topology): string[] {
-  const object = t.objects.communes as GeometryCollection | undefined;
-  return (object?.geometries ?? []).map((g) => String(g.id));
 }

@@ -1,8 +1,11 @@
 import { formatFigure } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
+import { isCommuneKind } from "../../../domain/units";
 import { type BreakdownRow, fetchBreakdown, type Scope } from "../api";
 import { route, useLoad } from "../state";
-import { Doubtful, FiguresHead, Link, likeForLike, Status } from "./common";
+import { Doubtful, FiguresHead, Link, lazyView, likeForLike, Status } from "./common";
+
+const CommuneMap = lazyView(() => import("./CommuneMap").then((m) => m.CommuneMap));
 
 /** Reported communes from the largest figure down, then the ones that did not report (kept visible, never as 0). */
 function sortRows(rows: BreakdownRow[]): BreakdownRow[] {
@@ -45,6 +48,9 @@ export function IndicatorView({ scope }: { scope: Scope }) {
             {data.indicator.kind !== "ratio" && data.indicator.unit ? ` · đơn vị: ${data.indicator.unit}` : ""} ·{" "}
             {rows.length - missing.length}/{rows.length} xã có số liệu
           </p>
+          {!isCommuneKind(data.unit.kind) && data.unit.code !== "VN" && (
+            <CommuneMap unit={data.unit.code} rows={data.rows} kind={kind} label={data.indicator.label} />
+          )}
           {missing.length > 0 && (
             <div class="missing-list" role="note">
               <h2>Chưa có số liệu ({missing.length} xã)</h2>

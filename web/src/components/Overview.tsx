@@ -4,9 +4,26 @@ import { formatChange, formatFigure } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
 import { isCommuneKind } from "../../../domain/units";
-import { exportCsvUrl, fetchSilent, fetchSummary, type Scope, type Summary, type SummaryIndicator } from "../api";
+import {
+  exportCsvUrl,
+  fetchBreakdown,
+  fetchSilent,
+  fetchSummary,
+  type Scope,
+  type Summary,
+  type SummaryIndicator,
+} from "../api";
 import { useLoad } from "../state";
-import { Comparison, Doubtful, Link, Status } from "./common";
+import { Comparison, Doubtful, Link, lazyView, Status } from "./common";
+
+const CommuneMap = lazyView(() => import("./CommuneMap").then((m) => m.CommuneMap));
+
+/** The communes' map of the first headline figure, for a province (its own chunk, with the boundaries it needs). */
+function HeadlineMap({ scope, indicator }: { scope: Scope; indicator: SummaryIndicator }) {
+  const rows = useLoad(() => fetchBreakdown(scope, indicator.code), `${JSON.stringify(scope)}|${indicator.code}`);
+  if (!rows.data) return null;
+  return <CommuneMap unit={scope.unit} rows={rows.data.rows} kind={indicator.kind} label={indicator.label} />;
+}
 
 function Figure({
   indicator,
@@ -230,6 +247,9 @@ export function Overview({ scope }: { scope: Scope }) {
               Tải bảng số liệu (CSV)
             </a>
           </p>
+          {!isCommune && summary.unit.kind !== "country" && headlines[0] && (
+            <HeadlineMap scope={scope} indicator={headlines[0]} />
+          )}
           {rest.map((g) => (
             <details key={g.code} class="group" open>
               <summary>
