@@ -60,6 +60,28 @@ describe("the catalog", () => {
   });
 });
 
+describe("a catalog upload that would drop reported figures", () => {
+  it("is refused while communes report a required indicator it leaves out, and nothing changes", async () => {
+    await resetDatabase();
+    await seedReference();
+    await putSheet("drop-a", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 12]]));
+    await registerSources("unit_code,sheet,tab,layout\n12745,drop-a,,form\n");
+    await syncNow();
+    const without = env.TEST_CATALOG_CSV.split("\n")
+      .filter((l) => !l.startsWith("security_team_count,"))
+      .join("\n");
+    const res = await postCsv("/api/admin/catalog", without);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as any).error.message).toMatch(
+      /bỏ 1 chỉ tiêu bắt buộc đã có số liệu: security_team_count/,
+    );
+    const teams = (await apiJson("/api/summary?unit=33&period=2025")).indicators.find(
+      (i: any) => i.code === "security_team_count",
+    );
+    expect(teams).toMatchObject({ value: 12 });
+  });
+});
+
 describe("the communes that have not reported", () => {
   it("are listed by name for a unit and period", async () => {
     await resetDatabase();

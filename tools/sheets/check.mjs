@@ -231,18 +231,36 @@ export function checkTable(rows) {
   return { head, body };
 }
 
-/** Fixed-width text of a table; long cells are cut on a terminal. @param {{ head: string[], body: string[][] }} table */
+/**
+ * Fixed-width text of a table for a terminal; a long cell wraps onto more lines at its spaces (a word longer than the
+ * column, such as an email, stands whole), so nothing an administrator must read or copy is cut.
+ * @param {{ head: string[], body: string[][] }} table @param {number} [max] the widest a column gets
+ */
 export function formatTable(table, max = 60) {
-  const cut = (/** @type {string} */ s) => (s.length > max ? s.slice(0, max - 1) + "…" : s);
-  const all = [table.head, ...table.body].map((r) => r.map(cut));
-  const widths = table.head.map((_, i) => Math.max(...all.map((r) => (r[i] ?? "").length)));
-  return all
-    .map(
-      (r, n) =>
-        r
-          .map((c, i) => c.padEnd(widths[i] ?? 0))
-          .join("  ")
-          .trimEnd() + (n === 0 ? "\n" + widths.map((w) => "-".repeat(w)).join("  ") : ""),
-    )
-    .join("\n");
+  const rows = [table.head, ...table.body];
+  const widths = table.head.map((_, i) => Math.min(max, Math.max(...rows.map((r) => (r[i] ?? "").length))));
+  const wrap = (/** @type {string} */ text, /** @type {number} */ width) => {
+    /** @type {string[]} */
+    const lines = [];
+    let line = "";
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    return [...lines, line];
+  };
+  const render = (/** @type {string[]} */ r) => {
+    const cells = widths.map((w, i) => wrap(r[i] ?? "", w));
+    const height = Math.max(...cells.map((c) => c.length));
+    return Array.from({ length: height }, (_, n) =>
+      cells
+        .map((c, i) => (c[n] ?? "").padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    ).join("\n");
+  };
+  const [head, ...body] = rows.map(render);
+  return [head, widths.map((w) => "-".repeat(w)).join("  "), ...body].join("\n");
 }

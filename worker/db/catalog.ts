@@ -1,5 +1,5 @@
 /** The indicator catalog (PRODUCT.md §2): data, imported as a whole, read in its order. */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Indicator } from "../reference/catalog";
 import { type AuditEntry, auditStatement } from "./audit";
 import { runBatch } from "./batch";
@@ -39,4 +39,16 @@ export async function listIndicators(db: Db): Promise<Indicator[]> {
     .from(indicators)
     .where(eq(indicators.active, true))
     .orderBy(indicators.position);
+}
+
+/** Of these indicator codes, the ones some commune has a value for. */
+export async function codesWithValues(db: Db, codes: string[]): Promise<string[]> {
+  const found: string[] = [];
+  for (const code of codes) {
+    const [row] = await db.all<{ found: number }>(
+      sql`SELECT 1 AS found FROM indicator_values WHERE indicator_code = ${code} LIMIT 1`,
+    );
+    if (row) found.push(code);
+  }
+  return found;
 }

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { requireRole } from "../access/middleware";
-import { importCatalog } from "../db/catalog";
+import { codesWithValues, importCatalog, listIndicators } from "../db/catalog";
 import { getDb } from "../db/client";
 import { importSources } from "../db/sources";
 import { importUnits, unitListFor, unknownUnitCodes } from "../db/units";
@@ -57,7 +57,22 @@ export const admin = new Hono<AppEnv>()
   .post("/catalog", async (c) => {
     const { rows, problems } = parseCatalogCsv(await csvBody(c.req.raw));
     rejectProblems(problems);
-    await importCatalog(getDb(c.env.DB), rows, {
+    // A required indicator that communes already report cannot vanish with an upload: its figures would disappear.
+    const db = getDb(c.env.DB);
+    const kept = new Set(rows.map((r) => r.code));
+    const dropped = (await listIndicators(db)).filter((i) => i.required && !kept.has(i.code));
+    const reported = await codesWithValues(
+      db,
+      dropped.map((i) => i.code),
+    );
+    if (reported.length) {
+      const names = dropped.filter((i) => reported.includes(i.code)).map((i) => `${i.code} (${i.label})`);
+      throw new AppError(
+        "conflict",
+        `Danh mục mới bỏ ${names.length} chỉ tiêu bắt buộc đã có số liệu: ${names.join("; ")} — chưa nhập gì; giữ các dòng này trong tệp (có thể bỏ đánh dấu bắt buộc) rồi tải lại`,
+      );
+    }
+    await importCatalog(db, rows, {
       actor: c.get("principal").email,
       action: "catalog.import",
       detail: { rows: rows.length },
