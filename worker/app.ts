@@ -21,7 +21,7 @@ import { issues } from "./routes/issues";
 import { meta } from "./routes/meta";
 import { periods } from "./routes/periods";
 import { report } from "./routes/report";
-import { sourcesRoute } from "./routes/sources";
+import { adminSources, sourcesRoute } from "./routes/sources";
 import { summary } from "./routes/summary";
 import { sync } from "./routes/sync";
 import { tokens } from "./routes/tokens";
@@ -51,6 +51,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/admin/tokens", tokens)
   .route("/api/admin/audit", audit)
   .route("/api/admin/boundaries", adminBoundaries)
+  .route("/api/admin/sources", adminSources)
   .route("/api/admin", admin)
   .all("/api/*", () => {
     throw new AppError("not_found", "Không có địa chỉ API này");

@@ -24,6 +24,8 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** The request field the error is about, so a form shows it next to that field. */
+    readonly field: string | null = null,
   ) {
     super(message);
   }
@@ -32,13 +34,13 @@ export class AppError extends Error {
   }
 }
 
-function errorBody(code: string, message: string) {
-  return { error: { code, message } };
+function errorBody(code: string, message: string, field: string | null = null) {
+  return { error: { code, message, ...(field ? { field } : {}) } };
 }
 
 export function handleError(err: Error, c: Context): Response {
   if (err instanceof AppError) {
-    return c.json(errorBody(err.code, err.message), err.status, err.headers);
+    return c.json(errorBody(err.code, err.message, err.field), err.status, err.headers);
   }
   if (err instanceof HTTPException) {
     const code = err.status === 401 ? "unauthorized" : err.status === 403 ? "forbidden" : "bad_request";

@@ -75,13 +75,20 @@ export type SourceListRow = {
  * Sources of a unit: its own, those of its communes (and of its districts' communes), and for a commune the table
  * of its province that lists it; every source when null.
  */
-export async function listSources(db: Db, listDate: string | null, unitCode: string | null): Promise<SourceListRow[]> {
+export async function listSources(
+  db: Db,
+  listDate: string | null,
+  unitCode: string | null,
+  onlyId: number | null = null,
+): Promise<SourceListRow[]> {
   const under =
-    unitCode === null || unitCode === NATIONAL
-      ? sql``
-      : listDate === null
-        ? sql`WHERE s.unit_code = ${unitCode}`
-        : sql`WHERE s.unit_code IN (WITH RECURSIVE ${unitTree({ listDate, unitCode })} SELECT code FROM tree)
+    onlyId !== null
+      ? sql`WHERE s.id = ${onlyId}`
+      : unitCode === null || unitCode === NATIONAL
+        ? sql``
+        : listDate === null
+          ? sql`WHERE s.unit_code = ${unitCode}`
+          : sql`WHERE s.unit_code IN (WITH RECURSIVE ${unitTree({ listDate, unitCode })} SELECT code FROM tree)
             OR (s.layout = 'table' AND s.unit_code IN (SELECT p.parent_code FROM units p WHERE p.valid_from = ${listDate} AND p.code = ${unitCode}))`;
   return db.all<SourceListRow>(sql`
     SELECT s.id AS id, s.unit_code AS unitCode, u.full_name AS unitName, s.spreadsheet_id AS spreadsheetId, s.tab AS tab,
@@ -117,4 +124,13 @@ export async function recordSourceError(db: Db, source: SourceRecord, error: Sou
       })
       .where(eq(sources.id, source.id)),
   ]);
+}
+
+/** Stops reading a source; its values stay until a new sheet replaces them. False when there is no such source. */
+export async function deactivateSource(db: Db, id: number, audit: AuditEntry, now = Date.now()): Promise<boolean> {
+  const [[row]] = await db.batch([
+    db.update(sources).set({ active: false }).where(eq(sources.id, id)).returning({ id: sources.id }),
+    auditStatement(db, audit, now),
+  ]);
+  return row !== undefined;
 }

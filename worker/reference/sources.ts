@@ -12,7 +12,7 @@ export type SourceRow = {
 };
 
 /** Pulls the spreadsheet id and the `gid` out of any Sheets URL, or accepts a bare id. */
-function parseSheetRef(sheet: string): { spreadsheetId: string; gid: number | null } | null {
+export function parseSheetRef(sheet: string): { spreadsheetId: string; gid: number | null } | null {
   const s = sheet.trim();
   const url = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(s);
   if (url) {
@@ -26,7 +26,7 @@ function parseSheetRef(sheet: string): { spreadsheetId: string; gid: number | nu
  * A URL Google gives to an Office file opened in Sheets (`rtpof=true`: "real-time presence of Office file"): the
  * file is Excel, which the Sheets API cannot read.
  */
-function isOfficeFileUrl(sheet: string): boolean {
+export function isOfficeFileUrl(sheet: string): boolean {
   return /[?&#]rtpof=true\b/i.test(sheet);
 }
 

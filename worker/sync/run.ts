@@ -25,6 +25,10 @@ export type SyncJob = { runId: number; sourceIds: number[]; attempt?: number };
 export type SyncOptions = {
   trigger: RunTrigger;
   actor?: string | null;
+  /** Only these sources (an administrator reading one sheet at once), always in this invocation. */
+  sourceIds?: number[];
+  /** Read even a sheet Drive says is unchanged (“Đọc lại”). */
+  force?: boolean;
   now?: () => number;
   google?: GoogleOptions;
   /** Sources read at the same time; Google's per-user quota is what really bounds a run. */
@@ -104,9 +108,9 @@ async function runSources(
   now: () => number,
 ): Promise<SyncResult> {
   const threshold = options.queueThreshold ?? Number(env.SYNC_QUEUE_THRESHOLD ?? "200");
-  const ids = await activeSourceIds(db);
+  const ids = options.sourceIds ?? (await activeSourceIds(db));
   const enqueue = options.enqueue ?? (env.SYNC_QUEUE ? (jobs: SyncJob[]) => sendJobs(env.SYNC_QUEUE, jobs) : null);
-  if (ids.length > threshold && enqueue) {
+  if (!options.sourceIds && ids.length > threshold && enqueue) {
     counts.sourcesTotal = ids.length;
     await setRunTotal(db, runId, ids.length);
     const jobs: SyncJob[] = [];
@@ -116,9 +120,9 @@ async function runSources(
     return { ...counts, runId, status: "running" };
   }
 
-  const list = await activeSources(db);
+  const list = options.sourceIds ? await sourcesByIds(db, options.sourceIds) : await activeSources(db);
   counts.sourcesTotal = list.length;
-  const ctx = await syncContext(db, google, runId, now);
+  const ctx = { ...(await syncContext(db, google, runId, now)), force: options.force === true };
   await syncSources(ctx, list, counts, options.concurrency ?? 4, QUOTA_ROUNDS);
   counts.googleRequests = google.requests;
   await finishRun(db, runId, counts, now(), ctx.configError);
@@ -150,6 +154,8 @@ type SyncContext = {
   configError: string | null;
   runId: number;
   now: () => number;
+  /** Read every source, changed or not. */
+  force?: boolean;
 };
 
 async function syncContext(db: Db, google: GoogleClient, runId: number, now: () => number): Promise<SyncContext> {
@@ -271,7 +277,7 @@ async function syncOneSource(
     const { readId, version } = await locateSource(google, source.spreadsheetId);
     // A shortcut's target is part of the key: pointing it elsewhere is a change.
     const readAs = `${readId === source.spreadsheetId ? "" : `${readId}:`}${version.version}@${ctx.readerKey}`;
-    if (source.lastStatus !== "error" && source.lastVersion === readAs) {
+    if (!ctx.force && source.lastStatus !== "error" && source.lastVersion === readAs) {
       counts.sourcesSkipped++;
       return true;
     }
