@@ -18,3 +18,8 @@ export function formatDateTime(at: string | number): string {
   const p = Object.fromEntries(dateTime.formatToParts(new Date(at)).map((x) => [x.type, x.value]));
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
+
+/** A date alone (“2026-01-15”) as the last millisecond of that day in Vietnam; a date-time as it says. */
+export function endOfDayOrMoment(value: string): number {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T23:59:59.999+07:00`) : Date.parse(value);
+}

@@ -49,6 +49,40 @@ describe("API tokens", () => {
     expect(Date.parse(used.lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it("expires after 90 days unless told otherwise, and is then refused like a revoked one", async () => {
+    const { id, secret } = await createApiToken("leader", "33");
+    const { tokens } = await apiJson("/api/admin/tokens");
+    const made = tokens.find((t: any) => t.id === id);
+    const days = (Date.parse(made.expiresAt) - Date.parse(made.createdAt)) / 86400_000;
+    expect(days).toBeCloseTo(90, 5);
+    expect((await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) })).status).toBe(200);
+    // Ninety days later.
+    await env.DB.prepare("UPDATE api_tokens SET expires_at = ? WHERE id = ?")
+      .bind(Date.now() - 1, id)
+      .run();
+    expect((await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) })).status).toBe(401);
+
+    const dated = await apiJson(
+      "/api/admin/tokens",
+      json("POST", { name: "có hạn", role: "leader", scopeUnitCode: "33", expiresAt: "2099-03-01" }),
+    );
+    expect(dated.token.expiresAt).toBe("2099-03-01T16:59:59.999Z");
+    const forever = await apiJson(
+      "/api/admin/tokens",
+      json("POST", { name: "không hạn", role: "leader", scopeUnitCode: "33", expiresAt: null }),
+    );
+    expect(forever.token.expiresAt).toBeNull();
+    const past = await api(
+      "/api/admin/tokens",
+      json("POST", { name: "đã qua", role: "leader", scopeUnitCode: "33", expiresAt: "2020-01-01" }),
+    );
+    expect(past.status).toBe(400);
+    expect(((await past.json()) as any).error).toMatchObject({
+      field: "expiresAt",
+      message: expect.stringContaining("đã qua"),
+    });
+  });
+
   it("stops working as soon as it is revoked", async () => {
     const { id, secret } = await createApiToken("leader", "33");
     expect((await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) })).status).toBe(200);

@@ -6,7 +6,7 @@ import type { Db } from "./client";
 import { apiTokens, users } from "./schema";
 
 export type UserInput = { email: string; role: Role; scopeUnitCode: string | null };
-export type TokenInput = { name: string; role: Role; scopeUnitCode: string | null };
+export type TokenInput = { name: string; role: Role; scopeUnitCode: string | null; expiresAt: number | null };
 
 export async function findUser(db: Db, email: string) {
   const [user] = await db.select().from(users).where(eq(users.email, email)).limit(1);
@@ -62,6 +62,7 @@ const tokenColumns = {
   createdBy: apiTokens.createdBy,
   lastUsedAt: apiTokens.lastUsedAt,
   revokedAt: apiTokens.revokedAt,
+  expiresAt: apiTokens.expiresAt,
 };
 
 /** Tokens as admins see them: never the hash. */
@@ -81,7 +82,11 @@ export async function createToken(db: Db, token: TokenInput, hash: string, actor
         actor,
         action: "token.create",
         target: token.name,
-        detail: { role: token.role, scopeUnitCode: token.scopeUnitCode },
+        detail: {
+          role: token.role,
+          scopeUnitCode: token.scopeUnitCode,
+          expiresAt: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
+        },
       },
       now,
     ),
@@ -101,14 +106,14 @@ export async function revokeToken(db: Db, id: number, actor: string, now = Date.
   return revoked ?? null;
 }
 
-/** The live token with this hash; its last-used time is written at most once a minute. */
+/** The live token with this hash (not revoked, not expired); its last-used time is written at most once a minute. */
 export async function useToken(db: Db, hash: string, now = Date.now()) {
   const [token] = await db
     .select(tokenColumns)
     .from(apiTokens)
     .where(and(eq(apiTokens.hash, hash), isNull(apiTokens.revokedAt)))
     .limit(1);
-  if (!token) return null;
+  if (!token || (token.expiresAt !== null && token.expiresAt <= now)) return null;
   if (token.lastUsedAt === null || now - token.lastUsedAt > 60_000) {
     await db
       .update(apiTokens)

@@ -204,6 +204,8 @@ export const apiTokens = sqliteTable("api_tokens", {
   createdBy: text(),
   lastUsedAt: integer(),
   revokedAt: integer(),
+  /** After this moment the token is refused like a revoked one; null never expires. */
+  expiresAt: integer(),
 });
 
 /** Who did what and when: admin actions, and values that a sync removed. */

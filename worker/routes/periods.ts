@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { parsePeriodCode } from "../../domain/periods";
+import { endOfDayOrMoment } from "../../domain/time";
 import { requireRole } from "../access/middleware";
 import { getDb } from "../db/client";
 import { setPeriodDeadline } from "../db/periods";
@@ -15,10 +16,7 @@ const deadline = z.union([z.iso.date(), z.iso.datetime({ offset: true }), z.null
     "hạn báo cáo là ngày (2026-01-15) hoặc thời điểm ISO (2026-01-15T17:00:00+07:00), hoặc null để dùng hạn mặc định",
 });
 
-function deadlineMs(value: string | null): number | null {
-  if (value === null) return null;
-  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T23:59:59.999+07:00`) : Date.parse(value);
-}
+const deadlineMs = (value: string | null) => (value === null ? null : endOfDayOrMoment(value));
 
 export const periods = new Hono<AppEnv>().put(
   "/:code",

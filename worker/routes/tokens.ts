@@ -1,6 +1,7 @@
 /** API tokens for scripts, managed by admins: `/api/admin/tokens`. The secret is in the create answer only. */
 import { Hono } from "hono";
 import { z } from "zod";
+import { endOfDayOrMoment } from "../../domain/time";
 import { hashTokenSecret, newTokenSecret } from "../access/api-token";
 import { requireRole } from "../access/middleware";
 import { ROLES } from "../access/principal";
@@ -12,6 +13,9 @@ import { AppError } from "../errors";
 import { iso } from "../http/json";
 import { jsonBody, unitCode } from "../http/params";
 
+/** A token made without a date expires after this many days. */
+const DEFAULT_TOKEN_DAYS = 90;
+
 export const tokens = new Hono<AppEnv>()
   .use(requireRole("admin"))
   .get("/", async (c) => c.json({ tokens: (await listTokens(getDb(c.env.DB))).map(tokenJson) }))
@@ -19,17 +23,35 @@ export const tokens = new Hono<AppEnv>()
     "/",
     jsonBody(
       z.object({
+        // A date alone means the end of that day in Vietnam; null, a token that never expires.
+        expiresAt: z
+          .union([z.iso.date(), z.iso.datetime({ offset: true }), z.null()], {
+            error: "hạn dùng là ngày (2027-03-01), thời điểm ISO, hoặc null để không hết hạn",
+          })
+          .optional(),
         name: z.string().trim().min(1).max(100),
         role: z.enum(ROLES),
         scopeUnitCode: unitCode.nullable().default(null),
       }),
     ),
     async (c) => {
-      const input = c.req.valid("json");
+      const { expiresAt: until, ...input } = c.req.valid("json");
       const db = getDb(c.env.DB);
       await assertValidScope(db, input.role, input.scopeUnitCode);
+      const now = Date.now();
+      const expiresAt =
+        until === undefined ? now + DEFAULT_TOKEN_DAYS * 86400_000 : until === null ? null : endOfDayOrMoment(until);
+      if (expiresAt !== null && expiresAt <= now) {
+        throw new AppError("bad_request", "Hạn dùng của mã đã qua: chọn một ngày sau hôm nay", {}, "expiresAt");
+      }
       const secret = newTokenSecret();
-      const token = await createToken(db, input, await hashTokenSecret(secret), c.get("principal").email);
+      const token = await createToken(
+        db,
+        { ...input, expiresAt },
+        await hashTokenSecret(secret),
+        c.get("principal").email,
+        now,
+      );
       c.header("Cache-Control", "no-store");
       return c.json({ token: tokenJson(token), secret }, 201);
     },
@@ -40,6 +62,14 @@ export const tokens = new Hono<AppEnv>()
     return c.json({ token: tokenJson(token) });
   });
 
-function tokenJson<T extends { createdAt: number; lastUsedAt: number | null; revokedAt: number | null }>(t: T) {
-  return { ...t, createdAt: iso(t.createdAt)!, lastUsedAt: iso(t.lastUsedAt), revokedAt: iso(t.revokedAt) };
+function tokenJson<
+  T extends { createdAt: number; lastUsedAt: number | null; revokedAt: number | null; expiresAt: number | null },
+>(t: T) {
+  return {
+    ...t,
+    createdAt: iso(t.createdAt)!,
+    lastUsedAt: iso(t.lastUsedAt),
+    revokedAt: iso(t.revokedAt),
+    expiresAt: iso(t.expiresAt),
+  };
 }
