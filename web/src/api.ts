@@ -8,10 +8,12 @@
 import { type ClientResponse, hc } from "hono/client";
 import type { AppType } from "../../worker/app";
 
-class ApiError extends Error {
+export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** The request field the server's message is about, to show it next to that field. */
+    readonly field: string | null = null,
   ) {
     super(message);
   }
@@ -46,7 +48,7 @@ const { api } = hc<AppType>(location.origin, { fetch: conditionalFetch });
 async function ok<T>(call: Promise<ClientResponse<T>>): Promise<T> {
   const res = await call;
   if (res.ok) return (await res.json()) as T;
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null;
+  const body = (await res.json().catch(() => null)) as { error?: { message?: string; field?: string } } | null;
   const message = body?.error?.message;
   if (res.status === 429) {
     throw new ApiError(
@@ -54,7 +56,7 @@ async function ok<T>(call: Promise<ClientResponse<T>>): Promise<T> {
       message ?? `Thao tác quá nhanh, hãy thử lại sau ${res.headers.get("retry-after") ?? "ít phút"} giây.`,
     );
   }
-  throw new ApiError(res.status, message ?? `Lỗi máy chủ (${res.status})`);
+  throw new ApiError(res.status, message ?? `Lỗi máy chủ (${res.status})`, body?.error?.field ?? null);
 }
 
 /** What the dashboard asks figures about; `compare` and `conference` are left out when not given. */
@@ -86,6 +88,11 @@ export const fetchReport = (s: Scope) => ok(api.report.$get({ query: figures(s) 
 export const freezeConference = (id: number) =>
   ok(api.admin.conferences[":id"].freeze.$post({ param: { id: String(id) } }));
 export const startSync = () => ok(api.sync.$post());
+export const fetchAdminUnits = (unit: string) => ok(api.admin.units.$get({ query: { unit } }));
+export const registerSheet = (json: { sheet: string; unitCode: string; layout: "form" | "table" }) =>
+  ok(api.admin.sources.register.$post({ json: { ...json, tab: null } }));
+export const readSheetAgain = (id: number) => ok(api.admin.sources[":id"].read.$post({ param: { id: String(id) } }));
+export const deactivateSheet = (id: number) => ok(api.admin.sources[":id"].$delete({ param: { id: String(id) } }));
 export const exportCsvUrl = (unit: string, period: string) => api["export.csv"].$url({ query: { unit, period } }).href;
 
 export type Meta = Awaited<ReturnType<typeof fetchMeta>>;
@@ -94,4 +101,5 @@ export type SummaryIndicator = Summary["indicators"][number];
 export type BreakdownRow = Awaited<ReturnType<typeof fetchBreakdown>>["rows"][number];
 export type Issue = Awaited<ReturnType<typeof fetchIssues>>["issues"][number];
 export type SyncRun = Awaited<ReturnType<typeof fetchRuns>>["runs"][number];
+export type Source = Awaited<ReturnType<typeof fetchSources>>["sources"][number];
 export type Conference = Awaited<ReturnType<typeof fetchConferences>>["conferences"][number];

@@ -6,8 +6,8 @@ import { signal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
 import type { Meta } from "./api";
 
-export type View = "overview" | "indicator" | "commune" | "quality" | "sync" | "conference" | "report";
-const VIEWS: View[] = ["overview", "indicator", "commune", "quality", "sync", "conference", "report"];
+export type View = "overview" | "indicator" | "commune" | "quality" | "sync" | "conference" | "report" | "admin";
+const VIEWS: View[] = ["overview", "indicator", "commune", "quality", "sync", "conference", "report", "admin"];
 
 export type Route = {
   view: View;

@@ -148,3 +148,16 @@ export function provinceOf(parents: Map<string, { parentCode: string | null }>, 
   }
   return null;
 }
+
+/** A unit and everything under it (every unit of the list for the whole country), by name, with kind and parent. */
+export async function unitsUnder(
+  db: Db,
+  listDate: string,
+  unitCode: string,
+): Promise<{ code: string; name: string; kind: string; parentCode: string | null }[]> {
+  return db.all(sql`
+    WITH RECURSIVE ${unitTree({ listDate, unitCode })}
+    SELECT u.code AS code, u.full_name AS name, u.kind AS kind, u.parent_code AS parentCode
+    FROM tree t JOIN units u ON u.valid_from = ${listDate} AND u.code = t.code
+    ORDER BY u.parent_code IS NOT NULL, u.full_name`);
+}

@@ -6,10 +6,10 @@ import { requireRole } from "../access/middleware";
 import { codesWithValues, importCatalog, listIndicators } from "../db/catalog";
 import { getDb } from "../db/client";
 import { importSources } from "../db/sources";
-import { importUnits, unitListFor, unknownUnitCodes } from "../db/units";
+import { importUnits, unitListFor, unitsUnder, unknownUnitCodes } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
-import { query } from "../http/params";
+import { query, unitOrCountry } from "../http/params";
 import { parseCatalogCsv } from "../reference/catalog";
 import { parseSourcesCsv } from "../reference/sources";
 import { type ImportProblem, parseUnitsCsv } from "../reference/units";
@@ -34,6 +34,14 @@ function rejectProblems(problems: ImportProblem[]) {
 
 export const admin = new Hono<AppEnv>()
   .use(requireRole("admin"))
+  // The units an administrator picks from: a province (or every province) and its communes, from today's list.
+  .get("/units", query(z.object({ unit: unitOrCountry })), async (c) => {
+    const db = getDb(c.env.DB);
+    const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
+    const { unit } = c.req.valid("query");
+    const rows = listDate ? await unitsUnder(db, listDate, unit) : [];
+    return c.json({ units: rows });
+  })
   .use(
     bodyLimit({
       maxSize: MAX_CSV_BYTES,

@@ -11,6 +11,7 @@ const QualityView = lazyView(() => import("./QualityView").then((m) => m.Quality
 const SyncView = lazyView(() => import("./SyncView").then((m) => m.SyncView));
 const ConferenceView = lazyView(() => import("./ConferenceView").then((m) => m.ConferenceView));
 const ReportView = lazyView(() => import("./ReportView").then((m) => m.ReportView));
+const AdminView = lazyView(() => import("./admin/AdminView").then((m) => m.AdminView));
 
 const NAV: [View, string][] = [
   ["overview", "Tổng quan"],
@@ -37,7 +38,7 @@ function Pickers({ scope }: { scope: Scope }) {
     (p): p is string => p !== null && p !== scope.period,
   );
   return (
-    <form class="pickers" onSubmit={(e) => e.preventDefault()} aria-label="Chọn đơn vị và kỳ báo cáo">
+    <form class="pickers" onSubmit={(e) => e.preventDefault()} aria-label="Phạm vi số liệu">
       {m.provinces.length > 1 && (
         <label>
           Đơn vị
@@ -88,6 +89,8 @@ function Body({ scope }: { scope: Scope }) {
       return <ConferenceView scope={scope} />;
     case "report":
       return <ReportView scope={scope} />;
+    case "admin":
+      return <AdminView scope={scope} />;
     default:
       return <Overview scope={scope} />;
   }
@@ -117,13 +120,15 @@ export function App() {
           {m?.principal.via === "development" && <span class="badge-dev">Chế độ phát triển</span>}
           <nav aria-label="Các trang">
             <ul>
-              {NAV.map(([v, label]) => (
-                <li key={v}>
-                  <Link to={{ view: v }} current={view === v}>
-                    {label}
-                  </Link>
-                </li>
-              ))}
+              {[...NAV, ...(m?.principal.role === "admin" ? ([["admin", "Quản trị"]] as [View, string][]) : [])].map(
+                ([v, label]) => (
+                  <li key={v}>
+                    <Link to={{ view: v }} current={view === v}>
+                      {label}
+                    </Link>
+                  </li>
+                ),
+              )}
             </ul>
           </nav>
         </header>
