@@ -12,6 +12,7 @@ import { api, screenshotPath } from "./helpers";
 /** The demo's communes 120 and 121 have no sheet registered (demo/generate.mjs). */
 const [NEW_COMMUNE, UNSHARED_COMMUNE] = ["99361", "99364"];
 
+/** A new commune's sheet: mediation teams only, so the figures other tests check from the demo's sheets stay theirs. */
 function sheet(title: string, teams: number, access = "ok") {
   return {
     properties: { title, locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
@@ -24,7 +25,7 @@ function sheet(title: string, teams: number, access = "ok") {
           [title],
           [],
           ["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", "Năm 2025"],
-          [1, "Số tổ bảo vệ ANTT", "security_team_count", "tổ", teams],
+          [1, "Số tổ hòa giải", "mediation_team_count", "tổ", teams],
         ],
       },
     ],
@@ -61,13 +62,13 @@ describe("the administrators' pages", () => {
 
   it("registers a sheet from its URL for a commune that had none, reads it at once and counts it", async () => {
     const period = (await api(url, "/api/meta")).defaultPeriod;
-    const before = await api(url, `/api/breakdown?unit=99&period=${period}&indicator=security_team_count`);
+    const before = await api(url, `/api/breakdown?unit=99&period=${period}&indicator=mediation_team_count`);
     expect(before.rows.find((r: any) => r.unit.code === NEW_COMMUNE).value).toBeNull();
     await register("https://docs.google.com/spreadsheets/d/admin-new-sheet/edit#gid=0", NEW_COMMUNE);
     await expect
       .poll(() => page.locator('p[role="status"]').textContent(), { timeout: 15_000 })
       .toContain("đã đọc bảng tính");
-    const after = await api(url, `/api/breakdown?unit=99&period=${period}&indicator=security_team_count`);
+    const after = await api(url, `/api/breakdown?unit=99&period=${period}&indicator=mediation_team_count`);
     expect(after.rows.find((r: any) => r.unit.code === NEW_COMMUNE).value).toBe(7);
     await page.getByRole("button", { name: /^Đã đọc/ }).click();
     await expect
