@@ -39,6 +39,13 @@ export async function assertCanRead(
   if (conferenceId != null) await assertCanUseConference(db, principal, conferenceId, unitCode);
 }
 
+/** The unit a list is asked for — the principal's own scope when none is named — once it may be read; null is all. */
+export async function readableUnit(db: Db, principal: Principal, asked: string | undefined): Promise<string | null> {
+  const unit = asked ?? principal.scopeUnitCode;
+  if (unit !== null) await assertCanRead(db, principal, unit);
+  return unit;
+}
+
 /**
  * A conference's figures and title are shown to whoever may read its unit, or to a user of a unit inside it asking
  * about that unit (a commune in its province's conference); to anyone else it does not exist.

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { NATIONAL } from "../../domain/units";
 import { requireRole } from "../access/middleware";
-import { assertCanRead } from "../access/scope";
+import { readableUnit } from "../access/scope";
 import { getDb } from "../db/client";
 import {
   type ConferenceRecord,
@@ -26,9 +26,7 @@ export const conferencesRoute = new Hono<AppEnv>().get(
   query(z.object({ unit: unitOrCountry.optional() })),
   async (c) => {
     const db = getDb(c.env.DB);
-    const principal = c.get("principal");
-    const unit = c.req.valid("query").unit ?? principal.scopeUnitCode;
-    if (unit !== null) await assertCanRead(db, principal, unit);
+    const unit = await readableUnit(db, c.get("principal"), c.req.valid("query").unit);
     // The whole country's conferences are every unit's.
     const all = unit === null || unit === NATIONAL;
     return c.json({ conferences: (await listConferences(db, all ? null : unit)).map(conferenceJson) });

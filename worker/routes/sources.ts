@@ -3,7 +3,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { isCommuneKind } from "../../domain/units";
 import { requireRole } from "../access/middleware";
-import { assertCanRead } from "../access/scope";
+import { readableUnit } from "../access/scope";
 import { sheetUrl } from "../aggregate/issues";
 import { getDb } from "../db/client";
 import { deactivateSource, importSources, listSources, type SourceListRow } from "../db/sources";
@@ -21,9 +21,7 @@ export const sourcesRoute = new Hono<AppEnv>().get(
   query(z.object({ unit: unitOrCountry.optional() })),
   async (c) => {
     const db = getDb(c.env.DB);
-    const principal = c.get("principal");
-    const unit = c.req.valid("query").unit ?? principal.scopeUnitCode;
-    if (unit !== null) await assertCanRead(db, principal, unit);
+    const unit = await readableUnit(db, c.get("principal"), c.req.valid("query").unit);
     const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
     const rows = await listSources(db, listDate, unit);
     return c.json({ sources: rows.map(sourceJson) });
