@@ -115,3 +115,28 @@ describe("commune boundaries", () => {
     expect(kept.objects.communes.geometries.map((g: any) => g.id)).toEqual(["12745"]);
   });
 });
+
+describe("a ring wound either way", () => {
+  it("is stored as d3-geo reads a commune: a small area, never the rest of the world", async () => {
+    const { geoArea } = await import("d3-geo");
+    const { feature } = await import("topojson-client");
+    const { provinceTopology } = await import("../../worker/geo/boundaries");
+    const square = [
+      [106, 20],
+      [106.1, 20],
+      [106.1, 20.1],
+      [106, 20.1],
+      [106, 20],
+    ];
+    // RFC 7946 winds an outer ring counter-clockwise; many files wind it clockwise.
+    const { topology } = await provinceTopology([
+      { code: "00001", geometry: { type: "Polygon", coordinates: [square] } },
+      {
+        code: "00002",
+        geometry: { type: "Polygon", coordinates: [[...square].reverse().map(([x, y]) => [x! + 0.2, y!])] },
+      },
+    ]);
+    const communes = feature(topology, topology.objects.communes as any) as any;
+    for (const f of communes.features) expect(geoArea(f), String(f.id)).toBeLessThan(1e-4);
+  });
+});
