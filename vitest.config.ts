@@ -31,6 +31,7 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: migrations,
                 TEST_CATALOG_CSV: readFileSync("./catalog/indicators.csv", "utf8"),
+                TEST_SOURCES_XLSX: readFileSync("./test/fixtures/sources-excel.xlsx").toString("base64"),
                 TEST_EXAMPLES: exampleFiles("../shared/examples"),
                 TEST_STANDIN_URL: inject("standinUrl"),
                 TEST_ACCESS_URL: inject("accessTeamUrl"),

@@ -1,8 +1,10 @@
 /**
- * Administration in the browser, as a provincial office runs it: a sheet registered from its URL is read at once and
- * counted; a wrong link and a sheet nobody shared are said next to what to fix. Driven by the pages' labels.
+ * Administration in the browser, as a provincial office runs it, driven by the pages' labels: a sheet registered from
+ * its URL is read at once and counted; a wrong link and a sheet nobody shared are said next to what to fix; a file with
+ * an error is shown by line and saves nothing; a user is added and disabled; a token's secret shows once; a conference
+ * is created and frozen; a deadline is set and put back.
  */
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -42,10 +44,10 @@ describe("the administrators' pages", () => {
     browser = await launchBrowser();
     await writeFile(join(dir, "admin-new-sheet.json"), JSON.stringify(sheet("Biểu xã mới", 7)));
     await writeFile(join(dir, "admin-unshared.json"), JSON.stringify(sheet("Biểu chưa chia sẻ", 5, "forbidden")));
-    page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "vi-VN" });
     await page.goto(`${url}/`);
     await page.getByRole("link", { name: "Quản trị" }).click();
-    await page.getByRole("button", { name: "Bảng tính", exact: true }).waitFor();
+    await page.getByRole("link", { name: "Bảng tính", exact: true }).waitFor();
   });
   afterAll(async () => {
     await browser?.close();
@@ -93,5 +95,146 @@ describe("the administrators' pages", () => {
       .toMatch(/chưa được chia sẻ .* bấm “Chia sẻ”, thêm .*@.* với quyền “Người xem”/);
     await page.getByRole("button", { name: /^Lỗi/ }).click();
     await expect.poll(() => page.locator("tr.error").count()).toBeGreaterThan(0);
+  });
+
+  async function openTask(name: string) {
+    await page.getByRole("link", { name, exact: true }).click();
+    await page.getByRole("link", { name, exact: true }).and(page.locator('[aria-current="page"]')).waitFor();
+  }
+
+  it("shows a sources file's errors at the lines a person sees, and saves nothing", async () => {
+    const count = (await api(url, "/api/sources?unit=VN")).sources.length;
+    const csv = `unit_code,sheet,tab,layout\n\n${NEW_COMMUNE},admin-new-sheet,,form\n\n12345,admin-x,,form\n`;
+    await page.getByLabel("Tệp danh sách bảng tính").setInputFiles({
+      name: "sources.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    const problems = page.locator(".import-problems");
+    await expect.poll(() => problems.textContent()).toContain("Tệp có 1 lỗi, chưa nhập gì");
+    expect(await problems.locator("li").allTextContents()).toEqual([
+      expect.stringMatching(/^Dòng 5: Mã đơn vị 12345 không có trong danh sách đơn vị/),
+    ]);
+    expect(await page.getByRole("button", { name: "Nhập tệp" }).count()).toBe(0);
+    expect((await api(url, "/api/sources?unit=VN")).sources.length).toBe(count);
+    await problems.screenshot({ path: await screenshotPath("phone-admin-import-errors.png") });
+  });
+
+  it("adds a user with a role and a scope, then disables them", async () => {
+    await openTask("Người dùng");
+    await page.getByLabel("Email").fill("lanhdao.moi@example.gov.vn");
+    await page.getByLabel("Vai trò").selectOption({ label: "Lãnh đạo" });
+    await page.getByLabel("Đơn vị", { exact: true }).selectOption({ label: "Tỉnh Minh Sơn (dữ liệu mẫu)" });
+    await page.getByRole("button", { name: "Thêm người dùng" }).click();
+    await page.locator('tr[data-user="lanhdao.moi@example.gov.vn"]').waitFor();
+    const listed = async () =>
+      (await api(url, "/api/admin/users")).users.find((u: any) => u.email === "lanhdao.moi@example.gov.vn");
+    expect(await listed()).toMatchObject({ role: "leader", scopeUnitCode: "99", disabledAt: null });
+
+    await page.getByRole("button", { name: "Khoá lanhdao.moi@example.gov.vn" }).click();
+    await expect.poll(async () => (await listed()).disabledAt).not.toBeNull();
+    await expect
+      .poll(() => page.locator('tr[data-user="lanhdao.moi@example.gov.vn"]').textContent())
+      .toContain("Đã khoá lúc");
+    await page.screenshot({ path: await screenshotPath("phone-admin-users.png"), fullPage: true });
+  });
+
+  it("refuses a commune user without a commune, beside the field", async () => {
+    await page.getByLabel("Email").fill("canbo@example.gov.vn");
+    await page.getByLabel("Vai trò").selectOption({ label: "Cán bộ xã" });
+    await page.getByRole("button", { name: "Thêm người dùng" }).click();
+    await expect.poll(() => page.locator("#scopeUnitCode-error").textContent()).toContain("Chọn xã");
+    expect((await api(url, "/api/admin/users")).users.some((u: any) => u.email === "canbo@example.gov.vn")).toBe(false);
+  });
+
+  it("creates a token whose secret shows once and works, gone after a reload, then revokes it", async () => {
+    await openTask("Mã truy cập");
+    await page.getByLabel("Tên mã").fill("Tập lệnh báo cáo tỉnh");
+    await page.getByLabel("Vai trò").selectOption({ label: "Lãnh đạo" });
+    await page.getByRole("button", { name: "Tạo mã" }).click();
+    const secretField = page.getByLabel("Mã bí mật");
+    await secretField.waitFor();
+    const secret = await secretField.inputValue();
+    expect(secret.length).toBeGreaterThan(20);
+    const asToken = () => fetch(`${url}/api/meta`, { headers: { authorization: `Bearer ${secret}` } });
+    expect(((await (await asToken()).json()) as any).principal).toMatchObject({ role: "leader", via: "token" });
+    const row = page.locator("tr", { hasText: "Tập lệnh báo cáo tỉnh" });
+    await expect.poll(() => row.textContent()).toMatch(/Lãnh đạo.*Toàn quốc.*Hết hạn|Lãnh đạo.*Toàn quốc/);
+
+    await page.reload();
+    await row.waitFor();
+    expect(await page.getByLabel("Mã bí mật").count()).toBe(0);
+    expect(await page.content()).not.toContain(secret);
+
+    await page.getByRole("button", { name: "Thu hồi mã Tập lệnh báo cáo tỉnh" }).click();
+    await expect.poll(() => row.textContent()).toContain("Đã thu hồi");
+    expect((await asToken()).status).toBe(401);
+    await page.screenshot({ path: await screenshotPath("phone-admin-tokens.png"), fullPage: true });
+  });
+
+  it("creates a conference in Vietnam time, says when its syncs run, and freezes it", async () => {
+    await openTask("Hội nghị");
+    await page.getByLabel("Tên hội nghị").fill("Sơ kết phong trào (thử)");
+    await page.getByLabel("Đơn vị", { exact: true }).selectOption({ label: "Tỉnh Minh Sơn (dữ liệu mẫu)" });
+    await page.getByLabel("Bắt đầu").fill("2030-01-15T08:30");
+    await page.getByRole("button", { name: "Tạo hội nghị" }).click();
+    const item = page.locator(".conference-list li", { hasText: "Sơ kết phong trào (thử)" });
+    await expect.poll(() => item.textContent()).toContain("bắt đầu 15/01/2030 08:30");
+    expect(await item.textContent()).toContain("15 phút một lần từ 12/01/2030 08:30 đến 15/01/2030 08:30");
+    const created = (await api(url, "/api/conferences?unit=VN")).conferences.find(
+      (c: any) => c.title === "Sơ kết phong trào (thử)",
+    );
+    expect(created).toMatchObject({
+      unitCode: "99",
+      startsAt: "2030-01-15T01:30:00.000Z",
+      windowHours: 72,
+      frozenAt: null,
+    });
+
+    await item.getByRole("button", { name: /Chốt số liệu ngay/ }).click();
+    await expect.poll(() => item.textContent()).toContain("Số liệu đã chốt lúc");
+    const after = (await api(url, "/api/conferences?unit=VN")).conferences.find((c: any) => c.id === created.id);
+    expect(after.frozenAt).not.toBeNull();
+    await page.screenshot({ path: await screenshotPath("phone-admin-conferences.png"), fullPage: true });
+  });
+
+  it("shows each period's deadline with its default, sets one and puts the default back", async () => {
+    const period = (await api(url, "/api/meta")).defaultPeriod as string;
+    await openTask("Hạn báo cáo");
+    const row = page.locator(`tr[data-period="${period}"]`);
+    await row.waitFor();
+    const field = row.getByLabel(/^Hạn báo cáo/);
+    await field.fill("2027-02-01");
+    await row.getByRole("button", { name: "Lưu" }).click();
+    await expect.poll(() => row.textContent()).toContain("Đã đặt: 01/02/2027 23:59");
+    await row.getByRole("button", { name: "Dùng hạn mặc định" }).click();
+    await expect.poll(() => row.textContent()).toContain("Đang dùng hạn mặc định");
+    const listed = (await api(url, "/api/admin/periods")).periods.find((p: any) => p.code === period);
+    expect(listed.deadline).toBeNull();
+  });
+
+  it("checks a catalog file line by line before saving, and shows the change in the log", async () => {
+    await openTask("Danh mục");
+    const before = (await api(url, "/api/meta")).defaultPeriod;
+    const catalog = await api(url, `/api/summary?unit=99&period=${before}`);
+    // The catalog in use, a blank line and a bad code after its last line (line 35): the bad one is line 37.
+    const csv = `${(await readFile("catalog/indicators.csv", "utf8")).trimEnd()}\n\nBAD,luc_luong,Sai,tổ,count,sum,,,yes,,\n`;
+    await page.getByLabel("Tệp danh mục chỉ tiêu").setInputFiles({
+      name: "indicators.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(csv),
+    });
+    const problems = page.locator(".import-problems li");
+    await expect
+      .poll(() => problems.allTextContents())
+      .toEqual([expect.stringMatching(/^Dòng 37: Mã chỉ tiêu “BAD” không hợp lệ/)]);
+    const still = await api(url, `/api/summary?unit=99&period=${before}`);
+    expect(still.indicators.length).toBe(catalog.indicators.length);
+
+    await openTask("Nhật ký");
+    await expect
+      .poll(() => page.locator("table.admin-audit tbody tr").first().textContent())
+      .toContain("Đặt hạn báo cáo");
+    expect(await page.locator("table.admin-audit").textContent()).toContain("Khoá người dùng");
   });
 });

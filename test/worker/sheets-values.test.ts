@@ -1,7 +1,8 @@
 /** Cells as clerks type them → the value stored or the issue shown (PRODUCT.md §3–§5), called directly. */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { parseCatalogCsv } from "../../worker/reference/catalog";
+import { parseCatalog } from "../../worker/reference/catalog";
+import { csvRecords } from "../../worker/reference/table";
 import { readCell } from "../../worker/sheets/cell";
 import { readForm } from "../../worker/sheets/form";
 import { periodFromHeading, periodInText } from "../../worker/sheets/period-heading";
@@ -9,7 +10,7 @@ import { readTable } from "../../worker/sheets/table";
 import { SourceError } from "../../worker/sheets/types";
 import { validateReading } from "../../worker/sheets/validate";
 
-const catalog = parseCatalogCsv(env.TEST_CATALOG_CSV).rows;
+const catalog = parseCatalog(csvRecords(env.TEST_CATALOG_CSV)).rows;
 const ind = (code: string) => catalog.find((i) => i.code === code)!;
 const percentIndicator = { ...ind("explosives_kg"), code: "coverage_pct", unit: "%", integer: false };
 

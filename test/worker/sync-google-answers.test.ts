@@ -135,7 +135,7 @@ describe("a province's first week, every situation at once", () => {
     const body: any = await res.json();
     expect(res.status).toBe(200);
     expect(body.warnings).toEqual([
-      expect.stringMatching(/^Dòng 2: .*tệp Excel.*Mở tệp → Tệp → Lưu dưới dạng Google Trang tính/),
+      { line: 2, message: expect.stringMatching(/tệp Excel.*Mở tệp → Tệp → Lưu dưới dạng Google Trang tính/) },
     ]);
   });
 

@@ -44,10 +44,13 @@ async function conditionalFetch(input: RequestInfo | URL, init: RequestInit = {}
 
 const { api } = hc<AppType>(location.origin, { fetch: conditionalFetch });
 
+/** A response's body type, a union when the route answers several shapes. */
+type BodyOf<R> = R extends ClientResponse<infer T> ? T : never;
+
 /** The body of a successful answer; anything else becomes an `ApiError` with the server's message. */
-async function ok<T>(call: Promise<ClientResponse<T>>): Promise<T> {
+async function ok<R extends ClientResponse<unknown>>(call: Promise<R>): Promise<BodyOf<R>> {
   const res = await call;
-  if (res.ok) return (await res.json()) as T;
+  if (res.ok) return (await res.json()) as BodyOf<R>;
   const body = (await res.json().catch(() => null)) as { error?: { message?: string; field?: string } } | null;
   const message = body?.error?.message;
   if (res.status === 429) {
@@ -93,8 +96,46 @@ export const registerSheet = (json: { sheet: string; unitCode: string; layout: "
   ok(api.admin.sources.register.$post({ json: { ...json, tab: null } }));
 export const readSheetAgain = (id: number) => ok(api.admin.sources[":id"].read.$post({ param: { id: String(id) } }));
 export const deactivateSheet = (id: number) => ok(api.admin.sources[":id"].$delete({ param: { id: String(id) } }));
+export const fetchUsers = () => ok(api.admin.users.$get());
+export const saveUser = (json: { email: string; role: Role; scopeUnitCode: string | null }) =>
+  ok(api.admin.users.$put({ json }));
+export const disableUser = (email: string) => ok(api.admin.users[":email"].$delete({ param: { email } }));
+export const fetchTokens = () => ok(api.admin.tokens.$get());
+export const createToken = (json: {
+  name: string;
+  role: Role;
+  scopeUnitCode: string | null;
+  expiresAt: string | null;
+}) => ok(api.admin.tokens.$post({ json }));
+export const revokeToken = (id: number) => ok(api.admin.tokens[":id{[0-9]+}"].$delete({ param: { id: String(id) } }));
+export const createConference = (json: {
+  unitCode: string;
+  period: string;
+  comparePeriod: string | null;
+  title: string;
+  startsAt: string;
+  windowHours: number;
+}) => ok(api.admin.conferences.$post({ json }));
+export const fetchPeriods = () => ok(api.admin.periods.$get());
+export const setDeadline = (code: string, deadline: string | null) =>
+  ok(api.admin.periods[":code"].$put({ param: { code }, json: { deadline } }));
+export const fetchAudit = (before?: number) =>
+  ok(api.admin.audit.$get({ query: { limit: "50", ...(before ? { before: String(before) } : {}) } }));
+
+/** A reference file (CSV or .xlsx) sent as it is: checked only (`preview`), or imported. */
+export type ReferenceFile = "units" | "catalog" | "sources";
+export function uploadReference(kind: ReferenceFile, file: Blob, preview: boolean, validFrom = "") {
+  const query = { preview: String(preview) as "true" | "false" };
+  const init = { init: { method: "POST", body: file } };
+  if (kind === "units")
+    return ok(api.admin.units.$post({ query: { ...query, ...(validFrom ? { validFrom } : {}) } }, init));
+  if (kind === "catalog") return ok(api.admin.catalog.$post({ query }, init));
+  return ok(api.admin.sources.$post({ query }, init));
+}
+
 export const exportCsvUrl = (unit: string, period: string) => api["export.csv"].$url({ query: { unit, period } }).href;
 
+export type Role = "admin" | "leader" | "commune";
 export type Meta = Awaited<ReturnType<typeof fetchMeta>>;
 export type Summary = Awaited<ReturnType<typeof fetchSummary>>;
 export type SummaryIndicator = Summary["indicators"][number];
@@ -103,3 +144,9 @@ export type Issue = Awaited<ReturnType<typeof fetchIssues>>["issues"][number];
 export type SyncRun = Awaited<ReturnType<typeof fetchRuns>>["runs"][number];
 export type Source = Awaited<ReturnType<typeof fetchSources>>["sources"][number];
 export type Conference = Awaited<ReturnType<typeof fetchConferences>>["conferences"][number];
+export type User = Awaited<ReturnType<typeof fetchUsers>>["users"][number];
+export type Token = Awaited<ReturnType<typeof fetchTokens>>["tokens"][number];
+export type AdminUnit = Awaited<ReturnType<typeof fetchAdminUnits>>["units"][number];
+export type PeriodDeadline = Awaited<ReturnType<typeof fetchPeriods>>["periods"][number];
+export type AuditEntry = Awaited<ReturnType<typeof fetchAudit>>["entries"][number];
+export type UploadAnswer = Awaited<ReturnType<typeof uploadReference>>;

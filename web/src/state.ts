@@ -18,9 +18,11 @@ export type Route = {
   indicator: string | null;
   commune: string | null;
   conference: number | null;
+  /** The administration page open under “Quản trị”. */
+  task: string | null;
 };
 
-const KEYS = ["unit", "period", "compare", "indicator", "commune", "conference"] as const;
+const KEYS = ["unit", "period", "compare", "indicator", "commune", "conference", "task"] as const;
 
 function parse(search: string): Route {
   const q = new URLSearchParams(search);
@@ -34,6 +36,7 @@ function parse(search: string): Route {
     indicator: q.get("indicator"),
     commune: q.get("commune"),
     conference: Number.isInteger(conference) && conference > 0 ? conference : null,
+    task: q.get("task"),
   };
 }
 

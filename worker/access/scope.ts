@@ -73,18 +73,26 @@ async function assertCanUseConference(
 export async function assertValidScope(db: Db, role: Role, scopeUnitCode: string | null): Promise<void> {
   if (role === "admin") {
     if (scopeUnitCode !== null)
-      throw new AppError("bad_request", "Quản trị viên có phạm vi toàn quốc: bỏ trống đơn vị");
+      throw new AppError("bad_request", "Quản trị viên có phạm vi toàn quốc: bỏ trống đơn vị", {}, "scopeUnitCode");
     return;
   }
   if (scopeUnitCode === null) {
-    if (role === "commune") throw new AppError("bad_request", "Tài khoản cấp xã phải gắn với một xã");
+    if (role === "commune")
+      throw new AppError("bad_request", "Tài khoản cấp xã phải gắn với một xã", {}, "scopeUnitCode");
     return;
   }
   const listDate = await unitListFor(db, today());
   const unit = listDate ? await findUnit(db, listDate, scopeUnitCode) : null;
-  if (!unit) throw new AppError("bad_request", `Mã đơn vị ${scopeUnitCode} không có trong danh sách đơn vị`);
+  if (!unit)
+    throw new AppError(
+      "bad_request",
+      `Mã đơn vị ${scopeUnitCode} không có trong danh sách đơn vị`,
+      {},
+      "scopeUnitCode",
+    );
   const isCommune = isCommuneKind(unit.kind);
-  if (role === "commune" && !isCommune) throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp xã`);
+  if (role === "commune" && !isCommune)
+    throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp xã`, {}, "scopeUnitCode");
   if (role === "leader" && unit.parentCode !== null)
-    throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp tỉnh`);
+    throw new AppError("bad_request", `Đơn vị ${scopeUnitCode} không phải cấp tỉnh`, {}, "scopeUnitCode");
 }

@@ -22,6 +22,12 @@ export async function deadlineOf(db: Db, period: string): Promise<number> {
   return (await periodDeadline(db, period)) ?? defaultDeadline(parsePeriodCode(period)!);
 }
 
+/** Every known period, newest first, with the deadline an administrator set (or null) and the default one. */
+export async function listPeriods(db: Db) {
+  const rows = await db.select().from(periods).orderBy(sql`${periods.startsOn} DESC, ${periods.endsOn} DESC`);
+  return rows.map((p) => ({ code: p.code, deadline: p.deadline, defaultDeadline: defaultDeadline(p) }));
+}
+
 /** Sets (or clears, with null) the deadline after which a commune's first report for the period counts as late. */
 export async function setPeriodDeadline(db: Db, period: Period, deadline: number | null, actor: string): Promise<void> {
   await db.batch([

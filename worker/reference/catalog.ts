@@ -1,7 +1,6 @@
 /** The indicator catalog in the format of catalog/indicators.csv (PRODUCT.md §2). */
 import { DEFAULT_HEADLINES, INDICATOR_KINDS, type IndicatorKind } from "../../domain/indicators";
-import { parseCsv } from "./csv";
-import type { ImportProblem } from "./units";
+import type { ImportProblem, TableRecord } from "./table";
 
 export type Indicator = {
   code: string;
@@ -21,11 +20,11 @@ export type Indicator = {
 
 const yes = (v: string | undefined) => ["yes", "true", "1", "có"].includes((v ?? "").toLowerCase());
 
-export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: ImportProblem[] } {
+export function parseCatalog(records: TableRecord[]): { rows: Indicator[]; problems: ImportProblem[] } {
   const rows: Indicator[] = [];
+  const lines: number[] = [];
   const problems: ImportProblem[] = [];
-  parseCsv(text).forEach((r, i) => {
-    const line = i + 2;
+  records.forEach(({ line, fields: r }) => {
     const code = r.code ?? "";
     const kind = r.kind as IndicatorKind;
     if (!/^[a-z][a-z0-9_]*$/.test(code)) return problems.push({ line, message: `Mã chỉ tiêu “${code}” không hợp lệ` });
@@ -41,6 +40,7 @@ export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: Im
         message: `Chỉ tiêu ${code}: cột headline “${headline}” phải là số thứ tự (1, 2, 3…) hoặc để trống`,
       });
     }
+    lines.push(line);
     rows.push({
       code,
       group: r.group ?? "",
@@ -60,7 +60,7 @@ export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: Im
     for (const part of [row.numerator, row.denominator]) {
       if (!part || !rows.some((x) => x.code === part && x.kind !== "ratio")) {
         problems.push({
-          line: row.position + 1,
+          line: lines[row.position - 1]!,
           message: `Tỷ lệ ${row.code} cần tử số và mẫu số là chỉ tiêu có trong danh mục`,
         });
       }
@@ -68,7 +68,7 @@ export function parseCatalogCsv(text: string): { rows: Indicator[]; problems: Im
   }
   if (rows.length === 0 && problems.length === 0) {
     problems.push({
-      line: 2,
+      line: null,
       message: "Tệp danh mục không có chỉ tiêu nào; nhập lại tệp có ít nhất một dòng chỉ tiêu",
     });
   }

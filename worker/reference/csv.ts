@@ -1,30 +1,40 @@
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, a UTF-8 BOM. Returns rows of header-keyed records. */
-export function parseCsv(text: string): Record<string, string>[] {
-  const rows = parseCsvRows(text.replace(/^\uFEFF/, ""));
-  const header = rows.shift()?.map((h) => h.trim()) ?? [];
-  return rows
-    .filter((r) => r.some((cell) => cell.trim() !== ""))
-    .map((r) => Object.fromEntries(header.map((h, i) => [h, (r[i] ?? "").trim()])));
-}
+/**
+ * RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, a UTF-8 BOM. Each row keeps the line of the file it starts
+ * on, counting blank lines and the line breaks inside quoted fields, so an error names the line a person sees.
+ */
+export type TableRow = { line: number; cells: string[] };
 
-function parseCsvRows(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
+export function parseCsvRows(text: string): TableRow[] {
+  const rows: TableRow[] = [];
+  let cells: string[] = [];
   let field = "";
   let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
+  let line = 1;
+  let start = 1;
+  const endRow = () => {
+    cells.push(field);
+    rows.push({ line: start, cells });
+    cells = [];
+    field = "";
+  };
+  const s = text.replace(/^\uFEFF/, "");
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    if (ch === "\r" && s[i + 1] === "\n") continue;
+    const newline = ch === "\n" || ch === "\r";
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && s[i + 1] === '"') (field += '"'), i++;
       else if (ch === '"') quoted = false;
-      else field += ch;
+      else field += newline ? "\n" : ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") row.push(field), (field = "");
-    else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field), rows.push(row), (row = []), (field = "");
-    } else field += ch;
+    else if (ch === ",") cells.push(field), (field = "");
+    else if (newline) endRow();
+    else field += ch;
+    if (newline) {
+      line++;
+      if (!quoted) start = line;
+    }
   }
-  if (field !== "" || row.length) row.push(field), rows.push(row);
+  if (field !== "" || cells.length) endRow();
   return rows;
 }

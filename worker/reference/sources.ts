@@ -1,7 +1,6 @@
 /** The §8 `sources.csv`: `unit_code,sheet,tab,layout`, where `sheet` is a Google Sheets URL or a bare id. */
 import { CONVERT_TO_SHEETS } from "../sync/read-source";
-import { parseCsv } from "./csv";
-import type { ImportProblem } from "./units";
+import type { ImportProblem, TableRecord } from "./table";
 
 export type SourceRow = {
   unitCode: string;
@@ -30,20 +29,28 @@ export function isOfficeFileUrl(sheet: string): boolean {
   return /[?&#]rtpof=true\b/i.test(sheet);
 }
 
-export function parseSourcesCsv(text: string): {
+/** Excel drops a code's leading zeros when its column is not formatted as text: 00004 becomes 4. */
+export const lostZeros = (code = "") =>
+  /^\d{1,4}$/.test(code)
+    ? " (mã xã có 5 chữ số, mã tỉnh 2 chữ số: nếu Excel đã bỏ số 0 ở đầu, định dạng cột mã là Văn bản rồi gõ lại)"
+    : "";
+
+export function parseSources(records: TableRecord[]): {
   rows: SourceRow[];
+  /** The line of each row, for the checks made after parsing. */
+  lines: number[];
   problems: ImportProblem[];
   warnings: ImportProblem[];
 } {
   const rows: SourceRow[] = [];
+  const lines: number[] = [];
   const problems: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
-  parseCsv(text).forEach((r, i) => {
-    const line = i + 2;
+  records.forEach(({ line, fields: r }) => {
     const ref = parseSheetRef(r.sheet ?? "");
     const layout = (r.layout || "form").toLowerCase();
     if (!/^\d{2,5}$/.test(r.unit_code ?? ""))
-      return problems.push({ line, message: `Mã đơn vị “${r.unit_code ?? ""}” không hợp lệ` });
+      return problems.push({ line, message: `Mã đơn vị “${r.unit_code ?? ""}” không hợp lệ${lostZeros(r.unit_code)}` });
     if (!ref) return problems.push({ line, message: `“${r.sheet ?? ""}” không phải đường dẫn hay mã Google Sheets` });
     if (layout !== "form" && layout !== "table") {
       return problems.push({ line, message: `Kiểu biểu “${r.layout}” không hợp lệ (form hoặc table)` });
@@ -54,7 +61,8 @@ export function parseSourcesCsv(text: string): {
         message: `đường dẫn của mã ${r.unit_code} là một tệp Excel mở trong Google Trang tính (rtpof=true), chưa đọc được: ${CONVERT_TO_SHEETS}`,
       });
     }
+    lines.push(line);
     rows.push({ unitCode: r.unit_code!, ...ref, tab: r.tab ? r.tab.normalize("NFC") : null, layout });
   });
-  return { rows, problems, warnings };
+  return { rows, lines, problems, warnings };
 }

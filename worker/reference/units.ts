@@ -1,6 +1,7 @@
 /** Administrative units in the §2 CSV format (`code,name,full_name,kind,parent_code,code_name`). */
 import { UNIT_KINDS, type UnitKind } from "../../domain/units";
-import { parseCsv } from "./csv";
+import type { ImportProblem, TableRecord } from "./table";
+
 export type UnitRow = {
   code: string;
   name: string;
@@ -10,14 +11,12 @@ export type UnitRow = {
   codeName: string | null;
 };
 
-export type ImportProblem = { line: number; message: string };
-
-export function parseUnitsCsv(text: string): { rows: UnitRow[]; problems: ImportProblem[] } {
+export function parseUnits(records: TableRecord[]): { rows: UnitRow[]; problems: ImportProblem[] } {
   const rows: UnitRow[] = [];
+  const lines: number[] = [];
   const problems: ImportProblem[] = [];
   const seen = new Set<string>();
-  parseCsv(text).forEach((r, i) => {
-    const line = i + 2;
+  records.forEach(({ line, fields: r }) => {
     const code = r.code ?? "";
     const kind = r.kind as UnitKind;
     if (!/^\d{2,5}$/.test(code)) return problems.push({ line, message: `Mã đơn vị “${code}” không hợp lệ` });
@@ -26,6 +25,7 @@ export function parseUnitsCsv(text: string): { rows: UnitRow[]; problems: Import
     if (!r.name) return problems.push({ line, message: `Đơn vị ${code} thiếu tên` });
     if (seen.has(code)) return problems.push({ line, message: `Mã đơn vị ${code} bị trùng` });
     seen.add(code);
+    lines.push(line);
     rows.push({
       code,
       name: r.name.normalize("NFC"),
@@ -38,11 +38,12 @@ export function parseUnitsCsv(text: string): { rows: UnitRow[]; problems: Import
   for (const [i, row] of rows.entries()) {
     if (row.parentCode && !seen.has(row.parentCode)) {
       problems.push({
-        line: i + 2,
+        line: lines[i]!,
         message: `Đơn vị ${row.code} có mã cấp trên ${row.parentCode} không có trong danh sách`,
       });
     }
   }
-  if (!rows.length && !problems.length) problems.push({ line: 1, message: "Danh sách đơn vị trống" });
+  if (!rows.length && !problems.length)
+    problems.push({ line: null, message: "Danh sách đơn vị không có dòng nào dưới dòng tiêu đề" });
   return { rows, problems };
 }

@@ -20,6 +20,7 @@ import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { iso } from "../http/json";
 import { jsonBody, periodCode, query, unitCode, unitOrCountry } from "../http/params";
+import { conferenceSyncs } from "../sync/schedule";
 
 export const conferencesRoute = new Hono<AppEnv>().get(
   "/",
@@ -81,8 +82,9 @@ export const adminConferences = new Hono<AppEnv>()
     return c.json({ conference: conferenceJson(frozen) });
   });
 
-/** The API shape: times as ISO strings. */
+/** The API shape: times as ISO strings, and when the scheduled syncs before it run. */
 function conferenceJson(c: ConferenceRecord) {
+  const syncs = conferenceSyncs(c);
   return {
     id: c.id,
     unitCode: c.unitCode,
@@ -92,5 +94,6 @@ function conferenceJson(c: ConferenceRecord) {
     startsAt: iso(c.startsAt)!,
     windowHours: c.windowHours,
     frozenAt: iso(c.frozenAt),
+    syncs: { ...syncs, from: iso(syncs.from)!, until: iso(syncs.until)! },
   };
 }

@@ -1,10 +1,10 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { parsePeriodCode } from "../../domain/periods";
+import { defaultDeadline, parsePeriodCode } from "../../domain/periods";
 import { endOfDayOrMoment } from "../../domain/time";
 import { requireRole } from "../access/middleware";
 import { getDb } from "../db/client";
-import { setPeriodDeadline } from "../db/periods";
+import { listPeriods, setPeriodDeadline } from "../db/periods";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { iso } from "../http/json";
@@ -18,11 +18,19 @@ const deadline = z.union([z.iso.date(), z.iso.datetime({ offset: true }), z.null
 
 const deadlineMs = (value: string | null) => (value === null ? null : endOfDayOrMoment(value));
 
-export const periods = new Hono<AppEnv>().put(
-  "/:code",
-  requireRole("admin"),
-  jsonBody(z.object({ deadline })),
-  async (c) => {
+/** `GET /api/admin/periods`: each period's deadline as set (null: the default applies) and its default. */
+export const periods = new Hono<AppEnv>()
+  .use(requireRole("admin"))
+  .get("/", async (c) =>
+    c.json({
+      periods: (await listPeriods(getDb(c.env.DB))).map((p) => ({
+        code: p.code,
+        deadline: iso(p.deadline),
+        defaultDeadline: iso(p.defaultDeadline)!,
+      })),
+    }),
+  )
+  .put("/:code", jsonBody(z.object({ deadline })), async (c) => {
     const period = parsePeriodCode(c.req.param("code"));
     if (!period)
       throw new AppError(
@@ -31,6 +39,5 @@ export const periods = new Hono<AppEnv>().put(
       );
     const at = deadlineMs(c.req.valid("json").deadline);
     await setPeriodDeadline(getDb(c.env.DB), period, at, c.get("principal").email);
-    return c.json({ period: { code: period.code, deadline: iso(at) } });
-  },
-);
+    return c.json({ period: { code: period.code, deadline: iso(at), defaultDeadline: iso(defaultDeadline(period))! } });
+  });

@@ -18,12 +18,18 @@ export type ScheduleDecision = {
 
 type ConferenceTimes = Pick<ConferenceRecord, "id" | "startsAt" | "windowHours" | "frozenAt">;
 
+/** The conference's syncs: one each cron step from `windowHours` before it starts until it starts, then the freeze. */
+export function conferenceSyncs(c: Pick<ConferenceRecord, "startsAt" | "windowHours">) {
+  return { from: c.startsAt - c.windowHours * 3600_000, until: c.startsAt, everyMinutes: CRON_STEP_MS / 60_000 };
+}
+
 export function decideSchedule(scheduledTime: number, conferences: ConferenceTimes[]): ScheduleDecision {
   const pending = conferences.filter((c) => c.frozenAt === null);
   const freeze = pending.filter((c) => c.startsAt <= scheduledTime).map((c) => c.id);
-  const inWindow = pending.some(
-    (c) => c.startsAt > scheduledTime && c.startsAt - c.windowHours * 3600_000 <= scheduledTime,
-  );
+  const inWindow = pending.some((c) => {
+    const { from, until } = conferenceSyncs(c);
+    return from <= scheduledTime && scheduledTime < until;
+  });
   if (inWindow) return { sync: true, trigger: "conference", reason: "conference_window", freeze };
   const local = new Date(scheduledTime + VIETNAM_OFFSET_MS);
   const sinceSix =

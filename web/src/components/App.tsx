@@ -17,7 +17,7 @@ const NAV: [View, string][] = [
   ["overview", "Tổng quan"],
   ["quality", "Lỗi cần sửa"],
   ["sync", "Đồng bộ"],
-  ["conference", "Hội nghị"],
+  ["conference", "Trình chiếu"],
   ["report", "Báo cáo in"],
 ];
 
@@ -89,8 +89,6 @@ function Body({ scope }: { scope: Scope }) {
       return <ConferenceView scope={scope} />;
     case "report":
       return <ReportView scope={scope} />;
-    case "admin":
-      return <AdminView scope={scope} />;
     default:
       return <Overview scope={scope} />;
   }
@@ -108,6 +106,8 @@ export function App() {
   const view = route.value.view;
   const scope = currentScope();
   const projector = view === "conference";
+  // The administration pages have their own forms (and must work before any unit list exists).
+  const admin = view === "admin" && m?.principal.role === "admin";
 
   return (
     <>
@@ -123,7 +123,7 @@ export function App() {
               {[...NAV, ...(m?.principal.role === "admin" ? ([["admin", "Quản trị"]] as [View, string][]) : [])].map(
                 ([v, label]) => (
                   <li key={v}>
-                    <Link to={{ view: v }} current={view === v}>
+                    <Link to={{ view: v, task: null }} current={view === v}>
                       {label}
                     </Link>
                   </li>
@@ -144,9 +144,21 @@ export function App() {
             Đang tải số liệu…
           </p>
         )}
-        {m && !scope && <p>Chưa có số liệu: hãy nhập danh sách đơn vị và đăng ký bảng tính của các xã.</p>}
-        {m && scope && !projector && <Pickers scope={scope} />}
-        {m && scope && <Body scope={scope} />}
+        {admin && <AdminView />}
+        {m && !admin && !scope && (
+          <p>
+            Chưa có số liệu: hãy nhập danh sách đơn vị và đăng ký bảng tính của các xã
+            {m.principal.role === "admin" && (
+              <>
+                {" "}
+                ở trang <Link to={{ view: "admin", task: "catalog" }}>Quản trị</Link>
+              </>
+            )}
+            .
+          </p>
+        )}
+        {m && !admin && scope && !projector && <Pickers scope={scope} />}
+        {m && !admin && scope && <Body scope={scope} />}
       </main>
     </>
   );

@@ -124,7 +124,14 @@ export function ConferenceView({ scope }: { scope: Scope }) {
       <h1 id="conference-title">{conf?.title ?? s?.conference?.title ?? "Hội nghị"}</h1>
       <Status state={list} what="danh sách hội nghị" />
       {list.data && !conf && (
-        <p>Chưa có hội nghị nào cho đơn vị này. Quản trị viên tạo hội nghị và chốt số liệu trước khi họp.</p>
+        <p>
+          Chưa có hội nghị nào cho đơn vị này.{" "}
+          {meta.value?.principal.role === "admin" ? (
+            <Link to={{ view: "admin", task: "conferences" }}>Tạo hội nghị ở trang Quản trị</Link>
+          ) : (
+            "Quản trị viên tạo hội nghị và chốt số liệu trước khi họp."
+          )}
+        </p>
       )}
       {conf && !conf.frozenAt && meta.value?.principal.role === "admin" && (
         <p>

@@ -1,0 +1,111 @@
+/**
+ * “Hạn báo cáo”: each period's deadline — the one set, or the default (the 15th day after the period ends). A commune
+ * whose first figures arrive after it counts as late.
+ */
+import { useState } from "preact/hooks";
+import { periodLabel } from "../../../../domain/periods";
+import { formatDateTime, vietnamDate } from "../../../../domain/time";
+import { fetchPeriods, type PeriodDeadline, setDeadline } from "../../api";
+import { tick, useLoad } from "../../state";
+import { Status } from "../common";
+import { Notice, useSubmit } from "./form";
+
+function DeadlineRow({ p, onSaved }: { p: PeriodDeadline; onSaved: (text: string) => void }) {
+  const [date, setDate] = useState(vietnamDate(p.deadline ?? p.defaultDeadline));
+  const { busy, error, setError, run } = useSubmit();
+  const id = `deadline-${p.code}`;
+  const save = (value: string | null) =>
+    run(async () => {
+      const { period } = await setDeadline(p.code, value);
+      if (!value) setDate(vietnamDate(period.defaultDeadline));
+      onSaved(
+        `${periodLabel(p.code)}: hạn báo cáo ${formatDateTime(period.deadline ?? period.defaultDeadline)}${value ? "" : " (mặc định)"}.`,
+      );
+    });
+  return (
+    <tr data-period={p.code}>
+      <th scope="row">{periodLabel(p.code)}</th>
+      <td data-label="Hạn mặc định">{formatDateTime(p.defaultDeadline)}</td>
+      <td data-label="Hạn báo cáo">
+        <form
+          class="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (!date) return setError({ field: "deadline", message: "Chọn ngày" });
+            save(date);
+          }}
+          noValidate
+        >
+          <label for={id}>Hạn báo cáo {periodLabel(p.code)}</label>
+          <input
+            id={id}
+            type="date"
+            value={date}
+            onInput={(e) => setDate(e.currentTarget.value)}
+            aria-invalid={error !== null}
+            aria-describedby={error ? `${id}-error` : undefined}
+          />
+          <button type="submit" disabled={busy}>
+            Lưu
+          </button>
+          {p.deadline && (
+            <button type="button" disabled={busy} onClick={() => save(null)}>
+              Dùng hạn mặc định
+            </button>
+          )}
+          {error && (
+            <span id={`${id}-error`} class="field-error" role="alert">
+              {error.message}
+            </span>
+          )}
+        </form>
+        <span class="hint">{p.deadline ? `Đã đặt: ${formatDateTime(p.deadline)}` : "Đang dùng hạn mặc định"}</span>
+      </td>
+    </tr>
+  );
+}
+
+export function DeadlinesPage() {
+  const list = useLoad(fetchPeriods, "admin-periods");
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const periods = list.data?.periods ?? [];
+  return (
+    <>
+      <h2>Hạn báo cáo</h2>
+      <p class="muted">
+        Hạn mặc định là hết ngày thứ 15 sau khi kỳ kết thúc (giờ Việt Nam). Xã gửi số liệu đầu tiên sau hạn được tính là
+        nộp muộn. Ngày chọn ở đây tính đến 23:59 ngày đó.
+      </p>
+      <Notice notice={notice} />
+      <Status state={list} what="các kỳ báo cáo" />
+      {list.data && periods.length === 0 && (
+        <p>Chưa có kỳ báo cáo nào: các kỳ hiện ra khi bảng tính của xã được đọc.</p>
+      )}
+      {periods.length > 0 && (
+        <div class="table-wrap">
+          <table class="admin-deadlines cards">
+            <thead>
+              <tr>
+                <th scope="col">Kỳ báo cáo</th>
+                <th scope="col">Hạn mặc định</th>
+                <th scope="col">Hạn báo cáo</th>
+              </tr>
+            </thead>
+            <tbody>
+              {periods.map((p) => (
+                <DeadlineRow
+                  key={`${p.code}|${p.deadline}`}
+                  p={p}
+                  onSaved={(text) => {
+                    setNotice({ ok: true, text });
+                    tick.value++;
+                  }}
+                />
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

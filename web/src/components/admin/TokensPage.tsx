@@ -1,0 +1,191 @@
+/**
+ * “Mã truy cập”: tokens for scripts. A new token's secret is shown once, with a copy button; only its hash is kept,
+ * so it is gone after a reload. A token expires (90 days unless chosen otherwise) or is revoked.
+ */
+import { useState } from "preact/hooks";
+import { formatDateTime, vietnamDate } from "../../../../domain/time";
+import { type AdminUnit, createToken, fetchTokens, type Role, revokeToken, type Token } from "../../api";
+import { tick, useLoad } from "../../state";
+import { Status } from "../common";
+import { Field, FormAlert, invalid, Notice, ROLE_WORDS, scopeLevel, useSubmit } from "./form";
+import { RoleScopeFields, scopeName } from "./UsersPage";
+
+const DEFAULT_DAYS = 90;
+
+/** The Vietnam date `days` from now. */
+const dateIn = (days: number) => vietnamDate(Date.now() + days * 86400_000);
+
+function stateOf(t: Token): string {
+  if (t.revokedAt) return `Đã thu hồi lúc ${formatDateTime(t.revokedAt)}`;
+  if (t.expiresAt && Date.parse(t.expiresAt) <= Date.now()) return `Hết hạn lúc ${formatDateTime(t.expiresAt)}`;
+  return "Đang dùng";
+}
+
+function Secret({ secret, name }: { secret: string; name: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(secret);
+      setCopied("Đã sao chép.");
+    } catch {
+      setCopied("Trình duyệt không cho sao chép: chọn mã rồi bấm Ctrl+C.");
+    }
+  }
+  return (
+    <div class="secret" role="status">
+      <p>
+        <strong>Mã “{name}” đã tạo.</strong> Sao chép và cất mã ngay: mã chỉ hiện một lần, tải lại trang là mất.
+      </p>
+      <label for="token-secret">Mã bí mật</label>
+      <input id="token-secret" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} />
+      <button type="button" onClick={copy}>
+        Sao chép mã
+      </button>
+      {copied && <span class="hint"> {copied}</span>}
+    </div>
+  );
+}
+
+function TokenForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (token: Token, secret: string) => void }) {
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<Role>("leader");
+  const [scope, setScope] = useState("");
+  const [expires, setExpires] = useState(dateIn(DEFAULT_DAYS));
+  const [never, setNever] = useState(false);
+  const { busy, error, setError, run } = useSubmit();
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!name.trim()) return setError({ field: "name", message: "Đặt tên cho mã, ví dụ “Tập lệnh báo cáo tỉnh”" });
+    if (!never && !expires) return setError({ field: "expiresAt", message: "Chọn ngày hết hạn của mã" });
+    if (role === "commune" && !scope) return setError({ field: "scopeUnitCode", message: "Chọn xã của mã" });
+    run(async () => {
+      const { secret, token } = await createToken({
+        name: name.trim(),
+        role,
+        scopeUnitCode: scopeLevel(role) === null ? null : scope || null,
+        expiresAt: never ? null : expires,
+      });
+      onCreated(token, secret);
+      setName("");
+    });
+  };
+  return (
+    <form class="admin-form" onSubmit={submit} noValidate>
+      <h2>Tạo mã truy cập</h2>
+      <Field id="name" label="Tên mã" error={error} hint="Để biết mã dùng vào việc gì, ai giữ.">
+        <input id="name" value={name} onInput={(e) => setName(e.currentTarget.value)} {...invalid(error, "name")} />
+      </Field>
+      <RoleScopeFields
+        role={role}
+        scope={scope}
+        units={units}
+        error={error}
+        onRole={(r) => (setRole(r), setScope(""))}
+        onScope={setScope}
+      />
+      <Field id="expiresAt" label="Hết hạn ngày" error={error} hint={`Mặc định ${DEFAULT_DAYS} ngày kể từ hôm nay.`}>
+        <input
+          id="expiresAt"
+          type="date"
+          value={never ? "" : expires}
+          min={dateIn(1)}
+          disabled={never}
+          onInput={(e) => setExpires(e.currentTarget.value)}
+          {...invalid(error, "expiresAt")}
+        />
+      </Field>
+      <div class="field checkbox">
+        <input id="never" type="checkbox" checked={never} onChange={(e) => setNever(e.currentTarget.checked)} />
+        <label for="never">Không bao giờ hết hạn</label>
+      </div>
+      <FormAlert error={error} fields={["name", "role", "scopeUnitCode", "expiresAt"]} />
+      <button type="submit" disabled={busy}>
+        Tạo mã
+      </button>
+    </form>
+  );
+}
+
+export function TokensPage({ units }: { units: AdminUnit[] }) {
+  const list = useLoad(fetchTokens, "admin-tokens");
+  const [created, setCreated] = useState<{ id: number; name: string; secret: string } | null>(null);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState<number | null>(null);
+
+  async function revoke(t: Token) {
+    setBusy(t.id);
+    try {
+      await revokeToken(t.id);
+      setNotice({ ok: true, text: `Đã thu hồi mã “${t.name}”: từ giờ mã bị từ chối.` });
+      if (created?.id === t.id) setCreated(null);
+      tick.value++;
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    } finally {
+      setBusy(null);
+    }
+  }
+  const tokens = list.data?.tokens ?? [];
+  return (
+    <>
+      <TokenForm
+        units={units}
+        onCreated={(token, secret) => {
+          setCreated({ id: token.id, name: token.name, secret });
+          setNotice(null);
+          tick.value++;
+        }}
+      />
+      {created && <Secret name={created.name} secret={created.secret} />}
+      <Notice notice={notice} />
+      <h2>Các mã truy cập</h2>
+      <Status state={list} what="danh sách mã truy cập" />
+      {list.data && tokens.length === 0 && <p>Chưa có mã truy cập nào.</p>}
+      {tokens.length > 0 && (
+        <div class="table-wrap">
+          <table class="admin-tokens cards">
+            <thead>
+              <tr>
+                <th scope="col">Tên mã</th>
+                <th scope="col">Vai trò</th>
+                <th scope="col">Đơn vị</th>
+                <th scope="col">Dùng lần cuối</th>
+                <th scope="col">Hết hạn</th>
+                <th scope="col">Trạng thái</th>
+                <th scope="col">Thao tác</th>
+              </tr>
+            </thead>
+            <tbody>
+              {tokens.map((t) => {
+                const live = stateOf(t) === "Đang dùng";
+                return (
+                  <tr key={t.id} data-token={t.id}>
+                    <th scope="row">{t.name}</th>
+                    <td data-label="Vai trò">{ROLE_WORDS[t.role]}</td>
+                    <td data-label="Đơn vị">{scopeName(units, t.scopeUnitCode)}</td>
+                    <td data-label="Dùng lần cuối">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Chưa dùng"}</td>
+                    <td data-label="Hết hạn">{t.expiresAt ? formatDateTime(t.expiresAt) : "Không hết hạn"}</td>
+                    <td data-label="Trạng thái">{stateOf(t)}</td>
+                    <td data-label="Thao tác" class="actions">
+                      {live && (
+                        <button
+                          type="button"
+                          aria-label={`Thu hồi mã ${t.name}`}
+                          disabled={busy === t.id}
+                          onClick={() => revoke(t)}
+                        >
+                          Thu hồi
+                        </button>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,228 @@
+/**
+ * “Người dùng”: who signs in through Cloudflare Access, with a role and the unit in scope. Saving an existing email
+ * changes its role or scope (and enables it again); “Khoá” disables it.
+ */
+import { useState } from "preact/hooks";
+import { formatDateTime } from "../../../../domain/time";
+import { type AdminUnit, disableUser, fetchUsers, type Role, saveUser, type User } from "../../api";
+import { tick, useLoad } from "../../state";
+import { Status } from "../common";
+import { Field, FormAlert, invalid, Notice, ROLE_WORDS, scopeLevel, UnitOptions, useSubmit } from "./form";
+
+/** The unit a user or token sees, by name. */
+export function scopeName(units: AdminUnit[], code: string | null): string {
+  if (code === null) return "Toàn quốc";
+  return units.find((u) => u.code === code)?.name ?? code;
+}
+
+/** Role and scope chosen together: the scope offered is the one the role may have. */
+export function RoleScopeFields(props: {
+  role: Role;
+  scope: string;
+  units: AdminUnit[];
+  error: ReturnType<typeof useSubmit>["error"];
+  onRole: (r: Role) => void;
+  onScope: (code: string) => void;
+}) {
+  const { role, scope, units, error, onRole, onScope } = props;
+  const level = scopeLevel(role);
+  return (
+    <>
+      <Field id="role" label="Vai trò" error={error}>
+        <select
+          id="role"
+          value={role}
+          onChange={(e) => onRole(e.currentTarget.value as Role)}
+          {...invalid(error, "role")}
+        >
+          {(Object.keys(ROLE_WORDS) as Role[]).map((r) => (
+            <option key={r} value={r}>
+              {ROLE_WORDS[r]}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field
+        id="scopeUnitCode"
+        label="Đơn vị"
+        error={error}
+        hint={level === null ? "Quản trị viên có phạm vi toàn quốc." : undefined}
+      >
+        <select
+          id="scopeUnitCode"
+          value={scope}
+          disabled={level === null}
+          onChange={(e) => onScope(e.currentTarget.value)}
+          {...invalid(error, "scopeUnitCode")}
+        >
+          {level === null ? (
+            <option value="">Toàn quốc</option>
+          ) : (
+            <UnitOptions
+              units={units}
+              level={level}
+              none={level === "province" ? "Toàn quốc" : "— Chọn xã, phường, đặc khu —"}
+            />
+          )}
+        </select>
+      </Field>
+    </>
+  );
+}
+
+function UserForm({
+  units,
+  editing,
+  onSaved,
+}: {
+  units: AdminUnit[];
+  editing: User | null;
+  onSaved: (u: User) => void;
+}) {
+  const [email, setEmail] = useState(editing?.email ?? "");
+  const [role, setRole] = useState<Role>(editing?.role ?? "leader");
+  const [scope, setScope] = useState(editing?.scopeUnitCode ?? "");
+  const { busy, error, setError, run } = useSubmit();
+
+  const submit = (e: Event) => {
+    e.preventDefault();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()))
+      return setError({ field: "email", message: "Nhập email của người dùng, ví dụ lanhdao@hungyen.gov.vn" });
+    if (role === "commune" && !scope) return setError({ field: "scopeUnitCode", message: "Chọn xã của cán bộ xã" });
+    run(async () => {
+      const { user } = await saveUser({
+        email: email.trim(),
+        role,
+        scopeUnitCode: scopeLevel(role) === null ? null : scope || null,
+      });
+      onSaved(user);
+      if (!editing) setEmail("");
+    });
+  };
+  return (
+    <form class="admin-form" onSubmit={submit} noValidate>
+      <h2>{editing ? `Sửa quyền của ${editing.email}` : "Thêm người dùng"}</h2>
+      <Field
+        id="email"
+        label="Email"
+        error={error}
+        hint={
+          editing?.disabledAt
+            ? "Tài khoản đang bị khoá: lưu sẽ mở khoá."
+            : "Email người dùng đăng nhập qua Cloudflare Access."
+        }
+      >
+        <input
+          id="email"
+          type="email"
+          autoComplete="off"
+          value={email}
+          readOnly={editing !== null}
+          onInput={(e) => setEmail(e.currentTarget.value)}
+          {...invalid(error, "email")}
+        />
+      </Field>
+      <RoleScopeFields
+        role={role}
+        scope={scope}
+        units={units}
+        error={error}
+        onRole={(r) => (setRole(r), setScope(""))}
+        onScope={setScope}
+      />
+      <FormAlert error={error} fields={["email", "role", "scopeUnitCode"]} />
+      <button type="submit" disabled={busy}>
+        {editing ? "Lưu thay đổi" : "Thêm người dùng"}
+      </button>
+    </form>
+  );
+}
+
+export function UsersPage({ units }: { units: AdminUnit[] }) {
+  const list = useLoad(fetchUsers, "admin-users");
+  const [editing, setEditing] = useState<User | null>(null);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+
+  async function disable(u: User) {
+    setBusy(u.email);
+    try {
+      await disableUser(u.email);
+      setNotice({ ok: true, text: `Đã khoá ${u.email}.` });
+      tick.value++;
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    } finally {
+      setBusy(null);
+    }
+  }
+  const users = list.data?.users ?? [];
+  return (
+    <>
+      <UserForm
+        key={editing?.email ?? "new"}
+        units={units}
+        editing={editing}
+        onSaved={(u) => {
+          setNotice({
+            ok: true,
+            text: `Đã lưu ${u.email}: ${ROLE_WORDS[u.role]}, ${scopeName(units, u.scopeUnitCode)}.`,
+          });
+          setEditing(null);
+          tick.value++;
+        }}
+      />
+      {editing && (
+        <button type="button" class="link" onClick={() => setEditing(null)}>
+          Thôi sửa, thêm người dùng mới
+        </button>
+      )}
+      <Notice notice={notice} />
+      <h2>Người dùng</h2>
+      <Status state={list} what="danh sách người dùng" />
+      {list.data && users.length === 0 && <p>Chưa có người dùng nào ngoài quản trị viên ban đầu.</p>}
+      {users.length > 0 && (
+        <div class="table-wrap">
+          <table class="admin-users cards">
+            <thead>
+              <tr>
+                <th scope="col">Email</th>
+                <th scope="col">Vai trò</th>
+                <th scope="col">Đơn vị</th>
+                <th scope="col">Trạng thái</th>
+                <th scope="col">Thao tác</th>
+              </tr>
+            </thead>
+            <tbody>
+              {users.map((u) => (
+                <tr key={u.email} data-user={u.email}>
+                  <th scope="row">{u.email}</th>
+                  <td data-label="Vai trò">{ROLE_WORDS[u.role]}</td>
+                  <td data-label="Đơn vị">{scopeName(units, u.scopeUnitCode)}</td>
+                  <td data-label="Trạng thái">
+                    {u.disabledAt ? `Đã khoá lúc ${formatDateTime(u.disabledAt)}` : "Đang dùng"}
+                  </td>
+                  <td data-label="Thao tác" class="actions">
+                    <button type="button" aria-label={`Sửa ${u.email}`} onClick={() => setEditing(u)}>
+                      {u.disabledAt ? "Mở khoá, sửa" : "Sửa"}
+                    </button>
+                    {!u.disabledAt && (
+                      <button
+                        type="button"
+                        aria-label={`Khoá ${u.email}`}
+                        disabled={busy === u.email}
+                        onClick={() => disable(u)}
+                      >
+                        Khoá
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * What every administration form shares: one submit at a time (a double click sends once), the API's Vietnamese
+ * error shown beside the field it names (or above the button), labels tied to their controls for screen readers.
+ */
+import type { ComponentChildren } from "preact";
+import { useRef, useState } from "preact/hooks";
+import { type AdminUnit, ApiError } from "../../api";
+
+export type FormError = { field: string | null; message: string } | null;
+
+export function useSubmit() {
+  const running = useRef(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<FormError>(null);
+  async function run(action: () => Promise<void>) {
+    if (running.current) return;
+    running.current = true;
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (err) {
+      setError({ field: err instanceof ApiError ? err.field : null, message: (err as Error).message });
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  }
+  return { busy, error, setError, run };
+}
+
+/** The attributes that tie a control to its error message. */
+export const invalid = (error: FormError, id: string) =>
+  error?.field === id ? { "aria-invalid": true, "aria-describedby": `${id}-error` } : {};
+
+export function Field(props: {
+  id: string;
+  label: string;
+  error: FormError;
+  hint?: string;
+  children: ComponentChildren;
+}) {
+  const { id, label, error, hint, children } = props;
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {children}
+      {hint && <span class="hint">{hint}</span>}
+      {error?.field === id && (
+        <span id={`${id}-error`} class="field-error" role="alert">
+          {error.message}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** The form's error that belongs to none of its fields. */
+export function FormAlert({ error, fields }: { error: FormError; fields: string[] }) {
+  if (!error || (error.field !== null && fields.includes(error.field))) return null;
+  return (
+    <p role="alert" class="error">
+      {error.message}
+    </p>
+  );
+}
+
+/** A notice after an action: `status` when it went well, `alert` when not. */
+export function Notice({ notice }: { notice: { ok: boolean; text: string } | null }) {
+  if (!notice) return null;
+  return (
+    <p role={notice.ok ? "status" : "alert"} class={notice.ok ? "notice" : "error"}>
+      {notice.text}
+    </p>
+  );
+}
+
+/**
+ * Units to pick by name: provinces alone, or communes grouped under their province (names repeat across provinces,
+ * never within one). `none` is the first choice's text, when there is one.
+ */
+export function UnitOptions({
+  units,
+  level,
+  none,
+}: {
+  units: AdminUnit[];
+  level: "province" | "commune";
+  none?: string;
+}) {
+  const provinces = units.filter((u) => u.parentCode === null);
+  return (
+    <>
+      {none !== undefined && <option value="">{none}</option>}
+      {level === "province"
+        ? provinces.map((p) => (
+            <option key={p.code} value={p.code}>
+              {p.name}
+            </option>
+          ))
+        : provinces.map((p) => {
+            const communes = units.filter((u) => u.parentCode === p.code);
+            return communes.length ? (
+              <optgroup key={p.code} label={p.name}>
+                {communes.map((u) => (
+                  <option key={u.code} value={u.code}>
+                    {u.name}
+                  </option>
+                ))}
+              </optgroup>
+            ) : null;
+          })}
+    </>
+  );
+}
+
+export const ROLE_WORDS = { admin: "Quản trị viên", leader: "Lãnh đạo", commune: "Cán bộ xã" } as const;
+
+/** The scope a role may have: national for an administrator, national or a province for a leader, a commune. */
+export const scopeLevel = (role: keyof typeof ROLE_WORDS) =>
+  role === "admin" ? null : role === "leader" ? "province" : "commune";
