@@ -105,7 +105,7 @@ describe("API tokens", () => {
     }
   });
 
-  it("gives a role only the scope that fits it", async () => {
+  it("gives a role only the scope that fits it, the refusal naming the field a form shows it beside", async () => {
     const bad = [
       { name: "a", role: "admin", scopeUnitCode: "33" },
       { name: "b", role: "commune", scopeUnitCode: null },
@@ -114,7 +114,12 @@ describe("API tokens", () => {
       { name: "e", role: "leader", scopeUnitCode: "99" },
       { name: "f", role: "owner", scopeUnitCode: null },
     ];
-    for (const body of bad) expect((await api("/api/admin/tokens", json("POST", body))).status).toBe(400);
+    const fields = [];
+    for (const body of bad) {
+      const res = await api("/api/admin/tokens", json("POST", body));
+      fields.push(`${res.status} ${((await res.json()) as any).error.field}`);
+    }
+    expect(fields).toEqual([...Array(5).fill("400 scopeUnitCode"), "400 role"]);
     expect(
       (await api("/api/admin/tokens", json("POST", { name: "g", role: "leader", scopeUnitCode: null }))).status,
     ).toBe(201);

@@ -48,6 +48,8 @@ describe("conferences", () => {
       startsAt: "2026-12-01T01:00:00.000Z",
       windowHours: 72,
       frozenAt: null,
+      // The scheduled syncs: every 15 minutes through the 72 hours before it starts.
+      syncs: { from: "2026-11-28T01:00:00.000Z", until: "2026-12-01T01:00:00.000Z", everyMinutes: 15 },
     });
     expect((await apiJson("/api/conferences?unit=33")).conferences).toEqual([conference]);
     expect((await apiJson("/api/conferences?unit=01")).conferences).toEqual([]);

@@ -13,12 +13,13 @@ export const periodCode = z
   .string()
   .refine((p) => parsePeriodCode(p) !== null, "kỳ báo cáo dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-M08");
 
-/** zod validation whose failure is answered with the API's error envelope, in Vietnamese. */
+/** zod validation whose failure is answered with the API's error envelope, in Vietnamese, naming the field. */
 export function query<T extends z.ZodType>(schema: T) {
   return zValidator("query", schema, (result) => {
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      throw new AppError("bad_request", `Tham số “${issue.path.join(".")}” không hợp lệ: ${issue.message}`);
+      const field = issue.path.join(".");
+      throw new AppError("bad_request", `Tham số “${field}” không hợp lệ: ${issue.message}`, {}, field || null);
     }
   });
 }
@@ -28,9 +29,12 @@ export function jsonBody<T extends z.ZodType>(schema: T) {
   return zValidator("json", schema, (result) => {
     if (!result.success) {
       const issue = result.error.issues[0]!;
+      const field = issue.path.join(".");
       throw new AppError(
         "bad_request",
-        `Trường “${issue.path.join(".") || "nội dung"}” không hợp lệ: ${issue.message}`,
+        `Trường “${field || "nội dung"}” không hợp lệ: ${issue.message}`,
+        {},
+        field || null,
       );
     }
   });

@@ -55,7 +55,7 @@ export const adminConferences = new Hono<AppEnv>()
     const body = c.req.valid("json");
     const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
     if (!listDate || !(await findUnit(db, listDate, body.unitCode))) {
-      throw new AppError("not_found", `Không có đơn vị hành chính mã “${body.unitCode}”`);
+      throw new AppError("not_found", `Không có đơn vị hành chính mã “${body.unitCode}”`, {}, "unitCode");
     }
     const conference = await createConference(
       db,

@@ -100,7 +100,6 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
   const [busy, setBusy] = useState<number | null>(null);
   const all = sources.data?.sources ?? [];
   const provinces = units.filter((u) => u.parentCode === null);
-  const inScope = unit === "VN" ? units : units.filter((u) => u.code === unit || u.parentCode === unit);
   const shown = all.filter((s) => filter === "all" || statusOf(s) === filter);
 
   const report = (s: Source, warnings: string[] = []) => {
@@ -138,7 +137,7 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
           </select>
         </p>
       )}
-      <RegisterForm units={inScope} onDone={report} />
+      <RegisterForm units={units} onDone={report} />
       <Notice notice={notice} />
       <h2>Các bảng tính đã đăng ký</h2>
       <p class="filters" role="group" aria-label="Lọc theo trạng thái">
