@@ -245,6 +245,8 @@ export async function generateDemo(outDir) {
       modifiedTime: "2026-11-20T03:15:00Z",
       version: String(100 + i),
       access: i === FORBIDDEN ? "forbidden" : "ok",
+      // Most communes shared their sheet with the service account as editor: the check results go back into it.
+      serviceAccount: i % 7 === 3 ? "reader" : "writer",
       sheets: [{ properties: { sheetId: 0, title: "Năm 2025" }, values }],
     };
     await writeFile(join(outDir, `${id}.json`), JSON.stringify(fixture));

@@ -13,7 +13,7 @@ import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer } from "node:http";
 import { join } from "node:path";
 import { apiOf, errorBody } from "./errors.mjs";
-import { createWriteApi, mayRead } from "./write-api.mjs";
+import { createWriteApi, mayEdit, mayRead } from "./write-api.mjs";
 
 const TOKEN_AUDIENCE = "https://oauth2.googleapis.com/token";
 const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
@@ -29,7 +29,9 @@ const DEFAULT_PROJECT_NUMBER = "100000000001";
  * @typedef {{ properties: { title: string, locale?: string, timeZone?: string }, modifiedTime?: string, version?: string,
  *   access?: "ok" | "forbidden" | "not_found", mimeType?: string, shortcutTo?: string, trashed?: boolean, driveId?: string,
  *   serviceAccount?: "reader" | "writer", faults?: (number | Fault)[], sheets: FixtureSheet[] }} Fixture
- * @typedef {{ status: number, reason?: string, api?: "drive" | "sheets", retryAfter?: number, message?: string }} Fault
+ * @typedef {{ status: number, reason?: string, api?: "drive" | "sheets", call?: string, retryAfter?: number, message?: string }} Fault
+ *   `call` names one method (`batchUpdate`, `values.batchGet`, `files.get`…): the fault then answers that call only,
+ *   writes included; a fault without it answers reads.
  * @typedef {{ disabledApis?: ("drive" | "sheets")[], projectNumber?: string }} ProjectSettings  the folder's `google.json`
  * @typedef {{ dir: string, port?: number, host?: string, serviceAccounts?: Record<string, string>, log?: boolean,
  *   writeQuota?: { limit: number, windowMs?: number } }} StandinOptions
@@ -45,8 +47,10 @@ export async function startStandin(options) {
   const cache = new Map();
   /** @type {Map<string, number>} faults already served, per `${id}@${version}#${index}` */
   const faultsServed = new Map();
-  /** @type {Map<string, { email: string, expires: number }>} */
+  /** @type {Map<string, import("./write-api.mjs").Session>} */
   const tokens = new Map();
+  /** @type {Map<string, import("./write-api.mjs").Written>} */
+  const written = new Map();
   /** @type {Record<string, number>} */
   const stats = {};
   const count = (/** @type {string} */ name) => (stats[name] = (stats[name] ?? 0) + 1);
@@ -55,6 +59,8 @@ export async function startStandin(options) {
     tokens,
     count,
     forget: (id) => cache.delete(id),
+    written,
+    fault: (fixture, id, api, call) => nextFault(fixture, id, api, call, true),
     writeQuota: options.writeQuota,
   });
 
@@ -68,6 +74,9 @@ export async function startStandin(options) {
     } catch {
       return null;
     }
+    // What callers wrote into a hand-made file, until the file itself changes.
+    const edited = written.get(id);
+    if (edited && edited.mtimeMs === info.mtimeMs) return edited.fixture;
     const hit = cache.get(id);
     if (hit && hit.mtimeMs === info.mtimeMs) return hit.fixture;
     const fixture = /** @type {Fixture} */ (JSON.parse(await readFile(file, "utf8")));
@@ -83,14 +92,16 @@ export async function startStandin(options) {
   /**
    * The next fault of this file's version that applies to this API, if one is left: faults are answered in order,
    * once each, a fault limited to the other API being passed over until one of its calls comes.
-   * @param {Fixture} fixture @param {string} id @param {"drive" | "sheets"} api @returns {Fault | null}
+   * @param {Fixture} fixture @param {string} id @param {"drive" | "sheets"} api @param {string} call the route's name
+   * @param {boolean} write @returns {Fault | null}
    */
-  function nextFault(fixture, id, api) {
+  function nextFault(fixture, id, api, call, write) {
     const faults = fixture.faults ?? [];
     for (let i = 0; i < faults.length; i++) {
       const raw = faults[i];
       const fault = typeof raw === "number" ? { status: raw } : raw;
       if (!fault || (fault.api && fault.api !== api)) continue;
+      if (fault.call ? !call.endsWith(`.${fault.call}`) : write) continue;
       const key = `${id}@${fixture.version ?? ""}#${i}`;
       if (faultsServed.has(key)) continue;
       faultsServed.set(key, 1);
@@ -169,7 +180,7 @@ export async function startStandin(options) {
         return fail(404, { id: route.id });
       if (!shared) return fail(403);
 
-      const fault = nextFault(fixture, route.id, api);
+      const fault = nextFault(fixture, route.id, api, route.name, false);
       if (fault) {
         const retryAfter = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : undefined;
         return fail(fault.status, { reason: fault.reason, message: fault.message, id: route.id }, retryAfter);
@@ -186,6 +197,7 @@ export async function startStandin(options) {
           modifiedTime: normalTime(fixture.modifiedTime),
           version: String(fixture.version ?? "1"),
           trashed: fixture.trashed === true,
+          capabilities: { canEdit: mayEdit(fixture, session.email) },
         };
         if (fixture.shortcutTo) {
           const target = await loadFixture(fixture.shortcutTo);
@@ -262,8 +274,20 @@ function normalTime(t) {
 /** Drive's `fields=a,b`: only the fields asked for. @param {Record<string, unknown>} body @param {string | null} fields */
 function pickFields(body, fields) {
   if (!fields || fields === "*") return body;
-  const wanted = fields.split(",").map((f) => f.trim());
-  return Object.fromEntries(Object.entries(body).filter(([k]) => wanted.includes(k)));
+  /** @type {Record<string, unknown>} */
+  const out = {};
+  // `name`, `name(sub,sub)` or `name/sub`, at the top level, as Drive's partial responses take them.
+  for (const m of fields.matchAll(/([A-Za-z]+)(?:\(([^)]*)\)|\/([A-Za-z]+))?/g)) {
+    const [, key = "", inner, slash] = m;
+    if (!(key in body)) continue;
+    const value = /** @type {Record<string, unknown>} */ (body)[key];
+    const subs = inner ? inner.split(",").map((x) => x.trim()) : slash ? [slash] : null;
+    out[key] =
+      subs && value && typeof value === "object"
+        ? Object.fromEntries(Object.entries(value).filter(([k]) => subs.includes(k)))
+        : value;
+  }
+  return out;
 }
 
 /** @param {import("node:http").IncomingMessage} req @returns {Promise<string>} */
@@ -276,7 +300,7 @@ async function readBody(req) {
 /**
  * The JWT-bearer grant: the assertion's RS256 signature must verify against the service account's public key.
  * @param {string} body @param {Record<string, string>} accounts
- * @param {Map<string, { email: string, expires: number }>} tokens
+ * @param {Map<string, import("./write-api.mjs").Session>} tokens
  * @param {(status: number, body: unknown) => void} send
  */
 function handleToken(body, accounts, tokens, send) {
@@ -325,7 +349,7 @@ function handleToken(body, accounts, tokens, send) {
   if (typeof claims.scope !== "string" || !claims.scope.includes("spreadsheets"))
     return deny("Invalid JWT: missing scope");
   const accessToken = "ya29.standin-" + randomBytes(24).toString("base64url");
-  tokens.set(accessToken, { email, expires: Date.now() + 3599_000 });
+  tokens.set(accessToken, { email, expires: Date.now() + 3599_000, scopes: claims.scope.split(" ") });
   send(200, { access_token: accessToken, expires_in: 3599, token_type: "Bearer" });
 }
 

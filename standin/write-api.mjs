@@ -10,7 +10,7 @@
  * open to every authenticated caller.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { errorBody } from "./errors.mjs";
 
@@ -22,23 +22,62 @@ const WRITE_QUOTA_MESSAGE =
  * @typedef {{ type: string, role: string, emailAddress?: string, id: string }} Permission
  * @typedef {Record<string, any>} AnyProps
  * @typedef {import("./server.mjs").Fixture & { owner?: string, permissions?: Permission[], mimeType?: string,
- *   parents?: string[], createdTime?: string, protectedRanges?: unknown[], dataValidation?: unknown[],
+ *   parents?: string[], createdTime?: string, baseVersion?: string, protectedRanges?: unknown[], dataValidation?: unknown[],
  *   formats?: unknown[], merges?: unknown[], sheets: (import("./server.mjs").FixtureSheet & { properties: Record<string, unknown> })[] }} OwnedFixture
  * @typedef {(status: number, body: unknown, headers?: Record<string, string>) => void} Send
  * @typedef {(status: number, situation?: string | import("./errors.mjs").ErrorSituation, headers?: Record<string, string>) => void} Fail
- * @typedef {{ dir: string, tokens: Map<string, { email: string, expires: number }>, count: (name: string) => void,
- *   forget: (id: string) => void, writeQuota?: { limit: number, windowMs?: number } }} WriteApiOptions
+ * @typedef {{ email: string, expires: number, scopes: string[] }} Session
+ * @typedef {{ mtimeMs: number, fixture: OwnedFixture }} Written  a hand-made file as edited by callers, over its disk copy
+ * @typedef {{ dir: string, tokens: Map<string, Session>, count: (name: string) => void,
+ *   forget: (id: string) => void, written: Map<string, Written>, writeQuota?: { limit: number, windowMs?: number },
+ *   fault: (fixture: OwnedFixture, id: string, api: "drive" | "sheets", call: string) => import("./server.mjs").Fault | null }} WriteApiOptions
  *   `writeQuota`: Sheets write requests allowed per caller per window (Google: 60 a minute), answered 429 beyond.
+ *   `written`: edits to hand-made fixtures, kept in memory for the stand-in's life (the folder is the test's, not
+ *   ours) and dropped when the file changes on disk.
  */
+
+/** The scope a write needs: Sheets' full scope (or Drive's) for Sheets writes, Drive's for Drive writes. */
+const WRITE_SCOPES = {
+  sheets: ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"],
+  drive: ["https://www.googleapis.com/auth/drive", "https://www.googleapis.com/auth/drive.file"],
+};
+
+/**
+ * An edit of a hand-made file is version ×1,000,000 plus the edits since: never a version a test writes by hand, so
+ * the test's next edit of the file is always seen as a change.
+ * @param {string | undefined} diskVersion @param {number} edits
+ */
+function editedVersion(diskVersion, edits) {
+  return String(BigInt(/^\d+$/.test(diskVersion ?? "") ? (diskVersion ?? "0") : "0") * 1000000n + BigInt(edits));
+}
+
+/** When a file was last written on disk, or null. @param {string} file */
+export async function diskStamp(file) {
+  try {
+    return (await stat(file)).mtimeMs;
+  } catch {
+    return null;
+  }
+}
 
 /** Whether `email` may read a spreadsheet file: its owner, someone it is shared with, or anyone for an unowned fixture. */
 export function mayRead(/** @type {OwnedFixture} */ fixture, /** @type {string} */ email) {
   return roleOf(fixture, email) !== null;
 }
 
-/** @param {OwnedFixture} fixture @param {string} email @returns {"owner" | "writer" | "reader" | null} */
+/** Whether `email` may edit the file (Drive's `capabilities.canEdit`). @param {OwnedFixture} fixture @param {string} email */
+export function mayEdit(fixture, email) {
+  const role = roleOf(fixture, email);
+  return role === "owner" || role === "writer";
+}
+
+/**
+ * A hand-made fixture (no owner) is shared with every caller as a reader, or as an editor with `"serviceAccount":
+ * "writer"` (PRODUCT.md §8).
+ * @param {OwnedFixture} fixture @param {string} email @returns {"owner" | "writer" | "reader" | null}
+ */
 function roleOf(fixture, email) {
-  if (!fixture.owner) return "writer";
+  if (!fixture.owner) return fixture.serviceAccount === "writer" ? "writer" : "reader";
   if (fixture.owner === email) return "owner";
   const p = (fixture.permissions ?? []).find(
     (x) => x.type === "anyone" || x.emailAddress?.toLowerCase() === email.toLowerCase(),
@@ -60,20 +99,45 @@ export function createWriteApi(options) {
   /** @param {string} id @returns {Promise<OwnedFixture | null>} */
   async function load(id) {
     if (!/^[A-Za-z0-9_-]+$/.test(id)) return null;
+    const file = join(options.dir, `${id}.json`);
+    const edited = options.written.get(id);
+    if (edited && edited.mtimeMs === (await diskStamp(file))) return structuredClone(edited.fixture);
+    options.written.delete(id);
     try {
-      return JSON.parse(await readFile(join(options.dir, `${id}.json`), "utf8"));
+      return JSON.parse(await readFile(file, "utf8"));
     } catch {
       return null;
     }
   }
 
-  /** Saves a changed file with a new `version` and `modifiedTime`, as Drive does on every edit. @param {string} id @param {OwnedFixture} f */
+  /**
+   * Saves a changed file with a new `version` and `modifiedTime`, as Drive does on every edit: a file the stand-in's
+   * callers made goes to disk; an edit of a hand-made fixture stays in memory over the disk copy.
+   * @param {string} id @param {OwnedFixture} f
+   */
   async function save(id, f, bump = true) {
+    const file = join(options.dir, `${id}.json`);
+    if (!f.owner) {
+      const edited = options.written.get(id);
+      const stamp = await diskStamp(file);
+      const base = edited ? edited.fixture.baseVersion : f.version;
+      const edits = edited ? Number(BigInt(edited.fixture.version ?? "0") % 1000000n) + 1 : 1;
+      options.written.set(id, {
+        mtimeMs: stamp ?? 0,
+        fixture: {
+          ...f,
+          baseVersion: base,
+          version: editedVersion(base, edits),
+          modifiedTime: new Date().toISOString(),
+        },
+      });
+      options.forget(id);
+      return;
+    }
     if (bump) {
       f.version = String(Number(f.version ?? "0") + 1);
       f.modifiedTime = new Date().toISOString();
     }
-    const file = join(options.dir, `${id}.json`);
     await writeFile(`${file}.tmp`, JSON.stringify(f, null, 1));
     await rename(`${file}.tmp`, file);
     options.forget(id);
@@ -116,6 +180,15 @@ export function createWriteApi(options) {
       return true;
     }
     const email = session.email;
+    const api = route.name.startsWith("sheets.") ? "sheets" : "drive";
+    if (req.method !== "GET" && !WRITE_SCOPES[api].some((scope) => session.scopes.includes(scope))) {
+      fail(403, {
+        status: "PERMISSION_DENIED",
+        reason: "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+        message: "Request had insufficient authentication scopes.",
+      });
+      return true;
+    }
     const body = req.method === "GET" ? {} : parseJson(await readBody(req));
     if (body === undefined) {
       fail(400, "Invalid JSON payload received.");
@@ -151,6 +224,12 @@ export function createWriteApi(options) {
         return true;
       }
       const mayWrite = role === "owner" || role === "writer";
+      const fault = options.fault(f, id, api, route.name);
+      if (fault) {
+        const retryAfter = fault.retryAfter !== undefined ? { "retry-after": String(fault.retryAfter) } : undefined;
+        fail(fault.status, { reason: fault.reason, message: fault.message, id }, retryAfter);
+        return true;
+      }
 
       switch (route.name) {
         case "drive.files.copy": {
@@ -449,6 +528,24 @@ function applyRequest(f, request) {
       }
       return {};
     }
+    case "addSheet": {
+      const props = r.properties ?? {};
+      const title = String(props.title ?? `Sheet${f.sheets.length + 1}`);
+      if (f.sheets.some((x) => x.properties.title.normalize("NFC") === title.normalize("NFC")))
+        return `.${kind}: A sheet with the name "${title}" already exists. Please enter another name.`;
+      const sheetId = props.sheetId === undefined ? 100000 + f.sheets.length : Number(props.sheetId);
+      if (f.sheets.some((x) => x.properties.sheetId === sheetId)) return `.${kind}: Duplicate sheet ID: ${sheetId}`;
+      const added = {
+        sheetId,
+        title,
+        index: Math.min(Number(props.index ?? f.sheets.length), f.sheets.length),
+        sheetType: "GRID",
+        gridProperties: { rowCount: 1000, columnCount: 26, ...(props.gridProperties ?? {}) },
+      };
+      f.sheets.splice(added.index, 0, { properties: added, values: [] });
+      f.sheets.forEach((x, i) => (x.properties.index = i));
+      return { addSheet: { properties: added } };
+    }
     case "updateCells": {
       const target = r.start ?? r.range;
       const s = sheet(target?.sheetId);
@@ -457,6 +554,14 @@ function applyRequest(f, request) {
       const col0 = Number(target?.columnIndex ?? target?.startColumnIndex ?? 0);
       const fields = String(r.fields ?? "");
       if (!fields) return `.${kind}: At least one field must be specified in 'fields'.`;
+      // With a `range`, what the rows do not cover inside it is cleared (of the fields named), as Google does.
+      if (r.range && (fields.includes("userEnteredValue") || fields === "*")) {
+        const rowEnd = r.range.endRowIndex ?? Number.POSITIVE_INFINITY;
+        const colEnd = r.range.endColumnIndex ?? Number.POSITIVE_INFINITY;
+        s.values = (s.values ?? []).map((row, i) =>
+          i < row0 || i >= rowEnd ? row : row.map((v, j) => (j < col0 || j >= colEnd ? v : "")),
+        );
+      }
       (r.rows ?? []).forEach((/** @type {any} */ row, /** @type {number} */ i) => {
         (row.values ?? []).forEach((/** @type {any} */ cell, /** @type {number} */ j) => {
           if (fields.includes("userEnteredValue") || fields === "*")

@@ -18,6 +18,8 @@ declare namespace Cloudflare {
 		ACCESS_AUD: string;
 		ACCESS_ADMINS: string;
 		GOOGLE_READS_PER_MINUTE: string;
+		GOOGLE_WRITES_PER_MINUTE: string;
+		SHEETS_FEEDBACK: string;
 		SYNC_QUEUE_THRESHOLD: string;
 		SYNC_MANUAL_INTERVAL_SECONDS: string;
 	}

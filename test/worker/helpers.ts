@@ -78,7 +78,12 @@ export type Fixture = {
   mimeType?: string;
   shortcutTo?: string;
   trashed?: boolean;
-  faults?: (number | { status: number; reason?: string; api?: "drive" | "sheets"; retryAfter?: number })[];
+  /** `writer`: the service account may edit the file (PRODUCT.md §8). */
+  serviceAccount?: "reader" | "writer";
+  faults?: (
+    | number
+    | { status: number; reason?: string; api?: "drive" | "sheets"; call?: string; retryAfter?: number }
+  )[];
   sheets: { properties: { sheetId: number; title: string; hidden?: boolean }; values?: unknown[][] }[];
 };
 

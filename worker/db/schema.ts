@@ -72,6 +72,10 @@ export const sources = sqliteTable(
     lastSuccessAt: integer(),
     lastErrorCode: text(),
     lastError: text(),
+    /** The check results written back into the sheet (SHEETS_FEEDBACK): written, failed, or not allowed (read only). */
+    feedbackStatus: text({ enum: ["written", "failed", "read_only"] }),
+    feedbackAt: integer(),
+    feedbackError: text(),
   },
   (t) => [index("sources_unit_idx").on(t.unitCode)],
 );

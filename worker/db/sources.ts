@@ -69,6 +69,9 @@ export type SourceListRow = {
   lastSuccessAt: number | null;
   lastErrorCode: string | null;
   lastError: string | null;
+  feedbackStatus: "written" | "failed" | "read_only" | null;
+  feedbackAt: number | null;
+  feedbackError: string | null;
 };
 
 /**
@@ -94,7 +97,8 @@ export async function listSources(
     SELECT s.id AS id, s.unit_code AS unitCode, u.full_name AS unitName, s.spreadsheet_id AS spreadsheetId, s.tab AS tab,
       s.gid AS gid, s.layout AS layout, s.active AS active, s.title AS title, s.locale AS locale,
       s.last_status AS lastStatus, s.last_checked_at AS lastCheckedAt, s.last_success_at AS lastSuccessAt,
-      s.last_error_code AS lastErrorCode, s.last_error AS lastError
+      s.last_error_code AS lastErrorCode, s.last_error AS lastError, s.feedback_status AS feedbackStatus,
+      s.feedback_at AS feedbackAt, s.feedback_error AS feedbackError
     FROM sources s LEFT JOIN units u ON u.code = s.unit_code AND u.valid_from = ${listDate}
     ${under}
     ORDER BY s.unit_code, s.id`);
@@ -124,6 +128,28 @@ export async function recordSourceError(db: Db, source: SourceRecord, error: Sou
       })
       .where(eq(sources.id, source.id)),
   ]);
+}
+
+/**
+ * What became of writing the check results into the sheet. After a write, `version` is the sheet's version with the
+ * write in it: the next sync sees the sheet unchanged (PRODUCT.md §6), as the write was the Worker's own. A failed
+ * write forgets the version (null), so the next sync reads the sheet again and writes the results then.
+ */
+export async function recordFeedback(
+  db: Db,
+  sourceId: number,
+  feedback: { status: "written" | "failed" | "read_only"; error: string | null; version?: string | null },
+  now: number,
+): Promise<void> {
+  await db
+    .update(sources)
+    .set({
+      feedbackStatus: feedback.status,
+      feedbackAt: now,
+      feedbackError: feedback.error,
+      ...(feedback.version !== undefined ? { lastVersion: feedback.version } : {}),
+    })
+    .where(eq(sources.id, sourceId));
 }
 
 /** Stops reading a source; its values stay until a new sheet replaces them. False when there is no such source. */

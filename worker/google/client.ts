@@ -1,11 +1,12 @@
 /**
- * The two Google APIs the sync uses, over plain fetch: Drive v3 file metadata and Sheets v4 reads.
+ * The two Google APIs the sync uses, over plain fetch: Drive v3 file metadata, Sheets v4 reads, and the one Sheets
+ * write the sync makes (its check results, when the deployment writes them back).
  * Base URLs come from the environment, so the same code reads real Google or the local stand-in.
  * Rate limits (Sheets' 429, Drive's 403 `userRateLimitExceeded`) and 5xx are retried with exponential backoff and
  * jitter, honouring Retry-After; every other refusal is a `GoogleError` with Google's reason kept.
  */
 import { type GoogleApi, GoogleError, type GoogleErrorBody, kindOf, reasonsOf } from "./errors";
-import { accessToken, clearTokenCache, parseServiceAccount, type ServiceAccount } from "./token";
+import { accessToken, clearTokenCache, parseServiceAccount, type ServiceAccount, scopesFor } from "./token";
 
 export const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
 export const SHORTCUT_MIME = "application/vnd.google-apps.shortcut";
@@ -21,6 +22,8 @@ export type DriveFile = FileVersion & {
   mimeType: string;
   trashed?: boolean;
   shortcutDetails?: { targetId: string; targetMimeType?: string };
+  /** Asked only when the sync writes back: whether the service account may edit the file. */
+  capabilities?: { canEdit?: boolean };
 };
 
 export type GoogleOptions = {
@@ -31,10 +34,15 @@ export type GoogleOptions = {
   maxAttempts?: number;
   /** Sheets reads allowed per minute for this service account; 0 turns pacing off (GOOGLE.md "Quotas"). */
   readsPerMinute?: number;
+  /** Sheets writes allowed per minute (Google: 60 per user); 0 turns pacing off. */
+  writesPerMinute?: number;
+  /** Ask for the write scope and for Drive's `capabilities`: the sync writes its check results back. */
+  writes?: boolean;
 };
 
-/** When the next Sheets read may start, per service account, shared by every client in this isolate. */
+/** When the next Sheets read (or write) may start, per service account, shared by every client in this isolate. */
 const nextReadAt = new Map<string, number>();
+const nextWriteAt = new Map<string, number>();
 
 const MAX_BACKOFF_MS = 32_000;
 
@@ -62,17 +70,24 @@ export class GoogleClient {
     this.random = options.random ?? Math.random;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.readsPerMinute = options.readsPerMinute ?? 55;
+    this.writesPerMinute = options.writesPerMinute ?? 55;
+    this.writes = options.writes ?? false;
+    this.scopes = scopesFor(this.writes);
   }
 
   private readonly readsPerMinute: number;
+  private readonly writesPerMinute: number;
+  /** Whether this client asks for the write scope (and Drive's `capabilities`). */
+  readonly writes: boolean;
+  private readonly scopes: string[];
 
-  /** Waits for this read's slot so reads stay under the per-user quota; slots are handed out in call order. */
-  private async pace(): Promise<void> {
-    if (this.readsPerMinute <= 0) return;
-    const interval = 60_000 / this.readsPerMinute;
+  /** Waits for this call's slot so calls stay under the per-user quota; slots are handed out in call order. */
+  private async pace(perMinute: number, next: Map<string, number>): Promise<void> {
+    if (perMinute <= 0) return;
+    const interval = 60_000 / perMinute;
     const now = this.now();
-    const slot = Math.max(now, nextReadAt.get(this.account.client_email) ?? 0);
-    nextReadAt.set(this.account.client_email, slot + interval);
+    const slot = Math.max(now, next.get(this.account.client_email) ?? 0);
+    next.set(this.account.client_email, slot + interval);
     if (slot > now) await this.sleep(slot - now);
   }
 
@@ -92,7 +107,7 @@ export class GoogleClient {
   }
 
   file(fileId: string): Promise<DriveFile> {
-    const fields = "mimeType,modifiedTime,version,trashed,shortcutDetails";
+    const fields = `mimeType,modifiedTime,version,trashed,shortcutDetails${this.writes ? ",capabilities(canEdit)" : ""}`;
     const url = `${this.env.GOOGLE_DRIVE_URL}/drive/v3/files/${encodeURIComponent(fileId)}?fields=${encodeURIComponent(fields)}&supportsAllDrives=true`;
     return this.get<DriveFile>(url, "drive");
   }
@@ -116,14 +131,32 @@ export class GoogleClient {
     return body.valueRanges ?? [];
   }
 
-  private async get<T>(url: string, api: GoogleApi): Promise<T> {
+  /** Sheets' `spreadsheets.batchUpdate`: the requests applied together, or none of them. */
+  async batchUpdate(spreadsheetId: string, requests: unknown[]): Promise<{ replies?: unknown[] }> {
+    const url = `${this.env.GOOGLE_SHEETS_URL}/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}:batchUpdate`;
+    return this.get(url, "sheets", { requests });
+  }
+
+  /** A GET, or a POST of `body` (a write, paced under the write quota); retried alike. */
+  private async get<T>(url: string, api: GoogleApi, body?: unknown): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      if (api === "sheets") await this.pace();
+      if (body !== undefined) await this.pace(this.writesPerMinute, nextWriteAt);
+      else if (api === "sheets") await this.pace(this.readsPerMinute, nextReadAt);
       let res: Response;
       try {
-        const token = await accessToken(this.account, this.env.GOOGLE_TOKEN_URL, this.fetcher, this.now());
+        const token = await accessToken(this.account, this.env.GOOGLE_TOKEN_URL, this.fetcher, this.now(), this.scopes);
         this.requests++;
-        res = await this.fetcher(url, { headers: { authorization: `Bearer ${token}`, accept: "application/json" } });
+        const headers = { authorization: `Bearer ${token}`, accept: "application/json" };
+        res = await this.fetcher(
+          url,
+          body === undefined
+            ? { headers }
+            : {
+                method: "POST",
+                headers: { ...headers, "content-type": "application/json" },
+                body: JSON.stringify(body),
+              },
+        );
       } catch (err) {
         const transient = !(err instanceof GoogleError) || err.kind === "unavailable";
         if (!transient) throw err;
@@ -136,10 +169,10 @@ export class GoogleClient {
         continue;
       }
       if (res.ok) return (await res.json()) as T;
-      const body = (await res.json().catch(() => null)) as GoogleErrorBody | null;
-      const reasons = reasonsOf(body);
+      const answer = (await res.json().catch(() => null)) as GoogleErrorBody | null;
+      const reasons = reasonsOf(answer);
       const kind = kindOf(res.status, reasons);
-      const message = body?.error?.message ?? `HTTP ${res.status}`;
+      const message = answer?.error?.message ?? `HTTP ${res.status}`;
       const retry = kind === "rate_limited" || kind === "unavailable" || (kind === "unauthenticated" && attempt === 1);
       if (retry && attempt < this.maxAttempts) {
         // A 401 with a token thought valid: it was revoked or expired early; one new token, then it is an error.
@@ -163,4 +196,5 @@ export class GoogleClient {
 /** Forgets pacing state (a test that starts over). */
 export function resetReadPacing(): void {
   nextReadAt.clear();
+  nextWriteAt.clear();
 }

@@ -6,10 +6,16 @@ import { GoogleError } from "./errors";
 
 export type ServiceAccount = { client_email: string; private_key: string; project_id?: string };
 
-const SCOPES = [
+/** Reading only; writing the check results into the communes' sheets needs Sheets' full scope (GOOGLE.md). */
+const READ_SCOPES = [
   "https://www.googleapis.com/auth/spreadsheets.readonly",
   "https://www.googleapis.com/auth/drive.metadata.readonly",
 ];
+const WRITE_SCOPES = [
+  "https://www.googleapis.com/auth/spreadsheets",
+  "https://www.googleapis.com/auth/drive.metadata.readonly",
+];
+export const scopesFor = (writes: boolean) => (writes ? WRITE_SCOPES : READ_SCOPES);
 
 /** Reads the key file kept as a secret; a key pasted with `\n` escaped is turned back into lines. */
 export function parseServiceAccount(secret: string | undefined): ServiceAccount {
@@ -47,11 +53,16 @@ async function importKey(pem: string): Promise<CryptoKey> {
   }
 }
 
-async function signAssertion(account: ServiceAccount, audience: string, nowMs: number): Promise<string> {
+async function signAssertion(
+  account: ServiceAccount,
+  audience: string,
+  nowMs: number,
+  scopes: string[],
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
   const unsigned = `${encodeJson({ alg: "RS256", typ: "JWT" })}.${encodeJson({
     iss: account.client_email,
-    scope: SCOPES.join(" "),
+    scope: scopes.join(" "),
     aud: audience,
     iat,
     exp: iat + 3600,
@@ -69,11 +80,12 @@ export async function accessToken(
   tokenUrl: string,
   fetcher: typeof fetch,
   nowMs: number,
+  scopes: string[] = READ_SCOPES,
 ): Promise<string> {
-  const key = `${tokenUrl} ${account.client_email}`;
+  const key = `${tokenUrl} ${account.client_email} ${scopes.join(" ")}`;
   const hit = cache.get(key);
   if (hit && hit.expiresAt - 60_000 > nowMs) return hit.token;
-  const assertion = await signAssertion(account, "https://oauth2.googleapis.com/token", nowMs);
+  const assertion = await signAssertion(account, "https://oauth2.googleapis.com/token", nowMs, scopes);
   const res = await fetcher(tokenUrl, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },

@@ -13,6 +13,7 @@ import { AppError } from "../errors";
 import { iso } from "../http/json";
 import { jsonBody, query, unitCode, unitOrCountry } from "../http/params";
 import { isOfficeFileUrl, parseSheetRef } from "../reference/sources";
+import { FEEDBACK_TAB } from "../sync/feedback";
 import { CONVERT_TO_SHEETS } from "../sync/read-source";
 import { runSync } from "../sync/run";
 
@@ -47,7 +48,18 @@ function sourceJson(r: SourceListRow) {
     lastSuccessAt: iso(r.lastSuccessAt),
     lastErrorCode: r.lastErrorCode,
     lastError: r.lastError,
+    // The check results in the sheet's tab “Kiểm tra số liệu”, when the deployment writes them (SHEETS_FEEDBACK).
+    feedback: r.feedbackStatus && {
+      status: r.feedbackStatus,
+      at: iso(r.feedbackAt),
+      message: feedbackMessage(r.feedbackStatus, r.feedbackError),
+    },
   };
+}
+
+/** The feedback's state in words: the sync stored why it could not write (or was not allowed to). */
+function feedbackMessage(status: "written" | "failed" | "read_only", error: string | null): string {
+  return status === "written" ? `Đã ghi kết quả kiểm tra vào trang “${FEEDBACK_TAB}” của bảng tính` : (error ?? "");
 }
 
 const today = () => new Date().toISOString().slice(0, 10);

@@ -15,6 +15,7 @@ import { findFormHeader, readForm } from "../sheets/form";
 import { findTableHeader, readTable } from "../sheets/table";
 import { quoteTab } from "../sheets/text";
 import { type Grid, type ReadContext, type SheetReading, SourceError } from "../sheets/types";
+import { FEEDBACK_TAB } from "./feedback";
 
 export type SourceRef = {
   spreadsheetId: string;
@@ -23,10 +24,12 @@ export type SourceRef = {
   layout: "form" | "table";
 };
 
-export type SourceRead = SheetReading & { title: string; locale: string | null };
+/** A reading, with the spreadsheet's tabs (title → sheetId) for links into it. */
+export type SourceRead = SheetReading & { title: string; locale: string | null; tabs: Map<string, number> };
 
 /** The spreadsheet Sheets reads for a source (a shortcut's target) and the version that tells whether it changed. */
-export type LocatedSource = { readId: string; version: FileVersion };
+/** Where a source is read from, its version, and (when asked) whether the service account may edit it. */
+export type LocatedSource = { readId: string; version: FileVersion; canEdit: boolean };
 
 const EXCEL_MIMES = new Set([
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -74,7 +77,11 @@ export async function locateSource(google: GoogleClient, spreadsheetId: string):
       `Tệp không phải Google Trang tính (loại “${file.mimeType}”): đăng ký đường dẫn của một Google Trang tính`,
     );
   }
-  return { readId, version: { version: file.version, modifiedTime: file.modifiedTime } };
+  return {
+    readId,
+    version: { version: file.version, modifiedTime: file.modifiedTime },
+    canEdit: file.capabilities?.canEdit === true,
+  };
 }
 
 /**
@@ -101,9 +108,9 @@ export async function readSource(
   readId = source.spreadsheetId,
 ): Promise<SourceRead> {
   const meta = await google.spreadsheet(readId);
-  const tabs = pickTabs(meta, source);
-  const ranges = await google.batchGet(readId, tabs.map(quoteTab));
-  const grids: Grid[] = tabs.map((tab, i) => ({ tab, rows: ranges[i]?.values ?? [] }));
+  const picked = pickTabs(meta, source);
+  const ranges = await google.batchGet(readId, picked.map(quoteTab));
+  const grids: Grid[] = picked.map((tab, i) => ({ tab, rows: ranges[i]?.values ?? [] }));
   const grid =
     source.tab !== null || source.gid !== null
       ? grids[0]!
@@ -125,7 +132,8 @@ export async function readSource(
       message: `Bảng tính đang đặt ngôn ngữ “${locale ?? "không rõ"}”, không phải Việt Nam: Google có thể đã lưu “5.000” thành 5, “33.100” thành 33,1 — vào Tệp → Cài đặt → Ngôn ngữ: Việt Nam, rồi kiểm tra lại các số đã nhập. Số liệu của bảng tính này được đánh dấu “có thể đọc sai”`,
     });
   }
-  return { ...reading, title: meta.properties.title, locale };
+  const tabs = new Map(meta.sheets.map((x) => [x.properties.title, x.properties.sheetId]));
+  return { ...reading, title: meta.properties.title, locale, tabs };
 }
 
 /** `vi_VN`, `vi`: the locales whose number formats are the clerks' (GOOGLE.md "Values"). */
@@ -164,7 +172,8 @@ function pickTabs(meta: SpreadsheetMeta, source: SourceRef): string[] {
       );
     return [found.title];
   }
-  return sheets.filter((s) => !s.hidden).map((s) => s.title);
+  // The tab the sync writes its check results into is never data.
+  return sheets.filter((s) => !s.hidden && s.title !== FEEDBACK_TAB).map((s) => s.title);
 }
 
 /** Google's own words, kept after the Vietnamese for whoever has to ask Google. */

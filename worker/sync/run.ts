@@ -9,7 +9,14 @@ import { listIndicators } from "../db/catalog";
 import { type Db, getDb } from "../db/client";
 import { ensurePeriods } from "../db/periods";
 import { addRunCounts, finishRun, type RunCounts, type RunTrigger, setRunTotal, startRun } from "../db/runs";
-import { activeSourceIds, activeSources, recordSourceError, type SourceRecord, sourcesByIds } from "../db/sources";
+import {
+  activeSourceIds,
+  activeSources,
+  recordFeedback,
+  recordSourceError,
+  type SourceRecord,
+  sourcesByIds,
+} from "../db/sources";
 import { communesUnder, unitListFor } from "../db/units";
 import { storedForSource, writeSourceReading } from "../db/values";
 import { GoogleClient, type GoogleOptions } from "../google/client";
@@ -17,6 +24,7 @@ import { GoogleError } from "../google/errors";
 import type { Indicator } from "../reference/catalog";
 import { type ReadContext, SourceError } from "../sheets/types";
 import { validateReading } from "../sheets/validate";
+import { FEEDBACK_TAB, type FeedbackInput, writeFeedback } from "./feedback";
 import { asSourceError, configurationProblem, locateSource, readSource } from "./read-source";
 
 /** One Queue message: a slice of a run's sources; `attempt` counts the times its sources met Google's quota. */
@@ -62,10 +70,22 @@ const emptyCounts = (): RunCounts => ({
   googleRequests: 0,
 });
 
-/** Pacing protects Google's quota (`GOOGLE_READS_PER_MINUTE`, 0 = off; local runs set 0: the stand-in has none). */
-function readsPerMinute(env: Env): number {
-  const configured = Number(env.GOOGLE_READS_PER_MINUTE ?? "55");
-  return Number.isFinite(configured) && configured >= 0 ? configured : 55;
+/**
+ * The Google client of a run. Pacing protects Google's quota (`GOOGLE_READS_PER_MINUTE`, `GOOGLE_WRITES_PER_MINUTE`,
+ * 0 = off; local runs set 0: the stand-in has none); `SHEETS_FEEDBACK=true` writes the check results back.
+ */
+function googleOptions(env: Env, now: () => number, extra: GoogleOptions = {}): GoogleOptions {
+  const perMinute = (value: string | undefined) => {
+    const configured = Number(value ?? "55");
+    return Number.isFinite(configured) && configured >= 0 ? configured : 55;
+  };
+  return {
+    now,
+    readsPerMinute: perMinute(env.GOOGLE_READS_PER_MINUTE),
+    writesPerMinute: perMinute(env.GOOGLE_WRITES_PER_MINUTE),
+    writes: env.SHEETS_FEEDBACK === "true",
+    ...extra,
+  };
 }
 
 export async function runSync(env: Env, options: SyncOptions): Promise<SyncResult> {
@@ -75,7 +95,7 @@ export async function runSync(env: Env, options: SyncOptions): Promise<SyncResul
   const counts = emptyCounts();
   let google: GoogleClient;
   try {
-    google = new GoogleClient(env, { now, readsPerMinute: readsPerMinute(env), ...options.google });
+    google = new GoogleClient(env, googleOptions(env, now, options.google));
   } catch (err) {
     const error = asSourceError(err).message;
     await finishRun(db, runId, counts, now(), error);
@@ -216,7 +236,7 @@ export async function syncJob(
 ): Promise<void> {
   const now = options.now ?? Date.now;
   const db = getDb(env.DB);
-  const google = new GoogleClient(env, { now, readsPerMinute: readsPerMinute(env), ...options.google });
+  const google = new GoogleClient(env, googleOptions(env, now, options.google));
   const list = await sourcesByIds(db, job.sourceIds);
   const counts = emptyCounts();
   const ctx = await syncContext(db, google, job.runId, now);
@@ -274,9 +294,10 @@ async function syncOneSource(
   const { db, google, runId, now } = ctx;
   try {
     if (ctx.configError) throw new SourceError("config", causeOfRun(ctx.configError));
-    const { readId, version } = await locateSource(google, source.spreadsheetId);
+    const { readId, version, canEdit } = await locateSource(google, source.spreadsheetId);
     // A shortcut's target is part of the key: pointing it elsewhere is a change.
-    const readAs = `${readId === source.spreadsheetId ? "" : `${readId}:`}${version.version}@${ctx.readerKey}`;
+    const readAsOf = (v: string) => `${readId === source.spreadsheetId ? "" : `${readId}:`}${v}@${ctx.readerKey}`;
+    const readAs = readAsOf(version.version);
     if (!ctx.force && source.lastStatus !== "error" && source.lastVersion === readAs) {
       counts.sourcesSkipped++;
       return true;
@@ -307,6 +328,17 @@ async function syncOneSource(
         "Không ghi được số liệu của bảng tính vào cơ sở dữ liệu; số liệu cũ được giữ nguyên, sẽ thử lại ở lần đồng bộ sau",
       );
     }
+    if (google.writes) {
+      const names = new Map(communes.map((c) => [c.code, c.fullName ?? c.name]));
+      await writeBack(ctx, source, canEdit, readAsOf, {
+        spreadsheetId: readId,
+        reading,
+        catalog: ctx.catalog,
+        tabs: raw.tabs,
+        communeNames: source.layout === "table" ? names : null,
+        checkedAt: now(),
+      });
+    }
     counts.sourcesRead++;
     counts.valuesWritten += result.written;
     counts.valuesRemoved += result.removed;
@@ -323,6 +355,38 @@ async function syncOneSource(
       console.error(`recording the error of source ${source.id} failed`, e),
     );
     return true;
+  }
+}
+
+/**
+ * Writes the check results into the sheet when the service account may edit it, and remembers the version with the
+ * write in it. It never fails the read: the figures are already stored; what went wrong is said on the source.
+ */
+async function writeBack(
+  ctx: SyncContext,
+  source: SourceRecord,
+  canEdit: boolean,
+  readAsOf: (version: string) => string,
+  input: FeedbackInput,
+): Promise<void> {
+  const { db, google, now } = ctx;
+  try {
+    if (!canEdit) {
+      const error = `Chưa bật phản hồi vào bảng tính: bảng tính chỉ chia sẻ quyền “Người xem” cho ${google.email} — bấm “Chia sẻ”, đổi quyền của tài khoản này thành “Người chỉnh sửa” để kết quả kiểm tra hiện ngay trong trang “${FEEDBACK_TAB}”`;
+      await recordFeedback(db, source.id, { status: "read_only", error }, now());
+      return;
+    }
+    try {
+      await writeFeedback(google, input);
+      const after = await google.file(input.spreadsheetId);
+      await recordFeedback(db, source.id, { status: "written", error: null, version: readAsOf(after.version) }, now());
+    } catch (err) {
+      const google = err instanceof GoogleError ? ` (Google: ${err.message})` : "";
+      const error = `Chưa ghi được kết quả kiểm tra vào bảng tính${google}; số liệu đã đọc vẫn được giữ, sẽ ghi lại ở lần đọc sau`;
+      await recordFeedback(db, source.id, { status: "failed", error, version: null }, now());
+    }
+  } catch (err) {
+    console.error(`recording the feedback of source ${source.id} failed`, err);
   }
 }
 

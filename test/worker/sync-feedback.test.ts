@@ -1,0 +1,183 @@
+/**
+ * The check results written back into the communes' own sheets (SHEETS_FEEDBACK): a tab “Kiểm tra số liệu” with
+ * every issue at its cell, or “Không có lỗi”; only where the service account may edit; never at the cost of the read;
+ * the Worker's own write does not count as a change.
+ */
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { GoogleClient } from "../../worker/google/client";
+import { parseCatalog } from "../../worker/reference/catalog";
+import { csvRecords } from "../../worker/reference/table";
+import { runSync } from "../../worker/sync/run";
+import {
+  apiJson,
+  type Fixture,
+  formSheet,
+  putSheet,
+  registerSources,
+  resetDatabase,
+  resetStandinStats,
+  seedReference,
+  standinStats,
+} from "./helpers";
+
+const withFeedback = { ...env, SHEETS_FEEDBACK: "true" };
+const sync = () => runSync(withFeedback, { trigger: "manual", google: { sleep: async () => {} } });
+const SERVICE_ACCOUNT = JSON.parse(env.GOOGLE_SERVICE_ACCOUNT!).client_email as string;
+
+/** The feedback tab as Google answers it, or null when the sheet has none. */
+async function feedbackTab(id: string): Promise<string[][] | null> {
+  const google = new GoogleClient(env, { readsPerMinute: 0 });
+  const meta = await google.spreadsheet(id);
+  if (!meta.sheets.some((s) => s.properties.title === "Kiểm tra số liệu")) return null;
+  const [range] = await google.batchGet(id, ["'Kiểm tra số liệu'!A1:F100"]);
+  return (range?.values ?? []) as string[][];
+}
+
+const sources = async () =>
+  Object.fromEntries((await apiJson("/api/sources?unit=33")).sources.map((s: any) => [s.spreadsheetId, s.feedback]));
+
+const writer = (f: Fixture): Fixture => ({ ...f, serviceAccount: "writer" });
+
+/** The given cells, then every other required indicator at a plausible figure: nothing to warn about but what is given. */
+const PLAUSIBLE: Record<string, number> = {
+  security_team_members: 100,
+  residential_area_total: 20,
+  residential_area_safe: 18,
+};
+function complete(...given: [code: string, label: string, cell: unknown][]): [string, string, unknown][] {
+  const required = parseCatalog(csvRecords(env.TEST_CATALOG_CSV)).rows.filter((i) => i.required);
+  const codes = new Set(given.map(([code]) => code));
+  return [
+    ...given,
+    ...required
+      .filter((i) => !codes.has(i.code))
+      .map((i): [string, string, unknown] => [i.code, i.label, PLAUSIBLE[i.code] ?? 1]),
+  ];
+}
+
+describe("check results written back into the sheets", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedReference();
+    await putSheet(
+      "fb-typo",
+      writer(
+        formSheet(
+          "Xã Bắc Đông Quan",
+          ["Năm 2025"],
+          complete(["security_team_count", "Số tổ bảo vệ ANTT", "3,5"], ["security_team_members", "Số thành viên", 40]),
+        ),
+      ),
+    );
+    await putSheet(
+      "fb-clean",
+      writer(formSheet("Phường Hồng Châu", ["Năm 2025"], complete(["security_team_count", "Số tổ", 9]))),
+    );
+    await putSheet("fb-reader", formSheet("Phường Sơn Nam", ["Năm 2025"], [["security_team_count", "Số tổ", "x"]]));
+    await registerSources(
+      "unit_code,sheet,tab,layout\n12745,fb-typo,,form\n11980,fb-clean,,form\n11983,fb-reader,,form\n",
+    );
+  });
+
+  it("lists every issue at its cell with what to do, says “Không có lỗi” on a clean sheet, and touches no reader's", async () => {
+    expect(await sync()).toMatchObject({ sourcesRead: 3, sourcesFailed: 0 });
+    const typo = await feedbackTab("fb-typo");
+    expect(typo?.[0]?.[0]).toMatch(/^Kết quả kiểm tra số liệu/);
+    expect(typo?.[1]?.[0]).toMatch(/^Kiểm tra lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(giờ Việt Nam\)$/);
+    const received = complete().length;
+    expect(typo?.[2]).toEqual([`Đã nhận ${received - 1} chỉ tiêu · 1 lỗi cần sửa`]);
+    expect(typo?.slice(4)).toEqual([
+      ["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"],
+      [
+        "'Năm 2025'!E4",
+        "Số tổ bảo vệ an ninh trật tự ở cơ sở",
+        "3,5",
+        "‘3,5’ không phải số nguyên",
+        "Nhập số nguyên, ví dụ 3",
+      ],
+    ]);
+    const clean = await feedbackTab("fb-clean");
+    expect(clean?.[2]).toEqual([`Đã nhận ${received} chỉ tiêu · 0 lỗi cần sửa`]);
+    expect(clean?.[4]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
+    expect(await feedbackTab("fb-reader")).toBeNull();
+
+    const feedback = await sources();
+    expect(feedback["fb-typo"]).toMatchObject({ status: "written" });
+    expect(feedback["fb-reader"]).toMatchObject({ status: "read_only" });
+    expect(feedback["fb-reader"].message).toContain(`chỉ chia sẻ quyền “Người xem” cho ${SERVICE_ACCOUNT}`);
+    // The figures are what the sheets say, feedback or not.
+    const summary = await apiJson("/api/summary?unit=33&period=2025");
+    // 40 in the sheet with the typo, 100 in the clean one; the reader's sheet reports no members.
+    expect(summary.indicators.find((i: any) => i.code === "security_team_members").value).toBe(140);
+  });
+
+  it("does not take its own write for a clerk's edit: an unchanged re-sync reads no values and writes nothing", async () => {
+    await sync();
+    await resetStandinStats();
+    expect(await sync()).toMatchObject({ sourcesRead: 0, sourcesSkipped: 3 });
+    const stats = await standinStats();
+    expect(stats["sheets.values.batchGet"]).toBeUndefined();
+    expect(stats["sheets.spreadsheets.batchUpdate"]).toBeUndefined();
+
+    // The clerk fixes the cell: read again, and the tab says so.
+    await putSheet(
+      "fb-typo",
+      writer({
+        ...formSheet("Xã Bắc Đông Quan", ["Năm 2025"], complete(["security_team_count", "Số tổ bảo vệ ANTT", 3])),
+        version: "2",
+      }),
+    );
+    expect(await sync()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 2 });
+    expect((await feedbackTab("fb-typo"))?.[4]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
+  });
+
+  it("keeps the figures when the write fails, says so on the source, and writes at the next sync", async () => {
+    const failing = writer({
+      ...formSheet("Xã Bắc Đông Quan", ["Năm 2025"], complete(["security_team_count", "Số tổ", 12])),
+      faults: Array(5).fill({ status: 503, api: "sheets", call: "batchUpdate" }),
+    });
+    await putSheet("fb-typo", failing);
+    expect(await sync()).toMatchObject({ sourcesRead: 3, sourcesFailed: 0 });
+    const summary = await apiJson("/api/summary?unit=33&period=2025");
+    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(21);
+    const feedback = await sources();
+    expect(feedback["fb-typo"]).toMatchObject({ status: "failed" });
+    expect(feedback["fb-typo"].message).toMatch(/^Chưa ghi được kết quả kiểm tra vào bảng tính/);
+    expect(await feedbackTab("fb-typo")).toBeNull();
+
+    expect(await sync()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 2 });
+    expect((await sources())["fb-typo"]).toMatchObject({ status: "written" });
+    expect((await feedbackTab("fb-typo"))?.[4]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
+  });
+
+  it("lists every commune's issues in a table's tab", async () => {
+    await putSheet(
+      "fb-table",
+      writer({
+        properties: { title: "Tổng hợp phong trào", locale: "vi_VN" },
+        version: "1",
+        sheets: [
+          {
+            properties: { sheetId: 0, title: "Năm 2025" },
+            values: [
+              ["STT", "Tên xã", "Số tổ bảo vệ ANTT", "Số thành viên tổ bảo vệ an ninh trật tự"],
+              [1, "Xã Bắc Đông Quan", "mười", 39],
+              [2, "Phường Sơn Nam", 8, -3],
+            ],
+          },
+        ],
+      }),
+    );
+    await registerSources("unit_code,sheet,tab,layout\n33,fb-table,,table\n");
+    await sync();
+    const rows = (await feedbackTab("fb-table"))!.slice(4);
+    expect(rows[0]).toEqual(["Xã", "Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"]);
+    // The errors first, each with its commune; then the warnings (here, the required indicators the table lacks).
+    expect(rows.slice(1, 3).map((r) => [r[0], r[1], r[3]])).toEqual([
+      ["Xã Bắc Đông Quan", "'Năm 2025'!C2", "mười"],
+      ["Phường Sơn Nam", "'Năm 2025'!D3", "-3"],
+    ]);
+    expect(rows.slice(3).every((r) => r[4]?.startsWith("Cảnh báo: "))).toBe(true);
+  });
+});

@@ -1,0 +1,154 @@
+/**
+ * The check results written back into the commune's own spreadsheet, in a tab “Kiểm tra số liệu” that only the
+ * service account edits: when it was checked, a one-line summary, then one row per issue with a link to its cell.
+ * One `spreadsheets.batchUpdate` per sheet read: it adds and protects the tab the first time, then rewrites it whole
+ * (cells the new rows do not cover are cleared). Nothing else in the spreadsheet is touched.
+ * @see https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/request#updatecellsrequest
+ */
+import { formatDateTime } from "../../domain/time";
+import { sheetUrl } from "../aggregate/issues";
+import type { GoogleClient } from "../google/client";
+import type { Indicator } from "../reference/catalog";
+import type { CellIssue, SheetReading } from "../sheets/types";
+
+export const FEEDBACK_TAB = "Kiểm tra số liệu";
+
+/** A sheet's issues beyond this many are counted, not listed (the tab stays under Google's default 1,000 rows). */
+const MAX_ROWS = 900;
+
+/** What a clerk does about each kind of issue whose message explains rather than instructs after its dash. */
+const FIXES: Record<string, string> = {
+  not_a_number: "Nhập một số (có thể kèm đơn vị tính), ví dụ 12 hoặc 1.234",
+  not_integer: "Nhập số nguyên, ví dụ 3",
+  negative: "Nhập số không âm; không có thì nhập 0",
+  not_flag: "Nhập 1 (đạt) hoặc 0 (chưa đạt)",
+  unexpected_percent: "Nhập số lượng theo đơn vị tính của chỉ tiêu, không nhập tỷ lệ phần trăm",
+  unknown_unit: "Chỉ nhập số theo đơn vị tính của chỉ tiêu",
+  unknown_row: "Dùng đúng mã chỉ tiêu của biểu mẫu ở cột Mã",
+  unknown_column: "Đặt tên cột là kỳ báo cáo, ví dụ “Năm 2025”",
+  unknown_unit_row: "Kiểm tra tên hoặc mã xã của dòng này",
+  duplicate: "Xoá dòng trùng, mỗi chỉ tiêu chỉ một dòng",
+};
+
+type Cell = {
+  userEnteredValue: { stringValue: string };
+  textFormatRuns?: { startIndex: number; format: { link: { uri: string } } }[];
+};
+
+const text = (value: string | number | null | undefined): Cell => ({
+  userEnteredValue: { stringValue: String(value ?? "") },
+});
+
+const sentence = (s: string) => s.charAt(0).toLocaleUpperCase("vi") + s.slice(1);
+
+/** “Ô E7: ‘3,5’ không phải số nguyên — số tổ phải là số nguyên” → the problem, and what to do. */
+function problemAndFix(issue: CellIssue): [string, string] {
+  const message = issue.message.replace(/^Ô [^:]+: /, "");
+  const dash = message.indexOf(" — ");
+  const problem = dash > 0 ? message.slice(0, dash) : message;
+  const fix = FIXES[issue.code] ?? (dash > 0 ? message.slice(dash + 3) : "Sửa theo nội dung ở cột Vấn đề");
+  return [sentence(problem), sentence(fix)];
+}
+
+/** `'Năm 2025'!E7` → a link that opens the sheet at that cell. */
+function cellLink(spreadsheetId: string, tabs: Map<string, number>, cell: string | null): Cell {
+  if (!cell) return text("");
+  const m = /^(?:'((?:[^']|'')+)'!)?([A-Z]+\d+)$/.exec(cell);
+  if (!m) return text(cell);
+  const gid = tabs.get((m[1] ?? "").replace(/''/g, "'")) ?? null;
+  const uri = `${sheetUrl(spreadsheetId, gid)}&range=${m[2]}`;
+  return { ...text(cell), textFormatRuns: [{ startIndex: 0, format: { link: { uri } } }] };
+}
+
+export type FeedbackInput = {
+  spreadsheetId: string;
+  reading: Pick<SheetReading, "values" | "issues">;
+  catalog: Indicator[];
+  /** Tab titles → sheetId, for the links. */
+  tabs: Map<string, number>;
+  /** A table lists many communes: its rows say whose each issue is. */
+  communeNames: Map<string, string> | null;
+  checkedAt: number;
+};
+
+/** The tab's rows: the header lines, then the errors and the warnings, each with its cell. */
+export function feedbackRows(input: FeedbackInput): Cell[][] {
+  const { reading, catalog, communeNames } = input;
+  const label = new Map(catalog.map((i) => [i.code, i.label]));
+  const errors = reading.issues.filter((i) => i.severity === "error");
+  const warnings = reading.issues.filter((i) => i.severity === "warning");
+  const received = new Set(reading.values.map((v) => `${v.unitCode}|${v.indicatorCode}|${v.period}`)).size;
+  const summary = [
+    `Đã nhận ${received} chỉ tiêu`,
+    `${errors.length} lỗi cần sửa`,
+    ...(warnings.length ? [`${warnings.length} cảnh báo`] : []),
+  ].join(" · ");
+  const rows: Cell[][] = [
+    [text("Kết quả kiểm tra số liệu — hệ thống tự ghi sau mỗi lần đọc bảng tính; không sửa trang này")],
+    [text(`Kiểm tra lúc ${formatDateTime(input.checkedAt)} (giờ Việt Nam)`)],
+    [text(summary)],
+    [],
+  ];
+  if (!reading.issues.length) {
+    rows.push([text("Không có lỗi. Số liệu của bảng tính đã được ghi nhận.")]);
+    return rows;
+  }
+  const head = ["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"];
+  rows.push((communeNames ? ["Xã", ...head] : head).map(text));
+  const listed = [...errors, ...warnings];
+  for (const issue of listed.slice(0, MAX_ROWS)) {
+    const [problem, fix] = problemAndFix(issue);
+    const row = [
+      cellLink(input.spreadsheetId, input.tabs, issue.cell),
+      text(issue.indicatorCode ? (label.get(issue.indicatorCode) ?? issue.indicatorCode) : ""),
+      text(issue.raw),
+      text(issue.severity === "warning" ? `Cảnh báo: ${problem}` : problem),
+      text(fix),
+    ];
+    rows.push(
+      communeNames ? [text(issue.unitCode ? (communeNames.get(issue.unitCode) ?? issue.unitCode) : ""), ...row] : row,
+    );
+  }
+  if (listed.length > MAX_ROWS) rows.push([text(`… và ${listed.length - MAX_ROWS} vấn đề khác`)]);
+  return rows;
+}
+
+/** A sheetId for the new tab that the spreadsheet does not use yet. */
+function freeSheetId(tabs: Map<string, number>): number {
+  const used = new Set(tabs.values());
+  let id = 770_077_000;
+  while (used.has(id)) id++;
+  return id;
+}
+
+/** Writes the tab: created and protected (only `editor` may change it) the first time, rewritten whole after. */
+export async function writeFeedback(google: GoogleClient, input: FeedbackInput): Promise<void> {
+  const existing = input.tabs.get(FEEDBACK_TAB);
+  const sheetId = existing ?? freeSheetId(input.tabs);
+  const create =
+    existing === undefined
+      ? [
+          { addSheet: { properties: { sheetId, title: FEEDBACK_TAB, index: input.tabs.size } } },
+          {
+            addProtectedRange: {
+              protectedRange: {
+                range: { sheetId },
+                description: "Kết quả kiểm tra do hệ thống ghi: chỉ tài khoản đồng bộ được sửa",
+                warningOnly: false,
+                editors: { users: [google.email] },
+              },
+            },
+          },
+        ]
+      : [];
+  await google.batchUpdate(input.spreadsheetId, [
+    ...create,
+    {
+      updateCells: {
+        range: { sheetId },
+        rows: feedbackRows(input).map((values) => ({ values })),
+        fields: "userEnteredValue,textFormatRuns",
+      },
+    },
+  ]);
+}
