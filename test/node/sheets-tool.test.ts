@@ -468,6 +468,8 @@ describe("check", () => {
       "ngôn ngữ": "vi_VN",
       trang: "Năm 2025",
       "việc cần làm": "Sẵn sàng",
+      // Shared as a reader: the Worker reads it but cannot write its check results into it.
+      "phản hồi vào bảng tính": `tắt: ${reader.client_email} chỉ có quyền Người xem`,
     });
     expect(ok!["dòng tiêu đề"]).toContain("dòng 4: STT | Chỉ tiêu | Mã | Đơn vị tính | Năm 2024 | Năm 2025");
     expect(ok!["sửa lần cuối"]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
@@ -481,6 +483,7 @@ describe("check", () => {
       "sửa lần cuối": "01/03/2026 08:30",
     });
     expect(english!["việc cần làm"]).toMatch(/Chỉ tiêu.*Việt Nam/);
+    expect(english!["phản hồi vào bảng tính"]).toBe(`tắt: ${reader.client_email} chỉ có quyền Người xem`);
     expect(res.out).toContain("1/4 nguồn sẵn sàng; 2 không đọc được; 1 cần sửa.");
   });
 });
@@ -697,5 +700,59 @@ describe("quotas and errors", () => {
     expect(e.message).toContain(words);
     expect(e.message).toContain("sao chép mẫu biểu");
     expect(e.message).toContain(`(Google: ${data.error.message})`);
+  });
+});
+
+describe("feedback into the communes' sheets", () => {
+  let sourcesCsv: string;
+  beforeAll(() => {
+    sourcesCsv = join(work, "sources.csv");
+  });
+  it("with --feedback, shares the Worker's account as editor and adds the protected tab for its check results, once", async () => {
+    const args = [
+      "provision",
+      "--province",
+      PROVINCE,
+      "--period",
+      "2025",
+      "--units",
+      SHARED_UNITS,
+      "--service-account",
+      reader.client_email,
+      "--out",
+      sourcesCsv,
+      "--feedback",
+    ];
+    standin.resetStats();
+    const res = await run(args);
+    expect(res.code, res.err).toBe(0);
+    const sources = parseCsv(await readFile(sourcesCsv, "utf8"));
+    const id = /\/d\/([\w-]+)/.exec(sources[0]!.sheet!)![1]!;
+    const { drive } = await client("admin.json");
+    const perms = (await drive.permissions.list({ fileId: id })).data.permissions!;
+    expect(perms.find((p) => p.emailAddress === reader.client_email)?.role).toBe("writer");
+    const sheet = await stored(id);
+    const tab = sheet.sheets.find((t: any) => t.properties.title === "Kiểm tra số liệu");
+    expect(tab.values[0][0]).toMatch(/^Chưa kiểm tra/);
+    expect(sheet.protectedRanges.filter((r: any) => r.range.sheetId === tab.properties.sheetId)).toEqual([
+      expect.objectContaining({
+        range: { sheetId: tab.properties.sheetId },
+        warningOnly: false,
+        editors: { users: [reader.client_email] },
+      }),
+    ]);
+    expect(standin.stats["sheets.spreadsheets.batchUpdate"]).toBe(sources.length);
+
+    standin.resetStats();
+    expect((await run(args)).code).toBe(0);
+    expect(standin.stats["sheets.spreadsheets.batchUpdate"]).toBeUndefined();
+    expect(standin.stats["drive.permissions.create"]).toBeUndefined();
+
+    const list = join(work, "feedback-sources.csv");
+    await writeFile(list, `unit_code,sheet,tab,layout\n${sources[0]!.unit_code},${sources[0]!.sheet},Năm 2025,form\n`);
+    const csvOut = join(work, "feedback-check.csv");
+    const checked = await run(["check", "--sources", list, "--units", SHARED_UNITS, "--csv", csvOut], "reader.json");
+    expect(checked.code, checked.err).toBe(0);
+    expect(parseCsv(await readFile(csvOut, "utf8"))[0]).toMatchObject({ "phản hồi vào bảng tính": "bật" });
   });
 });

@@ -3,7 +3,7 @@
  * in the API's own body shape, the §8 fixture fields, and A1 ranges parsed as Google parses them. googleapis is the
  * one piece here that this project did not write, so what it makes of an answer is what Google's answer means.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -82,6 +82,8 @@ beforeAll(async () => {
     shared: sheet({ driveId: "0AExampleSharedDrive" }),
     "drive-limited": sheet({ faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }] }),
     "sheets-limited": sheet({ faults: [{ status: 429, api: "sheets" }] }),
+    editable: sheet({ serviceAccount: "writer" }),
+    "write-fails": sheet({ serviceAccount: "writer", faults: [{ status: 503, api: "sheets", call: "batchUpdate" }] }),
     flaky: sheet({
       faults: [
         { status: 500, api: "drive" },
@@ -312,5 +314,84 @@ describe("A1 ranges", () => {
         { code: 400, message: `Unable to parse range: ${range}`, status: "INVALID_ARGUMENT" },
       ]);
     }
+  });
+});
+
+describe("a sheet the service account may edit (`serviceAccount: writer`)", () => {
+  const tab = { addSheet: { properties: { sheetId: 77, title: "Kiểm tra số liệu" } } };
+  const write = (id: string, text: string) =>
+    api.sheets.spreadsheets.batchUpdate({
+      spreadsheetId: id,
+      requestBody: {
+        requests: [
+          {
+            updateCells: {
+              range: { sheetId: 77 },
+              rows: [{ values: [{ userEnteredValue: { stringValue: text } }] }],
+              fields: "userEnteredValue",
+            },
+          },
+        ],
+      },
+    });
+
+  it("is editable as Drive's capabilities say; a reader's file is not, and refuses the write", async () => {
+    const canEdit = async (id: string) => (await fileGet(api, id, "capabilities(canEdit)")).data;
+    expect(await canEdit("editable")).toEqual({ capabilities: { canEdit: true } });
+    expect(await canEdit("ok")).toEqual({ capabilities: { canEdit: false } });
+    const r = await refusal(
+      api.sheets.spreadsheets.batchUpdate({ spreadsheetId: "ok", requestBody: { requests: [tab] } }),
+    );
+    expect([r.status, r.error?.status]).toEqual([403, "PERMISSION_DENIED"]);
+  });
+
+  it("keeps what is written for the stand-in's life and bumps the version, never as a hand-written one; a disk edit wins", async () => {
+    await api.sheets.spreadsheets.batchUpdate({ spreadsheetId: "editable", requestBody: { requests: [tab] } });
+    await write("editable", "Không có lỗi");
+    const version = async () => (await fileGet(api, "editable", "version")).data.version;
+    expect(await version()).toBe("412000002");
+    const { data } = await values(api, "editable", ["'Kiểm tra số liệu'!A1:B5"]);
+    expect(data.valueRanges?.[0]?.values).toEqual([["Không có lỗi"]]);
+    // Cleared where the new rows do not reach, as updateCells with a range does.
+    await write("editable", "Lần hai");
+    expect((await values(api, "editable", ["'Kiểm tra số liệu'!A1:B5"])).data.valueRanges?.[0]?.values).toEqual([
+      ["Lần hai"],
+    ]);
+    // The folder's file is the test's: untouched.
+    const onDisk = JSON.parse(await readFile(join(dir, "editable.json"), "utf8"));
+    expect([onDisk.version, onDisk.sheets.length]).toEqual(["412", 3]);
+    await writeFile(join(dir, "editable.json"), JSON.stringify(sheet({ serviceAccount: "writer", version: "413" })));
+    expect(await version()).toBe("413");
+    expect((await sheetGet(api, "editable")).data.sheets?.map((x) => x.properties?.title)).toEqual([
+      "Năm 2025",
+      "T12",
+      "Q3",
+    ]);
+  });
+
+  it("refuses a write with a read-only token: insufficient scopes", async () => {
+    const readOnly = await connect({
+      keyFile: join(dir, "key.json"),
+      rootUrl: standin.url,
+      tokenUrl: `${standin.url}/token`,
+      scopes: ["https://www.googleapis.com/auth/spreadsheets.readonly"],
+      retries: 0,
+    });
+    const r = await refusal(
+      readOnly.sheets.spreadsheets.batchUpdate({ spreadsheetId: "editable", requestBody: { requests: [tab] } }),
+    );
+    expect([r.status, r.error?.message, r.error?.details?.[0]?.reason]).toEqual([
+      403,
+      "Request had insufficient authentication scopes.",
+      "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+    ]);
+  });
+
+  it("answers a fault named for one call on that call only", async () => {
+    expect((await values(api, "write-fails", ["'Năm 2025'!A1"])).status).toBe(200);
+    const r = await refusal(
+      api.sheets.spreadsheets.batchUpdate({ spreadsheetId: "write-fails", requestBody: { requests: [tab] } }),
+    );
+    expect([r.status, r.error?.status]).toEqual([503, "UNAVAILABLE"]);
   });
 });

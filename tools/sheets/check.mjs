@@ -4,13 +4,13 @@
  * the sheet, the sheet's locale, the header row found, the last edit — and what the administrator should do.
  */
 
-import { parseCsv, progress, sheetUrl, viDateTime } from "./data.mjs";
+import { FEEDBACK_TAB, parseCsv, progress, sheetUrl, viDateTime } from "./data.mjs";
 import { explain } from "./google.mjs";
 
 /**
  * @typedef {{ unitCode: string, unitName: string, spreadsheetId: string, tab: string | null, gid: number | null, layout: string }} SourceRef
  * @typedef {{ source: SourceRef, readable: boolean, title: string, locale: string, tab: string, header: string,
- *   lastEdit: string | null, action: string }} CheckRow
+ *   lastEdit: string | null, feedback: string, action: string }} CheckRow
  */
 
 /**
@@ -117,6 +117,7 @@ async function checkOne(api, source) {
     tab: source.tab ?? "",
     header: "",
     lastEdit: /** @type {string | null} */ (null),
+    feedback: "",
     action: "",
   };
   try {
@@ -139,9 +140,19 @@ async function checkOne(api, source) {
         ? tabs.find((t) => t.gid === source.gid)
         : tabs[0];
     const file = await api.call("drive-read", `xem lần sửa cuối của ${id}`, () =>
-      api.drive.files.get({ fileId: id, fields: "modifiedTime,version,trashed", supportsAllDrives: true }),
+      api.drive.files.get({
+        fileId: id,
+        fields: "modifiedTime,version,trashed,capabilities(canEdit)",
+        supportsAllDrives: true,
+      }),
     );
     row.lastEdit = file.data.modifiedTime ?? null;
+    // Feedback into the sheet (SHEETS_FEEDBACK) needs the service account as an editor.
+    row.feedback = file.data.capabilities?.canEdit
+      ? tabs.some((t) => t.title === FEEDBACK_TAB)
+        ? "bật"
+        : `bật (trang “${FEEDBACK_TAB}” được tạo ở lần đồng bộ tới)`
+      : `tắt: ${api.email} chỉ có quyền Người xem`;
     if (file.data.trashed) {
       row.action = "Bảng tính đang trong thùng rác: mở Drive › Thùng rác › Khôi phục từ thùng rác";
       return row;
@@ -214,6 +225,7 @@ export function checkTable(rows) {
     "Trang",
     "Dòng tiêu đề",
     "Sửa lần cuối",
+    "Phản hồi vào bảng tính",
     "Việc cần làm",
     "Bảng tính",
   ];
@@ -225,6 +237,7 @@ export function checkTable(rows) {
     r.tab,
     r.header || (r.readable ? "KHÔNG THẤY" : ""),
     viDateTime(r.lastEdit),
+    r.feedback,
     r.action,
     sheetUrl(r.source.spreadsheetId, r.source.gid),
   ]);

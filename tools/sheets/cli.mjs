@@ -25,6 +25,8 @@ Lệnh:
   provision --province 25 --period 2025           mỗi xã một bảng tính từ mẫu biểu, chia sẻ, đăng ký vào Worker
             [--units <csv>] [--emails <csv>] [--service-account <email> | --service-account-key <json>]
             [--worker <url>] [--api-token <token>] [--out sources.csv] [--folder <id Drive>] [--notify]
+            [--feedback]  chia sẻ quyền Người chỉnh sửa cho tài khoản dịch vụ và tạo trang “Kiểm tra số liệu”
+                          (được khóa) để Worker ghi kết quả kiểm tra vào (SHEETS_FEEDBACK=true)
   check     [--worker <url> [--unit <mã>] | --sources <csv>] [--units <csv>] [--csv <tệp>] [--strict]
             kiểm tra từng nguồn bằng khóa của tài khoản dịch vụ của Worker (--key)
 
@@ -70,6 +72,7 @@ export async function main(argv, io = {}) {
         out: { type: "string" },
         folder: { type: "string" },
         notify: { type: "boolean" },
+        feedback: { type: "boolean" },
         sources: { type: "string" },
         csv: { type: "string" },
         strict: { type: "boolean" },
@@ -152,6 +155,7 @@ export async function main(argv, io = {}) {
         serviceAccount,
         folder: o.folder,
         notify: o.notify ?? false,
+        feedback: o.feedback ?? false,
         out: resolve(o.out ?? "sources.csv"),
         worker,
         apiToken,

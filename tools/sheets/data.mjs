@@ -126,3 +126,6 @@ export function progress(total, label, stream = process.stderr) {
     },
   };
 }
+
+/** The tab the Worker writes its check results into (worker/sync/feedback.ts names it the same). */
+export const FEEDBACK_TAB = "Kiểm tra số liệu";

@@ -11,7 +11,7 @@ const GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token";
 const SCOPES = ["https://www.googleapis.com/auth/spreadsheets", "https://www.googleapis.com/auth/drive"];
 
 /**
- * @typedef {{ keyFile: string, rootUrl?: string, tokenUrl?: string, subject?: string,
+ * @typedef {{ keyFile: string, rootUrl?: string, tokenUrl?: string, subject?: string, scopes?: string[],
  *   readsPerMinute?: number, writesPerMinute?: number, retries?: number, retryBaseMs?: number,
  *   log?: (line: string) => void }} ConnectOptions
  * @typedef {"read" | "write" | "drive" | "drive-read"} QuotaKind
@@ -47,7 +47,12 @@ export async function connect(options) {
       `Tệp ${options.keyFile} không phải khóa JSON của tài khoản dịch vụ (thiếu client_email hoặc private_key)`,
       null,
     );
-  const auth = new google.auth.JWT({ email, key: key.private_key, scopes: SCOPES, subject: options.subject });
+  const auth = new google.auth.JWT({
+    email,
+    key: key.private_key,
+    scopes: options.scopes ?? SCOPES,
+    subject: options.subject,
+  });
   const tokenUrl = options.tokenUrl;
   if (tokenUrl && tokenUrl !== GOOGLE_TOKEN_URL) {
     // gtoken posts the signed assertion to Google's fixed token URL through this transporter; only the address

@@ -2,17 +2,19 @@
 /**
  * `provision`: one sheet per commune of a province, copied from the period's template, named after the commune,
  * shared as writer with the commune's emails and as reader with the Worker's service account, registered in the
- * Worker and listed in a sources.csv. Every step looks before it writes, so a second run changes nothing.
+ * Worker and listed in a sources.csv. With `feedback`, the service account is an editor instead and each sheet gets
+ * the protected tab “Kiểm tra số liệu” the Worker writes its check results into. Every step looks before it writes,
+ * so a second run changes nothing.
  */
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
-import { parseCsv, periodHeading, progress, sheetUrl, toCsv } from "./data.mjs";
+import { FEEDBACK_TAB, parseCsv, periodHeading, progress, sheetUrl, toCsv } from "./data.mjs";
 import { communeSheetName, communeTitle, ensureTemplate, findFilesByName } from "./template.mjs";
 
 /**
  * @typedef {{ province: string, period: string, communes: import("./data.mjs").Unit[],
  *   indicators: import("./data.mjs").Indicator[], emails: Map<string, string[]>, serviceAccount: string,
- *   folder?: string, notify?: boolean, out: string, worker?: string, apiToken?: string,
+ *   folder?: string, notify?: boolean, feedback?: boolean, out: string, worker?: string, apiToken?: string,
  *   log?: (line: string) => void }} ProvisionOptions
  * @typedef {{ unitCode: string, name: string, spreadsheetId: string, gid: number, tab: string, created: boolean,
  *   shared: string[], missingEmails: boolean }} ProvisionedSheet
@@ -63,9 +65,13 @@ export async function provision(api, options) {
     const emails = options.emails.get(unit.code) ?? [];
     const grants = [
       ...emails.map((e) => ({ email: e, role: /** @type {const} */ ("writer") })),
-      { email: options.serviceAccount, role: /** @type {const} */ ("reader") },
+      {
+        email: options.serviceAccount,
+        role: /** @type {"writer" | "reader"} */ (options.feedback ? "writer" : "reader"),
+      },
     ];
     const shared = await share(api, id, unit, current, grants, options.notify ?? false);
+    if (options.feedback) await ensureFeedbackTab(api, id, unit, options.serviceAccount);
     sheets.push({
       unitCode: unit.code,
       name: unit.fullName,
@@ -89,6 +95,55 @@ export async function provision(api, options) {
   let registered = null;
   if (options.worker) registered = await registerSources(options.worker, options.apiToken, rows);
   return { template, sheets, sourcesCsv: written, registered };
+}
+
+/**
+ * Adds the feedback tab, protected so that only the service account (and the owner) edits it, when the sheet has none.
+ * @param {import("./google.mjs").GoogleApi} api @param {string} spreadsheetId @param {import("./data.mjs").Unit} unit
+ * @param {string} serviceAccount
+ */
+async function ensureFeedbackTab(api, spreadsheetId, unit, serviceAccount) {
+  const meta = await api.call("read", `xem các trang của bảng tính ${unit.fullName}`, () =>
+    api.sheets.spreadsheets.get({ spreadsheetId, fields: "sheets.properties(sheetId,title)" }),
+  );
+  const sheets = meta.data.sheets ?? [];
+  if (sheets.some((s) => s.properties?.title === FEEDBACK_TAB)) return;
+  const used = new Set(sheets.map((s) => Number(s.properties?.sheetId)));
+  let sheetId = 770_077_000;
+  while (used.has(sheetId)) sheetId++;
+  await api.call("write", `tạo trang “${FEEDBACK_TAB}” cho ${unit.fullName}`, () =>
+    api.sheets.spreadsheets.batchUpdate({
+      spreadsheetId,
+      requestBody: {
+        requests: [
+          { addSheet: { properties: { sheetId, title: FEEDBACK_TAB, index: sheets.length } } },
+          {
+            addProtectedRange: {
+              protectedRange: {
+                range: { sheetId },
+                description: "Kết quả kiểm tra do hệ thống ghi: chỉ tài khoản đồng bộ được sửa",
+                warningOnly: false,
+                editors: { users: [serviceAccount] },
+              },
+            },
+          },
+          {
+            updateCells: {
+              start: { sheetId, rowIndex: 0, columnIndex: 0 },
+              rows: [
+                {
+                  values: [
+                    { userEnteredValue: { stringValue: "Chưa kiểm tra: kết quả hiện ở đây sau lần đồng bộ đầu tiên" } },
+                  ],
+                },
+              ],
+              fields: "userEnteredValue",
+            },
+          },
+        ],
+      },
+    }),
+  );
 }
 
 /** Who a sheet is shared with: email → role. @param {import("./google.mjs").GoogleApi} api @param {string} fileId @param {import("./data.mjs").Unit} unit */

@@ -175,6 +175,12 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
                   <td data-label="Trạng thái">
                     <strong class="sheet-status">{STATUS_WORDS[statusOf(s)]}</strong>
                     {s.lastError && <span class="sheet-cause"> — {s.lastError}</span>}
+                    {s.feedback && (
+                      <span class={`sheet-feedback ${s.feedback.status}`}>
+                        <br />
+                        {s.feedback.message}
+                      </span>
+                    )}
                   </td>
                   <td data-label="Đọc lần cuối">{s.lastCheckedAt ? formatDateTime(s.lastCheckedAt) : "—"}</td>
                   <td data-label="Thao tác" class="actions">
