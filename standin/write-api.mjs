@@ -52,7 +52,7 @@ function editedVersion(diskVersion, edits) {
 }
 
 /** When a file was last written on disk, or null. @param {string} file */
-export async function diskStamp(file) {
+async function diskStamp(file) {
   try {
     return (await stat(file)).mtimeMs;
   } catch {

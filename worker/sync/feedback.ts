@@ -72,7 +72,7 @@ export type FeedbackInput = {
 };
 
 /** The tab's rows: the header lines, then the errors and the warnings, each with its cell. */
-export function feedbackRows(input: FeedbackInput): Cell[][] {
+function feedbackRows(input: FeedbackInput): Cell[][] {
   const { reading, catalog, communeNames } = input;
   const label = new Map(catalog.map((i) => [i.code, i.label]));
   const errors = reading.issues.filter((i) => i.severity === "error");
