@@ -49,8 +49,6 @@ export async function startStandin(options) {
   const faultsServed = new Map();
   /** @type {Map<string, import("./write-api.mjs").Session>} */
   const tokens = new Map();
-  /** @type {Map<string, import("./write-api.mjs").Written>} */
-  const written = new Map();
   /** @type {Record<string, number>} */
   const stats = {};
   const count = (/** @type {string} */ name) => (stats[name] = (stats[name] ?? 0) + 1);
@@ -59,7 +57,6 @@ export async function startStandin(options) {
     tokens,
     count,
     forget: (id) => cache.delete(id),
-    written,
     fault: (fixture, id, api, call) => nextFault(fixture, id, api, call, true),
     writeQuota: options.writeQuota,
   });
@@ -74,9 +71,6 @@ export async function startStandin(options) {
     } catch {
       return null;
     }
-    // What callers wrote into a hand-made file, until the file itself changes.
-    const edited = written.get(id);
-    if (edited && edited.mtimeMs === info.mtimeMs) return edited.fixture;
     const hit = cache.get(id);
     if (hit && hit.mtimeMs === info.mtimeMs) return hit.fixture;
     const fixture = /** @type {Fixture} */ (JSON.parse(await readFile(file, "utf8")));

@@ -1,16 +1,17 @@
 // @ts-check
 /**
- * The write half of the Google stand-in, for the provisioning tool (tools/sheets): Sheets v4 spreadsheets.create,
+ * The write half of the Google stand-in, for the provisioning tool (tools/sheets) and the Worker's check results
+ * written back into the sheets: Sheets v4 spreadsheets.create,
  * spreadsheets.batchUpdate, values.update and values.batchUpdate; Drive v3 files.list, files.copy,
  * permissions.create and permissions.list — in Google's wire format, over the same folder of `<id>.json` files
  * (PRODUCT.md §8), so the Worker's sync reads what the tool created.
  *
  * A file created here records its `owner` and `permissions`; the stand-in then lets only the owner and the
- * people it is shared with read or change it, as Drive does. Files without an owner (hand-made fixtures) stay
- * open to every authenticated caller.
+ * people it is shared with read or change it, as Drive does. Files without an owner (hand-made fixtures) are open
+ * to every authenticated caller as a reader, or as an editor with `"serviceAccount": "writer"`.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { readdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { errorBody } from "./errors.mjs";
 
@@ -22,18 +23,15 @@ const WRITE_QUOTA_MESSAGE =
  * @typedef {{ type: string, role: string, emailAddress?: string, id: string }} Permission
  * @typedef {Record<string, any>} AnyProps
  * @typedef {import("./server.mjs").Fixture & { owner?: string, permissions?: Permission[], mimeType?: string,
- *   parents?: string[], createdTime?: string, baseVersion?: string, protectedRanges?: unknown[], dataValidation?: unknown[],
+ *   parents?: string[], createdTime?: string, editedFrom?: string, protectedRanges?: unknown[], dataValidation?: unknown[],
  *   formats?: unknown[], merges?: unknown[], sheets: (import("./server.mjs").FixtureSheet & { properties: Record<string, unknown> })[] }} OwnedFixture
  * @typedef {(status: number, body: unknown, headers?: Record<string, string>) => void} Send
  * @typedef {(status: number, situation?: string | import("./errors.mjs").ErrorSituation, headers?: Record<string, string>) => void} Fail
  * @typedef {{ email: string, expires: number, scopes: string[] }} Session
- * @typedef {{ mtimeMs: number, fixture: OwnedFixture }} Written  a hand-made file as edited by callers, over its disk copy
  * @typedef {{ dir: string, tokens: Map<string, Session>, count: (name: string) => void,
- *   forget: (id: string) => void, written: Map<string, Written>, writeQuota?: { limit: number, windowMs?: number },
+ *   forget: (id: string) => void, writeQuota?: { limit: number, windowMs?: number },
  *   fault: (fixture: OwnedFixture, id: string, api: "drive" | "sheets", call: string) => import("./server.mjs").Fault | null }} WriteApiOptions
  *   `writeQuota`: Sheets write requests allowed per caller per window (Google: 60 a minute), answered 429 beyond.
- *   `written`: edits to hand-made fixtures, kept in memory for the stand-in's life (the folder is the test's, not
- *   ours) and dropped when the file changes on disk.
  */
 
 /** The scope a write needs: Sheets' full scope (or Drive's) for Sheets writes, Drive's for Drive writes. */
@@ -43,21 +41,17 @@ const WRITE_SCOPES = {
 };
 
 /**
- * An edit of a hand-made file is version ×1,000,000 plus the edits since: never a version a test writes by hand, so
- * the test's next edit of the file is always seen as a change.
- * @param {string | undefined} diskVersion @param {number} edits
+ * The version after a caller's edit of a hand-made file (one without an owner): its version as the test wrote it
+ * (`editedFrom`) ×1,000,000, plus one per edit. Never a version a test writes by hand, so the test's own next version
+ * of the file always reads as a change, whether it rewrites the file or edits what is there.
+ * @param {OwnedFixture} f
  */
-function editedVersion(diskVersion, edits) {
-  return String(BigInt(/^\d+$/.test(diskVersion ?? "") ? (diskVersion ?? "0") : "0") * 1000000n + BigInt(edits));
-}
-
-/** When a file was last written on disk, or null. @param {string} file */
-async function diskStamp(file) {
-  try {
-    return (await stat(file)).mtimeMs;
-  } catch {
-    return null;
-  }
+function editedVersion(f) {
+  const version = BigInt(/^\d+$/.test(f.version ?? "") ? (f.version ?? "0") : "0");
+  const from = f.editedFrom === undefined ? null : BigInt(f.editedFrom);
+  if (from !== null && version > from * 1000000n) return String(version + 1n);
+  f.editedFrom = String(version);
+  return String(version * 1000000n + 1n);
 }
 
 /** Whether `email` may read a spreadsheet file: its owner, someone it is shared with, or anyone for an unowned fixture. */
@@ -100,9 +94,6 @@ export function createWriteApi(options) {
   async function load(id) {
     if (!/^[A-Za-z0-9_-]+$/.test(id)) return null;
     const file = join(options.dir, `${id}.json`);
-    const edited = options.written.get(id);
-    if (edited && edited.mtimeMs === (await diskStamp(file))) return structuredClone(edited.fixture);
-    options.written.delete(id);
     try {
       return JSON.parse(await readFile(file, "utf8"));
     } catch {
@@ -111,31 +102,14 @@ export function createWriteApi(options) {
   }
 
   /**
-   * Saves a changed file with a new `version` and `modifiedTime`, as Drive does on every edit: a file the stand-in's
-   * callers made goes to disk; an edit of a hand-made fixture stays in memory over the disk copy.
+   * Saves a changed file with a new `version` and `modifiedTime`, as Drive does on every edit, so what a caller wrote
+   * is there for every later read, as in Google.
    * @param {string} id @param {OwnedFixture} f
    */
   async function save(id, f, bump = true) {
     const file = join(options.dir, `${id}.json`);
-    if (!f.owner) {
-      const edited = options.written.get(id);
-      const stamp = await diskStamp(file);
-      const base = edited ? edited.fixture.baseVersion : f.version;
-      const edits = edited ? Number(BigInt(edited.fixture.version ?? "0") % 1000000n) + 1 : 1;
-      options.written.set(id, {
-        mtimeMs: stamp ?? 0,
-        fixture: {
-          ...f,
-          baseVersion: base,
-          version: editedVersion(base, edits),
-          modifiedTime: new Date().toISOString(),
-        },
-      });
-      options.forget(id);
-      return;
-    }
     if (bump) {
-      f.version = String(Number(f.version ?? "0") + 1);
+      f.version = f.owner ? String(Number(f.version ?? "0") + 1) : editedVersion(f);
       f.modifiedTime = new Date().toISOString();
     }
     await writeFile(`${file}.tmp`, JSON.stringify(f, null, 1));

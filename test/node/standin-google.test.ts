@@ -345,11 +345,12 @@ describe("a sheet the service account may edit (`serviceAccount: writer`)", () =
     expect([r.status, r.error?.status]).toEqual([403, "PERMISSION_DENIED"]);
   });
 
-  it("keeps what is written for the stand-in's life and bumps the version, never as a hand-written one; a disk edit wins", async () => {
+  it("keeps what is written and bumps the version, never to one a test writes by hand; the test's own edit wins", async () => {
     await api.sheets.spreadsheets.batchUpdate({ spreadsheetId: "editable", requestBody: { requests: [tab] } });
     await write("editable", "Không có lỗi");
     const version = async () => (await fileGet(api, "editable", "version")).data.version;
     expect(await version()).toBe("412000002");
+    // (Adding the tab and writing it were two edits.)
     const { data } = await values(api, "editable", ["'Kiểm tra số liệu'!A1:B5"]);
     expect(data.valueRanges?.[0]?.values).toEqual([["Không có lỗi"]]);
     // Cleared where the new rows do not reach, as updateCells with a range does.
@@ -357,9 +358,9 @@ describe("a sheet the service account may edit (`serviceAccount: writer`)", () =
     expect((await values(api, "editable", ["'Kiểm tra số liệu'!A1:B5"])).data.valueRanges?.[0]?.values).toEqual([
       ["Lần hai"],
     ]);
-    // The folder's file is the test's: untouched.
+    // Kept in the folder's file, as Google keeps it.
     const onDisk = JSON.parse(await readFile(join(dir, "editable.json"), "utf8"));
-    expect([onDisk.version, onDisk.sheets.length]).toEqual(["412", 3]);
+    expect([onDisk.version, onDisk.sheets.length]).toEqual(["412000003", 4]);
     await writeFile(join(dir, "editable.json"), JSON.stringify(sheet({ serviceAccount: "writer", version: "413" })));
     expect(await version()).toBe("413");
     expect((await sheetGet(api, "editable")).data.sheets?.map((x) => x.properties?.title)).toEqual([
