@@ -77,9 +77,15 @@ function feedbackRows(input: FeedbackInput): Cell[][] {
   const label = new Map(catalog.map((i) => [i.code, i.label]));
   const errors = reading.issues.filter((i) => i.severity === "error");
   const warnings = reading.issues.filter((i) => i.severity === "warning");
-  const received = new Set(reading.values.map((v) => `${v.unitCode}|${v.indicatorCode}|${v.period}`)).size;
+  const distinct = (key: (v: SheetReading["values"][number]) => string) => new Set(reading.values.map(key)).size;
+  const periods = distinct((v) => v.period);
+  const received = [
+    `Đã nhận ${distinct((v) => v.indicatorCode)} chỉ tiêu`,
+    periods > 1 ? ` của ${periods} kỳ` : "",
+    communeNames ? ` cho ${distinct((v) => v.unitCode)} xã` : "",
+  ].join("");
   const summary = [
-    `Đã nhận ${received} chỉ tiêu`,
+    received,
     `${errors.length} lỗi cần sửa`,
     ...(warnings.length ? [`${warnings.length} cảnh báo`] : []),
   ].join(" · ");
