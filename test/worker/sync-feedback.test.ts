@@ -151,6 +151,19 @@ describe("check results written back into the sheets", () => {
     expect((await feedbackTab("fb-typo"))?.[4]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
   });
 
+  it("says “Không có lỗi” first on a sheet with warnings only, then lists them", async () => {
+    await putSheet(
+      "fb-clean",
+      writer(formSheet("Phường Hồng Châu", ["Năm 2025"], [["security_team_count", "Số tổ", 9]])),
+    );
+    await sync();
+    const tab = (await feedbackTab("fb-clean"))!;
+    expect(tab[2]![0]).toMatch(/^Đã nhận 1 chỉ tiêu · 0 lỗi cần sửa · \d+ cảnh báo$/);
+    expect(tab[4]![0]).toMatch(/^Không có lỗi\. Số liệu của bảng tính đã được ghi nhận\. Có \d+ cảnh báo bên dưới/);
+    expect(tab[6]).toEqual(["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"]);
+    expect(tab.slice(7).every((r) => r[3]?.startsWith("Cảnh báo: "))).toBe(true);
+  });
+
   it("lists every commune's issues in a table's tab", async () => {
     await putSheet(
       "fb-table",

@@ -95,9 +95,12 @@ function feedbackRows(input: FeedbackInput): Cell[][] {
     [text(summary)],
     [],
   ];
-  if (!reading.issues.length) {
-    rows.push([text("Không có lỗi. Số liệu của bảng tính đã được ghi nhận.")]);
-    return rows;
+  // No error: said first, whatever warnings follow (they ask for a second look, not a fix).
+  if (!errors.length) {
+    const more = warnings.length ? ` Có ${warnings.length} cảnh báo bên dưới, nên xem lại.` : "";
+    rows.push([text(`Không có lỗi. Số liệu của bảng tính đã được ghi nhận.${more}`)]);
+    if (!warnings.length) return rows;
+    rows.push([]);
   }
   const head = ["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"];
   rows.push((communeNames ? ["Xã", ...head] : head).map(text));
