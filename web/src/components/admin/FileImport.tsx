@@ -19,12 +19,14 @@ export function FileImport(props: {
   label: string;
   /** What one row is, for “12 bảng tính”. */
   rowWord: string;
+  /** Said after a successful import: what happens next. */
+  next?: string;
   /** Checked before the file is sent (the unit list's valid-from date); a message when it is not ready. */
   missing?: () => string | null;
   validFrom?: string;
   onImported?: () => void;
 }) {
-  const { kind, id, label, rowWord, missing, validFrom, onImported } = props;
+  const { kind, id, label, rowWord, next, missing, validFrom, onImported } = props;
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<Preview | null>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
@@ -43,7 +45,8 @@ export function FileImport(props: {
       const done = await uploadReference(kind, file!, false, validFrom);
       if (done.preview) return;
       const warnings = done.warnings.map(at);
-      setNotice({ ok: true, text: [`Đã nhập ${formatExact(done.imported)} ${rowWord}.`, ...warnings].join(" ") });
+      const text = [`Đã nhập ${formatExact(done.imported)} ${rowWord}.`, ...(next ? [next] : []), ...warnings];
+      setNotice({ ok: true, text: text.join(" ") });
       setPreview(null);
       setFile(null);
       tick.value++;

@@ -212,7 +212,13 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
         Các cột: <code>unit_code,sheet,tab,layout</code> — mã đơn vị, đường dẫn bảng tính, tên trang (có thể trống),
         form (biểu của xã) hoặc table (bảng tổng hợp).
       </p>
-      <FileImport kind="sources" id="sources-file" label="Tệp danh sách bảng tính" rowWord="bảng tính" />
+      <FileImport
+        kind="sources"
+        id="sources-file"
+        label="Tệp danh sách bảng tính"
+        rowWord="bảng tính"
+        next="Các bảng tính được đọc ở lần đồng bộ tới; muốn đọc ngay, bấm “Đồng bộ ngay” ở trang Đồng bộ."
+      />
     </>
   );
 }
