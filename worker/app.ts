@@ -9,6 +9,7 @@ import { securityHeaders } from "./access/security-headers";
 import type { AppEnv } from "./env";
 import { AppError, handleError } from "./errors";
 import { httpCaching } from "./http/cache";
+import { d1Cost } from "./http/d1-cost";
 import { admin } from "./routes/admin";
 import { audit } from "./routes/audit";
 import { adminBoundaries, boundariesRoute } from "./routes/boundaries";
@@ -30,6 +31,7 @@ import { users } from "./routes/users";
 export const app = new Hono<AppEnv>()
   .use("*", securityHeaders)
   .use("*", refuseMisconfiguredDevelopmentMode)
+  .use("/api/*", d1Cost)
   .use("/api/*", httpCaching)
   .route("/api/health", health)
   .use("/api/*", authenticate)
