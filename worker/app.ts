@@ -10,6 +10,7 @@ import type { AppEnv } from "./env";
 import { AppError, handleError } from "./errors";
 import { httpCaching } from "./http/cache";
 import { d1Cost } from "./http/d1-cost";
+import { d1Session } from "./http/d1-session";
 import { admin } from "./routes/admin";
 import { audit } from "./routes/audit";
 import { adminBoundaries, boundariesRoute } from "./routes/boundaries";
@@ -31,6 +32,7 @@ import { users } from "./routes/users";
 export const app = new Hono<AppEnv>()
   .use("*", securityHeaders)
   .use("*", refuseMisconfiguredDevelopmentMode)
+  .use("/api/*", d1Session)
   .use("/api/*", d1Cost)
   .use("/api/*", httpCaching)
   .route("/api/health", health)

@@ -21,6 +21,12 @@ export class ApiError extends Error {
 
 const known = new Map<string, { etag: string; body: string }>();
 
+/**
+ * The newest D1 bookmark an answer carried: every request starts its D1 session from it, so no answer is older than
+ * what is already on the screen (D1 bookmarks sort in time order).
+ */
+let bookmark = "";
+
 /** `fetch` with If-None-Match; a 304 is answered from the body kept for that URL, as if it were the 200 again. */
 async function conditionalFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
   const url = input instanceof Request ? input.url : String(input);
@@ -29,12 +35,15 @@ async function conditionalFetch(input: RequestInfo | URL, init: RequestInit = {}
   headers.set("accept", "application/json");
   const kept = get ? known.get(url) : undefined;
   if (kept) headers.set("if-none-match", kept.etag);
+  if (bookmark) headers.set("x-d1-bookmark", bookmark);
   let res: Response;
   try {
     res = await fetch(input, { ...init, headers });
   } catch {
     throw new ApiError(0, "Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại.");
   }
+  const seen = res.headers.get("x-d1-bookmark");
+  if (seen && seen > bookmark) bookmark = seen;
   if (res.status === 304 && kept)
     return new Response(kept.body, { status: 200, headers: { "content-type": "application/json" } });
   const etag = res.headers.get("etag");

@@ -1,4 +1,7 @@
-/** Every API answer says what it cost in D1 (rows read, time) from D1's own meta, and its total time. */
+/**
+ * D1 behind every answer: what it cost (rows read, time, from D1's own meta) and the session it ran in, whose
+ * bookmark the next request starts from so that no answer is older than the last one.
+ */
 import { describe, expect, it } from "vitest";
 import { api, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
@@ -33,5 +36,34 @@ describe("Server-Timing", () => {
     const refused = await api("/api/summary?unit=33&period=nope");
     expect(refused.status).toBe(400);
     expect(() => cost(refused)).not.toThrow();
+  });
+});
+
+describe("D1 sessions", () => {
+  const bookmarkOf = (res: Response) => res.headers.get("x-d1-bookmark") ?? "";
+
+  it("answer with a bookmark; a read from it sees what the change before it wrote", async () => {
+    await resetDatabase();
+    await seedReference();
+    const first = await api("/api/sources?unit=33");
+    expect(bookmarkOf(first)).toMatch(/^[0-9a-f-]{16,}$/);
+    const changed = await api("/api/admin/periods/2025", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ deadline: "2026-02-01" }),
+    });
+    expect(changed.status).toBe(200);
+    const after = bookmarkOf(changed);
+    expect(after > bookmarkOf(first)).toBe(true);
+    const read = await api("/api/admin/periods", { headers: { "x-d1-bookmark": after } });
+    const { periods } = (await read.json()) as any;
+    expect(periods.find((p: any) => p.code === "2025").deadline).toBe("2026-02-01T16:59:59.999Z");
+    expect(bookmarkOf(read) >= after).toBe(true);
+  });
+
+  it("ignore a bookmark that is not one", async () => {
+    const res = await api("/api/health", { headers: { "x-d1-bookmark": "'; DROP TABLE units; --" } });
+    expect(res.status).toBe(200);
+    expect(bookmarkOf(res)).toMatch(/^[0-9a-f-]{16,}$/);
   });
 });
