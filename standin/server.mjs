@@ -30,8 +30,8 @@ const DEFAULT_PROJECT_NUMBER = "100000000001";
  *   access?: "ok" | "forbidden" | "not_found", mimeType?: string, shortcutTo?: string, trashed?: boolean, driveId?: string,
  *   serviceAccount?: "reader" | "writer", faults?: (number | Fault)[], sheets: FixtureSheet[] }} Fixture
  * @typedef {{ status: number, reason?: string, api?: "drive" | "sheets", call?: string, retryAfter?: number, message?: string }} Fault
- *   `call` names one method (`batchUpdate`, `values.batchGet`, `files.get`…): the fault then answers that call only,
- *   writes included; a fault without it answers reads.
+ *   `call` names one method as `spreadsheets.batchUpdate`, `values.batchGet`, `files.get`…: the fault then answers
+ *   that call only, writes included; a fault without it answers reads.
  * @typedef {{ disabledApis?: ("drive" | "sheets")[], projectNumber?: string }} ProjectSettings  the folder's `google.json`
  * @typedef {{ dir: string, port?: number, host?: string, serviceAccounts?: Record<string, string>, log?: boolean,
  *   writeQuota?: { limit: number, windowMs?: number } }} StandinOptions
@@ -95,7 +95,7 @@ export async function startStandin(options) {
       const raw = faults[i];
       const fault = typeof raw === "number" ? { status: raw } : raw;
       if (!fault || (fault.api && fault.api !== api)) continue;
-      if (fault.call ? !call.endsWith(`.${fault.call}`) : write) continue;
+      if (fault.call ? call !== `${api}.${fault.call}` : write) continue;
       const key = `${id}@${fixture.version ?? ""}#${i}`;
       if (faultsServed.has(key)) continue;
       faultsServed.set(key, 1);

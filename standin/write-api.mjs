@@ -47,7 +47,8 @@ const WRITE_SCOPES = {
  * @param {OwnedFixture} f
  */
 function editedVersion(f) {
-  const version = BigInt(/^\d+$/.test(f.version ?? "") ? (f.version ?? "0") : "0");
+  // A file without a version is at "1", as Drive answers it (server.mjs).
+  const version = BigInt(/^\d+$/.test(f.version ?? "1") ? (f.version ?? "1") : "1");
   const from = f.editedFrom === undefined ? null : BigInt(f.editedFrom);
   if (from !== null && version > from * 1000000n) return String(version + 1n);
   f.editedFrom = String(version);

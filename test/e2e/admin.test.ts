@@ -111,7 +111,7 @@ describe("the administrators' pages", () => {
       buffer: Buffer.from(csv),
     });
     const problems = page.locator(".import-problems");
-    await expect.poll(() => problems.textContent()).toContain("Tệp có 1 lỗi, chưa nhập gì");
+    await expect.poll(() => problems.textContent()).toContain("Tệp sources.csv có 1 lỗi, chưa nhập gì");
     expect(await problems.locator("li").allTextContents()).toEqual([
       expect.stringMatching(/^Dòng 5: Mã đơn vị 12345 không có trong danh sách đơn vị/),
     ]);

@@ -83,7 +83,10 @@ beforeAll(async () => {
     "drive-limited": sheet({ faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }] }),
     "sheets-limited": sheet({ faults: [{ status: 429, api: "sheets" }] }),
     editable: sheet({ serviceAccount: "writer" }),
-    "write-fails": sheet({ serviceAccount: "writer", faults: [{ status: 503, api: "sheets", call: "batchUpdate" }] }),
+    "write-fails": sheet({
+      serviceAccount: "writer",
+      faults: [{ status: 503, api: "sheets", call: "spreadsheets.batchUpdate" }],
+    }),
     flaky: sheet({
       faults: [
         { status: 500, api: "drive" },

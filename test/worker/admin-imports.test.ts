@@ -74,6 +74,19 @@ describe("a sources file", () => {
     expect(await registered()).toEqual(["imp-xl"]);
   });
 
+  it("takes its header from the first line with something in it, and names a quote left open", async () => {
+    const late = await upload("/api/admin/sources?preview=true", "\n\nunit_code,sheet,tab,layout\n99999,imp-z,,form\n");
+    expect(((await late.json()) as any).problems).toEqual([
+      { line: 4, message: "Mã đơn vị 99999 không có trong danh sách đơn vị" },
+    ]);
+    const open = await upload(
+      "/api/admin/sources?preview=true",
+      'unit_code,sheet,tab,layout\n12745,"imp-a,,form\n11980,imp-b,,form\n',
+    );
+    expect(open.status).toBe(400);
+    expect(((await open.json()) as any).error.message).toMatch(/^Dòng 2: dấu ngoặc kép \(\"\) mở mà không đóng/);
+  });
+
   it("that is neither UTF-8 text nor a workbook gets told how to save it", async () => {
     const latin1 = Uint8Array.from([...'unit_code,sheet\n12745,"Bi\xeau"\n'].map((c) => c.charCodeAt(0)));
     const res = await upload("/api/admin/sources?preview=true", latin1);

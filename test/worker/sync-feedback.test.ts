@@ -135,7 +135,7 @@ describe("check results written back into the sheets", () => {
   it("keeps the figures when the write fails, says so on the source, and writes at the next sync", async () => {
     const failing = writer({
       ...formSheet("Xã Bắc Đông Quan", ["Năm 2025"], complete(["security_team_count", "Số tổ", 12])),
-      faults: Array(5).fill({ status: 503, api: "sheets", call: "batchUpdate" }),
+      faults: Array(5).fill({ status: 503, api: "sheets", call: "spreadsheets.batchUpdate" }),
     });
     await putSheet("fb-typo", failing);
     expect(await sync()).toMatchObject({ sourcesRead: 3, sourcesFailed: 0 });
@@ -149,6 +149,41 @@ describe("check results written back into the sheets", () => {
     expect(await sync()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 2 });
     expect((await sources())["fb-typo"]).toMatchObject({ status: "written" });
     expect((await feedbackTab("fb-typo"))?.[4]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
+  });
+
+  it("never takes a clerk's edit made while it was writing for its own: the next sync reads it", async () => {
+    let driveCalls = 0;
+    const clerkEditsMidway: typeof fetch = async (input, init) => {
+      // The second Drive look at the sheet is the one just before the write: the clerk saves a fix right then.
+      if (String(input).includes("/drive/v3/files/fb-typo") && ++driveCalls === 2) {
+        await putSheet(
+          "fb-typo",
+          writer({
+            ...formSheet("Xã Bắc Đông Quan", ["Năm 2025"], complete(["security_team_count", "Số tổ bảo vệ ANTT", 3])),
+            version: "5",
+          }),
+        );
+      }
+      return fetch(input, init);
+    };
+    await runSync(withFeedback, { trigger: "manual", google: { sleep: async () => {}, fetch: clerkEditsMidway } });
+    expect(driveCalls).toBeGreaterThanOrEqual(2);
+    expect(await sync()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 2 });
+    const summary = await apiJson("/api/summary?unit=33&period=2025");
+    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(3 + 9);
+  });
+
+  it("writes nothing into a spreadsheet that several sources read, and says why", async () => {
+    await registerSources("unit_code,sheet,tab,layout\n11953,fb-clean,,form\n");
+    await sync();
+    const feedback = (await apiJson("/api/sources?unit=33")).sources
+      .filter((s: any) => s.spreadsheetId === "fb-clean")
+      .map((s: any) => s.feedback);
+    expect(feedback).toEqual([
+      expect.objectContaining({ status: "skipped", message: expect.stringContaining("nhiều trang hoặc nhiều đơn vị") }),
+      expect.objectContaining({ status: "skipped" }),
+    ]);
+    expect(await feedbackTab("fb-clean")).toBeNull();
   });
 
   it("says “Không có lỗi” first on a sheet with warnings only, then lists them", async () => {

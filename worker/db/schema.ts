@@ -72,8 +72,11 @@ export const sources = sqliteTable(
     lastSuccessAt: integer(),
     lastErrorCode: text(),
     lastError: text(),
-    /** The check results written back into the sheet (SHEETS_FEEDBACK): written, failed, or not allowed (read only). */
-    feedbackStatus: text({ enum: ["written", "failed", "read_only"] }),
+    /**
+     * The check results written back into the sheet (SHEETS_FEEDBACK): written, failed, not allowed (read only), or
+     * skipped (a spreadsheet several sources read).
+     */
+    feedbackStatus: text({ enum: ["written", "failed", "read_only", "skipped"] }),
     feedbackAt: integer(),
     feedbackError: text(),
   },

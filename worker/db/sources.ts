@@ -69,7 +69,7 @@ export type SourceListRow = {
   lastSuccessAt: number | null;
   lastErrorCode: string | null;
   lastError: string | null;
-  feedbackStatus: "written" | "failed" | "read_only" | null;
+  feedbackStatus: FeedbackStatus | null;
   feedbackAt: number | null;
   feedbackError: string | null;
 };
@@ -130,6 +130,16 @@ export async function recordSourceError(db: Db, source: SourceRecord, error: Sou
   ]);
 }
 
+export type FeedbackStatus = "written" | "failed" | "read_only" | "skipped";
+
+/** Spreadsheets that more than one active source reads (a tab each, or one sheet for several units). */
+export async function spreadsheetsOfSeveralSources(db: Db): Promise<string[]> {
+  const rows = await db.all<{ id: string }>(
+    sql`SELECT spreadsheet_id AS id FROM sources WHERE active = 1 GROUP BY spreadsheet_id HAVING COUNT(*) > 1`,
+  );
+  return rows.map((r) => r.id);
+}
+
 /**
  * What became of writing the check results into the sheet. After a write, `version` is the sheet's version with the
  * write in it: the next sync sees the sheet unchanged (PRODUCT.md §6), as the write was the Worker's own. A failed
@@ -138,7 +148,7 @@ export async function recordSourceError(db: Db, source: SourceRecord, error: Sou
 export async function recordFeedback(
   db: Db,
   sourceId: number,
-  feedback: { status: "written" | "failed" | "read_only"; error: string | null; version?: string | null },
+  feedback: { status: FeedbackStatus; error: string | null; version?: string | null },
   now: number,
 ): Promise<void> {
   await db

@@ -36,7 +36,10 @@ function metered(db: D1Database, cost: D1Cost): D1Database {
       first: async (column?: string) => {
         const row = (await all<Record<string, unknown>>()).results[0];
         if (row === undefined) return null;
-        return column === undefined ? row : (row[column] ?? null);
+        if (column === undefined) return row;
+        // As D1 does: a column the statement does not return is an error, not a null.
+        if (!(column in row)) throw new Error(`D1_COLUMN_NOTFOUND: Column not found (${column})`);
+        return row[column];
       },
       raw: async (options?: { columnNames?: boolean }) => {
         const { results } = await all<Record<string, unknown>>();

@@ -8,7 +8,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../env";
 
-export const BOOKMARK_HEADER = "x-d1-bookmark";
+const BOOKMARK_HEADER = "x-d1-bookmark";
 
 /** A session as the D1Database the code is written against: statements go through the session. */
 function sessionDatabase(db: D1Database, session: D1DatabaseSession): D1Database {

@@ -2,6 +2,8 @@
  * RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF, a UTF-8 BOM. Each row keeps the line of the file it starts
  * on, counting blank lines and the line breaks inside quoted fields, so an error names the line a person sees.
  */
+import { AppError } from "../errors";
+
 export type TableRow = { line: number; cells: string[] };
 
 export function parseCsvRows(text: string): TableRow[] {
@@ -34,6 +36,12 @@ export function parseCsvRows(text: string): TableRow[] {
       line++;
       if (!quoted) start = line;
     }
+  }
+  if (quoted) {
+    throw new AppError(
+      "bad_request",
+      `Dòng ${start}: dấu ngoặc kép (") mở mà không đóng, nên phần còn lại của tệp dính vào một ô — thêm dấu ngoặc kép đóng rồi tải lại`,
+    );
   }
   if (field !== "" || cells.length) endRow();
   return rows;

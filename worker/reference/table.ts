@@ -27,17 +27,19 @@ export async function readReferenceFile(body: ArrayBuffer): Promise<TableRecord[
     }
     rows = parseCsvRows(text);
   }
-  if (!rows.some((r) => r.cells.some((c) => c.trim() !== ""))) throw new AppError("bad_request", "Tệp trống");
+  if (rows.every(blank)) throw new AppError("bad_request", "Tệp trống");
   return tableRecords(rows);
 }
 
 export const csvRecords = (text: string) => tableRecords(parseCsvRows(text));
 
-/** The first row is the header; blank rows are skipped, keeping the line numbers of the others. */
+const blank = (r: TableRow) => r.cells.every((cell) => cell.trim() === "");
+
+/** The first row with anything in it is the header; blank rows are skipped, keeping the line numbers of the others. */
 function tableRecords(rows: TableRow[]): TableRecord[] {
-  const [head, ...rest] = rows;
+  const [head, ...rest] = rows.slice(rows.findIndex((r) => !blank(r)));
   const header = head?.cells.map((h) => h.trim()) ?? [];
   return rest
-    .filter((r) => r.cells.some((cell) => cell.trim() !== ""))
+    .filter((r) => !blank(r))
     .map((r) => ({ line: r.line, fields: Object.fromEntries(header.map((h, i) => [h, (r.cells[i] ?? "").trim()])) }));
 }

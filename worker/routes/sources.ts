@@ -6,7 +6,7 @@ import { requireRole } from "../access/middleware";
 import { readableUnit } from "../access/scope";
 import { sheetUrl } from "../aggregate/issues";
 import { getDb } from "../db/client";
-import { deactivateSource, importSources, listSources, type SourceListRow } from "../db/sources";
+import { deactivateSource, type FeedbackStatus, importSources, listSources, type SourceListRow } from "../db/sources";
 import { findUnit, unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
@@ -58,7 +58,7 @@ function sourceJson(r: SourceListRow) {
 }
 
 /** The feedback's state in words: the sync stored why it could not write (or was not allowed to). */
-function feedbackMessage(status: "written" | "failed" | "read_only", error: string | null): string {
+function feedbackMessage(status: FeedbackStatus, error: string | null): string {
   return status === "written" ? `Đã ghi kết quả kiểm tra vào trang “${FEEDBACK_TAB}” của bảng tính` : (error ?? "");
 }
 

@@ -16,6 +16,7 @@ import {
   recordSourceError,
   type SourceRecord,
   sourcesByIds,
+  spreadsheetsOfSeveralSources,
 } from "../db/sources";
 import { communesUnder, unitListFor } from "../db/units";
 import { storedForSource, writeSourceReading } from "../db/values";
@@ -172,6 +173,8 @@ type SyncContext = {
    * cause on every source left, and no more Google calls are made for them.
    */
   configError: string | null;
+  /** Spreadsheets registered for more than one source: their check results would overwrite each other. */
+  sharedSpreadsheets: Set<string>;
   runId: number;
   now: () => number;
   /** Read every source, changed or not. */
@@ -184,7 +187,9 @@ async function syncContext(db: Db, google: GoogleClient, runId: number, now: () 
     unitListFor(db, new Date(now()).toISOString().slice(0, 10)),
   ]);
   const readerKey = await fingerprint(JSON.stringify([catalog, listDate]));
+  const sharedSpreadsheets = new Set(google.writes ? await spreadsheetsOfSeveralSources(db) : []);
   return {
+    sharedSpreadsheets,
     db,
     google,
     catalog,
@@ -330,7 +335,7 @@ async function syncOneSource(
     }
     if (google.writes) {
       const names = new Map(communes.map((c) => [c.code, c.fullName ?? c.name]));
-      await writeBack(ctx, source, canEdit, readAsOf, {
+      await writeBack(ctx, source, { canEdit, version: version.version }, readAsOf, {
         spreadsheetId: readId,
         reading,
         catalog: ctx.catalog,
@@ -360,34 +365,42 @@ async function syncOneSource(
 
 /**
  * Writes the check results into the sheet when the service account may edit it, and remembers the version with the
- * write in it. It never fails the read: the figures are already stored; what went wrong is said on the source.
+ * write in it — only when nobody else edited the sheet since it was read, so a clerk's edit is never taken for the
+ * Worker's own. It never fails the read: the figures are already stored; what went wrong is said on the source.
  */
 async function writeBack(
   ctx: SyncContext,
   source: SourceRecord,
-  canEdit: boolean,
+  located: { canEdit: boolean; version: string },
   readAsOf: (version: string) => string,
   input: FeedbackInput,
 ): Promise<void> {
   const { db, google, now } = ctx;
-  try {
-    if (!canEdit) {
-      const error = `Chưa bật phản hồi vào bảng tính: bảng tính chỉ chia sẻ quyền “Người xem” cho ${google.email} — bấm “Chia sẻ”, đổi quyền của tài khoản này thành “Người chỉnh sửa” để kết quả kiểm tra hiện ngay trong trang “${FEEDBACK_TAB}”`;
-      await recordFeedback(db, source.id, { status: "read_only", error }, now());
-      return;
-    }
-    try {
-      await writeFeedback(google, input);
-      const after = await google.file(input.spreadsheetId);
-      await recordFeedback(db, source.id, { status: "written", error: null, version: readAsOf(after.version) }, now());
-    } catch (err) {
-      const google = err instanceof GoogleError ? ` (Google: ${err.message})` : "";
-      const error = `Chưa ghi được kết quả kiểm tra vào bảng tính${google}; số liệu đã đọc vẫn được giữ, sẽ ghi lại ở lần đọc sau`;
-      await recordFeedback(db, source.id, { status: "failed", error, version: null }, now());
-    }
-  } catch (err) {
-    console.error(`recording the feedback of source ${source.id} failed`, err);
+  const record = (feedback: Parameters<typeof recordFeedback>[2]) =>
+    recordFeedback(db, source.id, feedback, now()).catch((err) =>
+      console.error(`recording the feedback of source ${source.id} failed`, err),
+    );
+  if (!located.canEdit) {
+    const error = `Chưa bật phản hồi vào bảng tính: bảng tính chỉ chia sẻ quyền “Người xem” cho ${google.email} — bấm “Chia sẻ”, đổi quyền của tài khoản này thành “Người chỉnh sửa” để kết quả kiểm tra hiện ngay trong trang “${FEEDBACK_TAB}”`;
+    return record({ status: "read_only", error });
   }
+  if (ctx.sharedSpreadsheets.has(input.spreadsheetId)) {
+    const error = `Chưa ghi kết quả kiểm tra vào bảng tính: bảng tính này được đăng ký cho nhiều trang hoặc nhiều đơn vị, kết quả của chúng sẽ ghi đè nhau — xem các lỗi ở trang “Lỗi cần sửa” của bảng điều khiển`;
+    return record({ status: "skipped", error });
+  }
+  let untouched: boolean;
+  try {
+    untouched = (await google.file(input.spreadsheetId)).version === located.version;
+    await writeFeedback(google, input);
+  } catch (err) {
+    const why = err instanceof GoogleError ? ` (Google: ${err.message})` : "";
+    const error = `Chưa ghi được kết quả kiểm tra vào bảng tính${why}; số liệu đã đọc vẫn được giữ, sẽ ghi lại ở lần đọc sau`;
+    // The version is forgotten: the next sync reads the sheet again and writes its results then.
+    return record({ status: "failed", error, version: null });
+  }
+  // Written. Its version is remembered when the sheet had not changed since the read; otherwise the next sync reads it.
+  const after = untouched ? await google.file(input.spreadsheetId).catch(() => null) : null;
+  await record({ status: "written", error: null, version: after ? readAsOf(after.version) : null });
 }
 
 /** A source's cause when the run as a whole cannot reach Google: the run's problem, not the sheet's. */

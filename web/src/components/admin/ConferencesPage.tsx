@@ -8,7 +8,7 @@ import { formatDateTime } from "../../../../domain/time";
 import { type AdminUnit, type Conference, createConference, fetchConferences, freezeConference } from "../../api";
 import { meta, tick, useLoad } from "../../state";
 import { Link, Status } from "../common";
-import { Field, FormAlert, invalid, Notice, UnitOptions, useSubmit } from "./form";
+import { Field, FormAlert, invalid, Notice, UnitOptions, useRowAction, useSubmit } from "./form";
 import { scopeName } from "./UsersPage";
 
 const DEFAULT_WINDOW_HOURS = 72;
@@ -150,21 +150,12 @@ function syncsText(c: Conference): string {
 
 export function ConferencesPage({ units }: { units: AdminUnit[] }) {
   const list = useLoad(() => fetchConferences("VN"), "admin-conferences");
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState<number | null>(null);
-
-  async function freeze(c: Conference) {
-    setBusy(c.id);
-    try {
+  const { busy, notice, setNotice, run } = useRowAction<number>();
+  const freeze = (c: Conference) =>
+    run(c.id, async () => {
       const { conference } = await freezeConference(c.id);
-      setNotice({ ok: true, text: `Đã chốt số liệu “${c.title}” lúc ${formatDateTime(conference.frozenAt!)}.` });
-      tick.value++;
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-    } finally {
-      setBusy(null);
-    }
-  }
+      return { ok: true, text: `Đã chốt số liệu “${c.title}” lúc ${formatDateTime(conference.frozenAt!)}.` };
+    });
   const conferences = [...(list.data?.conferences ?? [])].sort(
     (a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt),
   );

@@ -64,6 +64,8 @@ export function FileImport(props: {
           accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
           onChange={(e) => {
             const f = e.currentTarget.files?.[0] ?? null;
+            // Emptied, so the same file chosen again after fixing it is checked again.
+            e.currentTarget.value = "";
             setFile(f);
             if (f) check(f);
           }}
@@ -74,7 +76,7 @@ export function FileImport(props: {
       </div>
       {busy && (
         <p class="loading" role="status">
-          Đang kiểm tra tệp…
+          {preview ? "Đang nhập tệp…" : "Đang kiểm tra tệp…"}
         </p>
       )}
       {error && (
@@ -99,7 +101,7 @@ export function FileImport(props: {
       {preview && problems.length === 0 && (
         <div role="status" class="import-ready">
           <p>
-            Tệp hợp lệ: {formatExact(preview.rows)} {rowWord}.
+            Tệp {file?.name} hợp lệ: {formatExact(preview.rows)} {rowWord}.
           </p>
           {preview.warnings.length > 0 && (
             <ul>

@@ -8,7 +8,7 @@ import { type AdminUnit, deactivateSheet, fetchSources, readSheetAgain, register
 import { navigate, tick, useLoad } from "../../state";
 import { Status } from "../common";
 import { FileImport } from "./FileImport";
-import { Field, FormAlert, invalid, Notice, UnitOptions, useSubmit } from "./form";
+import { Field, FormAlert, invalid, Notice, UnitOptions, useRowAction, useSubmit } from "./form";
 
 type Filter = "all" | "error" | "unread" | "ok";
 const FILTERS: [Filter, string][] = [
@@ -96,31 +96,20 @@ function RegisterForm({ units, onDone }: { units: AdminUnit[]; onDone: (s: Sourc
 export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }) {
   const sources = useLoad(() => fetchSources(unit), `admin-sources|${unit}`);
   const [filter, setFilter] = useState<Filter>("all");
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState<number | null>(null);
+  const { busy, notice, setNotice, run } = useRowAction<number>();
   const all = sources.data?.sources ?? [];
   const provinces = units.filter((u) => u.parentCode === null);
   const shown = all.filter((s) => filter === "all" || statusOf(s) === filter);
 
-  const report = (s: Source, warnings: string[] = []) => {
+  /** What became of a sheet after it was read: its cause when it could not be. */
+  const outcome = (s: Source, warnings: string[] = []) => {
     const name = s.unitName ?? s.unitCode;
-    setNotice(
-      s.lastStatus === "error"
-        ? { ok: false, text: `${name}: ${s.lastError ?? "không đọc được bảng tính"}` }
-        : { ok: true, text: [`${name}: đã đọc bảng tính.`, ...warnings].join(" ") },
-    );
-    tick.value++;
+    return s.lastStatus === "error"
+      ? { ok: false, text: `${name}: ${s.lastError ?? "không đọc được bảng tính"}` }
+      : { ok: true, text: [`${name}: đã đọc bảng tính.`, ...warnings].join(" ") };
   };
-  async function act(id: number, action: () => Promise<{ source: Source }>) {
-    setBusy(id);
-    try {
-      report((await action()).source);
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-    } finally {
-      setBusy(null);
-    }
-  }
+  const act = (id: number, action: () => Promise<{ source: Source }>) =>
+    run(id, async () => outcome((await action()).source));
 
   return (
     <>
@@ -137,7 +126,13 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
           </select>
         </p>
       )}
-      <RegisterForm units={units} onDone={report} />
+      <RegisterForm
+        units={units}
+        onDone={(s, warnings) => {
+          setNotice(outcome(s, warnings));
+          tick.value++;
+        }}
+      />
       <Notice notice={notice} />
       <h2>Các bảng tính đã đăng ký</h2>
       <p class="filters" role="group" aria-label="Lọc theo trạng thái">

@@ -7,7 +7,7 @@ import { formatDateTime, vietnamDate } from "../../../../domain/time";
 import { type AdminUnit, createToken, fetchTokens, type Role, revokeToken, type Token } from "../../api";
 import { tick, useLoad } from "../../state";
 import { Status } from "../common";
-import { Field, FormAlert, invalid, Notice, ROLE_WORDS, scopeLevel, useSubmit } from "./form";
+import { Field, FormAlert, invalid, Notice, ROLE_WORDS, scopeLevel, useRowAction, useSubmit } from "./form";
 import { RoleScopeFields, scopeName } from "./UsersPage";
 
 const DEFAULT_DAYS = 90;
@@ -110,22 +110,13 @@ function TokenForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (token
 export function TokensPage({ units }: { units: AdminUnit[] }) {
   const list = useLoad(fetchTokens, "admin-tokens");
   const [created, setCreated] = useState<{ id: number; name: string; secret: string } | null>(null);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState<number | null>(null);
-
-  async function revoke(t: Token) {
-    setBusy(t.id);
-    try {
+  const { busy, notice, setNotice, run } = useRowAction<number>();
+  const revoke = (t: Token) =>
+    run(t.id, async () => {
       await revokeToken(t.id);
-      setNotice({ ok: true, text: `Đã thu hồi mã “${t.name}”: từ giờ mã bị từ chối.` });
       if (created?.id === t.id) setCreated(null);
-      tick.value++;
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-    } finally {
-      setBusy(null);
-    }
-  }
+      return { ok: true, text: `Đã thu hồi mã “${t.name}”: từ giờ mã bị từ chối.` };
+    });
   const tokens = list.data?.tokens ?? [];
   return (
     <>

@@ -7,7 +7,17 @@ import { formatDateTime } from "../../../../domain/time";
 import { type AdminUnit, disableUser, fetchUsers, type Role, saveUser, type User } from "../../api";
 import { tick, useLoad } from "../../state";
 import { Status } from "../common";
-import { Field, FormAlert, invalid, Notice, ROLE_WORDS, scopeLevel, UnitOptions, useSubmit } from "./form";
+import {
+  Field,
+  FormAlert,
+  invalid,
+  Notice,
+  ROLE_WORDS,
+  scopeLevel,
+  UnitOptions,
+  useRowAction,
+  useSubmit,
+} from "./form";
 
 /** The unit a user or token sees, by name. */
 export function scopeName(units: AdminUnit[], code: string | null): string {
@@ -141,21 +151,12 @@ function UserForm({
 export function UsersPage({ units }: { units: AdminUnit[] }) {
   const list = useLoad(fetchUsers, "admin-users");
   const [editing, setEditing] = useState<User | null>(null);
-  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-
-  async function disable(u: User) {
-    setBusy(u.email);
-    try {
+  const { busy, notice, setNotice, run } = useRowAction<string>();
+  const disable = (u: User) =>
+    run(u.email, async () => {
       await disableUser(u.email);
-      setNotice({ ok: true, text: `Đã khoá ${u.email}.` });
-      tick.value++;
-    } catch (err) {
-      setNotice({ ok: false, text: (err as Error).message });
-    } finally {
-      setBusy(null);
-    }
-  }
+      return { ok: true, text: `Đã khoá ${u.email}.` };
+    });
   const users = list.data?.users ?? [];
   return (
     <>

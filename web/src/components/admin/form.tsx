@@ -5,8 +5,35 @@
 import type { ComponentChildren } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { type AdminUnit, ApiError } from "../../api";
+import { tick } from "../../state";
 
 export type FormError = { field: string | null; message: string } | null;
+export type NoticeText = { ok: boolean; text: string };
+
+/**
+ * A row's button (read again, revoke, freeze…): one action at a time — a double click sends once — and what came of
+ * it said in the page's notice; the open views are asked again after it.
+ */
+export function useRowAction<K>() {
+  const running = useRef(false);
+  const [busy, setBusy] = useState<K | null>(null);
+  const [notice, setNotice] = useState<NoticeText | null>(null);
+  async function run(key: K, action: () => Promise<NoticeText>) {
+    if (running.current) return;
+    running.current = true;
+    setBusy(key);
+    try {
+      setNotice(await action());
+      tick.value++;
+    } catch (err) {
+      setNotice({ ok: false, text: (err as Error).message });
+    } finally {
+      running.current = false;
+      setBusy(null);
+    }
+  }
+  return { busy, notice, setNotice, run };
+}
 
 export function useSubmit() {
   const running = useRef(false);
@@ -66,7 +93,7 @@ export function FormAlert({ error, fields }: { error: FormError; fields: string[
 }
 
 /** A notice after an action: `status` when it went well, `alert` when not. */
-export function Notice({ notice }: { notice: { ok: boolean; text: string } | null }) {
+export function Notice({ notice }: { notice: NoticeText | null }) {
   if (!notice) return null;
   return (
     <p role={notice.ok ? "status" : "alert"} class={notice.ok ? "notice" : "error"}>
