@@ -87,8 +87,10 @@ export function FileImport(props: {
       {preview && problems.length > 0 && (
         <div role="alert" class="import-problems">
           <p>
-            <strong>Tệp có {formatExact(problems.length)} lỗi, chưa nhập gì.</strong> Sửa các dòng dưới đây trong tệp
-            rồi chọn lại tệp.
+            <strong>
+              Tệp {file?.name} có {formatExact(problems.length)} lỗi, chưa nhập gì.
+            </strong>{" "}
+            Sửa các dòng dưới đây trong tệp rồi chọn lại tệp.
           </p>
           <ul>
             {problems.slice(0, 200).map((p) => (
