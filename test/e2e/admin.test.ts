@@ -159,7 +159,7 @@ describe("the administrators' pages", () => {
     const asToken = () => fetch(`${url}/api/meta`, { headers: { authorization: `Bearer ${secret}` } });
     expect(((await (await asToken()).json()) as any).principal).toMatchObject({ role: "leader", via: "token" });
     const row = page.locator("tr", { hasText: "Tập lệnh báo cáo tỉnh" });
-    await expect.poll(() => row.textContent()).toMatch(/Lãnh đạo.*Toàn quốc.*Hết hạn|Lãnh đạo.*Toàn quốc/);
+    await expect.poll(() => row.textContent()).toMatch(/Lãnh đạo.*Toàn quốc.*\d{2}\/\d{2}\/\d{4} 23:59.*Đang dùng/);
 
     await page.reload();
     await row.waitFor();

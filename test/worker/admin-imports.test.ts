@@ -112,6 +112,13 @@ describe("a units or catalog file", () => {
     expect((await apiJson("/api/admin/units?unit=VN")).units).toEqual([]);
   });
 
+  it("imports a unit list only with the date it takes effect, said beside that field", async () => {
+    const res = await api("/api/admin/units", { method: "POST", body: UNITS_CSV });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as any).error).toMatchObject({ field: "validFrom" });
+    expect((await apiJson("/api/admin/units?unit=VN")).units).toEqual([]);
+  });
+
   it("previews a catalog that would drop a reported figure as a problem of the whole file", async () => {
     await seedReference();
     await putSheet("imp-cat", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 12]]));

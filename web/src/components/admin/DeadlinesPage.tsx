@@ -7,8 +7,7 @@ import { periodLabel } from "../../../../domain/periods";
 import { formatDateTime, vietnamDate } from "../../../../domain/time";
 import { fetchPeriods, type PeriodDeadline, setDeadline } from "../../api";
 import { tick, useLoad } from "../../state";
-import { Status } from "../common";
-import { Notice, useSubmit } from "./form";
+import { AdminTable, Notice, useSubmit } from "./form";
 
 function DeadlineRow({ p, onSaved }: { p: PeriodDeadline; onSaved: (text: string) => void }) {
   const [date, setDate] = useState(vietnamDate(p.deadline ?? p.defaultDeadline));
@@ -77,35 +76,25 @@ export function DeadlinesPage() {
         nộp muộn. Ngày chọn ở đây tính đến 23:59 ngày đó.
       </p>
       <Notice notice={notice} />
-      <Status state={list} what="các kỳ báo cáo" />
-      {list.data && periods.length === 0 && (
-        <p>Chưa có kỳ báo cáo nào: các kỳ hiện ra khi bảng tính của xã được đọc.</p>
-      )}
-      {periods.length > 0 && (
-        <div class="table-wrap">
-          <table class="admin-deadlines cards">
-            <thead>
-              <tr>
-                <th scope="col">Kỳ báo cáo</th>
-                <th scope="col">Hạn mặc định</th>
-                <th scope="col">Hạn báo cáo</th>
-              </tr>
-            </thead>
-            <tbody>
-              {periods.map((p) => (
-                <DeadlineRow
-                  key={`${p.code}|${p.deadline}`}
-                  p={p}
-                  onSaved={(text) => {
-                    setNotice({ ok: true, text });
-                    tick.value++;
-                  }}
-                />
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        state={list}
+        what="các kỳ báo cáo"
+        empty="Chưa có kỳ báo cáo nào: các kỳ hiện ra khi bảng tính của xã được đọc."
+        rows={periods.length}
+        class="admin-deadlines"
+        columns={["Kỳ báo cáo", "Hạn mặc định", "Hạn báo cáo"]}
+      >
+        {periods.map((p) => (
+          <DeadlineRow
+            key={`${p.code}|${p.deadline}`}
+            p={p}
+            onSaved={(text) => {
+              setNotice({ ok: true, text });
+              tick.value++;
+            }}
+          />
+        ))}
+      </AdminTable>
     </>
   );
 }

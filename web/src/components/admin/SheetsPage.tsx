@@ -6,9 +6,8 @@ import { useState } from "preact/hooks";
 import { formatDateTime } from "../../../../domain/time";
 import { type AdminUnit, deactivateSheet, fetchSources, readSheetAgain, registerSheet, type Source } from "../../api";
 import { navigate, tick, useLoad } from "../../state";
-import { Status } from "../common";
 import { FileImport } from "./FileImport";
-import { Field, FormAlert, invalid, Notice, UnitOptions, useRowAction, useSubmit } from "./form";
+import { AdminTable, Field, FormAlert, invalid, Notice, UnitOptions, useRowAction, useSubmit } from "./form";
 
 type Filter = "all" | "error" | "unread" | "ok";
 const FILTERS: [Filter, string][] = [
@@ -142,66 +141,53 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
           </button>
         ))}
       </p>
-      <Status state={sources} what="danh sách bảng tính" />
-      {sources.data && shown.length === 0 && <p>Không có bảng tính nào.</p>}
-      {shown.length > 0 && (
-        <div class="table-wrap">
-          <table class="admin-sheets cards">
-            <thead>
-              <tr>
-                <th scope="col">Đơn vị</th>
-                <th scope="col">Trạng thái</th>
-                <th scope="col">Đọc lần cuối</th>
-                <th scope="col">Thao tác</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((s) => (
-                <tr key={s.id} data-source={s.id} class={statusOf(s)}>
-                  <th scope="row">
-                    {s.unitName ?? s.unitCode}
-                    <span class="muted"> · {s.layout === "table" ? "Bảng tổng hợp" : "Biểu của xã"}</span>
-                    {!s.active && <span class="tag">Đã ngừng đọc</span>}
-                    <br />
-                    <a href={s.url} target="_blank" rel="noopener noreferrer">
-                      Mở trang tính
-                    </a>
-                  </th>
-                  <td data-label="Trạng thái">
-                    <strong class="sheet-status">{STATUS_WORDS[statusOf(s)]}</strong>
-                    {s.lastError && <span class="sheet-cause"> — {s.lastError}</span>}
-                    {s.feedback && (
-                      <span class={`sheet-feedback ${s.feedback.status}`}>
-                        <br />
-                        {s.feedback.message}
-                      </span>
-                    )}
-                  </td>
-                  <td data-label="Đọc lần cuối">{s.lastCheckedAt ? formatDateTime(s.lastCheckedAt) : "—"}</td>
-                  <td data-label="Thao tác" class="actions">
-                    <button
-                      type="button"
-                      disabled={busy === s.id || !s.active}
-                      onClick={() => act(s.id, () => readSheetAgain(s.id))}
-                    >
-                      Đọc lại
-                    </button>
-                    {s.active && (
-                      <button
-                        type="button"
-                        disabled={busy === s.id}
-                        onClick={() => act(s.id, () => deactivateSheet(s.id))}
-                      >
-                        Ngừng đọc
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        state={sources}
+        what="danh sách bảng tính"
+        empty="Không có bảng tính nào."
+        rows={shown.length}
+        class="admin-sheets"
+        columns={["Đơn vị", "Trạng thái", "Đọc lần cuối", "Thao tác"]}
+      >
+        {shown.map((s) => (
+          <tr key={s.id} data-source={s.id} class={statusOf(s)}>
+            <th scope="row">
+              {s.unitName ?? s.unitCode}
+              <span class="muted"> · {s.layout === "table" ? "Bảng tổng hợp" : "Biểu của xã"}</span>
+              {!s.active && <span class="tag">Đã ngừng đọc</span>}
+              <br />
+              <a href={s.url} target="_blank" rel="noopener noreferrer">
+                Mở trang tính
+              </a>
+            </th>
+            <td data-label="Trạng thái">
+              <strong class="sheet-status">{STATUS_WORDS[statusOf(s)]}</strong>
+              {s.lastError && <span class="sheet-cause"> — {s.lastError}</span>}
+              {s.feedback && (
+                <span class={`sheet-feedback ${s.feedback.status}`}>
+                  <br />
+                  {s.feedback.message}
+                </span>
+              )}
+            </td>
+            <td data-label="Đọc lần cuối">{s.lastCheckedAt ? formatDateTime(s.lastCheckedAt) : "—"}</td>
+            <td data-label="Thao tác" class="actions">
+              <button
+                type="button"
+                disabled={busy === s.id || !s.active}
+                onClick={() => act(s.id, () => readSheetAgain(s.id))}
+              >
+                Đọc lại
+              </button>
+              {s.active && (
+                <button type="button" disabled={busy === s.id} onClick={() => act(s.id, () => deactivateSheet(s.id))}>
+                  Ngừng đọc
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
       <h2>Nhập nhiều bảng tính từ tệp</h2>
       <p class="muted">
         Các cột: <code>unit_code,sheet,tab,layout</code> — mã đơn vị, đường dẫn bảng tính, tên trang (có thể trống),

@@ -6,8 +6,7 @@ import { useState } from "preact/hooks";
 import { formatDateTime, vietnamDate } from "../../../../domain/time";
 import { type AdminUnit, createToken, fetchTokens, type Role, revokeToken, type Token } from "../../api";
 import { tick, useLoad } from "../../state";
-import { Status } from "../common";
-import { Field, FormAlert, invalid, Notice, ROLE_WORDS, scopeLevel, useRowAction, useSubmit } from "./form";
+import { AdminTable, Field, FormAlert, invalid, Notice, ROLE_WORDS, scopeLevel, useRowAction, useSubmit } from "./form";
 import { RoleScopeFields, scopeName } from "./UsersPage";
 
 const DEFAULT_DAYS = 90;
@@ -131,52 +130,40 @@ export function TokensPage({ units }: { units: AdminUnit[] }) {
       {created && <Secret name={created.name} secret={created.secret} />}
       <Notice notice={notice} />
       <h2>Các mã truy cập</h2>
-      <Status state={list} what="danh sách mã truy cập" />
-      {list.data && tokens.length === 0 && <p>Chưa có mã truy cập nào.</p>}
-      {tokens.length > 0 && (
-        <div class="table-wrap">
-          <table class="admin-tokens cards">
-            <thead>
-              <tr>
-                <th scope="col">Tên mã</th>
-                <th scope="col">Vai trò</th>
-                <th scope="col">Đơn vị</th>
-                <th scope="col">Dùng lần cuối</th>
-                <th scope="col">Hết hạn</th>
-                <th scope="col">Trạng thái</th>
-                <th scope="col">Thao tác</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => {
-                const live = stateOf(t) === "Đang dùng";
-                return (
-                  <tr key={t.id} data-token={t.id}>
-                    <th scope="row">{t.name}</th>
-                    <td data-label="Vai trò">{ROLE_WORDS[t.role]}</td>
-                    <td data-label="Đơn vị">{scopeName(units, t.scopeUnitCode)}</td>
-                    <td data-label="Dùng lần cuối">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Chưa dùng"}</td>
-                    <td data-label="Hết hạn">{t.expiresAt ? formatDateTime(t.expiresAt) : "Không hết hạn"}</td>
-                    <td data-label="Trạng thái">{stateOf(t)}</td>
-                    <td data-label="Thao tác" class="actions">
-                      {live && (
-                        <button
-                          type="button"
-                          aria-label={`Thu hồi mã ${t.name}`}
-                          disabled={busy === t.id}
-                          onClick={() => revoke(t)}
-                        >
-                          Thu hồi
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        state={list}
+        what="danh sách mã truy cập"
+        empty="Chưa có mã truy cập nào."
+        rows={tokens.length}
+        class="admin-tokens"
+        columns={["Tên mã", "Vai trò", "Đơn vị", "Dùng lần cuối", "Hết hạn", "Trạng thái", "Thao tác"]}
+      >
+        {tokens.map((t) => {
+          const live = stateOf(t) === "Đang dùng";
+          return (
+            <tr key={t.id} data-token={t.id}>
+              <th scope="row">{t.name}</th>
+              <td data-label="Vai trò">{ROLE_WORDS[t.role]}</td>
+              <td data-label="Đơn vị">{scopeName(units, t.scopeUnitCode)}</td>
+              <td data-label="Dùng lần cuối">{t.lastUsedAt ? formatDateTime(t.lastUsedAt) : "Chưa dùng"}</td>
+              <td data-label="Hết hạn">{t.expiresAt ? formatDateTime(t.expiresAt) : "Không hết hạn"}</td>
+              <td data-label="Trạng thái">{stateOf(t)}</td>
+              <td data-label="Thao tác" class="actions">
+                {live && (
+                  <button
+                    type="button"
+                    aria-label={`Thu hồi mã ${t.name}`}
+                    disabled={busy === t.id}
+                    onClick={() => revoke(t)}
+                  >
+                    Thu hồi
+                  </button>
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </AdminTable>
     </>
   );
 }

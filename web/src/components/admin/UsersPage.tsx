@@ -6,8 +6,8 @@ import { useState } from "preact/hooks";
 import { formatDateTime } from "../../../../domain/time";
 import { type AdminUnit, disableUser, fetchUsers, type Role, saveUser, type User } from "../../api";
 import { tick, useLoad } from "../../state";
-import { Status } from "../common";
 import {
+  AdminTable,
   Field,
   FormAlert,
   invalid,
@@ -180,50 +180,40 @@ export function UsersPage({ units }: { units: AdminUnit[] }) {
       )}
       <Notice notice={notice} />
       <h2>Người dùng</h2>
-      <Status state={list} what="danh sách người dùng" />
-      {list.data && users.length === 0 && <p>Chưa có người dùng nào ngoài quản trị viên ban đầu.</p>}
-      {users.length > 0 && (
-        <div class="table-wrap">
-          <table class="admin-users cards">
-            <thead>
-              <tr>
-                <th scope="col">Email</th>
-                <th scope="col">Vai trò</th>
-                <th scope="col">Đơn vị</th>
-                <th scope="col">Trạng thái</th>
-                <th scope="col">Thao tác</th>
-              </tr>
-            </thead>
-            <tbody>
-              {users.map((u) => (
-                <tr key={u.email} data-user={u.email}>
-                  <th scope="row">{u.email}</th>
-                  <td data-label="Vai trò">{ROLE_WORDS[u.role]}</td>
-                  <td data-label="Đơn vị">{scopeName(units, u.scopeUnitCode)}</td>
-                  <td data-label="Trạng thái">
-                    {u.disabledAt ? `Đã khoá lúc ${formatDateTime(u.disabledAt)}` : "Đang dùng"}
-                  </td>
-                  <td data-label="Thao tác" class="actions">
-                    <button type="button" aria-label={`Sửa ${u.email}`} onClick={() => setEditing(u)}>
-                      {u.disabledAt ? "Mở khoá, sửa" : "Sửa"}
-                    </button>
-                    {!u.disabledAt && (
-                      <button
-                        type="button"
-                        aria-label={`Khoá ${u.email}`}
-                        disabled={busy === u.email}
-                        onClick={() => disable(u)}
-                      >
-                        Khoá
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <AdminTable
+        state={list}
+        what="danh sách người dùng"
+        empty="Chưa có người dùng nào ngoài quản trị viên ban đầu."
+        rows={users.length}
+        class="admin-users"
+        columns={["Email", "Vai trò", "Đơn vị", "Trạng thái", "Thao tác"]}
+      >
+        {users.map((u) => (
+          <tr key={u.email} data-user={u.email}>
+            <th scope="row">{u.email}</th>
+            <td data-label="Vai trò">{ROLE_WORDS[u.role]}</td>
+            <td data-label="Đơn vị">{scopeName(units, u.scopeUnitCode)}</td>
+            <td data-label="Trạng thái">
+              {u.disabledAt ? `Đã khoá lúc ${formatDateTime(u.disabledAt)}` : "Đang dùng"}
+            </td>
+            <td data-label="Thao tác" class="actions">
+              <button type="button" aria-label={`Sửa ${u.email}`} onClick={() => setEditing(u)}>
+                {u.disabledAt ? "Mở khoá, sửa" : "Sửa"}
+              </button>
+              {!u.disabledAt && (
+                <button
+                  type="button"
+                  aria-label={`Khoá ${u.email}`}
+                  disabled={busy === u.email}
+                  onClick={() => disable(u)}
+                >
+                  Khoá
+                </button>
+              )}
+            </td>
+          </tr>
+        ))}
+      </AdminTable>
     </>
   );
 }

@@ -5,7 +5,8 @@
 import type { ComponentChildren } from "preact";
 import { useRef, useState } from "preact/hooks";
 import { type AdminUnit, ApiError } from "../../api";
-import { tick } from "../../state";
+import { type Loaded, tick } from "../../state";
+import { Status } from "../common";
 
 export type FormError = { field: string | null; message: string } | null;
 export type NoticeText = { ok: boolean; text: string };
@@ -146,3 +147,41 @@ export const ROLE_WORDS = { admin: "Quản trị viên", leader: "Lãnh đạo",
 /** The scope a role may have: national for an administrator, national or a province for a leader, a commune. */
 export const scopeLevel = (role: keyof typeof ROLE_WORDS) =>
   role === "admin" ? null : role === "leader" ? "province" : "commune";
+
+/**
+ * A list of an administration page: loading and errors as everywhere, a sentence when it is empty, and a table with
+ * its column names (on a phone, each row reads as a card with each cell under its column's name).
+ */
+export function AdminTable(props: {
+  state: Loaded<unknown>;
+  what: string;
+  empty: string;
+  rows: number;
+  class: string;
+  columns: string[];
+  children: ComponentChildren;
+}) {
+  const { state, what, empty, rows, columns, children } = props;
+  return (
+    <>
+      <Status state={state} what={what} />
+      {state.data !== null && rows === 0 && <p>{empty}</p>}
+      {rows > 0 && (
+        <div class="table-wrap">
+          <table class={`${props.class} cards`}>
+            <thead>
+              <tr>
+                {columns.map((c) => (
+                  <th key={c} scope="col">
+                    {c}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>{children}</tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
