@@ -157,9 +157,10 @@ export function createWriteApi(options) {
     const email = session.email;
     const api = route.name.startsWith("sheets.") ? "sheets" : "drive";
     if (req.method !== "GET" && !WRITE_SCOPES[api].some((scope) => session.scopes.includes(scope))) {
+      // Sheets says it with an ErrorInfo reason, Drive with its older `errors[].reason`.
       fail(403, {
         status: "PERMISSION_DENIED",
-        reason: "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+        reason: api === "sheets" ? "ACCESS_TOKEN_SCOPE_INSUFFICIENT" : "insufficientPermissions",
         message: "Request had insufficient authentication scopes.",
       });
       return true;

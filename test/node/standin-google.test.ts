@@ -389,6 +389,18 @@ describe("a sheet the service account may edit (`serviceAccount: writer`)", () =
       "Request had insufficient authentication scopes.",
       "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
     ]);
+    // Drive says the same in its own shape.
+    const drive = await refusal(
+      readOnly.drive.permissions.create({
+        fileId: "editable",
+        requestBody: { type: "user", role: "reader", emailAddress: "x@example.vn" },
+      }),
+    );
+    expect([drive.status, drive.error?.errors?.[0]?.reason, drive.error?.message]).toEqual([
+      403,
+      "insufficientPermissions",
+      "Request had insufficient authentication scopes.",
+    ]);
   });
 
   it("answers a fault named for one call on that call only", async () => {
