@@ -32,10 +32,20 @@ export function defaultDeadline(period: Period): number {
   return Date.parse(`${period.endsOn}T00:00:00Z`) + (DEFAULT_GRACE_DAYS + 1) * 86400_000 - VIETNAM_OFFSET_MS - 1;
 }
 
+/** The same period `years` later (earlier when negative). */
+function yearsLater(code: string, years: number): string | null {
+  const p = parsePeriodCode(code);
+  return p ? String(Number(code.slice(0, 4)) + years) + code.slice(4) : null;
+}
+
 /** The same period one year earlier: the default comparison. */
 export function previousYearPeriod(code: string): string | null {
-  const p = parsePeriodCode(code);
-  return p ? String(Number(code.slice(0, 4)) - 1) + code.slice(4) : null;
+  return yearsLater(code, -1);
+}
+
+/** The same period one year later: the one whose default comparison is this one. */
+export function nextYearPeriod(code: string): string | null {
+  return yearsLater(code, 1);
 }
 
 /** Vietnamese name of a period, as a report or a heading writes it. */

@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import { authenticate, refuseMisconfiguredDevelopmentMode } from "./access/middleware";
 import { securityHeaders } from "./access/security-headers";
+import { useFigureCache } from "./aggregate/cache";
 import type { AppEnv } from "./env";
 import { AppError, handleError } from "./errors";
 import { httpCaching } from "./http/cache";
@@ -35,6 +36,10 @@ export const app = new Hono<AppEnv>()
   .use("/api/*", d1Session)
   .use("/api/*", d1Cost)
   .use("/api/*", httpCaching)
+  .use("/api/*", async (c, next) => {
+    useFigureCache(c.env.FIGURE_CACHE !== "false");
+    await next();
+  })
   .route("/api/health", health)
   .use("/api/*", authenticate)
   .route("/api/meta", meta)

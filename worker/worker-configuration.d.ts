@@ -20,6 +20,7 @@ declare namespace Cloudflare {
 		GOOGLE_READS_PER_MINUTE: string;
 		GOOGLE_WRITES_PER_MINUTE: string;
 		SHEETS_FEEDBACK: string;
+		FIGURE_CACHE: string;
 		SYNC_QUEUE_THRESHOLD: string;
 		SYNC_MANUAL_INTERVAL_SECONDS: string;
 	}

@@ -243,17 +243,20 @@ describe("province summary", () => {
 
   it("answers from the conference snapshot when asked, while live figures move on", async () => {
     await seedProvince();
-    const frozenAt = Date.parse("2026-11-01T01:00:00Z");
-    await env.DB.prepare(
-      "INSERT INTO conferences (id, unit_code, period, compare_period, title, starts_at, window_hours, frozen_at, created_at) VALUES (7, '33', '2025', '2024', 'Hội nghị tổng kết', ?, 72, ?, ?)",
-    )
-      .bind(frozenAt, frozenAt, frozenAt)
-      .run();
-    // What a freeze copies: every commune value of the province for both periods.
-    await env.DB.prepare(
-      `INSERT INTO snapshot_values (conference_id, unit_code, indicator_code, period, value, approximate, source_id, written_at)
-       SELECT 7, unit_code, indicator_code, period, value, approximate, source_id, written_at FROM indicator_values`,
-    ).run();
+    const { conference } = await apiJson("/api/admin/conferences", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        unitCode: "33",
+        period: "2025",
+        comparePeriod: "2024",
+        title: "Hội nghị tổng kết",
+        startsAt: "2026-12-01T01:00:00Z",
+      }),
+    });
+    const { conference: frozenOne } = await apiJson(`/api/admin/conferences/${conference.id}/freeze`, {
+      method: "POST",
+    });
 
     await putSheet(
       "sum-hong-chau",
@@ -266,9 +269,9 @@ describe("province summary", () => {
     const live = await apiJson("/api/summary?unit=33&period=2025");
     expect(live.frozen).toBe(false);
     expect(byCode(live).security_team_count.value).toBe(12 + 17 + 50);
-    const frozen = await apiJson("/api/summary?unit=33&period=2025&conference=7");
+    const frozen = await apiJson(`/api/summary?unit=33&period=2025&conference=${conference.id}`);
     expect(frozen.frozen).toBe(true);
-    expect(frozen.asOf).toBe("2026-11-01T01:00:00.000Z");
+    expect(frozen.asOf).toBe(frozenOne.frozenAt);
     expect(byCode(frozen).security_team_count).toMatchObject({ value: 34, previous: 11 });
     expect(byCode(frozen).residential_area_safe_rate.value).toBeCloseTo((100 * 22) / 24, 10);
 

@@ -23,6 +23,8 @@ const TABLES = [
   "periods",
   "conferences",
   "snapshot_values",
+  "rollups",
+  "rollup_coverage",
   "users",
   "api_tokens",
   "audit_log",

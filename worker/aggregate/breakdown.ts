@@ -2,13 +2,13 @@
 
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
+import { childFigures, figureSource } from "../db/rollups";
 import { childUnits } from "../db/units";
-import { childComparableRows, childFigureRows } from "../db/values";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
-import { type Comparable, comparableOf, figureOf } from "./summary";
+import { type Comparable, comparableOf, figureOf, previousOf } from "./summary";
 
 type BreakdownRow = {
   unit: { code: string; name: string };
@@ -58,19 +58,17 @@ async function computeBreakdown(
   compare: string | null,
   conferenceId: number | null,
 ): Promise<Breakdown> {
-  const [{ scope, unit, frozen }, indicator] = await Promise.all([
+  const [{ scope, unit, conference, frozen }, indicator] = await Promise.all([
     resolveScope(db, unitCode, period, conferenceId),
     findIndicator(db, indicatorCode),
   ]);
-  const periods = compare && compare !== period ? [period, compare] : [period];
-  const comparing = periods.length === 2 ? compare : null;
-  const [children, rows, same] = await Promise.all([
+  const from = figureSource(scope, conference, period, compare);
+  const comparing = from.pair.compare !== null;
+  const [children, rows] = await Promise.all([
     childUnits(db, scope, unit.kind),
-    childFigureRows(db, scope, unit.kind, indicator, periods),
-    comparing ? childComparableRows(db, scope, unit.kind, indicator, period, comparing) : Promise.resolve([]),
+    childFigures(db, scope, unit.kind, indicator.code, from),
   ]);
-  const byKey = new Map(rows.map((r) => [`${r.child}|${r.period}`, r]));
-  const sameByChild = new Map(same.map((r) => [r.key, r]));
+  const byChild = new Map(rows.map((r) => [r.key, r]));
   return {
     unit,
     indicator: { code: indicator.code, label: indicator.label, unit: indicator.unit, kind: indicator.kind },
@@ -78,16 +76,16 @@ async function computeBreakdown(
     compare,
     frozen,
     rows: children.map((child) => {
-      const now = figureOf(byKey.get(`${child.code}|${period}`), indicator.kind);
-      const before = compare ? figureOf(byKey.get(`${child.code}|${compare}`), indicator.kind) : null;
+      const row = byChild.get(child.code);
+      const now = figureOf(row, indicator.kind);
       return {
         unit: { code: child.code, name: child.name },
         value: now.value,
-        previous: before?.value ?? null,
+        previous: comparing ? previousOf(row, indicator.kind).value : null,
         reporting: now.reporting,
         approximate: now.approximate,
         doubtful: now.doubtful,
-        comparable: comparableOf(sameByChild.get(child.code), indicator.kind),
+        comparable: comparing ? comparableOf(row, indicator.kind) : null,
         status: now.value === null ? "missing" : "reported",
       };
     }),

@@ -4,8 +4,8 @@ import { DEFAULT_HEADLINES } from "../../domain/indicators";
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
 import { deadlineOf } from "../db/periods";
+import { type Coverage, expectedCommunes, figureSource, type RollupRow, unitFigures } from "../db/rollups";
 import { lastSyncAt } from "../db/runs";
-import { type ComparableRow, type Coverage, comparableRows, coverage, type FigureRow, figureRows } from "../db/values";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
@@ -47,21 +47,45 @@ export type Summary = {
 
 export type Figure = { value: number | null; reporting: number; approximate: boolean; doubtful: boolean };
 
-/** A figure from its grouped row: a sum, or a ratio as a percentage of Σ numerator / Σ denominator. */
-export function figureOf(row: FigureRow | undefined, kind: Indicator["kind"]): Figure {
-  if (!row || !row.reporting) return { value: null, reporting: 0, approximate: false, doubtful: false };
-  const value =
-    kind === "ratio" ? (row.denominator ? (100 * (row.numerator ?? 0)) / row.denominator : null) : row.total;
-  return { value, reporting: row.reporting, approximate: Boolean(row.approximate), doubtful: Boolean(row.doubtful) };
+const NO_FIGURE: Figure = { value: null, reporting: 0, approximate: false, doubtful: false };
+
+/** A sum, or a ratio as a percentage of Σ numerator / Σ denominator; null when no commune counts. */
+function valueOf(kind: Indicator["kind"], total: number, numerator: number, denominator: number): number | null {
+  return kind === "ratio" ? (denominator ? (100 * numerator) / denominator : null) : total;
 }
 
-/** The like-for-like pair from its row; null without a commune in both periods (or a ratio without a denominator). */
-export function comparableOf(row: ComparableRow | undefined, kind: Indicator["kind"]): Comparable | null {
-  if (!row || !row.communes) return null;
-  if (kind !== "ratio") return { value: row.total ?? 0, previous: row.previousTotal ?? 0, communes: row.communes };
-  if (!row.denominator || !row.previousDenominator) return null;
-  const value = (100 * (row.numerator ?? 0)) / row.denominator;
-  return { value, previous: (100 * (row.previousNumerator ?? 0)) / row.previousDenominator, communes: row.communes };
+/** The figure of the row's period. */
+export function figureOf(row: RollupRow | undefined, kind: Indicator["kind"]): Figure {
+  if (!row?.reporting) return NO_FIGURE;
+  return {
+    value: valueOf(kind, row.total, row.numerator, row.denominator),
+    reporting: row.reporting,
+    approximate: row.approximate > 0,
+    doubtful: row.doubtful > 0,
+  };
+}
+
+/** The figure of the comparison period, over the same unit list. */
+export function previousOf(row: RollupRow | undefined, kind: Indicator["kind"]): Figure {
+  if (!row?.previousReporting) return NO_FIGURE;
+  return {
+    value: valueOf(kind, row.previousTotal, row.previousNumerator, row.previousDenominator),
+    reporting: row.previousReporting,
+    approximate: false,
+    doubtful: false,
+  };
+}
+
+/** The like-for-like pair; null without a commune in both periods (or a ratio without a denominator). */
+export function comparableOf(row: RollupRow | undefined, kind: Indicator["kind"]): Comparable | null {
+  if (!row?.sameCommunes) return null;
+  if (kind !== "ratio") return { value: row.sameTotal, previous: row.samePrevious, communes: row.sameCommunes };
+  if (!row.sameDenominator || !row.samePreviousDenominator) return null;
+  return {
+    value: (100 * row.sameNumerator) / row.sameDenominator,
+    previous: (100 * row.samePreviousNumerator) / row.samePreviousDenominator,
+    communes: row.sameCommunes,
+  };
 }
 
 export function buildSummary(
@@ -84,23 +108,21 @@ async function computeSummary(
   conferenceId: number | null,
 ): Promise<Summary> {
   const { scope, unit, conference, frozen } = await resolveScope(db, unitCode, period, conferenceId);
-  const periods = compare && compare !== period ? [period, compare] : [period];
-  const comparing = periods.length === 2 ? compare : null;
-  const [catalog, rows, same, deadline, asOf] = await Promise.all([
+  const from = figureSource(scope, conference, period, compare);
+  const comparing = from.pair.compare !== null;
+  const [catalog, figures, expected, deadline, asOf] = await Promise.all([
     listIndicators(db),
-    figureRows(db, scope, periods),
-    comparing ? comparableRows(db, scope, period, comparing) : Promise.resolve([]),
+    unitFigures(db, scope, from),
+    expectedCommunes(db, scope),
     deadlineOf(db, period),
     frozen ? Promise.resolve(conference!.frozenAt) : lastSyncAt(db),
   ]);
-  const sameByCode = new Map(same.map((r) => [r.key, r]));
+  const byCode = new Map(figures.rows.map((r) => [r.indicatorCode, r]));
   // A catalog imported before it had a `headline` column leads with the speech's figures.
   const named = catalog.some((i) => i.headline !== null);
   const headlineOf = (i: Indicator) =>
     named ? i.headline : DEFAULT_HEADLINES.includes(i.code) ? DEFAULT_HEADLINES.indexOf(i.code) + 1 : null;
-  const required = catalog.filter((i) => i.required && i.kind !== "ratio").map((i) => i.code);
-  const cov = await coverage(db, scope, period, required, deadline);
-  const byKey = new Map(rows.map((r) => [`${r.period}|${r.indicatorCode}`, r]));
+  const reported = figures.coverage ?? { reported: 0, complete: 0, late: 0, timelinessUnknown: 0 };
   return {
     unit,
     period,
@@ -109,10 +131,11 @@ async function computeSummary(
     frozen,
     conference: conference ? { id: conference.id, title: conference.title } : null,
     deadline: new Date(deadline).toISOString(),
-    coverage: cov,
+    coverage: { expected, ...reported },
     indicators: catalog.map((ind) => {
-      const now = figureOf(byKey.get(`${period}|${ind.code}`), ind.kind);
-      const before = compare ? figureOf(byKey.get(`${compare}|${ind.code}`), ind.kind) : null;
+      const row = byCode.get(ind.code);
+      const now = figureOf(row, ind.kind);
+      const before = comparing ? previousOf(row, ind.kind) : null;
       return {
         code: ind.code,
         label: ind.label,
@@ -126,7 +149,7 @@ async function computeSummary(
         approximate: now.approximate,
         doubtful: now.doubtful,
         headline: headlineOf(ind),
-        comparable: comparableOf(sameByCode.get(ind.code), ind.kind),
+        comparable: comparing ? comparableOf(row, ind.kind) : null,
       };
     }),
   };

@@ -1,4 +1,6 @@
+import { is, SQL, type SQLWrapper } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { SQLiteAsyncDialect } from "drizzle-orm/sqlite-core";
 import type { Db } from "./client";
 
 /** D1 binds at most 100 parameters per statement: split rows so each insert stays under that. */
@@ -9,8 +11,19 @@ export function chunk<T>(rows: T[], columns: number): T[][] {
   return out;
 }
 
+/** A query builder, or a statement written as SQL (drizzle cannot batch its own raw queries with parameters on D1). */
+export type Statement = BatchItem<"sqlite"> | SQL;
+
+const dialect = new SQLiteAsyncDialect({ casing: "snake_case" });
+
 /** Runs statements as one D1 batch (one transaction); an empty list does nothing. */
-export async function runBatch(db: Db, statements: BatchItem<"sqlite">[]): Promise<void> {
+export async function runBatch(db: Db, statements: Statement[]): Promise<void> {
   if (statements.length === 0) return;
-  await db.batch(statements as [BatchItem<"sqlite">, ...BatchItem<"sqlite">[]]);
+  const d1 = db.$client;
+  await d1.batch(
+    statements.map((s) => {
+      const q = dialect.sqlToQuery(is(s, SQL) ? s : (s as unknown as SQLWrapper).getSQL());
+      return d1.prepare(q.sql).bind(...q.params);
+    }),
+  );
 }

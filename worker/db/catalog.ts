@@ -2,22 +2,24 @@
 import { eq, sql } from "drizzle-orm";
 import type { Indicator } from "../reference/catalog";
 import { type AuditEntry, auditStatement } from "./audit";
-import { runBatch } from "./batch";
+import { runBatch, type Statement } from "./batch";
 import type { Db } from "./client";
+import { rebuildEverything } from "./rollups";
 import { indicators } from "./schema";
 
+/** Replaces the catalog and rebuilds every roll-up (ratios and required indicators are the catalog's), in one batch. */
 export async function importCatalog(db: Db, rows: Indicator[], audit?: AuditEntry): Promise<void> {
-  const statements = [db.update(indicators).set({ active: false })];
+  const statements: Statement[] = [db.update(indicators).set({ active: false })];
   for (const r of rows) {
     statements.push(
       db
         .insert(indicators)
         .values({ ...r, active: true })
-        .onConflictDoUpdate({ target: indicators.code, set: { ...r, active: true } }) as never,
+        .onConflictDoUpdate({ target: indicators.code, set: { ...r, active: true } }),
     );
   }
-  if (audit) statements.push(auditStatement(db, audit) as never);
-  await runBatch(db, statements);
+  if (audit) statements.push(auditStatement(db, audit));
+  await runBatch(db, [...statements, ...(await rebuildEverything(db))]);
 }
 
 export async function listIndicators(db: Db): Promise<Indicator[]> {

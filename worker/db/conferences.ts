@@ -3,7 +3,9 @@ import { and, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
 import { parsePeriodCode } from "../../domain/periods";
 import { NATIONAL } from "../../domain/units";
 import { auditStatement } from "./audit";
+import { runBatch } from "./batch";
 import type { Db } from "./client";
+import { conferencePair, rollupRebuild } from "./rollups";
 import { conferences, snapshotValues, values } from "./schema";
 import { unitListFor, unitTree } from "./units";
 
@@ -79,7 +81,8 @@ export async function conferencesAt(
 
 /**
  * Copies the values of every commune under the conference's unit (and the unit itself) for its period and comparison
- * period into `snapshot_values`, and marks it frozen — one batch, so a snapshot is whole or absent.
+ * period into `snapshot_values`, computes its roll-ups, and marks it frozen — one batch, so a snapshot is whole or
+ * absent.
  */
 export async function freezeConference(
   db: Db,
@@ -95,7 +98,7 @@ export async function freezeConference(
     unitCode === NATIONAL || listDate === null
       ? sql``
       : sql`AND ${values.unitCode} IN (WITH RECURSIVE ${unitTree({ listDate, unitCode })} SELECT code FROM tree)`;
-  await db.batch([
+  await runBatch(db, [
     db.delete(snapshotValues).where(eq(snapshotValues.conferenceId, conference.id)),
     db.insert(snapshotValues).select(
       db
@@ -113,6 +116,7 @@ export async function freezeConference(
         .from(values)
         .where(sql`${inArray(values.period, periods)} ${under}`),
     ),
+    ...rollupRebuild(conference.id, [conferencePair(conference)]),
     db
       .update(conferences)
       .set({ frozenAt: now })

@@ -1,8 +1,10 @@
 /** Reporting periods and their deadlines: set by an administrator, or the default (`domain/periods.ts`). */
 import { sql } from "drizzle-orm";
-import { defaultDeadline, type Period, parsePeriodCode } from "../../domain/periods";
+import { defaultDeadline, type Period, parsePeriodCode, previousYearPeriod } from "../../domain/periods";
 import { auditStatement } from "./audit";
+import { runBatch } from "./batch";
 import type { Db } from "./client";
+import { LIVE, rollupRebuild } from "./rollups";
 import { periods } from "./schema";
 
 /** Records periods seen in sheets or asked for, so deadlines can be attached to them. */
@@ -28,9 +30,12 @@ export async function listPeriods(db: Db) {
   return rows.map((p) => ({ code: p.code, deadline: p.deadline, defaultDeadline: defaultDeadline(p) }));
 }
 
-/** Sets (or clears, with null) the deadline after which a commune's first report for the period counts as late. */
+/**
+ * Sets (or clears, with null) the deadline after which a commune's first report for the period counts as late, and
+ * recounts the period's live coverage in the same batch. A frozen conference keeps the lateness it was frozen with.
+ */
 export async function setPeriodDeadline(db: Db, period: Period, deadline: number | null, actor: string): Promise<void> {
-  await db.batch([
+  await runBatch(db, [
     db
       .insert(periods)
       .values({ ...period, deadline })
@@ -41,5 +46,6 @@ export async function setPeriodDeadline(db: Db, period: Period, deadline: number
       target: period.code,
       detail: { deadline: deadline === null ? null : new Date(deadline).toISOString() },
     }),
+    ...rollupRebuild(LIVE, [{ period: period.code, compare: previousYearPeriod(period.code) }]),
   ]);
 }

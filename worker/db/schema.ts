@@ -16,6 +16,8 @@ export const units = sqliteTable(
     kind: text({ enum: UNIT_KINDS }).notNull(),
     parentCode: text(),
     codeName: text(),
+    /** Communes under the unit in this list (1 for a commune): a unit's expected reports, counted at import. */
+    communes: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.code, t.validFrom] }), index("units_parent_idx").on(t.validFrom, t.parentCode)],
 );
@@ -121,23 +123,28 @@ export const values = sqliteTable(
 );
 
 /** Every sync, whatever started it. */
-export const syncRuns = sqliteTable("sync_runs", {
-  id: integer().primaryKey({ autoIncrement: true }),
-  trigger: text({ enum: ["cron", "manual", "conference", "startup"] }).notNull(),
-  status: text({ enum: ["running", "ok", "partial", "failed"] }).notNull(),
-  startedAt: integer().notNull(),
-  finishedAt: integer(),
-  sourcesTotal: integer().notNull().default(0),
-  sourcesRead: integer().notNull().default(0),
-  sourcesSkipped: integer().notNull().default(0),
-  sourcesFailed: integer().notNull().default(0),
-  valuesWritten: integer().notNull().default(0),
-  valuesRemoved: integer().notNull().default(0),
-  issuesFound: integer().notNull().default(0),
-  googleRequests: integer().notNull().default(0),
-  actor: text(),
-  error: text(),
-});
+export const syncRuns = sqliteTable(
+  "sync_runs",
+  {
+    id: integer().primaryKey({ autoIncrement: true }),
+    trigger: text({ enum: ["cron", "manual", "conference", "startup"] }).notNull(),
+    status: text({ enum: ["running", "ok", "partial", "failed"] }).notNull(),
+    startedAt: integer().notNull(),
+    finishedAt: integer(),
+    sourcesTotal: integer().notNull().default(0),
+    sourcesRead: integer().notNull().default(0),
+    sourcesSkipped: integer().notNull().default(0),
+    sourcesFailed: integer().notNull().default(0),
+    valuesWritten: integer().notNull().default(0),
+    valuesRemoved: integer().notNull().default(0),
+    issuesFound: integer().notNull().default(0),
+    googleRequests: integer().notNull().default(0),
+    actor: text(),
+    error: text(),
+  },
+  /** The newest finished run, read by every summary (`lastSyncAt`), without walking the history. */
+  (t) => [index("runs_finished_idx").on(t.finishedAt)],
+);
 
 /** A rejected or doubtful cell, or a whole source that could not be read (PRODUCT.md §5). */
 export const issues = sqliteTable(
@@ -188,6 +195,56 @@ export const snapshotValues = sqliteTable(
     writtenAt: integer().notNull(),
   },
   (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.indicatorCode, t.period] })],
+);
+
+/**
+ * Every figure a summary or a breakdown shows, kept as the values change (worker/db/rollups.ts): per unit (a commune's
+ * own row, and every unit above it up to `VN`), indicator and period, for the live values (`conference_id` 0) and for
+ * each frozen conference. Sums and counts over the unit's communes: `reporting` communes (for a ratio, those with both
+ * parts), `approximate`/`doubtful` communes with such a part; `previous_*` is the comparison period over the same
+ * unit list; `same_*` counts and sums the communes that have the figure in both periods (like for like).
+ */
+export const rollups = sqliteTable(
+  "rollups",
+  {
+    conferenceId: integer().notNull(),
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    indicatorCode: text().notNull(),
+    total: real().notNull(),
+    numerator: real().notNull(),
+    denominator: real().notNull(),
+    reporting: integer().notNull(),
+    approximate: integer().notNull(),
+    doubtful: integer().notNull(),
+    previousTotal: real().notNull(),
+    previousNumerator: real().notNull(),
+    previousDenominator: real().notNull(),
+    previousReporting: integer().notNull(),
+    sameCommunes: integer().notNull(),
+    sameTotal: real().notNull(),
+    samePrevious: real().notNull(),
+    sameNumerator: real().notNull(),
+    sameDenominator: real().notNull(),
+    samePreviousNumerator: real().notNull(),
+    samePreviousDenominator: real().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.period, t.indicatorCode] })],
+);
+
+/** A unit's reporting communes for a period, kept beside `rollups`: reported, complete, late, timeliness unknown. */
+export const rollupCoverage = sqliteTable(
+  "rollup_coverage",
+  {
+    conferenceId: integer().notNull(),
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    reported: integer().notNull(),
+    complete: integer().notNull(),
+    late: integer().notNull(),
+    timelinessUnknown: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.period] })],
 );
 
 /** People who sign in through Cloudflare Access, with their role and scope (PRODUCT.md §11). */

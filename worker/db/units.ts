@@ -6,8 +6,9 @@ import { and, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
 import { COMMUNE_KINDS as COMMUNE_KIND_LIST, isCommuneKind, NATIONAL } from "../../domain/units";
 import type { UnitRow } from "../reference/units";
 import { type AuditEntry, auditStatement } from "./audit";
-import { chunk, runBatch } from "./batch";
+import { chunk, runBatch, type Statement } from "./batch";
 import type { Db } from "./client";
+import { rebuildEverything } from "./rollups";
 import { units } from "./schema";
 
 /** `('commune', 'ward', 'special_zone')` for `kind IN …`. */
@@ -48,7 +49,7 @@ export async function communesUnder(
 export type ChildUnit = { code: string; name: string; kind: string };
 
 /** Which units are "one level down": provinces for the country; a commune is its own only child. */
-function childRoots(s: Pick<Scope, "unitCode">, unitKind: string): SQL {
+export function childRoots(s: Pick<Scope, "unitCode">, unitKind: string): SQL {
   if (s.unitCode === NATIONAL) return sql`parent_code IS NULL`;
   if (isCommuneKind(unitKind)) return sql`code = ${s.unitCode}`;
   return sql`parent_code = ${s.unitCode}`;
@@ -73,13 +74,31 @@ export async function isUnder(db: Db, listDate: string, unitCode: string, ancest
   return Boolean(row);
 }
 
+/**
+ * Replaces the list of that date, counts each unit's communes, and rebuilds every roll-up (a list decides which
+ * communes each unit sums), in one batch.
+ */
 export async function importUnits(db: Db, validFrom: string, rows: UnitRow[], audit?: AuditEntry): Promise<void> {
-  const statements = [db.delete(units).where(eq(units.validFrom, validFrom))];
-  for (const part of chunk(rows, 7)) {
-    statements.push(db.insert(units).values(part.map((r) => ({ ...r, validFrom }))) as never);
+  const statements: Statement[] = [db.delete(units).where(eq(units.validFrom, validFrom))];
+  for (const part of chunk(rows, 8)) {
+    statements.push(db.insert(units).values(part.map((r) => ({ ...r, validFrom }))));
   }
-  if (audit) statements.push(auditStatement(db, audit) as never);
-  await runBatch(db, statements);
+  statements.push(countCommunes(validFrom));
+  if (audit) statements.push(auditStatement(db, audit));
+  await runBatch(db, [...statements, ...(await rebuildEverything(db))]);
+}
+
+/** Each unit's `communes`: the communes under it in the list (1 for a commune itself). */
+function countCommunes(validFrom: string): SQL {
+  return sql`UPDATE units SET communes = c.n FROM (
+      WITH RECURSIVE up(unit) AS (
+        SELECT code FROM units WHERE valid_from = ${validFrom} AND kind IN ${COMMUNE_KINDS}
+        UNION ALL
+        SELECT u.parent_code FROM up CROSS JOIN units u ON u.valid_from = ${validFrom} AND u.code = up.unit
+        WHERE u.parent_code IS NOT NULL
+      )
+      SELECT unit, COUNT(*) AS n FROM up GROUP BY unit
+    ) AS c WHERE units.valid_from = ${validFrom} AND units.code = c.unit`;
 }
 
 /** The date of the unit list in force on `date` (the earliest list when none is older). */

@@ -1,15 +1,16 @@
 /**
  * Indicator values: what a sync writes — everything one source changes in one D1 batch, so a run that dies half-way
- * leaves each source either as it was or fully updated (PRODUCT.md §6) — and the roll-ups read from them (§7).
+ * leaves each source either as it was or fully updated (PRODUCT.md §6), its roll-ups with them (`rollups.ts`) — and
+ * the commune rows exports read.
  */
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { BatchItem } from "drizzle-orm/batch";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { type CellIssue, type CellValue, KEEPS_LAST_GOOD, slotKey } from "../sheets/types";
-import { chunk, runBatch } from "./batch";
+import { chunk, runBatch, type Statement } from "./batch";
 import type { Db } from "./client";
+import { LIVE, rollupWrite, valuesJoin } from "./rollups";
 import { auditLog, issues, sources, values } from "./schema";
 import type { SourceRecord } from "./sources";
-import { COMMUNE_KINDS, childTree, type Scope, unitTree } from "./units";
+import { COMMUNE_KINDS, type Scope, unitTree } from "./units";
 
 export type StoredValue = typeof values.$inferSelect;
 
@@ -79,8 +80,13 @@ export async function writeSourceReading(
     );
   });
   const removed = existing.filter((v) => !fresh.has(key(v)));
+  const touched = [...changed, ...removed];
+  const rollup = rollupWrite(
+    touched.map((v) => v.unitCode),
+    touched.map((v) => v.period),
+  );
 
-  const statements: BatchItem<"sqlite">[] = [];
+  const statements: Statement[] = [...rollup.before];
   for (const part of chunk(changed, 12)) {
     statements.push(
       db
@@ -128,6 +134,7 @@ export async function writeSourceReading(
       ),
     );
   }
+  statements.push(...rollup.after);
   statements.push(db.delete(issues).where(eq(issues.sourceId, source.id)));
   for (const part of chunk(reading.issues, 12)) {
     statements.push(db.insert(issues).values(part.map((i) => ({ ...i, sourceId: source.id, runId, createdAt: now }))));
@@ -156,206 +163,6 @@ export async function writeSourceReading(
 /** The value an upsert proposed, for `ON CONFLICT DO UPDATE SET col = excluded.col`. */
 function sqlExcluded(column: string) {
   return sql.raw(`excluded.${column}`);
-}
-
-/**
- * The values table (live or frozen) joined as `alias`, with the snapshot filter when frozen. CROSS JOIN keeps SQLite's
- * join order: start from the unit's communes and read each one's values through the covering roll-up index, instead of
- * walking every value of the period.
- */
-function valuesJoin(s: Scope, alias: string, on: SQL): SQL {
-  const a = sql.raw(alias);
-  return s.conferenceId === null
-    ? sql`CROSS JOIN indicator_values ${a} INDEXED BY values_rollup_idx ON ${on}`
-    : sql`CROSS JOIN snapshot_values ${a} ON ${a}.conference_id = ${s.conferenceId} AND ${on}`;
-}
-
-const list = (items: string[]) =>
-  sql.join(
-    items.map((i) => sql`${i}`),
-    sql`, `,
-  );
-
-export type FigureRow = {
-  period: string;
-  indicatorCode: string;
-  total: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  reporting: number;
-  approximate: number;
-  /** Any part read from a sheet whose locale is not Vietnamese. */
-  doubtful: number;
-};
-
-/**
- * Every indicator's figure for the given periods in one statement: sums (with the number of communes and whether any
- * value is approximate) and, for ratio indicators, Σ numerator and Σ denominator over the communes reporting both.
- */
-export async function figureRows(db: Db, s: Scope, periods: string[]): Promise<FigureRow[]> {
-  const ps = list(periods);
-  return db.all<FigureRow>(sql`
-    WITH RECURSIVE ${unitTree(s)},
-    communes(code) AS (SELECT code FROM tree WHERE kind IN ${COMMUNE_KINDS})
-    SELECT v.period AS period, v.indicator_code AS indicatorCode, SUM(v.value) AS total, NULL AS numerator,
-           NULL AS denominator, COUNT(*) AS reporting, MAX(v.approximate) AS approximate,
-           MAX(v.doubtful) AS doubtful
-    FROM communes c ${valuesJoin(s, "v", sql`v.unit_code = c.code`)}
-    WHERE v.period IN (${ps})
-    GROUP BY v.period, v.indicator_code
-    UNION ALL
-    SELECT n.period, r.code, NULL, SUM(n.value), SUM(d.value), COUNT(*), MAX(MAX(n.approximate, d.approximate)),
-           MAX(MAX(n.doubtful, d.doubtful))
-    FROM communes c
-    CROSS JOIN indicators r
-    ${valuesJoin(s, "n", sql`n.unit_code = c.code AND n.indicator_code = r.numerator AND n.period IN (${ps})`)}
-    ${valuesJoin(s, "d", sql`d.unit_code = c.code AND d.indicator_code = r.denominator AND d.period = n.period`)}
-    WHERE r.kind = 'ratio' AND r.active = 1
-    GROUP BY n.period, r.code`);
-}
-
-export type ChildFigureRow = FigureRow & { child: string };
-
-/** One indicator's figure per child unit (each child summed over its own communes), for the given periods. */
-export async function childFigureRows(
-  db: Db,
-  s: Scope,
-  unitKind: string,
-  indicator: { code: string; numerator: string | null; denominator: string | null; kind: string },
-  periods: string[],
-): Promise<ChildFigureRow[]> {
-  const ps = list(periods);
-  const tree = childTree(s, unitKind);
-  if (indicator.kind === "ratio" && indicator.numerator && indicator.denominator) {
-    return db.all<ChildFigureRow>(sql`
-      WITH RECURSIVE ${tree}
-      SELECT t.child AS child, n.period AS period, ${indicator.code} AS indicatorCode, NULL AS total,
-             SUM(n.value) AS numerator, SUM(d.value) AS denominator, COUNT(*) AS reporting,
-             MAX(MAX(n.approximate, d.approximate)) AS approximate, MAX(MAX(n.doubtful, d.doubtful)) AS doubtful
-      FROM tree t
-      ${valuesJoin(s, "n", sql`n.unit_code = t.code AND n.indicator_code = ${indicator.numerator} AND n.period IN (${ps})`)}
-      ${valuesJoin(s, "d", sql`d.unit_code = t.code AND d.indicator_code = ${indicator.denominator} AND d.period = n.period`)}
-      WHERE t.kind IN ${COMMUNE_KINDS}
-      GROUP BY t.child, n.period`);
-  }
-  return db.all<ChildFigureRow>(sql`
-    WITH RECURSIVE ${tree}
-    SELECT t.child AS child, v.period AS period, v.indicator_code AS indicatorCode, SUM(v.value) AS total,
-           NULL AS numerator, NULL AS denominator, COUNT(*) AS reporting, MAX(v.approximate) AS approximate,
-           MAX(v.doubtful) AS doubtful
-    FROM tree t
-    ${valuesJoin(s, "v", sql`v.unit_code = t.code AND v.indicator_code = ${indicator.code} AND v.period IN (${ps})`)}
-    WHERE t.kind IN ${COMMUNE_KINDS}
-    GROUP BY t.child, v.period`);
-}
-
-/**
- * Like for like (a change compares the same communes): per indicator, or per child unit for one indicator, the sums
- * of this period and the comparison period over the communes that have the indicator in both — for a ratio, both
- * its parts in both periods.
- */
-export type ComparableRow = {
-  key: string;
-  total: number | null;
-  previousTotal: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  previousNumerator: number | null;
-  previousDenominator: number | null;
-  communes: number;
-};
-
-type Measured = { code: string; kind: string; numerator: string | null; denominator: string | null };
-
-/** Over the communes of the tree `t`: grouped by indicator, or (`only` one indicator) by the tree's child unit. */
-function comparableSql(s: Scope, period: string, compare: string, only: Measured | null): SQL {
-  const [sumsKey, ratiosKey] = only ? [sql`t.child`, sql`t.child`] : [sql`a.indicator_code`, sql`r.code`];
-  const sums = sql`
-    SELECT ${sumsKey} AS key, SUM(a.value) AS total, SUM(b.value) AS previousTotal, NULL AS numerator,
-           NULL AS denominator, NULL AS previousNumerator, NULL AS previousDenominator, COUNT(*) AS communes
-    FROM tree t
-    ${valuesJoin(s, "a", sql`a.unit_code = t.code AND a.period = ${period}${only ? sql` AND a.indicator_code = ${only.code}` : sql``}`)}
-    ${valuesJoin(s, "b", sql`b.unit_code = t.code AND b.period = ${compare} AND b.indicator_code = a.indicator_code`)}
-    WHERE t.kind IN ${COMMUNE_KINDS}
-    GROUP BY ${sumsKey}`;
-  const ratios = sql`
-    SELECT ${ratiosKey} AS key, NULL, NULL, SUM(n1.value), SUM(d1.value), SUM(n0.value), SUM(d0.value), COUNT(*)
-    FROM tree t
-    CROSS JOIN indicators r
-    ${valuesJoin(s, "n1", sql`n1.unit_code = t.code AND n1.indicator_code = r.numerator AND n1.period = ${period}`)}
-    ${valuesJoin(s, "d1", sql`d1.unit_code = t.code AND d1.indicator_code = r.denominator AND d1.period = ${period}`)}
-    ${valuesJoin(s, "n0", sql`n0.unit_code = t.code AND n0.indicator_code = r.numerator AND n0.period = ${compare}`)}
-    ${valuesJoin(s, "d0", sql`d0.unit_code = t.code AND d0.indicator_code = r.denominator AND d0.period = ${compare}`)}
-    WHERE t.kind IN ${COMMUNE_KINDS} AND r.kind = 'ratio' AND r.active = 1${only ? sql` AND r.code = ${only.code}` : sql``}
-    GROUP BY ${ratiosKey}`;
-  if (only) return only.kind === "ratio" ? ratios : sums;
-  return sql`${sums} UNION ALL ${ratios}`;
-}
-
-/** Every indicator of the unit, like for like; `key` is the indicator's code. */
-export async function comparableRows(db: Db, s: Scope, period: string, compare: string): Promise<ComparableRow[]> {
-  return db.all<ComparableRow>(sql`WITH RECURSIVE ${unitTree(s)} ${comparableSql(s, period, compare, null)}`);
-}
-
-/** One indicator per child unit, like for like; `key` is the child's code. */
-export async function childComparableRows(
-  db: Db,
-  s: Scope,
-  unitKind: string,
-  indicator: Measured,
-  period: string,
-  compare: string,
-): Promise<ComparableRow[]> {
-  return db.all<ComparableRow>(
-    sql`WITH RECURSIVE ${childTree(s, unitKind)} ${comparableSql(s, period, compare, indicator)}`,
-  );
-}
-
-/**
- * expected = communes under the unit; reported = communes with at least one value; complete = communes with every
- * required indicator; late = communes whose first value for the period arrived after `deadline` although the product
- * was watching their sheet before it (registered before the deadline); timelinessUnknown = communes whose first
- * value arrived after the deadline from a sheet registered only after it — whether they were late cannot be known.
- */
-export type Coverage = {
-  expected: number;
-  reported: number;
-  complete: number;
-  late: number;
-  timelinessUnknown: number;
-};
-
-export async function coverage(
-  db: Db,
-  s: Scope,
-  period: string,
-  requiredCodes: string[],
-  deadline: number | null,
-): Promise<Coverage> {
-  const required = requiredCodes.length ? list(requiredCodes) : sql`NULL`;
-  // A frozen snapshot keeps when each value was written, which stands in for when it first arrived.
-  const firstAt = s.conferenceId === null ? sql`v.first_written_at` : sql`v.written_at`;
-  const after = sql`${deadline} IS NOT NULL AND per_unit.first_at > ${deadline}`;
-  const [row] = await db.all<Coverage>(sql`
-    WITH RECURSIVE ${unitTree(s)},
-    communes(code) AS (SELECT code FROM tree WHERE kind IN ${COMMUNE_KINDS}),
-    per_unit AS (
-      SELECT v.unit_code,
-             SUM(v.indicator_code IN (${required})) AS required_count,
-             MIN(${firstAt}) AS first_at,
-             MIN(src.created_at) AS watched_since
-      FROM communes c ${valuesJoin(s, "v", sql`v.unit_code = c.code AND v.period = ${period}`)}
-      LEFT JOIN sources src ON src.id = v.source_id
-      GROUP BY v.unit_code
-    )
-    SELECT (SELECT COUNT(*) FROM communes) AS expected,
-           COUNT(per_unit.unit_code) AS reported,
-           COALESCE(SUM(per_unit.required_count >= ${requiredCodes.length}), 0) AS complete,
-           COALESCE(SUM(${after} AND per_unit.watched_since <= ${deadline}), 0) AS late,
-           COALESCE(SUM(${after} AND (per_unit.watched_since IS NULL OR per_unit.watched_since > ${deadline})), 0)
-             AS timelinessUnknown
-    FROM per_unit`);
-  return row ?? { expected: 0, reported: 0, complete: 0, late: 0, timelinessUnknown: 0 };
 }
 
 export type CommuneRow = { code: string; name: string; kind: string; parentName: string | null };
@@ -392,6 +199,6 @@ export async function communeValues(db: Db, s: Scope, period: string): Promise<C
     WITH RECURSIVE ${unitTree(s)}
     SELECT v.unit_code AS unitCode, v.indicator_code AS indicatorCode, v.value AS value, v.approximate AS approximate,
            v.doubtful AS doubtful
-    FROM tree t ${valuesJoin(s, "v", sql`v.unit_code = t.code AND v.period = ${period}`)}
+    FROM tree t ${valuesJoin(s.conferenceId ?? LIVE, "v", sql`v.unit_code = t.code AND v.period = ${period}`)}
     WHERE t.kind IN ${COMMUNE_KINDS}`);
 }

@@ -1,12 +1,17 @@
+/** `GET /api/health`: the Worker answers and reaches D1 (one row: the newest sync run), for monitors and probes. */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 
 export const health = new Hono<AppEnv>().get("/", async (c) => {
-  const row = await c.env.DB.prepare("SELECT COUNT(*) AS n FROM sources WHERE active = 1").first<{ n: number }>();
+  const run = await c.env.DB.prepare(
+    "SELECT status, finished_at AS finishedAt FROM sync_runs ORDER BY id DESC LIMIT 1",
+  ).first<{ status: string; finishedAt: number | null }>();
   return c.json({
     ok: true,
     environment: c.env.ENVIRONMENT,
     developmentMode: c.env.DEV_MODE === "true",
-    sources: row?.n ?? 0,
+    lastSync: run
+      ? { status: run.status, finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString() }
+      : null,
   });
 });

@@ -8,6 +8,7 @@ import { previousYearPeriod } from "../../domain/periods";
 import { listIndicators } from "../db/catalog";
 import { type Db, getDb } from "../db/client";
 import { ensurePeriods } from "../db/periods";
+import { ensureRollups } from "../db/rollups";
 import { addRunCounts, finishRun, type RunCounts, type RunTrigger, setRunTotal, startRun } from "../db/runs";
 import {
   activeSourceIds,
@@ -92,6 +93,7 @@ function googleOptions(env: Env, now: () => number, extra: GoogleOptions = {}): 
 export async function runSync(env: Env, options: SyncOptions): Promise<SyncResult> {
   const now = options.now ?? Date.now;
   const db = getDb(env.DB);
+  await ensureRollups(db);
   const runId = await startRun(db, options.trigger, options.actor ?? null, now());
   const counts = emptyCounts();
   let google: GoogleClient;

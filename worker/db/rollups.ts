@@ -1,0 +1,442 @@
+/**
+ * Roll-ups (PRODUCT.md §7): every figure a summary or a breakdown shows, kept in `rollups` and `rollup_coverage` as
+ * the values change, so that a read costs the same for a province of 40 communes and for the whole country.
+ *
+ * Each commune has its own rows (its values, its ratios' parts, its like-for-like pairs), computed from its values;
+ * every unit above it — district, province, `VN` — holds the sums of its communes' rows. A source's write changes
+ * them in the values' own batch: its communes' rows are taken out of every unit above, recomputed from the new
+ * values and added back. Sums are rounded to 6 decimals after each step so that taking a value out and putting it
+ * back leaves no floating-point residue. A unit-list or catalog import, a deadline change and a conference's freeze
+ * rebuild what they affect, also in their own batch.
+ *
+ * Rows exist for every period with values and the year after it (whose comparison is that period). A figure under
+ * another comparison (or a frozen conference's other periods) is computed by the same SQL from the commune values.
+ */
+import { type SQL, sql } from "drizzle-orm";
+import { defaultDeadline, nextYearPeriod, parsePeriodCode, previousYearPeriod } from "../../domain/periods";
+import { NATIONAL } from "../../domain/units";
+import { runBatch } from "./batch";
+import type { Db } from "./client";
+import { COMMUNE_KINDS, childRoots, childTree, type Scope, unitTree } from "./units";
+
+/** Live values; a frozen conference's rows carry its id. */
+export const LIVE = 0;
+
+/** A period and the one it is compared with (none: null). */
+export type Pair = { period: string; compare: string | null };
+
+const SUMS = [
+  "total",
+  "numerator",
+  "denominator",
+  "previous_total",
+  "previous_numerator",
+  "previous_denominator",
+  "same_total",
+  "same_previous",
+  "same_numerator",
+  "same_denominator",
+  "same_previous_numerator",
+  "same_previous_denominator",
+] as const;
+const COUNTS = ["reporting", "approximate", "doubtful", "previous_reporting", "same_communes"] as const;
+const COVERAGE = ["reported", "complete", "late", "timeliness_unknown"] as const;
+
+type Table = { name: "rollups" | "rollup_coverage"; key: string[]; sums: readonly string[]; counts: readonly string[] };
+const FIGURES: Table = { name: "rollups", key: ["period", "indicator_code"], sums: SUMS, counts: COUNTS };
+const COVERED: Table = { name: "rollup_coverage", key: ["period"], sums: [], counts: COVERAGE };
+
+const raw = (names: readonly string[], prefix = "") => sql.raw(names.map((n) => prefix + n).join(", "));
+
+/**
+ * `pairs(period, compare, ends_on, deadline)`: each pair with the end of its period (which unit list counts it) and
+ * its deadline (the one an administrator set, else the default) for lateness.
+ */
+function pairsCte(pairs: Pair[]): SQL {
+  const rows = pairs.map(({ period, compare }) => {
+    const p = parsePeriodCode(period)!;
+    return [period, compare === period ? null : compare, p.endsOn, defaultDeadline(p)];
+  });
+  return sql`pairs(period, compare, ends_on, deadline) AS (
+    SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2,
+           COALESCE((SELECT deadline FROM periods WHERE code = j.value ->> 0), j.value ->> 3)
+    FROM json_each(${JSON.stringify(rows)}) j)`;
+}
+
+/**
+ * The values a conference froze, or the live ones, joined as `alias`. CROSS JOIN keeps SQLite's join order: start
+ * from the communes and read each one's values through the covering index, instead of walking every value of a period.
+ */
+export function valuesJoin(conferenceId: number, alias: string, on: SQL): SQL {
+  const a = sql.raw(alias);
+  return conferenceId === LIVE
+    ? sql`CROSS JOIN indicator_values ${a} INDEXED BY values_rollup_idx ON ${on}`
+    : sql`CROSS JOIN snapshot_values ${a} ON ${a}.conference_id = ${conferenceId} AND ${on}`;
+}
+
+/**
+ * `parts(key, period, indicator_code, …every rollups column)`: the communes of `s(code, key)` summed per key, for each
+ * pair (needs `pairs`). For a sum: the values; for a ratio, over the communes with both parts; `same_*` over the
+ * communes with the figure in both periods of the pair.
+ */
+function partsCte(conferenceId: number): SQL {
+  const join = (alias: string, on: SQL) => valuesJoin(conferenceId, alias, on);
+  const now = sql.raw("v.period = p.period");
+  const before = sql.raw("v.period IS p.compare");
+  return sql`
+    ratio_codes(code) AS (SELECT code FROM indicators WHERE kind = 'ratio' AND active = 1),
+    figures AS (
+      SELECT c.key AS key, p.period AS period, v.indicator_code AS indicator_code,
+             TOTAL(CASE WHEN ${now} THEN v.value END) AS total, 0 AS numerator, 0 AS denominator,
+             SUM(${now}) AS reporting, SUM(${now} AND v.approximate) AS approximate, SUM(${now} AND v.doubtful) AS doubtful,
+             TOTAL(CASE WHEN ${before} THEN v.value END) AS previous_total, 0 AS previous_numerator,
+             0 AS previous_denominator, SUM(${before}) AS previous_reporting
+      FROM pairs p CROSS JOIN s c ${join("v", sql`v.unit_code = c.code AND v.period IN (p.period, p.compare)`)}
+      WHERE v.indicator_code NOT IN (SELECT code FROM ratio_codes)
+      GROUP BY c.key, p.period, v.indicator_code
+      UNION ALL
+      SELECT c.key, p.period, r.code, 0,
+             TOTAL(CASE WHEN n.period = p.period THEN n.value END), TOTAL(CASE WHEN n.period = p.period THEN d.value END),
+             SUM(n.period = p.period), SUM(n.period = p.period AND (n.approximate OR d.approximate)),
+             SUM(n.period = p.period AND (n.doubtful OR d.doubtful)), 0,
+             TOTAL(CASE WHEN n.period IS p.compare THEN n.value END), TOTAL(CASE WHEN n.period IS p.compare THEN d.value END),
+             SUM(n.period IS p.compare)
+      FROM pairs p CROSS JOIN s c CROSS JOIN indicators r
+      ${join("n", sql`n.unit_code = c.code AND n.indicator_code = r.numerator AND n.period IN (p.period, p.compare)`)}
+      ${join("d", sql`d.unit_code = c.code AND d.indicator_code = r.denominator AND d.period = n.period`)}
+      WHERE r.kind = 'ratio' AND r.active = 1
+      GROUP BY c.key, p.period, r.code
+    ),
+    same AS (
+      SELECT c.key AS key, p.period AS period, a.indicator_code AS indicator_code, COUNT(*) AS communes,
+             TOTAL(a.value) AS total, TOTAL(b.value) AS previous, 0 AS numerator, 0 AS denominator,
+             0 AS previous_numerator, 0 AS previous_denominator
+      FROM pairs p CROSS JOIN s c
+      ${join("a", sql`a.unit_code = c.code AND a.period = p.period`)}
+      ${join("b", sql`b.unit_code = c.code AND b.period = p.compare AND b.indicator_code = a.indicator_code`)}
+      WHERE a.indicator_code NOT IN (SELECT code FROM ratio_codes)
+      GROUP BY c.key, p.period, a.indicator_code
+      UNION ALL
+      SELECT c.key, p.period, r.code, COUNT(*), 0, 0, TOTAL(n1.value), TOTAL(d1.value), TOTAL(n0.value), TOTAL(d0.value)
+      FROM pairs p CROSS JOIN s c CROSS JOIN indicators r
+      ${join("n1", sql`n1.unit_code = c.code AND n1.indicator_code = r.numerator AND n1.period = p.period`)}
+      ${join("d1", sql`d1.unit_code = c.code AND d1.indicator_code = r.denominator AND d1.period = p.period`)}
+      ${join("n0", sql`n0.unit_code = c.code AND n0.indicator_code = r.numerator AND n0.period = p.compare`)}
+      ${join("d0", sql`d0.unit_code = c.code AND d0.indicator_code = r.denominator AND d0.period = p.compare`)}
+      WHERE r.kind = 'ratio' AND r.active = 1
+      GROUP BY c.key, p.period, r.code
+    ),
+    parts AS (
+      SELECT f.key, f.period, f.indicator_code, f.total, f.numerator, f.denominator, f.reporting, f.approximate,
+             f.doubtful, f.previous_total, f.previous_numerator, f.previous_denominator, f.previous_reporting,
+             COALESCE(s.communes, 0) AS same_communes, COALESCE(s.total, 0) AS same_total,
+             COALESCE(s.previous, 0) AS same_previous, COALESCE(s.numerator, 0) AS same_numerator,
+             COALESCE(s.denominator, 0) AS same_denominator, COALESCE(s.previous_numerator, 0) AS same_previous_numerator,
+             COALESCE(s.previous_denominator, 0) AS same_previous_denominator
+      FROM figures f LEFT JOIN same s ON s.key = f.key AND s.period = f.period AND s.indicator_code = f.indicator_code
+    )`;
+}
+
+/**
+ * `covered(key, period, reported, complete, late, timeliness_unknown)` over the communes of `s(code, key)` (needs
+ * `pairs`): complete = every required indicator; late = first value after the deadline from a sheet watched before
+ * it; timeliness unknown = first value after the deadline from a sheet registered only after it.
+ */
+function coveredCte(conferenceId: number): SQL {
+  // A frozen snapshot keeps when each value was written, which stands in for when it first arrived.
+  const firstAt = conferenceId === LIVE ? sql`v.first_written_at` : sql`v.written_at`;
+  return sql`
+    required(code) AS (SELECT code FROM indicators WHERE required = 1 AND kind != 'ratio' AND active = 1),
+    per_commune AS (
+      SELECT c.key AS key, p.period AS period, p.deadline AS deadline,
+             SUM(v.indicator_code IN (SELECT code FROM required)) AS required_count,
+             MIN(${firstAt}) AS first_at, MIN(src.created_at) AS watched_since
+      FROM pairs p CROSS JOIN s c ${valuesJoin(conferenceId, "v", sql`v.unit_code = c.code AND v.period = p.period`)}
+      LEFT JOIN sources src ON src.id = v.source_id
+      GROUP BY c.key, p.period, v.unit_code
+    ),
+    covered AS (
+      SELECT key, period, COUNT(*) AS reported,
+             SUM(required_count >= (SELECT COUNT(*) FROM required)) AS complete,
+             SUM(first_at > deadline AND watched_since <= deadline) AS late,
+             SUM(first_at > deadline AND (watched_since IS NULL OR watched_since > deadline)) AS timeliness_unknown
+      FROM per_commune GROUP BY key, period
+    )`;
+}
+
+/**
+ * `above(period, commune, unit)`: for each commune of `s` in the unit list in force at the end of each pair's
+ * period, every unit above it, `VN` included (needs `pairs`).
+ */
+const aboveCte = sql`
+    lists(period, list) AS (
+      SELECT p.period, COALESCE(
+        (SELECT valid_from FROM units WHERE valid_from <= p.ends_on ORDER BY valid_from DESC LIMIT 1),
+        (SELECT MIN(valid_from) FROM units))
+      FROM pairs p
+    ),
+    placed(period, list, code) AS (
+      SELECT l.period, l.list, u.code FROM lists l CROSS JOIN s c
+      CROSS JOIN units u ON u.valid_from = l.list AND u.code = c.code WHERE u.kind IN ${COMMUNE_KINDS}
+    ),
+    up(period, list, commune, unit) AS (
+      SELECT p.period, p.list, p.code, u.parent_code FROM placed p
+      CROSS JOIN units u ON u.valid_from = p.list AND u.code = p.code WHERE u.parent_code IS NOT NULL
+      UNION ALL
+      SELECT a.period, a.list, a.commune, u.parent_code FROM up a
+      CROSS JOIN units u ON u.valid_from = a.list AND u.code = a.unit WHERE u.parent_code IS NOT NULL
+    ),
+    above(period, commune, unit) AS (
+      SELECT period, commune, unit FROM up UNION ALL SELECT period, code, ${NATIONAL} FROM placed
+    )`;
+
+/** `s(code, key)`: the given communes, each its own key. */
+function communesCte(codes: string[]): SQL {
+  return sql`s(code, key) AS (SELECT value, value FROM json_each(${JSON.stringify([...new Set(codes)])}))`;
+}
+
+/** `s(code, key)`: every unit with values in the pairs' periods (live, or the conference's snapshot). */
+function everyCommuneCte(conferenceId: number): SQL {
+  const from =
+    conferenceId === LIVE
+      ? sql`indicator_values WHERE period IN (SELECT period FROM pairs UNION SELECT compare FROM pairs)`
+      : sql`snapshot_values WHERE conference_id = ${conferenceId}`;
+  return sql`s(code, key) AS (SELECT DISTINCT unit_code, unit_code FROM ${from})`;
+}
+
+const periodsOf = (pairs: Pair[]) => JSON.stringify(pairs.map((p) => p.period));
+
+/** The communes' own rows of a table, for the pairs' periods: deleted, or computed from their values. */
+function communeRows(t: Table, conferenceId: number, s: SQL, pairs: Pair[], action: "delete" | "insert") {
+  if (action === "delete")
+    return sql`WITH ${s} DELETE FROM ${sql.raw(t.name)} WHERE conference_id = ${conferenceId}
+      AND unit_code IN (SELECT code FROM s) AND period IN (SELECT value FROM json_each(${periodsOf(pairs)}))`;
+  const columns = [...t.key, ...t.counts, ...t.sums];
+  const body = t === FIGURES ? partsCte(conferenceId) : coveredCte(conferenceId);
+  const from = t === FIGURES ? sql`parts` : sql`covered`;
+  return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${body}
+    INSERT INTO ${sql.raw(t.name)} (conference_id, unit_code, ${raw(columns)})
+    SELECT ${conferenceId}, key, ${raw(columns)} FROM ${from} WHERE true`;
+}
+
+/** Adds (`sign` 1) or takes out (−1) the communes' own rows into every unit above them. */
+function propagate(t: Table, conferenceId: number, s: SQL, pairs: Pair[], sign: 1 | -1) {
+  const key = t.key.map((k) => `r.${k}`).join(", ");
+  const sums = t.sums.map((c) => `ROUND(${sign} * TOTAL(r.${c}), 6)`);
+  const counts = t.counts.map((c) => `${sign} * SUM(r.${c})`);
+  const update = [
+    ...t.counts.map((c) => `${c} = ${c} + excluded.${c}`),
+    ...t.sums.map((c) => `${c} = ROUND(${c} + excluded.${c}, 6)`),
+  ];
+  return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${aboveCte}
+    INSERT INTO ${sql.raw(t.name)} (conference_id, unit_code, ${raw([...t.key, ...t.counts, ...t.sums])})
+    SELECT ${conferenceId}, a.unit, ${sql.raw([key, ...counts, ...sums].join(", "))}
+    FROM above a CROSS JOIN ${sql.raw(t.name)} r
+      ON r.conference_id = ${conferenceId} AND r.unit_code = a.commune AND r.period = a.period
+    WHERE true
+    GROUP BY a.unit, ${sql.raw(key)}
+    ON CONFLICT DO UPDATE SET ${sql.raw(update.join(", "))}`;
+}
+
+/** Rows of the units above the communes that no commune counts any more. */
+function dropEmpty(t: Table, conferenceId: number, s: SQL, pairs: Pair[]) {
+  const empty = t === FIGURES ? sql`reporting = 0 AND previous_reporting = 0` : sql`reported = 0`;
+  return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${aboveCte}
+    DELETE FROM ${sql.raw(t.name)} WHERE conference_id = ${conferenceId} AND ${empty}
+      AND (unit_code, period) IN (SELECT unit, period FROM above)`;
+}
+
+/** The live pairs a change of values in these periods touches: each period, and the year after it. */
+function livePairs(periods: Iterable<string>): Pair[] {
+  const touched = new Set<string>();
+  for (const period of periods) {
+    touched.add(period);
+    const next = nextYearPeriod(period);
+    if (next) touched.add(next);
+  }
+  return [...touched].sort().map((period) => ({ period, compare: previousYearPeriod(period) }));
+}
+
+/**
+ * A source's write, around its value statements: `before` takes its communes out of every unit above them and
+ * drops their own rows; `after` computes their rows from the new values and adds them back.
+ */
+export function rollupWrite(communes: string[], periods: Iterable<string>): { before: SQL[]; after: SQL[] } {
+  const pairs = livePairs(periods);
+  const s = communesCte(communes);
+  if (!communes.length || !pairs.length) return { before: [], after: [] };
+  const tables = [FIGURES, COVERED];
+  return {
+    before: tables.flatMap((t) => [propagate(t, LIVE, s, pairs, -1), communeRows(t, LIVE, s, pairs, "delete")]),
+    after: tables.flatMap((t) => [
+      communeRows(t, LIVE, s, pairs, "insert"),
+      propagate(t, LIVE, s, pairs, 1),
+      dropEmpty(t, LIVE, s, pairs),
+    ]),
+  };
+}
+
+/** Every row of the live values (or of a conference's snapshot) for these pairs, rebuilt from the values. */
+export function rollupRebuild(conferenceId: number, pairs: Pair[]): SQL[] {
+  if (!pairs.length) return [];
+  const s = everyCommuneCte(conferenceId);
+  return [FIGURES, COVERED].flatMap((t) => [
+    sql`DELETE FROM ${sql.raw(t.name)} WHERE conference_id = ${conferenceId}
+      AND period IN (SELECT value FROM json_each(${periodsOf(pairs)}))`,
+    communeRows(t, conferenceId, s, pairs, "insert"),
+    propagate(t, conferenceId, s, pairs, 1),
+  ]);
+}
+
+/** A conference's pair: its period against its comparison period. */
+export function conferencePair(c: { period: string; comparePeriod: string | null }): Pair {
+  return { period: c.period, compare: c.comparePeriod };
+}
+
+/**
+ * What rebuilds every roll-up: the live ones for every period with values (and the year after), and each frozen
+ * conference's. For a unit-list or catalog import, in the import's own batch.
+ */
+export async function rebuildEverything(db: Db): Promise<SQL[]> {
+  const [withValues, frozen] = await Promise.all([
+    db.all<{ period: string }>(sql`SELECT DISTINCT period FROM indicator_values`),
+    db.all<{ id: number; period: string; comparePeriod: string | null }>(
+      sql`SELECT id, period, compare_period AS comparePeriod FROM conferences WHERE frozen_at IS NOT NULL`,
+    ),
+  ]);
+  return [
+    sql`DELETE FROM rollups`,
+    sql`DELETE FROM rollup_coverage`,
+    ...rollupRebuild(LIVE, livePairs(withValues.map((r) => r.period))),
+    ...frozen.flatMap((c) => rollupRebuild(c.id, [conferencePair(c)])),
+  ];
+}
+
+/**
+ * Values without live roll-ups (a database from before they existed): builds them, once, before a sync writes
+ * anything. Every value has its commune's rows, so live values and no live row means they were never built.
+ */
+export async function ensureRollups(db: Db): Promise<void> {
+  const [row] = await db.all<{ built: number; needed: number }>(sql`
+    SELECT EXISTS (SELECT 1 FROM rollups WHERE conference_id = ${LIVE}) AS built,
+           EXISTS (SELECT 1 FROM indicator_values) AS needed`);
+  if (row && !row.built && row.needed) await runBatch(db, await rebuildEverything(db));
+}
+
+/** A figure's row, as `rollups` keeps it (`key` is the unit). */
+export type RollupRow = {
+  key: string;
+  period: string;
+  indicatorCode: string;
+  total: number;
+  numerator: number;
+  denominator: number;
+  reporting: number;
+  approximate: number;
+  doubtful: number;
+  previousTotal: number;
+  previousNumerator: number;
+  previousDenominator: number;
+  previousReporting: number;
+  sameCommunes: number;
+  sameTotal: number;
+  samePrevious: number;
+  sameNumerator: number;
+  sameDenominator: number;
+  samePreviousNumerator: number;
+  samePreviousDenominator: number;
+};
+
+export type CoverageRow = { reported: number; complete: number; late: number; timelinessUnknown: number };
+
+/**
+ * expected = communes under the unit; reported = communes with at least one value; complete = communes with every
+ * required indicator; late = communes whose first value for the period arrived after `deadline` although the product
+ * was watching their sheet before it (registered before the deadline); timelinessUnknown = communes whose first
+ * value arrived after the deadline from a sheet registered only after it — whether they were late cannot be known.
+ */
+export type Coverage = CoverageRow & { expected: number };
+
+const camel = (c: string) => c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase());
+const rowColumns = (prefix: string) =>
+  sql.raw(["period", "indicator_code", ...COUNTS, ...SUMS].map((c) => `${prefix}${c} AS ${camel(c)}`).join(", "));
+
+/**
+ * Where a figure of (unit, period, comparison) is read: the stored rows (live under the default comparison, or a
+ * frozen conference's own pair), else computed from the commune values by the same SQL.
+ */
+export type FigureSource = { conferenceId: number; stored: boolean; pair: Pair };
+
+export function figureSource(
+  scope: Scope,
+  conference: { period: string; comparePeriod: string | null } | null,
+  period: string,
+  compare: string | null,
+): FigureSource {
+  const wanted = compare === period ? null : compare;
+  const pair = { period, compare: wanted };
+  if (scope.conferenceId === null)
+    return { conferenceId: LIVE, stored: wanted === null || wanted === previousYearPeriod(period), pair };
+  const own = conference!.comparePeriod === period ? null : conference!.comparePeriod;
+  return {
+    conferenceId: scope.conferenceId,
+    stored: conference!.period === period && (wanted === null || wanted === own),
+    pair,
+  };
+}
+
+/** Every indicator's row of the unit, and its coverage. */
+export async function unitFigures(
+  db: Db,
+  scope: Scope,
+  from: FigureSource,
+): Promise<{ rows: RollupRow[]; coverage: CoverageRow | null }> {
+  const { conferenceId, pair } = from;
+  if (from.stored) {
+    const [rows, coverage] = await Promise.all([
+      db.all<RollupRow>(sql`SELECT unit_code AS key, ${rowColumns("")} FROM rollups
+        WHERE conference_id = ${conferenceId} AND unit_code = ${scope.unitCode} AND period = ${pair.period}`),
+      db.all<CoverageRow>(sql`SELECT reported, complete, late, timeliness_unknown AS timelinessUnknown
+        FROM rollup_coverage WHERE conference_id = ${conferenceId} AND unit_code = ${scope.unitCode}
+        AND period = ${pair.period}`),
+    ]);
+    return { rows, coverage: coverage[0] ?? null };
+  }
+  const s = sql`${unitTree(scope)}, s(code, key) AS (SELECT code, ${scope.unitCode} FROM tree WHERE kind IN ${COMMUNE_KINDS})`;
+  const [rows, coverage] = await Promise.all([
+    db.all<RollupRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${s}, ${partsCte(conferenceId)}
+      SELECT key, ${rowColumns("")} FROM parts`),
+    db.all<CoverageRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${s}, ${coveredCte(conferenceId)}
+      SELECT reported, complete, late, timeliness_unknown AS timelinessUnknown FROM covered`),
+  ]);
+  return { rows, coverage: coverage[0] ?? null };
+}
+
+/** One indicator's row for each unit one level down (`key` the child). */
+export async function childFigures(
+  db: Db,
+  scope: Scope,
+  unitKind: string,
+  indicatorCode: string,
+  from: FigureSource,
+): Promise<RollupRow[]> {
+  const { conferenceId, pair } = from;
+  if (from.stored)
+    return db.all<RollupRow>(sql`
+      SELECT u.code AS key, ${rowColumns("r.")} FROM units u
+      CROSS JOIN rollups r ON r.conference_id = ${conferenceId} AND r.unit_code = u.code AND r.period = ${pair.period}
+        AND r.indicator_code = ${indicatorCode}
+      WHERE u.valid_from = ${scope.listDate} AND ${childRoots(scope, unitKind)}`);
+  return db.all<RollupRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${childTree(scope, unitKind)},
+      s(code, key) AS (SELECT code, child FROM tree WHERE kind IN ${COMMUNE_KINDS}), ${partsCte(conferenceId)}
+    SELECT key, ${rowColumns("")} FROM parts WHERE indicator_code = ${indicatorCode}`);
+}
+
+/** Communes a unit expects reports from: the unit list's count (the whole country's for `VN`). */
+export async function expectedCommunes(db: Db, scope: Scope): Promise<number> {
+  const which = scope.unitCode === NATIONAL ? sql`parent_code IS NULL` : sql`code = ${scope.unitCode}`;
+  const [row] = await db.all<{ n: number }>(
+    sql`SELECT COALESCE(SUM(communes), 0) AS n FROM units WHERE valid_from = ${scope.listDate} AND ${which}`,
+  );
+  return row?.n ?? 0;
+}
