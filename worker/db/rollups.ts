@@ -75,27 +75,28 @@ export function valuesJoin(conferenceId: number, alias: string, on: SQL): SQL {
 }
 
 /**
- * `parts(key, period, indicator_code, …every rollups column)`: the communes of `s(code, key)` summed per key, for each
- * pair (needs `pairs`). For a sum: the values; for a ratio, over the communes with both parts; `same_*` over the
- * communes with the figure in both periods of the pair.
+ * `fresh(code, period, indicator_code, …every rollups column)`: each commune's own row of each indicator for each pair
+ * (needs `pairs` and `s`). A sum's value; a ratio's parts when the commune has both; the comparison period's the
+ * same way; like for like when the commune has the figure in both periods.
  */
 function partsCte(conferenceId: number): SQL {
   const join = (alias: string, on: SQL) => valuesJoin(conferenceId, alias, on);
   const now = sql.raw("v.period = p.period");
   const before = sql.raw("v.period IS p.compare");
+  const both = "reporting > 0 AND previous_reporting > 0";
   return sql`
     ratio_codes(code) AS (SELECT code FROM indicators WHERE kind = 'ratio' AND active = 1),
-    figures AS (
-      SELECT c.key AS key, p.period AS period, v.indicator_code AS indicator_code,
+    own AS (
+      SELECT c.code AS code, p.period AS period, v.indicator_code AS indicator_code,
              TOTAL(CASE WHEN ${now} THEN v.value END) AS total, 0 AS numerator, 0 AS denominator,
              SUM(${now}) AS reporting, SUM(${now} AND v.approximate) AS approximate, SUM(${now} AND v.doubtful) AS doubtful,
              TOTAL(CASE WHEN ${before} THEN v.value END) AS previous_total, 0 AS previous_numerator,
              0 AS previous_denominator, SUM(${before}) AS previous_reporting
       FROM pairs p CROSS JOIN s c ${join("v", sql`v.unit_code = c.code AND v.period IN (p.period, p.compare)`)}
       WHERE v.indicator_code NOT IN (SELECT code FROM ratio_codes)
-      GROUP BY c.key, p.period, v.indicator_code
+      GROUP BY c.code, p.period, v.indicator_code
       UNION ALL
-      SELECT c.key, p.period, r.code, 0,
+      SELECT c.code, p.period, r.code, 0,
              TOTAL(CASE WHEN n.period = p.period THEN n.value END), TOTAL(CASE WHEN n.period = p.period THEN d.value END),
              SUM(n.period = p.period), SUM(n.period = p.period AND (n.approximate OR d.approximate)),
              SUM(n.period = p.period AND (n.doubtful OR d.doubtful)), 0,
@@ -105,64 +106,49 @@ function partsCte(conferenceId: number): SQL {
       ${join("n", sql`n.unit_code = c.code AND n.indicator_code = r.numerator AND n.period IN (p.period, p.compare)`)}
       ${join("d", sql`d.unit_code = c.code AND d.indicator_code = r.denominator AND d.period = n.period`)}
       WHERE r.kind = 'ratio' AND r.active = 1
-      GROUP BY c.key, p.period, r.code
+      GROUP BY c.code, p.period, r.code
     ),
-    same AS (
-      SELECT c.key AS key, p.period AS period, a.indicator_code AS indicator_code, COUNT(*) AS communes,
-             TOTAL(a.value) AS total, TOTAL(b.value) AS previous, 0 AS numerator, 0 AS denominator,
-             0 AS previous_numerator, 0 AS previous_denominator
-      FROM pairs p CROSS JOIN s c
-      ${join("a", sql`a.unit_code = c.code AND a.period = p.period`)}
-      ${join("b", sql`b.unit_code = c.code AND b.period = p.compare AND b.indicator_code = a.indicator_code`)}
-      WHERE a.indicator_code NOT IN (SELECT code FROM ratio_codes)
-      GROUP BY c.key, p.period, a.indicator_code
-      UNION ALL
-      SELECT c.key, p.period, r.code, COUNT(*), 0, 0, TOTAL(n1.value), TOTAL(d1.value), TOTAL(n0.value), TOTAL(d0.value)
-      FROM pairs p CROSS JOIN s c CROSS JOIN indicators r
-      ${join("n1", sql`n1.unit_code = c.code AND n1.indicator_code = r.numerator AND n1.period = p.period`)}
-      ${join("d1", sql`d1.unit_code = c.code AND d1.indicator_code = r.denominator AND d1.period = p.period`)}
-      ${join("n0", sql`n0.unit_code = c.code AND n0.indicator_code = r.numerator AND n0.period = p.compare`)}
-      ${join("d0", sql`d0.unit_code = c.code AND d0.indicator_code = r.denominator AND d0.period = p.compare`)}
-      WHERE r.kind = 'ratio' AND r.active = 1
-      GROUP BY c.key, p.period, r.code
-    ),
-    parts AS (
-      SELECT f.key, f.period, f.indicator_code, f.total, f.numerator, f.denominator, f.reporting, f.approximate,
-             f.doubtful, f.previous_total, f.previous_numerator, f.previous_denominator, f.previous_reporting,
-             COALESCE(s.communes, 0) AS same_communes, COALESCE(s.total, 0) AS same_total,
-             COALESCE(s.previous, 0) AS same_previous, COALESCE(s.numerator, 0) AS same_numerator,
-             COALESCE(s.denominator, 0) AS same_denominator, COALESCE(s.previous_numerator, 0) AS same_previous_numerator,
-             COALESCE(s.previous_denominator, 0) AS same_previous_denominator
-      FROM figures f LEFT JOIN same s ON s.key = f.key AND s.period = f.period AND s.indicator_code = f.indicator_code
+    fresh AS (
+      SELECT code, period, indicator_code, reporting, approximate, doubtful, previous_reporting,
+             ${sql.raw(both)} AS same_communes, total, numerator, denominator, previous_total, previous_numerator,
+             previous_denominator, IIF(${sql.raw(both)}, total, 0) AS same_total,
+             IIF(${sql.raw(both)}, previous_total, 0) AS same_previous, IIF(${sql.raw(both)}, numerator, 0) AS same_numerator,
+             IIF(${sql.raw(both)}, denominator, 0) AS same_denominator,
+             IIF(${sql.raw(both)}, previous_numerator, 0) AS same_previous_numerator,
+             IIF(${sql.raw(both)}, previous_denominator, 0) AS same_previous_denominator
+      FROM own
     )`;
 }
 
 /**
- * `covered(key, period, reported, complete, late, timeliness_unknown)` over the communes of `s(code, key)` (needs
- * `pairs`): complete = every required indicator; late = first value after the deadline from a sheet watched before
- * it; timeliness unknown = first value after the deadline from a sheet registered only after it.
+ * `fresh(code, period, reported, complete, late, timeliness_unknown)`: each commune that reported in each pair's
+ * period (needs `pairs` and `s`): complete = every required indicator; late = its first value after the deadline from
+ * a sheet watched before it; timeliness unknown = its first value after the deadline from a sheet registered only
+ * after it.
  */
 function coveredCte(conferenceId: number): SQL {
   // A frozen snapshot keeps when each value was written, which stands in for when it first arrived.
   const firstAt = conferenceId === LIVE ? sql`v.first_written_at` : sql`v.written_at`;
   return sql`
     required(code) AS (SELECT code FROM indicators WHERE required = 1 AND kind != 'ratio' AND active = 1),
-    per_commune AS (
-      SELECT c.key AS key, p.period AS period, p.deadline AS deadline,
+    own AS (
+      SELECT c.code AS code, p.period AS period, p.deadline AS deadline,
              SUM(v.indicator_code IN (SELECT code FROM required)) AS required_count,
              MIN(${firstAt}) AS first_at, MIN(src.created_at) AS watched_since
       FROM pairs p CROSS JOIN s c ${valuesJoin(conferenceId, "v", sql`v.unit_code = c.code AND v.period = p.period`)}
       LEFT JOIN sources src ON src.id = v.source_id
-      GROUP BY c.key, p.period, v.unit_code
+      GROUP BY c.code, p.period
     ),
-    covered AS (
-      SELECT key, period, COUNT(*) AS reported,
-             SUM(required_count >= (SELECT COUNT(*) FROM required)) AS complete,
-             SUM(first_at > deadline AND watched_since <= deadline) AS late,
-             SUM(first_at > deadline AND (watched_since IS NULL OR watched_since > deadline)) AS timeliness_unknown
-      FROM per_commune GROUP BY key, period
+    fresh AS (
+      SELECT code, period, 1 AS reported, required_count >= (SELECT COUNT(*) FROM required) AS complete,
+             first_at > deadline AND watched_since <= deadline AS late,
+             first_at > deadline AND (watched_since IS NULL OR watched_since > deadline) AS timeliness_unknown
+      FROM own
     )`;
 }
+
+const freshCte = (t: Table, conferenceId: number) =>
+  t === FIGURES ? partsCte(conferenceId) : coveredCte(conferenceId);
 
 /**
  * `above(period, commune, unit)`: for each commune of `s` in the unit list in force at the end of each pair's
@@ -205,44 +191,74 @@ function everyCommuneCte(conferenceId: number): SQL {
 }
 
 const periodsOf = (pairs: Pair[]) => JSON.stringify(pairs.map((p) => p.period));
+const names = (t: Table) => [...t.key, ...t.counts, ...t.sums];
+/**
+ * A sum kept exact: added in floating point, then rounded to 6 decimals unless it is whole (the rounding is what
+ * costs, and counts and most values are whole).
+ */
+const exact = (x: string) => `IIF(${x} = CAST(${x} AS INTEGER), ${x}, ROUND(${x}, 6))`;
 
-/** The communes' own rows of a table, for the pairs' periods: deleted, or computed from their values. */
-function communeRows(t: Table, conferenceId: number, s: SQL, pairs: Pair[], action: "delete" | "insert") {
-  if (action === "delete")
-    return sql`WITH ${s} DELETE FROM ${sql.raw(t.name)} WHERE conference_id = ${conferenceId}
-      AND unit_code IN (SELECT code FROM s) AND period IN (SELECT value FROM json_each(${periodsOf(pairs)}))`;
-  const columns = [...t.key, ...t.counts, ...t.sums];
-  const body = t === FIGURES ? partsCte(conferenceId) : coveredCte(conferenceId);
-  const from = t === FIGURES ? sql`parts` : sql`covered`;
-  return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${body}
-    INSERT INTO ${sql.raw(t.name)} (conference_id, unit_code, ${raw(columns)})
-    SELECT ${conferenceId}, key, ${raw(columns)} FROM ${from} WHERE true`;
+/** The communes' own rows for the pairs' periods, computed from their values (after any old ones were deleted). */
+function insertCommuneRows(t: Table, conferenceId: number, s: SQL, pairs: Pair[]): SQL {
+  return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${freshCte(t, conferenceId)}
+    INSERT INTO ${sql.raw(t.name)} (conference_id, unit_code, ${raw(names(t))})
+    SELECT ${conferenceId}, code, ${raw(names(t))} FROM fresh WHERE true`;
 }
 
-/** Adds (`sign` 1) or takes out (−1) the communes' own rows into every unit above them. */
-function propagate(t: Table, conferenceId: number, s: SQL, pairs: Pair[], sign: 1 | -1) {
-  const key = t.key.map((k) => `r.${k}`).join(", ");
-  const sums = t.sums.map((c) => `ROUND(${sign} * TOTAL(r.${c}), 6)`);
-  const counts = t.counts.map((c) => `${sign} * SUM(r.${c})`);
+function deleteRows(t: Table, conferenceId: number, pairs: Pair[], codes: string[] | null): SQL {
+  const only = codes ? sql` AND unit_code IN (SELECT value FROM json_each(${JSON.stringify(codes)}))` : sql``;
+  return sql`DELETE FROM ${sql.raw(t.name)} WHERE conference_id = ${conferenceId}${only}
+    AND period IN (SELECT value FROM json_each(${periodsOf(pairs)}))`;
+}
+
+/**
+ * The change of the communes' own rows (their values now against their stored rows), added to every unit above
+ * them: only rows that differ, so a re-read sheet with one cell changed moves one figure of each unit above it.
+ */
+function addChange(t: Table, s: SQL, pairs: Pair[]): SQL {
+  const table = sql.raw(t.name);
+  const cols = [...t.counts, ...t.sums];
+  const same = t.key.map((k) => `o.${k} = f.${k}`).join(" AND ");
+  const keys = raw(t.key, "f.");
   const update = [
     ...t.counts.map((c) => `${c} = ${c} + excluded.${c}`),
-    ...t.sums.map((c) => `${c} = ROUND(${c} + excluded.${c}, 6)`),
+    ...t.sums.map((c) => `${c} = ${exact(`${c} + excluded.${c}`)}`),
   ];
-  return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${aboveCte}
-    INSERT INTO ${sql.raw(t.name)} (conference_id, unit_code, ${raw([...t.key, ...t.counts, ...t.sums])})
-    SELECT ${conferenceId}, a.unit, ${sql.raw([key, ...counts, ...sums].join(", "))}
-    FROM above a CROSS JOIN ${sql.raw(t.name)} r
-      ON r.conference_id = ${conferenceId} AND r.unit_code = a.commune AND r.period = a.period
-    WHERE true
-    GROUP BY a.unit, ${sql.raw(key)}
+  // Each fresh row against its stored row (a primary-key lookup), then the stored rows nothing fresh replaces.
+  return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${freshCte(t, LIVE)}, ${aboveCte},
+    change AS (
+      SELECT f.code AS code, ${keys}, ${sql.raw(cols.map((c) => `f.${c} - COALESCE(o.${c}, 0) AS ${c}`).join(", "))}
+      FROM fresh f LEFT JOIN ${table} o ON o.conference_id = ${LIVE} AND o.unit_code = f.code AND ${sql.raw(same)}
+      UNION ALL
+      SELECT o.unit_code, ${raw(t.key, "o.")}, ${sql.raw(cols.map((c) => `-o.${c}`).join(", "))}
+      FROM s CROSS JOIN ${table} o
+        ON o.conference_id = ${LIVE} AND o.unit_code = s.code AND o.period IN (SELECT period FROM pairs)
+      WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.code = o.unit_code AND ${sql.raw(same)})
+    )
+    INSERT INTO ${table} (conference_id, unit_code, ${raw(names(t))})
+    SELECT ${LIVE}, a.unit, ${raw(names(t), "d.")}
+    FROM change d CROSS JOIN above a ON a.commune = d.code AND a.period = d.period
+    WHERE ${sql.raw(cols.map((c) => `d.${c} != 0`).join(" OR "))}
     ON CONFLICT DO UPDATE SET ${sql.raw(update.join(", "))}`;
 }
 
+/** Every unit above the communes, summed from the communes' stored rows (a rebuild: none of them has a row yet). */
+function sumAbove(t: Table, conferenceId: number, s: SQL, pairs: Pair[]): SQL {
+  const key = t.key.map((k) => `r.${k}`).join(", ");
+  const sums = [...t.counts.map((c) => `SUM(r.${c})`), ...t.sums.map((c) => exact(`TOTAL(r.${c})`))];
+  return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${aboveCte}
+    INSERT INTO ${sql.raw(t.name)} (conference_id, unit_code, ${raw(names(t))})
+    SELECT ${conferenceId}, a.unit, ${sql.raw([key, ...sums].join(", "))}
+    FROM above a CROSS JOIN ${sql.raw(t.name)} r
+      ON r.conference_id = ${conferenceId} AND r.unit_code = a.commune AND r.period = a.period
+    GROUP BY a.unit, ${sql.raw(key)}`;
+}
+
 /** Rows of the units above the communes that no commune counts any more. */
-function dropEmpty(t: Table, conferenceId: number, s: SQL, pairs: Pair[]) {
+function dropEmpty(t: Table, s: SQL, pairs: Pair[]): SQL {
   const empty = t === FIGURES ? sql`reporting = 0 AND previous_reporting = 0` : sql`reported = 0`;
   return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${aboveCte}
-    DELETE FROM ${sql.raw(t.name)} WHERE conference_id = ${conferenceId} AND ${empty}
+    DELETE FROM ${sql.raw(t.name)} WHERE conference_id = ${LIVE} AND ${empty}
       AND (unit_code, period) IN (SELECT unit, period FROM above)`;
 }
 
@@ -258,22 +274,20 @@ function livePairs(periods: Iterable<string>): Pair[] {
 }
 
 /**
- * A source's write, around its value statements: `before` takes its communes out of every unit above them and
- * drops their own rows; `after` computes their rows from the new values and adds them back.
+ * What a source's write adds after its value statements, in their batch: the change of its communes' rows added to
+ * every unit above them, then their own rows replaced.
  */
-export function rollupWrite(communes: string[], periods: Iterable<string>): { before: SQL[]; after: SQL[] } {
+export function rollupWrite(communes: string[], periods: Iterable<string>): SQL[] {
   const pairs = livePairs(periods);
-  const s = communesCte(communes);
-  if (!communes.length || !pairs.length) return { before: [], after: [] };
-  const tables = [FIGURES, COVERED];
-  return {
-    before: tables.flatMap((t) => [propagate(t, LIVE, s, pairs, -1), communeRows(t, LIVE, s, pairs, "delete")]),
-    after: tables.flatMap((t) => [
-      communeRows(t, LIVE, s, pairs, "insert"),
-      propagate(t, LIVE, s, pairs, 1),
-      dropEmpty(t, LIVE, s, pairs),
-    ]),
-  };
+  const codes = [...new Set(communes)];
+  if (!codes.length || !pairs.length) return [];
+  const s = communesCte(codes);
+  return [FIGURES, COVERED].flatMap((t) => [
+    addChange(t, s, pairs),
+    deleteRows(t, LIVE, pairs, codes),
+    insertCommuneRows(t, LIVE, s, pairs),
+    dropEmpty(t, s, pairs),
+  ]);
 }
 
 /** Every row of the live values (or of a conference's snapshot) for these pairs, rebuilt from the values. */
@@ -281,10 +295,9 @@ export function rollupRebuild(conferenceId: number, pairs: Pair[]): SQL[] {
   if (!pairs.length) return [];
   const s = everyCommuneCte(conferenceId);
   return [FIGURES, COVERED].flatMap((t) => [
-    sql`DELETE FROM ${sql.raw(t.name)} WHERE conference_id = ${conferenceId}
-      AND period IN (SELECT value FROM json_each(${periodsOf(pairs)}))`,
-    communeRows(t, conferenceId, s, pairs, "insert"),
-    propagate(t, conferenceId, s, pairs, 1),
+    deleteRows(t, conferenceId, pairs, null),
+    insertCommuneRows(t, conferenceId, s, pairs),
+    sumAbove(t, conferenceId, s, pairs),
   ]);
 }
 
@@ -359,7 +372,20 @@ export type Coverage = CoverageRow & { expected: number };
 
 const camel = (c: string) => c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase());
 const rowColumns = (prefix: string) =>
-  sql.raw(["period", "indicator_code", ...COUNTS, ...SUMS].map((c) => `${prefix}${c} AS ${camel(c)}`).join(", "));
+  sql.raw(
+    names(FIGURES)
+      .map((c) => `${prefix}${c} AS ${camel(c)}`)
+      .join(", "),
+  );
+/** The communes' rows of `fresh f` summed, named as a stored row reads. */
+const summed = (t: Table) =>
+  sql.raw(
+    [
+      ...t.key.map((k) => `f.${k} AS ${camel(k)}`),
+      ...t.counts.map((c) => `SUM(f.${c}) AS ${camel(c)}`),
+      ...t.sums.map((c) => `${exact(`TOTAL(f.${c})`)} AS ${camel(c)}`),
+    ].join(", "),
+  );
 
 /**
  * Where a figure of (unit, period, comparison) is read: the stored rows (live under the default comparison, or a
@@ -405,11 +431,11 @@ export async function unitFigures(
   const s = sql`${unitTree(scope)}, s(code, key) AS (SELECT code, ${scope.unitCode} FROM tree WHERE kind IN ${COMMUNE_KINDS})`;
   const [rows, coverage] = await Promise.all([
     db.all<RollupRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${s}, ${partsCte(conferenceId)}
-      SELECT key, ${rowColumns("")} FROM parts`),
+      SELECT s.key AS key, ${summed(FIGURES)} FROM fresh f JOIN s ON s.code = f.code GROUP BY s.key, f.indicator_code`),
     db.all<CoverageRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${s}, ${coveredCte(conferenceId)}
-      SELECT reported, complete, late, timeliness_unknown AS timelinessUnknown FROM covered`),
+      SELECT ${summed(COVERED)} FROM fresh f`),
   ]);
-  return { rows, coverage: coverage[0] ?? null };
+  return { rows, coverage: coverage[0]?.reported ? coverage[0] : null };
 }
 
 /** One indicator's row for each unit one level down (`key` the child). */
@@ -429,7 +455,8 @@ export async function childFigures(
       WHERE u.valid_from = ${scope.listDate} AND ${childRoots(scope, unitKind)}`);
   return db.all<RollupRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${childTree(scope, unitKind)},
       s(code, key) AS (SELECT code, child FROM tree WHERE kind IN ${COMMUNE_KINDS}), ${partsCte(conferenceId)}
-    SELECT key, ${rowColumns("")} FROM parts WHERE indicator_code = ${indicatorCode}`);
+    SELECT s.key AS key, ${summed(FIGURES)} FROM fresh f JOIN s ON s.code = f.code
+    WHERE f.indicator_code = ${indicatorCode} GROUP BY s.key`);
 }
 
 /** Communes a unit expects reports from: the unit list's count (the whole country's for `VN`). */

@@ -81,12 +81,7 @@ export async function writeSourceReading(
   });
   const removed = existing.filter((v) => !fresh.has(key(v)));
   const touched = [...changed, ...removed];
-  const rollup = rollupWrite(
-    touched.map((v) => v.unitCode),
-    touched.map((v) => v.period),
-  );
-
-  const statements: Statement[] = [...rollup.before];
+  const statements: Statement[] = [];
   for (const part of chunk(changed, 12)) {
     statements.push(
       db
@@ -134,7 +129,12 @@ export async function writeSourceReading(
       ),
     );
   }
-  statements.push(...rollup.after);
+  statements.push(
+    ...rollupWrite(
+      touched.map((v) => v.unitCode),
+      touched.map((v) => v.period),
+    ),
+  );
   statements.push(db.delete(issues).where(eq(issues.sourceId, source.id)));
   for (const part of chunk(reading.issues, 12)) {
     statements.push(db.insert(issues).values(part.map((i) => ({ ...i, sourceId: source.id, runId, createdAt: now }))));
