@@ -188,13 +188,14 @@ function compareSummary(summary, want) {
 }
 
 /**
- * JSON over plain node:http. Without `timeoutMs` there is no client-side timeout; with it, a request without an
- * answer by then fails (a caller that can follow the work another way, like a sync through its runs, uses it).
+ * JSON over plain node:http: a request without an answer within `timeoutMs` fails (a sync is followed through its
+ * runs when its own request gives up).
  * @param {string} method @param {string} url @param {number} [timeoutMs]
  */
-function httpJson(method, url, timeoutMs = 0) {
+function httpJson(method, url, timeoutMs = 120_000) {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method }, (res) => {
+    // A fresh connection each time: a kept-alive one that wrangler dev's proxy has reset would leave this waiting.
+    const req = request(url, { method, agent: false }, (res) => {
       let body = "";
       res.setEncoding("utf8");
       res.on("error", reject);

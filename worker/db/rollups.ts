@@ -278,15 +278,18 @@ function livePairs(periods: Iterable<string>): Pair[] {
  * every unit above them, then their own rows replaced.
  */
 export function rollupWrite(communes: string[], periods: Iterable<string>): SQL[] {
-  const pairs = livePairs(periods);
+  const touched = [...new Set(periods)];
   const codes = [...new Set(communes)];
-  if (!codes.length || !pairs.length) return [];
+  if (!codes.length || !touched.length) return [];
   const s = communesCte(codes);
+  // A period's coverage counts its own values only; its figures are also the next year's comparison.
+  const pairsOf = (t: Table) =>
+    t === FIGURES ? livePairs(touched) : touched.map((period) => ({ period, compare: previousYearPeriod(period) }));
   return [FIGURES, COVERED].flatMap((t) => [
-    addChange(t, s, pairs),
-    deleteRows(t, LIVE, pairs, codes),
-    insertCommuneRows(t, LIVE, s, pairs),
-    dropEmpty(t, s, pairs),
+    addChange(t, s, pairsOf(t)),
+    deleteRows(t, LIVE, pairsOf(t), codes),
+    insertCommuneRows(t, LIVE, s, pairsOf(t)),
+    dropEmpty(t, s, pairsOf(t)),
   ]);
 }
 
