@@ -4,7 +4,7 @@ import { parsePeriodCode } from "../../domain/periods";
 import { NATIONAL } from "../../domain/units";
 import type { Db } from "../db/client";
 import { type ConferenceRecord, getConference } from "../db/conferences";
-import { findUnit, type Scope, unitListFor } from "../db/units";
+import { type Scope, unitInForce } from "../db/units";
 import { AppError } from "../errors";
 
 export type ResolvedUnit = { code: string; name: string; kind: string };
@@ -24,16 +24,14 @@ export async function resolveScope(
 ): Promise<Resolved> {
   const p = parsePeriodCode(period);
   if (!p) throw new AppError("bad_request", `Kỳ báo cáo “${period}” không hợp lệ`);
-  const listDate = await unitListFor(db, p.endsOn);
-  const row = listDate && unitCode !== NATIONAL ? await findUnit(db, listDate, unitCode) : null;
+  const [{ listDate, unit: row }, conference] = await Promise.all([
+    unitInForce(db, p.endsOn, unitCode === NATIONAL ? null : unitCode),
+    conferenceId === null ? null : getConference(db, conferenceId),
+  ]);
   if (!listDate || (unitCode !== NATIONAL && !row))
     throw new AppError("not_found", `Không có đơn vị hành chính mã “${unitCode}”`);
   const unit = row ? { code: row.code, name: row.fullName, kind: row.kind } : NATIONAL_UNIT;
-  let conference: ConferenceRecord | null = null;
-  if (conferenceId !== null) {
-    conference = await getConference(db, conferenceId);
-    if (!conference) throw new AppError("not_found", `Không có hội nghị số ${conferenceId}`);
-  }
+  if (conferenceId !== null && !conference) throw new AppError("not_found", `Không có hội nghị số ${conferenceId}`);
   const frozen = conference?.frozenAt != null;
   return {
     scope: { listDate, unitCode: unit.code, conferenceId: frozen ? conference!.id : null },

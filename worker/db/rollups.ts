@@ -4,20 +4,22 @@
  *
  * Each commune has its own rows (its values, its ratios' parts, its like-for-like pairs), computed from its values;
  * every unit above it — district, province, `VN` — holds the sums of its communes' rows. A source's write changes
- * them in the values' own batch: its communes' rows are taken out of every unit above, recomputed from the new
- * values and added back. Sums are rounded to 6 decimals after each step so that taking a value out and putting it
- * back leaves no floating-point residue. A unit-list or catalog import, a deadline change and a conference's freeze
- * rebuild what they affect, also in their own batch.
+ * them in the values' own batch: its communes' rows are computed again from the new values, and only their change is
+ * added to every unit above. Sums are rounded to 6 decimals after each addition unless whole, so that taking a value
+ * out and putting it back leaves no floating-point residue. A unit-list or catalog import, a deadline change and a
+ * conference's freeze rebuild what they affect, also in their own batch.
  *
  * Rows exist for every period with values and the year after it (whose comparison is that period). A figure under
  * another comparison (or a frozen conference's other periods) is computed by the same SQL from the commune values.
- */
+ *
+ * Every statement's text is the same on every call, its data bound (JSON arrays through `json_each`), so the database
+ * can keep each compiled. */
 import { type SQL, sql } from "drizzle-orm";
 import { defaultDeadline, nextYearPeriod, parsePeriodCode, previousYearPeriod } from "../../domain/periods";
 import { NATIONAL } from "../../domain/units";
 import { runBatch } from "./batch";
 import type { Db } from "./client";
-import { COMMUNE_KINDS, childRoots, childTree, type Scope, unitTree } from "./units";
+import { COMMUNE_KINDS, childRoots, childTree, listInForce, type Scope, unitTree } from "./units";
 
 /** Live values; a frozen conference's rows carry its id. */
 export const LIVE = 0;
@@ -155,12 +157,7 @@ const freshCte = (t: Table, conferenceId: number) =>
  * period, every unit above it, `VN` included (needs `pairs`).
  */
 const aboveCte = sql`
-    lists(period, list) AS (
-      SELECT p.period, COALESCE(
-        (SELECT valid_from FROM units WHERE valid_from <= p.ends_on ORDER BY valid_from DESC LIMIT 1),
-        (SELECT MIN(valid_from) FROM units))
-      FROM pairs p
-    ),
+    lists(period, list) AS (SELECT p.period, ${listInForce(sql`p.ends_on`)} FROM pairs p),
     placed(period, list, code) AS (
       SELECT l.period, l.list, u.code FROM lists l CROSS JOIN s c
       CROSS JOIN units u ON u.valid_from = l.list AND u.code = c.code WHERE u.kind IN ${COMMUNE_KINDS}

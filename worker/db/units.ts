@@ -2,7 +2,7 @@
  * Administrative units (PRODUCT.md §2): the dated unit lists and the one way to walk a unit's tree — its communes,
  * through districts for pre-2025 lists — that every query under a unit uses.
  */
-import { and, desc, eq, inArray, lte, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { COMMUNE_KINDS as COMMUNE_KIND_LIST, isCommuneKind, NATIONAL } from "../../domain/units";
 import type { UnitRow } from "../reference/units";
 import { type AuditEntry, auditStatement } from "./audit";
@@ -101,17 +101,35 @@ function countCommunes(validFrom: string): SQL {
     ) AS c WHERE units.valid_from = ${validFrom} AND units.code = c.unit`;
 }
 
+/**
+ * The date of the unit list in force on `date` (the earliest list when none is older), as an SQL expression: one
+ * index lookup. `date` may be a value or a column.
+ */
+export function listInForce(date: SQL | string): SQL {
+  return sql`COALESCE(
+    (SELECT valid_from FROM units WHERE valid_from <= ${date} ORDER BY valid_from DESC LIMIT 1),
+    (SELECT MIN(valid_from) FROM units))`;
+}
+
 /** The date of the unit list in force on `date` (the earliest list when none is older). */
 export async function unitListFor(db: Db, date: string): Promise<string | null> {
-  const [inForce] = await db
-    .select({ validFrom: units.validFrom })
-    .from(units)
-    .where(lte(units.validFrom, date))
-    .orderBy(desc(units.validFrom))
-    .limit(1);
-  if (inForce) return inForce.validFrom;
-  const [earliest] = await db.select({ validFrom: units.validFrom }).from(units).orderBy(units.validFrom).limit(1);
-  return earliest?.validFrom ?? null;
+  const [row] = await db.all<{ list: string | null }>(sql`SELECT ${listInForce(date)} AS list`);
+  return row?.list ?? null;
+}
+
+/** In one lookup: the list in force on `date` and, when `code` is given, that unit in it (null when absent). */
+export async function unitInForce(
+  db: Db,
+  date: string,
+  code: string | null,
+): Promise<{ listDate: string | null; unit: { code: string; fullName: string; kind: string } | null }> {
+  const [row] = await db.all<{ listDate: string | null; code: string | null; fullName: string; kind: string }>(sql`
+    SELECT l.list AS listDate, u.code AS code, u.full_name AS fullName, u.kind AS kind
+    FROM (SELECT ${listInForce(date)} AS list) l LEFT JOIN units u ON u.valid_from = l.list AND u.code = ${code}`);
+  return {
+    listDate: row?.listDate ?? null,
+    unit: row?.code ? { code: row.code, fullName: row.fullName, kind: row.kind } : null,
+  };
 }
 
 export async function findUnit(db: Db, listDate: string, code: string) {
