@@ -1,9 +1,10 @@
 /** One indicator across the units one level down, including those that did not report (PRODUCT.md §9). */
 
+import { readBatch } from "../db/batch";
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
-import { childFigures, figureSource } from "../db/rollups";
-import { childUnits } from "../db/units";
+import { childFigureQuery, figureSource, type RollupRow } from "../db/rollups";
+import { type ChildUnit, childUnitsQuery } from "../db/units";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
@@ -64,9 +65,9 @@ async function computeBreakdown(
   ]);
   const from = figureSource(scope, conference, period, compare);
   const comparing = from.pair.compare !== null;
-  const [children, rows] = await Promise.all([
-    childUnits(db, scope, unit.kind),
-    childFigures(db, scope, unit.kind, indicator.code, from),
+  const [children, rows] = await readBatch<[ChildUnit[], RollupRow[]]>(db, [
+    childUnitsQuery(scope, unit.kind),
+    childFigureQuery(scope, unit.kind, indicator.code, from),
   ]);
   const byChild = new Map(rows.map((r) => [r.key, r]));
   return {

@@ -1,11 +1,20 @@
 /** A unit's key figures for a period, with the comparison period beside them (PRODUCT.md §7, §9). */
 
 import { DEFAULT_HEADLINES } from "../../domain/indicators";
-import { listIndicators } from "../db/catalog";
+import { readBatch } from "../db/batch";
+import { type CatalogRow, catalogQuery, indicatorOf } from "../db/catalog";
 import type { Db } from "../db/client";
-import { deadlineOf } from "../db/periods";
-import { type Coverage, expectedCommunes, figureSource, type RollupRow, unitFigures } from "../db/rollups";
-import { lastSyncAt } from "../db/runs";
+import { deadlineFrom, deadlineQuery } from "../db/periods";
+import {
+  type Coverage,
+  type CoverageRow,
+  coverageOf,
+  expectedQuery,
+  figureSource,
+  type RollupRow,
+  unitFigureQueries,
+} from "../db/rollups";
+import { lastSyncQuery } from "../db/runs";
 import type { Indicator } from "../reference/catalog";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
@@ -110,19 +119,18 @@ async function computeSummary(
   const { scope, unit, conference, frozen } = await resolveScope(db, unitCode, period, conferenceId);
   const from = figureSource(scope, conference, period, compare);
   const comparing = from.pair.compare !== null;
-  const [catalog, figures, expected, deadline, asOf] = await Promise.all([
-    listIndicators(db),
-    unitFigures(db, scope, from),
-    expectedCommunes(db, scope),
-    deadlineOf(db, period),
-    frozen ? Promise.resolve(conference!.frozenAt) : lastSyncAt(db),
-  ]);
-  const byCode = new Map(figures.rows.map((r) => [r.indicatorCode, r]));
+  // One round trip: the catalog, the unit's rows and coverage, its communes, the deadline and the last sync.
+  const [catalogRows, rows, covered, expected, deadlines, synced] = await readBatch<
+    [CatalogRow[], RollupRow[], CoverageRow[], { n: number }[], { deadline: number | null }[], { at: number }[]]
+  >(db, [catalogQuery, ...unitFigureQueries(scope, from), expectedQuery(scope), deadlineQuery(period), lastSyncQuery]);
+  const catalog = catalogRows.map(indicatorOf);
+  const deadline = deadlineFrom(period, deadlines);
+  const asOf = frozen ? conference!.frozenAt : (synced[0]?.at ?? null);
+  const byCode = new Map(rows.map((r) => [r.indicatorCode, r]));
   // A catalog imported before it had a `headline` column leads with the speech's figures.
   const named = catalog.some((i) => i.headline !== null);
   const headlineOf = (i: Indicator) =>
     named ? i.headline : DEFAULT_HEADLINES.includes(i.code) ? DEFAULT_HEADLINES.indexOf(i.code) + 1 : null;
-  const reported = figures.coverage ?? { reported: 0, complete: 0, late: 0, timelinessUnknown: 0 };
   return {
     unit,
     period,
@@ -131,7 +139,7 @@ async function computeSummary(
     frozen,
     conference: conference ? { id: conference.id, title: conference.title } : null,
     deadline: new Date(deadline).toISOString(),
-    coverage: { expected, ...reported },
+    coverage: coverageOf(covered, expected[0]?.n ?? 0),
     indicators: catalog.map((ind) => {
       const row = byCode.get(ind.code);
       const now = figureOf(row, ind.kind);

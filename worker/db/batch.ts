@@ -16,14 +16,22 @@ export type Statement = BatchItem<"sqlite"> | SQL;
 
 const dialect = new SQLiteAsyncDialect({ casing: "snake_case" });
 
+function prepared(db: Db, statements: Statement[]): D1PreparedStatement[] {
+  const d1 = db.$client;
+  return statements.map((s) => {
+    const q = dialect.sqlToQuery(is(s, SQL) ? s : (s as unknown as SQLWrapper).getSQL());
+    return d1.prepare(q.sql).bind(...q.params);
+  });
+}
+
 /** Runs statements as one D1 batch (one transaction); an empty list does nothing. */
 export async function runBatch(db: Db, statements: Statement[]): Promise<void> {
   if (statements.length === 0) return;
-  const d1 = db.$client;
-  await d1.batch(
-    statements.map((s) => {
-      const q = dialect.sqlToQuery(is(s, SQL) ? s : (s as unknown as SQLWrapper).getSQL());
-      return d1.prepare(q.sql).bind(...q.params);
-    }),
-  );
+  await db.$client.batch(prepared(db, statements));
+}
+
+/** Reads in one round trip (one D1 batch): each query's rows, as `db.all` gives them. */
+export async function readBatch<T extends unknown[][]>(db: Db, queries: { [K in keyof T]: SQL }): Promise<T> {
+  const results = await db.$client.batch(prepared(db, queries as SQL[]));
+  return results.map((r) => r.results) as T;
 }

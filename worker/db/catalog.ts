@@ -1,5 +1,5 @@
 /** The indicator catalog (PRODUCT.md §2): data, imported as a whole, read in its order. */
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import type { Indicator } from "../reference/catalog";
 import { type AuditEntry, auditStatement } from "./audit";
 import { runBatch, type Statement } from "./batch";
@@ -22,25 +22,19 @@ export async function importCatalog(db: Db, rows: Indicator[], audit?: AuditEntr
   await runBatch(db, [...statements, ...(await rebuildEverything(db))]);
 }
 
+/** The active catalog in its order; its rows become indicators through `indicatorOf`. */
+export const catalogQuery = sql`
+  SELECT code, "group", label, unit, kind, aggregate, numerator, denominator, integer, required, position, headline
+  FROM indicators WHERE active = 1 ORDER BY position`;
+
+export type CatalogRow = Omit<Indicator, "integer" | "required"> & { integer: number; required: number };
+
+export function indicatorOf(row: CatalogRow): Indicator {
+  return { ...row, integer: Boolean(row.integer), required: Boolean(row.required) };
+}
+
 export async function listIndicators(db: Db): Promise<Indicator[]> {
-  return db
-    .select({
-      code: indicators.code,
-      group: indicators.group,
-      label: indicators.label,
-      unit: indicators.unit,
-      kind: indicators.kind,
-      aggregate: indicators.aggregate,
-      numerator: indicators.numerator,
-      denominator: indicators.denominator,
-      integer: indicators.integer,
-      required: indicators.required,
-      position: indicators.position,
-      headline: indicators.headline,
-    })
-    .from(indicators)
-    .where(eq(indicators.active, true))
-    .orderBy(indicators.position);
+  return (await db.all<CatalogRow>(catalogQuery)).map(indicatorOf);
 }
 
 /** Of these indicator codes, the ones some commune has a value for. */

@@ -1,5 +1,5 @@
 /** Reporting periods and their deadlines: set by an administrator, or the default (`domain/periods.ts`). */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { defaultDeadline, type Period, parsePeriodCode, previousYearPeriod } from "../../domain/periods";
 import { auditStatement } from "./audit";
 import { runBatch } from "./batch";
@@ -14,14 +14,14 @@ export async function ensurePeriods(db: Db, codes: Iterable<string>): Promise<vo
   await db.insert(periods).values(rows).onConflictDoNothing();
 }
 
-async function periodDeadline(db: Db, code: string): Promise<number | null> {
-  const [row] = await db.all<{ deadline: number | null }>(sql`SELECT deadline FROM periods WHERE code = ${code}`);
-  return row?.deadline ?? null;
+/** The deadline an administrator set for the period (one row, or none). */
+export function deadlineQuery(code: string): SQL {
+  return sql`SELECT deadline FROM periods WHERE code = ${code}`;
 }
 
-/** The period's deadline: the one an administrator set, else the default. */
-export async function deadlineOf(db: Db, period: string): Promise<number> {
-  return (await periodDeadline(db, period)) ?? defaultDeadline(parsePeriodCode(period)!);
+/** The period's deadline from `deadlineQuery`'s rows: the one an administrator set, else the default. */
+export function deadlineFrom(code: string, rows: { deadline: number | null }[]): number {
+  return rows[0]?.deadline ?? defaultDeadline(parsePeriodCode(code)!);
 }
 
 /** Every known period, newest first, with the deadline an administrator set (or null) and the default one. */

@@ -411,59 +411,57 @@ export function figureSource(
   };
 }
 
-/** Every indicator's row of the unit, and its coverage. */
-export async function unitFigures(
-  db: Db,
-  scope: Scope,
-  from: FigureSource,
-): Promise<{ rows: RollupRow[]; coverage: CoverageRow | null }> {
+/** Every indicator's row of the unit, then its coverage (`coverageOf` reads it): two queries to run together. */
+export function unitFigureQueries(scope: Scope, from: FigureSource): [SQL, SQL] {
   const { conferenceId, pair } = from;
-  if (from.stored) {
-    const [rows, coverage] = await Promise.all([
-      db.all<RollupRow>(sql`SELECT unit_code AS key, ${rowColumns("")} FROM rollups
-        WHERE conference_id = ${conferenceId} AND unit_code = ${scope.unitCode} AND period = ${pair.period}`),
-      db.all<CoverageRow>(sql`SELECT reported, complete, late, timeliness_unknown AS timelinessUnknown
+  if (from.stored)
+    return [
+      sql`SELECT unit_code AS key, ${rowColumns("")} FROM rollups
+        WHERE conference_id = ${conferenceId} AND unit_code = ${scope.unitCode} AND period = ${pair.period}`,
+      sql`SELECT reported, complete, late, timeliness_unknown AS timelinessUnknown
         FROM rollup_coverage WHERE conference_id = ${conferenceId} AND unit_code = ${scope.unitCode}
-        AND period = ${pair.period}`),
-    ]);
-    return { rows, coverage: coverage[0] ?? null };
-  }
+        AND period = ${pair.period}`,
+    ];
   const s = sql`${unitTree(scope)}, s(code, key) AS (SELECT code, ${scope.unitCode} FROM tree WHERE kind IN ${COMMUNE_KINDS})`;
-  const [rows, coverage] = await Promise.all([
-    db.all<RollupRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${s}, ${partsCte(conferenceId)}
-      SELECT s.key AS key, ${summed(FIGURES)} FROM fresh f JOIN s ON s.code = f.code GROUP BY s.key, f.indicator_code`),
-    db.all<CoverageRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${s}, ${coveredCte(conferenceId)}
-      SELECT ${summed(COVERED)} FROM fresh f`),
-  ]);
-  return { rows, coverage: coverage[0]?.reported ? coverage[0] : null };
+  return [
+    sql`WITH RECURSIVE ${pairsCte([pair])}, ${s}, ${partsCte(conferenceId)}
+      SELECT s.key AS key, ${summed(FIGURES)} FROM fresh f JOIN s ON s.code = f.code GROUP BY s.key, f.indicator_code`,
+    sql`WITH RECURSIVE ${pairsCte([pair])}, ${s}, ${coveredCte(conferenceId)}
+      SELECT ${summed(COVERED)} FROM fresh f`,
+  ];
+}
+
+/** The unit's coverage from the second of `unitFigureQueries`, with the communes it expects. */
+export function coverageOf(rows: CoverageRow[], expected: number): Coverage {
+  const [row] = rows;
+  return row?.reported
+    ? {
+        expected,
+        reported: row.reported,
+        complete: row.complete,
+        late: row.late,
+        timelinessUnknown: row.timelinessUnknown,
+      }
+    : { expected, reported: 0, complete: 0, late: 0, timelinessUnknown: 0 };
 }
 
 /** One indicator's row for each unit one level down (`key` the child). */
-export async function childFigures(
-  db: Db,
-  scope: Scope,
-  unitKind: string,
-  indicatorCode: string,
-  from: FigureSource,
-): Promise<RollupRow[]> {
+export function childFigureQuery(scope: Scope, unitKind: string, indicatorCode: string, from: FigureSource): SQL {
   const { conferenceId, pair } = from;
   if (from.stored)
-    return db.all<RollupRow>(sql`
+    return sql`
       SELECT u.code AS key, ${rowColumns("r.")} FROM units u
       CROSS JOIN rollups r ON r.conference_id = ${conferenceId} AND r.unit_code = u.code AND r.period = ${pair.period}
         AND r.indicator_code = ${indicatorCode}
-      WHERE u.valid_from = ${scope.listDate} AND ${childRoots(scope, unitKind)}`);
-  return db.all<RollupRow>(sql`WITH RECURSIVE ${pairsCte([pair])}, ${childTree(scope, unitKind)},
+      WHERE u.valid_from = ${scope.listDate} AND ${childRoots(scope, unitKind)}`;
+  return sql`WITH RECURSIVE ${pairsCte([pair])}, ${childTree(scope, unitKind)},
       s(code, key) AS (SELECT code, child FROM tree WHERE kind IN ${COMMUNE_KINDS}), ${partsCte(conferenceId)}
     SELECT s.key AS key, ${summed(FIGURES)} FROM fresh f JOIN s ON s.code = f.code
-    WHERE f.indicator_code = ${indicatorCode} GROUP BY s.key`);
+    WHERE f.indicator_code = ${indicatorCode} GROUP BY s.key`;
 }
 
-/** Communes a unit expects reports from: the unit list's count (the whole country's for `VN`). */
-export async function expectedCommunes(db: Db, scope: Scope): Promise<number> {
+/** Communes a unit expects reports from (`n`): the unit list's count (the whole country's for `VN`). */
+export function expectedQuery(scope: Scope): SQL {
   const which = scope.unitCode === NATIONAL ? sql`parent_code IS NULL` : sql`code = ${scope.unitCode}`;
-  const [row] = await db.all<{ n: number }>(
-    sql`SELECT COALESCE(SUM(communes), 0) AS n FROM units WHERE valid_from = ${scope.listDate} AND ${which}`,
-  );
-  return row?.n ?? 0;
+  return sql`SELECT COALESCE(SUM(communes), 0) AS n FROM units WHERE valid_from = ${scope.listDate} AND ${which}`;
 }

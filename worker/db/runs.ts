@@ -109,10 +109,10 @@ export async function latestManualRunStart(db: Db): Promise<number | null> {
   return row?.startedAt ?? null;
 }
 
-/** When the figures were last brought up to date: the end of the newest run that read or checked sources. */
-export async function lastSyncAt(db: Db): Promise<number | null> {
-  const [row] = await db.all<{ at: number | null }>(sql`
-    SELECT finished_at AS at FROM sync_runs INDEXED BY runs_finished_idx
-    WHERE finished_at IS NOT NULL AND status IN ('ok', 'partial') ORDER BY finished_at DESC LIMIT 1`);
-  return row?.at ?? null;
-}
+/**
+ * When the figures were last brought up to date: the end of the newest run that read or checked sources (one row,
+ * `at`, through its index; none before the first).
+ */
+export const lastSyncQuery = sql`
+  SELECT finished_at AS at FROM sync_runs INDEXED BY runs_finished_idx
+  WHERE finished_at IS NOT NULL AND status IN ('ok', 'partial') ORDER BY finished_at DESC LIMIT 1`;

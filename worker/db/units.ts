@@ -55,9 +55,10 @@ export function childRoots(s: Pick<Scope, "unitCode">, unitKind: string): SQL {
   return sql`parent_code = ${s.unitCode}`;
 }
 
-export async function childUnits(db: Db, s: Scope, unitKind: string): Promise<ChildUnit[]> {
-  return db.all<ChildUnit>(sql`
-    SELECT code, full_name AS name, kind FROM units WHERE valid_from = ${s.listDate} AND ${childRoots(s, unitKind)} ORDER BY code`);
+/** The units one level down (`ChildUnit` rows), by code. */
+export function childUnitsQuery(s: Scope, unitKind: string): SQL {
+  return sql`
+    SELECT code, full_name AS name, kind FROM units WHERE valid_from = ${s.listDate} AND ${childRoots(s, unitKind)} ORDER BY code`;
 }
 
 /** True when `unitCode` lies under `ancestorCode` (or is it) in the given unit list. */
