@@ -116,7 +116,7 @@ export async function freezeConference(
         .from(values)
         .where(sql`${inArray(values.period, periods)} ${under}`),
     ),
-    ...rollupRebuild(conference.id, [conferencePair(conference)]),
+    ...(await rollupRebuild(db, conference.id, [conferencePair(conference)])),
     db
       .update(conferences)
       .set({ frozenAt: now })

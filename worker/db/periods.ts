@@ -46,6 +46,6 @@ export async function setPeriodDeadline(db: Db, period: Period, deadline: number
       target: period.code,
       detail: { deadline: deadline === null ? null : new Date(deadline).toISOString() },
     }),
-    ...rollupRebuild(LIVE, [{ period: period.code, compare: previousYearPeriod(period.code) }]),
+    ...(await rollupRebuild(db, LIVE, [{ period: period.code, compare: previousYearPeriod(period.code) }])),
   ]);
 }

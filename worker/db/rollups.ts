@@ -178,13 +178,22 @@ function communesCte(codes: string[]): SQL {
   return sql`s(code, key) AS (SELECT value, value FROM json_each(${JSON.stringify([...new Set(codes)])}))`;
 }
 
-/** `s(code, key)`: every unit with values in the pairs' periods (live, or the conference's snapshot). */
-function everyCommuneCte(conferenceId: number): SQL {
-  const from =
-    conferenceId === LIVE
-      ? sql`indicator_values WHERE period IN (SELECT period FROM pairs UNION SELECT compare FROM pairs)`
-      : sql`snapshot_values WHERE conference_id = ${conferenceId}`;
-  return sql`s(code, key) AS (SELECT DISTINCT unit_code, unit_code FROM ${from})`;
+/** `s(code, key)`: the communes of every unit list with a code in [from, to) (`to` null: no end). */
+function everyCommuneCte(range: [string, string | null]): SQL {
+  const within = sql` AND code >= ${range[0]}${range[1] === null ? sql`` : sql` AND code < ${range[1]}`}`;
+  return sql`s(code, key) AS (SELECT DISTINCT code, code FROM units WHERE kind IN ${COMMUNE_KINDS}${within})`;
+}
+
+/** Communes per statement when every commune's rows are computed again: each statement stays short. */
+const COMMUNES_PER_STATEMENT = 250;
+
+/** Code ranges that split the communes of every unit list into parts of `COMMUNES_PER_STATEMENT`, covering all codes. */
+async function communeRanges(db: Db): Promise<[string, string | null][]> {
+  const codes = (
+    await db.all<{ code: string }>(sql`SELECT DISTINCT code FROM units WHERE kind IN ${COMMUNE_KINDS} ORDER BY code`)
+  ).map((r) => r.code);
+  const starts = ["", ...codes.filter((_, i) => i > 0 && i % COMMUNES_PER_STATEMENT === 0)];
+  return starts.map((start, i) => [start, starts[i + 1] ?? null]);
 }
 
 const periodsOf = (pairs: Pair[]) => JSON.stringify(pairs.map((p) => p.period));
@@ -194,6 +203,16 @@ const names = (t: Table) => [...t.key, ...t.counts, ...t.sums];
  * costs, and counts and most values are whole).
  */
 const exact = (x: string) => `IIF(${x} = CAST(${x} AS INTEGER), ${x}, ROUND(${x}, 6))`;
+
+/** `ON CONFLICT DO UPDATE SET …`: the proposed row added to the stored one. */
+function addExcluded(t: Table): SQL {
+  return sql.raw(
+    [
+      ...t.counts.map((c) => `${c} = ${c} + excluded.${c}`),
+      ...t.sums.map((c) => `${c} = ${exact(`${c} + excluded.${c}`)}`),
+    ].join(", "),
+  );
+}
 
 /** The communes' own rows for the pairs' periods, computed from their values (after any old ones were deleted). */
 function insertCommuneRows(t: Table, conferenceId: number, s: SQL, pairs: Pair[]): SQL {
@@ -217,10 +236,6 @@ function addChange(t: Table, s: SQL, pairs: Pair[]): SQL {
   const cols = [...t.counts, ...t.sums];
   const same = t.key.map((k) => `o.${k} = f.${k}`).join(" AND ");
   const keys = raw(t.key, "f.");
-  const update = [
-    ...t.counts.map((c) => `${c} = ${c} + excluded.${c}`),
-    ...t.sums.map((c) => `${c} = ${exact(`${c} + excluded.${c}`)}`),
-  ];
   // Each fresh row against its stored row (a primary-key lookup), then the stored rows nothing fresh replaces.
   return sql`WITH RECURSIVE ${pairsCte(pairs)}, ${s}, ${freshCte(t, LIVE)}, ${aboveCte},
     change AS (
@@ -236,10 +251,10 @@ function addChange(t: Table, s: SQL, pairs: Pair[]): SQL {
     SELECT ${LIVE}, a.unit, ${raw(names(t), "d.")}
     FROM change d CROSS JOIN above a ON a.commune = d.code AND a.period = d.period
     WHERE ${sql.raw(cols.map((c) => `d.${c} != 0`).join(" OR "))}
-    ON CONFLICT DO UPDATE SET ${sql.raw(update.join(", "))}`;
+    ON CONFLICT DO UPDATE SET ${addExcluded(t)}`;
 }
 
-/** Every unit above the communes, summed from the communes' stored rows (a rebuild: none of them has a row yet). */
+/** Every unit above the communes, added the sums of the communes' stored rows (a rebuild, a range at a time). */
 function sumAbove(t: Table, conferenceId: number, s: SQL, pairs: Pair[]): SQL {
   const key = t.key.map((k) => `r.${k}`).join(", ");
   const sums = [...t.counts.map((c) => `SUM(r.${c})`), ...t.sums.map((c) => exact(`TOTAL(r.${c})`))];
@@ -248,7 +263,9 @@ function sumAbove(t: Table, conferenceId: number, s: SQL, pairs: Pair[]): SQL {
     SELECT ${conferenceId}, a.unit, ${sql.raw([key, ...sums].join(", "))}
     FROM above a CROSS JOIN ${sql.raw(t.name)} r
       ON r.conference_id = ${conferenceId} AND r.unit_code = a.commune AND r.period = a.period
-    GROUP BY a.unit, ${sql.raw(key)}`;
+    WHERE true
+    GROUP BY a.unit, ${sql.raw(key)}
+    ON CONFLICT DO UPDATE SET ${addExcluded(t)}`;
 }
 
 /** Rows of the units above the communes that no commune counts any more. */
@@ -290,14 +307,19 @@ export function rollupWrite(communes: string[], periods: Iterable<string>): SQL[
   ]);
 }
 
-/** Every row of the live values (or of a conference's snapshot) for these pairs, rebuilt from the values. */
-export function rollupRebuild(conferenceId: number, pairs: Pair[]): SQL[] {
+/**
+ * Every row of the live values (or of a conference's snapshot) for these pairs, rebuilt from the values: the
+ * communes' own rows a range of codes at a time, then every unit above them summed from those.
+ */
+export async function rollupRebuild(db: Db, conferenceId: number, pairs: Pair[]): Promise<SQL[]> {
   if (!pairs.length) return [];
-  const s = everyCommuneCte(conferenceId);
+  const ranges = await communeRanges(db);
   return [FIGURES, COVERED].flatMap((t) => [
     deleteRows(t, conferenceId, pairs, null),
-    insertCommuneRows(t, conferenceId, s, pairs),
-    sumAbove(t, conferenceId, s, pairs),
+    ...ranges.flatMap((range) => [
+      insertCommuneRows(t, conferenceId, everyCommuneCte(range), pairs),
+      sumAbove(t, conferenceId, everyCommuneCte(range), pairs),
+    ]),
   ]);
 }
 
@@ -320,8 +342,8 @@ export async function rebuildEverything(db: Db): Promise<SQL[]> {
   return [
     sql`DELETE FROM rollups`,
     sql`DELETE FROM rollup_coverage`,
-    ...rollupRebuild(LIVE, livePairs(withValues.map((r) => r.period))),
-    ...frozen.flatMap((c) => rollupRebuild(c.id, [conferencePair(c)])),
+    ...(await rollupRebuild(db, LIVE, livePairs(withValues.map((r) => r.period)))),
+    ...(await Promise.all(frozen.map((c) => rollupRebuild(db, c.id, [conferencePair(c)])))).flat(),
   ];
 }
 
