@@ -9,6 +9,11 @@ CREATE TABLE `rollup_coverage` (
 	PRIMARY KEY(`conference_id`, `unit_code`, `period`)
 );
 --> statement-breakpoint
+CREATE TABLE `rollup_state` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`built_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `rollups` (
 	`conference_id` integer NOT NULL,
 	`unit_code` text NOT NULL,

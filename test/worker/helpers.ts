@@ -25,6 +25,7 @@ const TABLES = [
   "snapshot_values",
   "rollups",
   "rollup_coverage",
+  "rollup_state",
   "users",
   "api_tokens",
   "audit_log",

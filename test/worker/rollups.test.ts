@@ -246,14 +246,17 @@ describe("roll-ups", () => {
     await expectExact();
   });
 
-  it("are built for values that have none (a database from before them) at the next sync", async () => {
+  it("are built for values that have none (a database from before them) at the next sync, read from the values till then", async () => {
     await putSheet("r-bdq", communeSheet("Xã Bắc Đông Quan", [10, 12], [20, 20], [18, 19]));
     await register(SHEETS.slice(0, 1));
     await syncNow();
-    await env.DB.exec("DELETE FROM rollups; DELETE FROM rollup_coverage");
+    await env.DB.exec("DELETE FROM rollups; DELETE FROM rollup_coverage; DELETE FROM rollup_state");
+    // What a migrated database looks like: values, no roll-ups. The figures are computed from the values meanwhile.
+    expect(await figure("33", "security_team_count")).toMatchObject({ value: 12, previous: 10 });
+    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage).toMatchObject({ expected: 5, reported: 1 });
     await resync();
     await expectExact();
-    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage).toMatchObject({ expected: 5, reported: 1 });
+    expect(await figure("33", "security_team_count")).toMatchObject({ value: 12, previous: 10 });
   });
 
   it("answer another comparison from the commune values, exactly", async () => {

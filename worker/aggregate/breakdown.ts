@@ -59,11 +59,11 @@ async function computeBreakdown(
   compare: string | null,
   conferenceId: number | null,
 ): Promise<Breakdown> {
-  const [{ scope, unit, conference, frozen }, indicator] = await Promise.all([
+  const [{ scope, unit, conference, frozen, built }, indicator] = await Promise.all([
     resolveScope(db, unitCode, period, conferenceId),
     findIndicator(db, indicatorCode),
   ]);
-  const from = figureSource(scope, conference, period, compare);
+  const from = figureSource(scope, conference, period, compare, built);
   const comparing = from.pair.compare !== null;
   const [children, rows] = await readBatch<[ChildUnit[], RollupRow[]]>(db, [
     childUnitsQuery(scope, unit.kind),

@@ -4,11 +4,19 @@ import { parsePeriodCode } from "../../domain/periods";
 import { NATIONAL } from "../../domain/units";
 import type { Db } from "../db/client";
 import { type ConferenceRecord, getConference } from "../db/conferences";
+import { rollupsBuilt } from "../db/rollups";
 import { type Scope, unitInForce } from "../db/units";
 import { AppError } from "../errors";
 
 export type ResolvedUnit = { code: string; name: string; kind: string };
-export type Resolved = { scope: Scope; unit: ResolvedUnit; conference: ConferenceRecord | null; frozen: boolean };
+export type Resolved = {
+  scope: Scope;
+  unit: ResolvedUnit;
+  conference: ConferenceRecord | null;
+  frozen: boolean;
+  /** The stored roll-ups can be read (`rollupsBuilt`). */
+  built: boolean;
+};
 
 const NATIONAL_UNIT: ResolvedUnit = { code: NATIONAL, name: "Toàn quốc", kind: "country" };
 
@@ -24,9 +32,10 @@ export async function resolveScope(
 ): Promise<Resolved> {
   const p = parsePeriodCode(period);
   if (!p) throw new AppError("bad_request", `Kỳ báo cáo “${period}” không hợp lệ`);
-  const [{ listDate, unit: row }, conference] = await Promise.all([
+  const [{ listDate, unit: row }, conference, built] = await Promise.all([
     unitInForce(db, p.endsOn, unitCode === NATIONAL ? null : unitCode),
     conferenceId === null ? null : getConference(db, conferenceId),
+    rollupsBuilt(db),
   ]);
   if (!listDate || (unitCode !== NATIONAL && !row))
     throw new AppError("not_found", `Không có đơn vị hành chính mã “${unitCode}”`);
@@ -38,5 +47,6 @@ export async function resolveScope(
     unit,
     conference,
     frozen,
+    built,
   };
 }

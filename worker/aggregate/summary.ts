@@ -116,8 +116,8 @@ async function computeSummary(
   compare: string | null,
   conferenceId: number | null,
 ): Promise<Summary> {
-  const { scope, unit, conference, frozen } = await resolveScope(db, unitCode, period, conferenceId);
-  const from = figureSource(scope, conference, period, compare);
+  const { scope, unit, conference, frozen, built } = await resolveScope(db, unitCode, period, conferenceId);
+  const from = figureSource(scope, conference, period, compare, built);
   const comparing = from.pair.compare !== null;
   // One round trip: the catalog, the unit's rows and coverage, its communes, the deadline and the last sync.
   const [catalogRows, rows, covered, expected, deadlines, synced] = await readBatch<

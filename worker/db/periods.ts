@@ -32,7 +32,8 @@ export async function listPeriods(db: Db) {
 
 /**
  * Sets (or clears, with null) the deadline after which a commune's first report for the period counts as late, and
- * recounts the period's live coverage in the same batch. A frozen conference keeps the lateness it was frozen with.
+ * rebuilds the period's live roll-ups (its coverage counts lateness) in the same batch. A frozen conference keeps
+ * the lateness it was frozen with until its roll-ups are rebuilt by a unit-list or catalog import.
  */
 export async function setPeriodDeadline(db: Db, period: Period, deadline: number | null, actor: string): Promise<void> {
   await runBatch(db, [

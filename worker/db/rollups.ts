@@ -9,8 +9,10 @@
  * out and putting it back leaves no floating-point residue. A unit-list or catalog import, a deadline change and a
  * conference's freeze rebuild what they affect, also in their own batch.
  *
- * Rows exist for every period with values and the year after it (whose comparison is that period). A figure under
- * another comparison (or a frozen conference's other periods) is computed by the same SQL from the commune values.
+ * Live rows exist for every period with values and the year after it (whose comparison is that period); a frozen
+ * conference's for its own period against its comparison period. A figure under another comparison (or a frozen
+ * conference's other periods) is computed by the same SQL from the commune values, and so is every figure until the
+ * roll-ups have been built once (`rollup_state`).
  *
  * Every statement's text is the same on every call, its data bound (JSON arrays through `json_each`), so the database
  * can keep each compiled. */
@@ -143,7 +145,7 @@ function coveredCte(conferenceId: number): SQL {
     ),
     fresh AS (
       SELECT code, period, 1 AS reported, required_count >= (SELECT COUNT(*) FROM required) AS complete,
-             first_at > deadline AND watched_since <= deadline AS late,
+             first_at > deadline AND COALESCE(watched_since <= deadline, 0) AS late,
              first_at > deadline AND (watched_since IS NULL OR watched_since > deadline) AS timeliness_unknown
       FROM own
     )`;
@@ -178,19 +180,27 @@ function communesCte(codes: string[]): SQL {
   return sql`s(code, key) AS (SELECT value, value FROM json_each(${JSON.stringify([...new Set(codes)])}))`;
 }
 
-/** `s(code, key)`: the communes of every unit list with a code in [from, to) (`to` null: no end). */
-function everyCommuneCte(range: [string, string | null]): SQL {
-  const within = sql` AND code >= ${range[0]}${range[1] === null ? sql`` : sql` AND code < ${range[1]}`}`;
-  return sql`s(code, key) AS (SELECT DISTINCT code, code FROM units WHERE kind IN ${COMMUNE_KINDS}${within})`;
+/** `s(code, key)`: the units with values (live, or in the conference's snapshot) with a code in [from, to). */
+function everyCommuneCte(conferenceId: number, range: [string, string | null]): SQL {
+  const to = range[1] === null ? sql`` : sql` AND unit_code < ${range[1]}`;
+  const from =
+    conferenceId === LIVE
+      ? sql`indicator_values INDEXED BY values_rollup_idx WHERE unit_code >= ${range[0]}${to}`
+      : sql`snapshot_values WHERE conference_id = ${conferenceId} AND unit_code >= ${range[0]}${to}`;
+  return sql`s(code, key) AS (SELECT DISTINCT unit_code, unit_code FROM ${from})`;
 }
 
 /** Communes per statement when every commune's rows are computed again: each statement stays short. */
 const COMMUNES_PER_STATEMENT = 250;
 
-/** Code ranges that split the communes of every unit list into parts of `COMMUNES_PER_STATEMENT`, covering all codes. */
-async function communeRanges(db: Db): Promise<[string, string | null][]> {
+/** Code ranges that split the units with values (live, or the snapshot's) into parts of `COMMUNES_PER_STATEMENT`. */
+async function communeRanges(db: Db, conferenceId: number): Promise<[string, string | null][]> {
   const codes = (
-    await db.all<{ code: string }>(sql`SELECT DISTINCT code FROM units WHERE kind IN ${COMMUNE_KINDS} ORDER BY code`)
+    await db.all<{ code: string }>(
+      conferenceId === LIVE
+        ? sql`SELECT DISTINCT unit_code AS code FROM indicator_values ORDER BY unit_code`
+        : sql`SELECT DISTINCT unit_code AS code FROM snapshot_values WHERE conference_id = ${conferenceId} ORDER BY unit_code`,
+    )
   ).map((r) => r.code);
   const starts = ["", ...codes.filter((_, i) => i > 0 && i % COMMUNES_PER_STATEMENT === 0)];
   return starts.map((start, i) => [start, starts[i + 1] ?? null]);
@@ -245,7 +255,8 @@ function addChange(t: Table, s: SQL, pairs: Pair[]): SQL {
       SELECT o.unit_code, ${raw(t.key, "o.")}, ${sql.raw(cols.map((c) => `-o.${c}`).join(", "))}
       FROM s CROSS JOIN ${table} o
         ON o.conference_id = ${LIVE} AND o.unit_code = s.code AND o.period IN (SELECT period FROM pairs)
-      WHERE NOT EXISTS (SELECT 1 FROM fresh f WHERE f.code = o.unit_code AND ${sql.raw(same)})
+      LEFT JOIN fresh f ON f.code = o.unit_code AND ${sql.raw(same)}
+      WHERE f.code IS NULL
     )
     INSERT INTO ${table} (conference_id, unit_code, ${raw(names(t))})
     SELECT ${LIVE}, a.unit, ${raw(names(t), "d.")}
@@ -313,12 +324,12 @@ export function rollupWrite(communes: string[], periods: Iterable<string>): SQL[
  */
 export async function rollupRebuild(db: Db, conferenceId: number, pairs: Pair[]): Promise<SQL[]> {
   if (!pairs.length) return [];
-  const ranges = await communeRanges(db);
+  const ranges = await communeRanges(db, conferenceId);
   return [FIGURES, COVERED].flatMap((t) => [
     deleteRows(t, conferenceId, pairs, null),
     ...ranges.flatMap((range) => [
-      insertCommuneRows(t, conferenceId, everyCommuneCte(range), pairs),
-      sumAbove(t, conferenceId, everyCommuneCte(range), pairs),
+      insertCommuneRows(t, conferenceId, everyCommuneCte(conferenceId, range), pairs),
+      sumAbove(t, conferenceId, everyCommuneCte(conferenceId, range), pairs),
     ]),
   ]);
 }
@@ -330,7 +341,7 @@ export function conferencePair(c: { period: string; comparePeriod: string | null
 
 /**
  * What rebuilds every roll-up: the live ones for every period with values (and the year after), and each frozen
- * conference's. For a unit-list or catalog import, in the import's own batch.
+ * conference's; then marks them built. For a unit-list or catalog import, in the import's own batch.
  */
 export async function rebuildEverything(db: Db): Promise<SQL[]> {
   const [withValues, frozen] = await Promise.all([
@@ -340,22 +351,25 @@ export async function rebuildEverything(db: Db): Promise<SQL[]> {
     ),
   ]);
   return [
-    sql`DELETE FROM rollups`,
-    sql`DELETE FROM rollup_coverage`,
     ...(await rollupRebuild(db, LIVE, livePairs(withValues.map((r) => r.period)))),
     ...(await Promise.all(frozen.map((c) => rollupRebuild(db, c.id, [conferencePair(c)])))).flat(),
+    sql`INSERT OR REPLACE INTO rollup_state (id, built_at) VALUES (1, ${Date.now()})`,
   ];
 }
 
+/** True once every roll-up has been built (`rollup_state`); before, reads compute from the commune values. */
+export async function rollupsBuilt(db: Db): Promise<boolean> {
+  const [row] = await db.all<{ built: number }>(sql`SELECT COUNT(*) AS built FROM rollup_state`);
+  return Boolean(row?.built);
+}
+
 /**
- * Values without live roll-ups (a database from before they existed): builds them, once, before a sync writes
- * anything. Every value has its commune's rows, so live values and no live row means they were never built.
+ * A database from before roll-ups (or whose build never finished): builds them all, once, before a sync or a job
+ * of it writes anything. Whatever a write added meanwhile is dropped first.
  */
 export async function ensureRollups(db: Db): Promise<void> {
-  const [row] = await db.all<{ built: number; needed: number }>(sql`
-    SELECT EXISTS (SELECT 1 FROM rollups WHERE conference_id = ${LIVE}) AS built,
-           EXISTS (SELECT 1 FROM indicator_values) AS needed`);
-  if (row && !row.built && row.needed) await runBatch(db, await rebuildEverything(db));
+  if (await rollupsBuilt(db)) return;
+  await runBatch(db, [sql`DELETE FROM rollups`, sql`DELETE FROM rollup_coverage`, ...(await rebuildEverything(db))]);
 }
 
 /** A figure's row, as `rollups` keeps it (`key` is the unit). */
@@ -420,15 +434,16 @@ export function figureSource(
   conference: { period: string; comparePeriod: string | null } | null,
   period: string,
   compare: string | null,
+  built: boolean,
 ): FigureSource {
   const wanted = compare === period ? null : compare;
   const pair = { period, compare: wanted };
   if (scope.conferenceId === null)
-    return { conferenceId: LIVE, stored: wanted === null || wanted === previousYearPeriod(period), pair };
+    return { conferenceId: LIVE, stored: built && (wanted === null || wanted === previousYearPeriod(period)), pair };
   const own = conference!.comparePeriod === period ? null : conference!.comparePeriod;
   return {
     conferenceId: scope.conferenceId,
-    stored: conference!.period === period && (wanted === null || wanted === own),
+    stored: built && conference!.period === period && (wanted === null || wanted === own),
     pair,
   };
 }

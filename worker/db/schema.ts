@@ -247,6 +247,15 @@ export const rollupCoverage = sqliteTable(
   (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.period] })],
 );
 
+/**
+ * One row once every roll-up has been built from the values (a database from before them has none): until then
+ * reads compute their figures from the commune values.
+ */
+export const rollupState = sqliteTable("rollup_state", {
+  id: integer().primaryKey(),
+  builtAt: integer().notNull(),
+});
+
 /** People who sign in through Cloudflare Access, with their role and scope (PRODUCT.md §11). */
 export const users = sqliteTable("users", {
   email: text().primaryKey(),

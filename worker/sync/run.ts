@@ -243,6 +243,7 @@ export async function syncJob(
 ): Promise<void> {
   const now = options.now ?? Date.now;
   const db = getDb(env.DB);
+  await ensureRollups(db);
   const google = new GoogleClient(env, googleOptions(env, now, options.google));
   const list = await sourcesByIds(db, job.sourceIds);
   const counts = emptyCounts();
