@@ -220,9 +220,25 @@ const FINISHED = ["ok", "partial", "failed"];
 
 /** The newest run, or null. @param {string} url @returns {Promise<any>} */
 async function newestRun(url) {
-  /** @type {any} */
-  const res = await httpJson("GET", `${url}/api/sync/runs`);
-  return res.body.runs[0] ?? null;
+  return (await syncRuns(url))[0] ?? null;
+}
+
+/**
+ * The runs, newest first. A request that wrangler dev's proxy leaves unanswered is asked again (a few times) rather
+ * than ending the benchmark. @param {string} url @returns {Promise<any[]>}
+ */
+async function syncRuns(url) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      /** @type {any} */
+      const res = await httpJson("GET", `${url}/api/sync/runs`, 15_000);
+      return res.body.runs;
+    } catch (err) {
+      if (attempt >= 8) throw err;
+      log(`GET /api/sync/runs: ${String(err)}; asking again`);
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
 }
 
 /**
@@ -261,9 +277,7 @@ async function syncAndWait(url) {
     const id = run.id ?? run.runId;
     while (!FINISHED.includes(run.status)) {
       await new Promise((r) => setTimeout(r, 1000));
-      /** @type {any} */
-      const runs = await httpJson("GET", `${url}/api/sync/runs`);
-      run = runs.body.runs.find((/** @type {any} */ r) => r.id === id) ?? run;
+      run = (await syncRuns(url)).find((/** @type {any} */ r) => r.id === id) ?? run;
     }
     return { run, seconds: (performance.now() - t0) / 1000 - waited, rateLimitWait: waited };
   }
