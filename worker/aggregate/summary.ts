@@ -88,13 +88,9 @@ export function previousOf(row: RollupRow | undefined, kind: Indicator["kind"]):
 /** The like-for-like pair; null without a commune in both periods (or a ratio without a denominator). */
 export function comparableOf(row: RollupRow | undefined, kind: Indicator["kind"]): Comparable | null {
   if (!row?.sameCommunes) return null;
-  if (kind !== "ratio") return { value: row.sameTotal, previous: row.samePrevious, communes: row.sameCommunes };
-  if (!row.sameDenominator || !row.samePreviousDenominator) return null;
-  return {
-    value: (100 * row.sameNumerator) / row.sameDenominator,
-    previous: (100 * row.samePreviousNumerator) / row.samePreviousDenominator,
-    communes: row.sameCommunes,
-  };
+  const value = valueOf(kind, row.sameTotal, row.sameNumerator, row.sameDenominator);
+  const previous = valueOf(kind, row.samePrevious, row.samePreviousNumerator, row.samePreviousDenominator);
+  return value === null || previous === null ? null : { value, previous, communes: row.sameCommunes };
 }
 
 export function buildSummary(
