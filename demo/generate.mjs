@@ -251,9 +251,9 @@ export async function generateDemo(outDir) {
     };
     await writeFile(join(outDir, `${id}.json`), JSON.stringify(fixture));
   }
-  await writeFile(join(outDir, "units.csv"), units.join("\n") + "\n");
+  await writeFile(join(outDir, "units.csv"), `${units.join("\n")}\n`);
   await writeFile(join(outDir, "boundaries.geojson"), JSON.stringify(demoBoundaries(communes.map((c) => c.code))));
-  await writeFile(join(outDir, "sources.csv"), sources.join("\n") + "\n");
+  await writeFile(join(outDir, "sources.csv"), `${sources.join("\n")}\n`);
   await writeFile(
     join(outDir, "README.md"),
     `# Dữ liệu mẫu (demo)\n\nTỉnh “${DEMO_PROVINCE.fullName}” và ${DEMO_COMMUNE_COUNT} xã là dữ liệu tổng hợp để thử nghiệm, không phải số liệu thật.\n`,

@@ -699,10 +699,10 @@ async function main() {
       beforeRollups,
     };
     await mkdir(join(OUT, "bench"), { recursive: true });
-    await writeFile(join(OUT, "bench", "results.json"), JSON.stringify(results, null, 2) + "\n");
+    await writeFile(join(OUT, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
     const md = markdown(results);
     await writeFile(join(OUT, "BENCHMARKS.md"), md);
-    console.log("\n" + md);
+    console.log(`\n${md}`);
   } finally {
     await product.stop();
     if (existsSync(work) && !process.env.BENCH_KEEP) await rm(work, { recursive: true, force: true });

@@ -100,9 +100,9 @@ export async function startProduct(options) {
   };
   await writeFile(
     envFile,
-    Object.entries(vars)
+    `${Object.entries(vars)
       .map(([k, v]) => `${k}='${v}'`)
-      .join("\n") + "\n",
+      .join("\n")}\n`,
     { mode: 0o600 },
   );
 

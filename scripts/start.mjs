@@ -23,7 +23,7 @@ for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM", "SIGHUP"])) {
 }
 
 const port = Number(process.env.PORT ?? 8787);
-let fixturesDir = process.env.SHEETS_FIXTURES_DIR
+const fixturesDir = process.env.SHEETS_FIXTURES_DIR
   ? resolve(process.env.SHEETS_FIXTURES_DIR)
   : join(ROOT, ".local", "demo");
 if (!process.env.SHEETS_FIXTURES_DIR && !existsSync(join(fixturesDir, "sources.csv"))) {

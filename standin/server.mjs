@@ -304,7 +304,7 @@ function handleToken(body, accounts, tokens, send) {
   if (form.get("grant_type") !== "urn:ietf:params:oauth:grant-type:jwt-bearer") {
     return send(400, {
       error: "unsupported_grant_type",
-      error_description: "Invalid grant_type: " + form.get("grant_type"),
+      error_description: `Invalid grant_type: ${form.get("grant_type")}`,
     });
   }
   const parts = (form.get("assertion") ?? "").split(".");
@@ -328,7 +328,7 @@ function handleToken(body, accounts, tokens, send) {
     if (!verifier.verify(createPublicKey(pem), Buffer.from(s, "base64url"))) return deny("Invalid JWT Signature.");
   }
   const now = Math.floor(Date.now() / 1000);
-  if (claims.aud !== TOKEN_AUDIENCE) return deny("Invalid JWT: audience is not " + TOKEN_AUDIENCE);
+  if (claims.aud !== TOKEN_AUDIENCE) return deny(`Invalid JWT: audience is not ${TOKEN_AUDIENCE}`);
   if (
     typeof claims.iat !== "number" ||
     typeof claims.exp !== "number" ||
@@ -342,7 +342,7 @@ function handleToken(body, accounts, tokens, send) {
   }
   if (typeof claims.scope !== "string" || !claims.scope.includes("spreadsheets"))
     return deny("Invalid JWT: missing scope");
-  const accessToken = "ya29.standin-" + randomBytes(24).toString("base64url");
+  const accessToken = `ya29.standin-${randomBytes(24).toString("base64url")}`;
   tokens.set(accessToken, { email, expires: Date.now() + 3599_000, scopes: claims.scope.split(" ") });
   send(200, { access_token: accessToken, expires_in: 3599, token_type: "Bearer" });
 }

@@ -331,12 +331,12 @@ function matchWriteRoute(method, path) {
 
 /** Drive-like ids: 44 URL-safe characters. */
 function newId() {
-  return "1" + randomBytes(32).toString("base64url").slice(0, 43);
+  return `1${randomBytes(32).toString("base64url").slice(0, 43)}`;
 }
 
 /** Google's permission id is stable per grantee. @param {string} who */
 function permissionId(who) {
-  return BigInt("0x" + createHash("sha256").update(who.toLowerCase()).digest("hex").slice(0, 15)).toString();
+  return BigInt(`0x${createHash("sha256").update(who.toLowerCase()).digest("hex").slice(0, 15)}`).toString();
 }
 
 /** @param {Record<string, any>} body @param {string} owner @returns {OwnedFixture} */
@@ -422,7 +422,7 @@ async function listFiles(dir, load, url, email, send) {
   const found = [];
   for (const id of ids) {
     const f = await load(id);
-    if (!f || !f.properties || f.access === "not_found" || !mayRead(f, email)) continue;
+    if (!f?.properties || f.access === "not_found" || !mayRead(f, email)) continue;
     const file = fileBody(id, f);
     if (clauses.every((c) => c(file))) found.push(file);
   }

@@ -39,5 +39,5 @@ export function toCsv(rows) {
     const s = v === null || v === undefined ? "" : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return rows.map((r) => r.map(cell).join(",")).join("\n") + "\n";
+  return `${rows.map((r) => r.map(cell).join(",")).join("\n")}\n`;
 }

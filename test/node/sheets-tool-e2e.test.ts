@@ -66,9 +66,9 @@ beforeAll(async () => {
   const lines = (await readFile(SHARED_UNITS, "utf8")).trimEnd().split("\n");
   await writeFile(
     join(fixtures, "units.csv"),
-    [lines[0], ...lines.slice(1).filter((l) => l.startsWith(`${PROVINCE},`) || l.split(",")[4] === PROVINCE)].join(
+    `${[lines[0], ...lines.slice(1).filter((l) => l.startsWith(`${PROVINCE},`) || l.split(",")[4] === PROVINCE)].join(
       "\n",
-    ) + "\n",
+    )}\n`,
   );
   await writeFile(join(fixtures, "sources.csv"), "unit_code,sheet,tab,layout\n");
   product = await startProduct({

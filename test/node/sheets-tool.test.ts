@@ -70,7 +70,7 @@ async function smallUnits() {
   const lines = (await readFile(SHARED_UNITS, "utf8")).split("\n");
   await writeFile(
     units,
-    [lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, 3)].join("\n") + "\n",
+    `${[lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, 3)].join("\n")}\n`,
   );
   return units;
 }
@@ -265,7 +265,7 @@ describe("provision", () => {
 
   it("shares a sheet again when a clerk's email is added later, without touching the others", async () => {
     const c = communes[5]!;
-    await writeFile(emailsCsv, (await readFile(emailsCsv, "utf8")) + `${c.code},moi.${c.code_name}@example.vn\n`);
+    await writeFile(emailsCsv, `${await readFile(emailsCsv, "utf8")}${c.code},moi.${c.code_name}@example.vn\n`);
     standin.resetStats();
     const res = await run([
       "provision",

@@ -86,7 +86,7 @@ describe("token endpoint", () => {
     ["signed by another key", () => assertion(goodClaims(), createServiceAccount().private_key)],
     ["for another audience", () => assertion({ ...goodClaims(), aud: "https://example.com" })],
     ["expired", () => assertion({ ...goodClaims(), iat: 1_000_000, exp: 1_003_600 })],
-    ["not signed", () => assertion(goodClaims()).split(".").slice(0, 2).join(".") + "."],
+    ["not signed", () => `${assertion(goodClaims()).split(".").slice(0, 2).join(".")}.`],
   ])("refuses an assertion %s with invalid_grant", async (_, make) => {
     const res = await token(make());
     expect(res.status).toBe(400);

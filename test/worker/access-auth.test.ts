@@ -151,7 +151,7 @@ describe("Cloudflare Access in production", () => {
   });
 
   it("makes the emails in ACCESS_ADMINS national admins until the users table says otherwise", async () => {
-    const workerEnv = productionEnv({ ACCESS_ADMINS: "truong.phong@bocongan.gov.vn, " + LEADER });
+    const workerEnv = productionEnv({ ACCESS_ADMINS: `truong.phong@bocongan.gov.vn, ${LEADER}` });
     const first = await meta(
       accessHeaders(await accessJwt(teamKey, { email: "Truong.Phong@bocongan.gov.vn" })),
       workerEnv,
@@ -223,7 +223,7 @@ describe("development mode", () => {
   it("still checks credentials that are presented", async () => {
     const devEnv = productionEnv({ DEV_MODE: "true", ENVIRONMENT: "development" });
     expect((await meta(accessHeaders(await accessJwt(strangerKey)), devEnv)).status).toBe(401);
-    expect((await meta(bearer("antq_" + "A".repeat(43)), devEnv)).status).toBe(401);
+    expect((await meta(bearer(`antq_${"A".repeat(43)}`), devEnv)).status).toBe(401);
   });
 });
 

@@ -8,8 +8,7 @@ import { bearer, callWorker, createApiToken, productionEnv } from "./access-help
 import { formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
 
 /** Hưng Yên (33) as in helpers, and a made-up Lâm Giang (98) with one ward: the other province. */
-const UNITS =
-  UNITS_CSV + "98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n";
+const UNITS = `${UNITS_CSV}98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n`;
 
 const ROWS = (teams: unknown): [string, string, ...unknown[]][] => [
   ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", teams],

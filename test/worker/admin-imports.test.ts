@@ -84,7 +84,7 @@ describe("a sources file", () => {
       'unit_code,sheet,tab,layout\n12745,"imp-a,,form\n11980,imp-b,,form\n',
     );
     expect(open.status).toBe(400);
-    expect(((await open.json()) as any).error.message).toMatch(/^Dòng 2: dấu ngoặc kép \(\"\) mở mà không đóng/);
+    expect(((await open.json()) as any).error.message).toMatch(/^Dòng 2: dấu ngoặc kép \("\) mở mà không đóng/);
   });
 
   it("that is neither UTF-8 text nor a workbook gets told how to save it", async () => {

@@ -190,7 +190,7 @@ describe("province summary", () => {
 
   it("adds up every province for the national summary", async () => {
     await seedReference(
-      UNITS_CSV + "98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n",
+      `${UNITS_CSV}98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n`,
     );
     await putSheet("sum-tan-an", formSheet("Phường Tân An", ["Năm 2025"], [["security_team_count", "Số tổ", 40]]));
     await registerSources("unit_code,sheet,tab,layout\n98001,sum-tan-an,,form\n");

@@ -84,7 +84,7 @@ describe("commune boundaries", () => {
       "70,Thử,Tỉnh Thử,province,,thu",
       ...codes.map((c) => `${c},Xã ${c},Xã ${c},commune,70,x${c}`),
     ];
-    await seedReference(units.join("\n") + "\n");
+    await seedReference(`${units.join("\n")}\n`);
     const features = codes.map((c, i) => featureOf(c, 105 + 0.04 * (i % 12), 21 + 0.04 * Math.floor(i / 12), 1500));
     const res = await upload({ type: "FeatureCollection", features });
     expect(res.status).toBe(200);

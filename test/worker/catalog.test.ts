@@ -53,7 +53,7 @@ describe("the catalog", () => {
     const refused = await postCsv("/api/admin/catalog", bad);
     expect(refused.status).toBe(400);
     expect(((await refused.json()) as any).error.message).toMatch(/dòng 2: .*headline “đầu tiên” phải là số thứ tự/);
-    const empty = await postCsv("/api/admin/catalog", env.TEST_CATALOG_CSV.split("\n")[0] + "\n");
+    const empty = await postCsv("/api/admin/catalog", `${env.TEST_CATALOG_CSV.split("\n")[0]}\n`);
     expect(empty.status).toBe(400);
     expect(((await empty.json()) as any).error.message).toContain("không có chỉ tiêu nào");
     expect((await apiJson("/api/summary?unit=33&period=2025")).indicators.length).toBeGreaterThan(30);

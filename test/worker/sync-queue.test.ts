@@ -34,9 +34,7 @@ describe("a run fanned out through the Queue", () => {
         formSheet(`Xã ${unit}`, ["Năm 2025"], [["security_team_count", "Số tổ", 10 + i]]),
       );
     }
-    await registerSources(
-      "unit_code,sheet,tab,layout\n" + COMMUNES.map((u) => `${u},queue-${u},,form`).join("\n") + "\n",
-    );
+    await registerSources(`unit_code,sheet,tab,layout\n${COMMUNES.map((u) => `${u},queue-${u},,form`).join("\n")}\n`);
   });
 
   it("enqueues jobs, stays running until the last job, then finishes with every count", async () => {

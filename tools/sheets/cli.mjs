@@ -43,8 +43,8 @@ Biến môi trường: ANTQ_WORKER_URL, ANTQ_API_TOKEN.`;
  * @param {string[]} argv @param {{ out?: (s: string) => void, err?: (s: string) => void, env?: NodeJS.ProcessEnv }} [io]
  */
 export async function main(argv, io = {}) {
-  const out = io.out ?? ((s) => process.stdout.write(s + "\n"));
-  const err = io.err ?? ((s) => process.stderr.write(s + "\n"));
+  const out = io.out ?? ((s) => process.stdout.write(`${s}\n`));
+  const err = io.err ?? ((s) => process.stderr.write(`${s}\n`));
   const env = io.env ?? process.env;
   let parsed;
   try {
@@ -198,7 +198,7 @@ export async function main(argv, io = {}) {
     const table = checkTable(rows);
     out(formatTable(table));
     if (o.csv) {
-      await writeFile(o.csv, "\uFEFF" + toCsv([table.head, ...table.body]));
+      await writeFile(o.csv, `\uFEFF${toCsv([table.head, ...table.body])}`);
       out(`Đã ghi bảng kiểm tra vào ${o.csv}`);
     }
     const todo = rows.filter((r) => r.action !== "Sẵn sàng");

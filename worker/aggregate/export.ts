@@ -20,7 +20,7 @@ function csvField(value: string | number | null): string {
 }
 
 function csvLine(cells: (string | number | null)[]): string {
-  return cells.map(csvField).join(",") + "\r\n";
+  return `${cells.map(csvField).join(",")}\r\n`;
 }
 
 export type ExportTable = { name: string; heading: string[]; rows: (string | number | null)[][] };
@@ -69,5 +69,5 @@ export async function buildExportTable(db: Db, unitCode: string, period: string)
 }
 
 export function csvText(table: ExportTable): string {
-  return "\uFEFF" + csvLine(table.heading) + table.rows.map(csvLine).join("");
+  return `\uFEFF${csvLine(table.heading)}${table.rows.map(csvLine).join("")}`;
 }

@@ -20,7 +20,7 @@ const UNIT_SCALES: [string, number][] = [
 function unitScale(unit: string): { scale: number; base: string } {
   const folded = foldText(unit);
   for (const [word, scale] of UNIT_SCALES) {
-    if (folded.startsWith(word + " ")) return { scale, base: folded.slice(word.length + 1) };
+    if (folded.startsWith(`${word} `)) return { scale, base: folded.slice(word.length + 1) };
   }
   return { scale: 1, base: folded };
 }

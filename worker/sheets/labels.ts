@@ -51,7 +51,7 @@ export function indicatorMatcher(catalog: Indicator[]): IndicatorMatcher {
     let best: { indicator: Indicator; score: number } | null = null;
     for (const k of keyed) {
       if (key.length < 2) continue;
-      const at = (" " + k.joined + " ").indexOf(" " + joined + " ");
+      const at = ` ${k.joined} `.indexOf(` ${joined} `);
       const score =
         at >= 0
           ? (at === 0 ? 0 : 100) + (k.key.length - key.length)

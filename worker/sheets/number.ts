@@ -65,7 +65,7 @@ export function parseVietnameseNumber(raw: unknown): ParsedNumber {
   if (rest.startsWith("phan tram")) (percent = true), (rest = rest.slice(9).trim());
   let multiplier = 1;
   for (const [word, factor] of MULTIPLIERS) {
-    if (rest === word || rest.startsWith(word + " ")) {
+    if (rest === word || rest.startsWith(`${word} `)) {
       multiplier = factor;
       rest = rest.slice(word.length).trim();
       break;

@@ -90,7 +90,7 @@ function indicatorColumns(
 
 function looksLikeUnit(row: unknown[], code: number, name: number): boolean {
   return (
-    (code >= 0 && /\d/.test(String(row[code] ?? ""))) || (name >= 0 && UNIT_PREFIX.test(foldText(row[name]) + " "))
+    (code >= 0 && /\d/.test(String(row[code] ?? ""))) || (name >= 0 && UNIT_PREFIX.test(`${foldText(row[name])} `))
   );
 }
 

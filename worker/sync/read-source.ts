@@ -138,7 +138,7 @@ export async function readSource(
 
 /** `vi_VN`, `vi`: the locales whose number formats are the clerks' (GOOGLE.md "Values"). */
 function isVietnamese(locale: string | null): boolean {
-  return locale !== null && locale.toLowerCase().startsWith("vi");
+  return locale?.toLowerCase().startsWith("vi") ?? false;
 }
 
 function readLayout(layout: SourceRef["layout"], grid: Grid, ctx: ReadContext): SheetReading {
