@@ -59,7 +59,7 @@ export async function provinceTopology(
       geometry: rewound(geometry),
     })),
   };
-  const base = presimplify(topology({ communes: collection }, QUANTIZATION) as unknown as Topology<Objects<{}>>);
+  const base = presimplify(topology({ communes: collection }, QUANTIZATION) as unknown as Topology<Objects>);
   let best: { topology: Topology; gzipBytes: number } | null = null;
   for (const share of SIMPLIFY_STEPS) {
     const simplified = share === 0 ? base : simplify(base, quantile(base, share));
@@ -69,7 +69,8 @@ export async function provinceTopology(
     best = { topology: lean as Topology, gzipBytes };
     if (gzipBytes <= MAX_GZIP_BYTES) return best;
   }
-  return best!;
+  if (!best) throw new Error("SIMPLIFY_STEPS is empty");
+  return best;
 }
 
 /**
@@ -79,8 +80,11 @@ export async function provinceTopology(
 function rewound(geometry: Geometry): Geometry {
   const ring = (points: number[][], outer: boolean) => {
     let area = 0;
-    for (let i = 0, j = points.length - 1; i < points.length; j = i++) {
-      area += (points[i]![0]! - points[j]![0]!) * (points[i]![1]! + points[j]![1]!);
+    let [px = Number.NaN, py = Number.NaN] = points[points.length - 1] ?? [];
+    for (const [x = Number.NaN, y = Number.NaN] of points) {
+      area += (x - px) * (y + py);
+      px = x;
+      py = y;
     }
     // `area` > 0 is clockwise with longitude to the right and latitude up.
     return area > 0 === outer ? points : [...points].reverse();
@@ -92,8 +96,8 @@ function rewound(geometry: Geometry): Geometry {
 }
 
 /** presimplify adds a weight as each point's third coordinate; the map needs only x and y. */
-function withoutWeights<T extends Topology<Objects<{}>>>(t: T): T {
-  return { ...t, arcs: t.arcs.map((arc) => arc.map(([x, y]) => [x!, y!])) };
+function withoutWeights<T extends Topology<Objects>>(t: T): T {
+  return { ...t, arcs: t.arcs.map((arc) => arc.map((point) => point.slice(0, 2))) };
 }
 
 async function gzipSize(text: string): Promise<number> {

@@ -22,26 +22,36 @@ const yes = (v: string | undefined) => ["yes", "true", "1", "có"].includes((v ?
 
 export function parseCatalog(records: TableRecord[]): { rows: Indicator[]; problems: ImportProblem[] } {
   const rows: Indicator[] = [];
-  const lines: number[] = [];
+  const ratios: { row: Indicator; line: number }[] = [];
   const problems: ImportProblem[] = [];
-  records.forEach(({ line, fields: r }) => {
+  for (const { line, fields: r } of records) {
     const code = r.code ?? "";
     const kind = r.kind as IndicatorKind;
-    if (!/^[a-z][a-z0-9_]*$/.test(code)) return problems.push({ line, message: `Mã chỉ tiêu “${code}” không hợp lệ` });
-    if (!INDICATOR_KINDS.includes(kind)) {
-      return problems.push({ line, message: `Chỉ tiêu ${code}: loại “${r.kind ?? ""}” không hợp lệ` });
+    if (!/^[a-z][a-z0-9_]*$/.test(code)) {
+      problems.push({ line, message: `Mã chỉ tiêu “${code}” không hợp lệ` });
+      continue;
     }
-    if (!r.label_vi) return problems.push({ line, message: `Chỉ tiêu ${code} thiếu tên` });
-    if (rows.some((x) => x.code === code)) return problems.push({ line, message: `Mã chỉ tiêu ${code} bị trùng` });
+    if (!INDICATOR_KINDS.includes(kind)) {
+      problems.push({ line, message: `Chỉ tiêu ${code}: loại “${r.kind ?? ""}” không hợp lệ` });
+      continue;
+    }
+    if (!r.label_vi) {
+      problems.push({ line, message: `Chỉ tiêu ${code} thiếu tên` });
+      continue;
+    }
+    if (rows.some((x) => x.code === code)) {
+      problems.push({ line, message: `Mã chỉ tiêu ${code} bị trùng` });
+      continue;
+    }
     const headline = (r.headline ?? "").trim();
     if (headline && !/^[1-9]\d{0,2}$/.test(headline)) {
-      return problems.push({
+      problems.push({
         line,
         message: `Chỉ tiêu ${code}: cột headline “${headline}” phải là số thứ tự (1, 2, 3…) hoặc để trống`,
       });
+      continue;
     }
-    lines.push(line);
-    rows.push({
+    const row: Indicator = {
       code,
       group: r.group ?? "",
       label: r.label_vi.normalize("NFC"),
@@ -54,13 +64,15 @@ export function parseCatalog(records: TableRecord[]): { rows: Indicator[]; probl
       required: yes(r.required),
       position: rows.length + 1,
       headline: headline ? Number(headline) : null,
-    });
-  });
-  for (const row of rows.filter((x) => x.kind === "ratio")) {
+    };
+    rows.push(row);
+    if (kind === "ratio") ratios.push({ row, line });
+  }
+  for (const { row, line } of ratios) {
     for (const part of [row.numerator, row.denominator]) {
       if (!part || !rows.some((x) => x.code === part && x.kind !== "ratio")) {
         problems.push({
-          line: lines[row.position - 1]!,
+          line,
           message: `Tỷ lệ ${row.code} cần tử số và mẫu số là chỉ tiêu có trong danh mục`,
         });
       }

@@ -25,12 +25,16 @@ export function parseCsvRows(text: string): TableRow[] {
     if (ch === "\r" && s[i + 1] === "\n") continue;
     const newline = ch === "\n" || ch === "\r";
     if (quoted) {
-      if (ch === '"' && s[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && s[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else field += newline ? "\n" : ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") cells.push(field), (field = "");
-    else if (newline) endRow();
+    else if (ch === ",") {
+      cells.push(field);
+      field = "";
+    } else if (newline) endRow();
     else field += ch;
     if (newline) {
       line++;

@@ -13,10 +13,10 @@ export type SourceRow = {
 /** Pulls the spreadsheet id and the `gid` out of any Sheets URL, or accepts a bare id. */
 export function parseSheetRef(sheet: string): { spreadsheetId: string; gid: number | null } | null {
   const s = sheet.trim();
-  const url = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(s);
-  if (url) {
+  const [, spreadsheetId] = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(s) ?? [];
+  if (spreadsheetId) {
     const gid = /[#?&]gid=(\d+)/.exec(s);
-    return { spreadsheetId: url[1]!, gid: gid ? Number(gid[1]) : null };
+    return { spreadsheetId, gid: gid ? Number(gid[1]) : null };
   }
   return /^[A-Za-z0-9_-]{3,}$/.test(s) ? { spreadsheetId: s, gid: null } : null;
 }
@@ -46,23 +46,30 @@ export function parseSources(records: TableRecord[]): {
   const lines: number[] = [];
   const problems: ImportProblem[] = [];
   const warnings: ImportProblem[] = [];
-  records.forEach(({ line, fields: r }) => {
+  for (const { line, fields: r } of records) {
+    const unitCode = r.unit_code ?? "";
     const ref = parseSheetRef(r.sheet ?? "");
     const layout = (r.layout || "form").toLowerCase();
-    if (!/^\d{2,5}$/.test(r.unit_code ?? ""))
-      return problems.push({ line, message: `Mã đơn vị “${r.unit_code ?? ""}” không hợp lệ${lostZeros(r.unit_code)}` });
-    if (!ref) return problems.push({ line, message: `“${r.sheet ?? ""}” không phải đường dẫn hay mã Google Sheets` });
+    if (!/^\d{2,5}$/.test(unitCode)) {
+      problems.push({ line, message: `Mã đơn vị “${unitCode}” không hợp lệ${lostZeros(unitCode)}` });
+      continue;
+    }
+    if (!ref) {
+      problems.push({ line, message: `“${r.sheet ?? ""}” không phải đường dẫn hay mã Google Sheets` });
+      continue;
+    }
     if (layout !== "form" && layout !== "table") {
-      return problems.push({ line, message: `Kiểu biểu “${r.layout}” không hợp lệ (form hoặc table)` });
+      problems.push({ line, message: `Kiểu biểu “${r.layout}” không hợp lệ (form hoặc table)` });
+      continue;
     }
     if (isOfficeFileUrl(r.sheet ?? "")) {
       warnings.push({
         line,
-        message: `đường dẫn của mã ${r.unit_code} là một tệp Excel mở trong Google Trang tính (rtpof=true), chưa đọc được: ${CONVERT_TO_SHEETS}`,
+        message: `đường dẫn của mã ${unitCode} là một tệp Excel mở trong Google Trang tính (rtpof=true), chưa đọc được: ${CONVERT_TO_SHEETS}`,
       });
     }
     lines.push(line);
-    rows.push({ unitCode: r.unit_code!, ...ref, tab: r.tab ? r.tab.normalize("NFC") : null, layout });
-  });
+    rows.push({ unitCode, ...ref, tab: r.tab ? r.tab.normalize("NFC") : null, layout });
+  }
   return { rows, lines, problems, warnings };
 }

@@ -13,19 +13,30 @@ export type UnitRow = {
 
 export function parseUnits(records: TableRecord[]): { rows: UnitRow[]; problems: ImportProblem[] } {
   const rows: UnitRow[] = [];
-  const lines: number[] = [];
+  const parents: { code: string; parentCode: string; line: number }[] = [];
   const problems: ImportProblem[] = [];
   const seen = new Set<string>();
-  records.forEach(({ line, fields: r }) => {
+  for (const { line, fields: r } of records) {
     const code = r.code ?? "";
     const kind = r.kind as UnitKind;
-    if (!/^\d{2,5}$/.test(code)) return problems.push({ line, message: `Mã đơn vị “${code}” không hợp lệ` });
-    if (!UNIT_KINDS.includes(kind))
-      return problems.push({ line, message: `Loại đơn vị “${r.kind ?? ""}” không hợp lệ` });
-    if (!r.name) return problems.push({ line, message: `Đơn vị ${code} thiếu tên` });
-    if (seen.has(code)) return problems.push({ line, message: `Mã đơn vị ${code} bị trùng` });
+    if (!/^\d{2,5}$/.test(code)) {
+      problems.push({ line, message: `Mã đơn vị “${code}” không hợp lệ` });
+      continue;
+    }
+    if (!UNIT_KINDS.includes(kind)) {
+      problems.push({ line, message: `Loại đơn vị “${r.kind ?? ""}” không hợp lệ` });
+      continue;
+    }
+    if (!r.name) {
+      problems.push({ line, message: `Đơn vị ${code} thiếu tên` });
+      continue;
+    }
+    if (seen.has(code)) {
+      problems.push({ line, message: `Mã đơn vị ${code} bị trùng` });
+      continue;
+    }
     seen.add(code);
-    lines.push(line);
+    if (r.parent_code) parents.push({ code, parentCode: r.parent_code, line });
     rows.push({
       code,
       name: r.name.normalize("NFC"),
@@ -34,12 +45,12 @@ export function parseUnits(records: TableRecord[]): { rows: UnitRow[]; problems:
       parentCode: r.parent_code || null,
       codeName: r.code_name || null,
     });
-  });
-  for (const [i, row] of rows.entries()) {
-    if (row.parentCode && !seen.has(row.parentCode)) {
+  }
+  for (const { code, parentCode, line } of parents) {
+    if (!seen.has(parentCode)) {
       problems.push({
-        line: lines[i]!,
-        message: `Đơn vị ${row.code} có mã cấp trên ${row.parentCode} không có trong danh sách`,
+        line,
+        message: `Đơn vị ${code} có mã cấp trên ${parentCode} không có trong danh sách`,
       });
     }
   }

@@ -123,7 +123,9 @@ async function sheetRows(bytes: Uint8Array): Promise<TableRow[]> {
   const firstSheet = workbook && /<(?:\w+:)?sheet\b([^>]*)\/?>/.exec(workbook)?.[1];
   const relId = firstSheet && /\br:id="([^"]*)"/.exec(firstSheet)?.[1];
   const target =
-    relId && rels && [...rels.matchAll(/<Relationship\b([^>]*)\/?>/g)].find((m) => attr(m[1]!, "Id") === relId)?.[1];
+    relId &&
+    rels &&
+    [...rels.matchAll(/<Relationship\b([^>]*)\/?>/g)].find((m) => attr(m[1] ?? "", "Id") === relId)?.[1];
   const path = target && attr(target, "Target");
   if (!path) throw notAWorkbook();
   const sheet = await part(bytes, entries, path.startsWith("/") ? path.slice(1) : `xl/${path}`);
@@ -132,19 +134,20 @@ async function sheetRows(bytes: Uint8Array): Promise<TableRow[]> {
     ...((await part(bytes, entries, "xl/sharedStrings.xml")) ?? "").matchAll(
       /<(?:\w+:)?si\b[^>]*>([\s\S]*?)<\/(?:\w+:)?si>/g,
     ),
-  ].map((m) => textOf(m[1]!));
+  ].map((m) => textOf(m[1] ?? ""));
 
   const rows: TableRow[] = [];
   let next = 1;
   for (const row of sheet.matchAll(/<(?:\w+:)?row\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?row>)/g)) {
-    const line = Number(attr(row[1]!, "r") ?? next);
+    const line = Number(attr(row[1] ?? "", "r") ?? next);
     next = line + 1;
     const cells: string[] = [];
     let column = 0;
     for (const c of (row[2] ?? "").matchAll(/<(?:\w+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:\w+:)?c>)/g)) {
-      const ref = /\br="([A-Z]+)\d+"/.exec(c[1]!);
-      column = ref ? columnIndex(ref[1]!) : column;
-      const type = attr(c[1]!, "t");
+      const attrs = c[1] ?? "";
+      const [, letters] = /\br="([A-Z]+)\d+"/.exec(attrs) ?? [];
+      column = letters ? columnIndex(letters) : column;
+      const type = attr(attrs, "t");
       const body = c[2] ?? "";
       const v = /<(?:\w+:)?v>([\s\S]*?)<\/(?:\w+:)?v>/.exec(body)?.[1];
       const text =

@@ -50,7 +50,8 @@ export function readCell(raw: unknown, indicator: Indicator, cellName: string): 
   if (indicator.kind === "flag") {
     // A checkbox arrives as a boolean; clerks also write “Đạt” / “Chưa đạt”.
     const word = typeof raw === "boolean" ? (raw ? "dat" : "chua dat") : foldText(raw);
-    if (FLAG_WORDS.has(word)) return { kind: "value", value: FLAG_WORDS.get(word)!, approximate: false };
+    const flag = FLAG_WORDS.get(word);
+    if (flag !== undefined) return { kind: "value", value: flag, approximate: false };
   }
   const parsed = parseVietnameseNumber(raw);
   if (parsed.kind === "empty") return { kind: "empty" };

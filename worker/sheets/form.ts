@@ -58,7 +58,8 @@ export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
     );
   }
   const match = indicatorMatcher(ctx.catalog);
-  const reading: SheetReading = { values: [], issues: [], slots: new Map() };
+  const slots = new Map<string, string>();
+  const reading: SheetReading = { values: [], issues: [], slots };
   const seen = new Map<string, string>();
   for (let r = header.row + 1; r < grid.rows.length; r++) {
     const row = grid.rows[r] ?? [];
@@ -90,8 +91,8 @@ export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
       const cell = a1(grid.tab, r, column);
       const key = `${indicator.code}|${period}`;
       const result = readCell(raw, indicator, cellName);
-      if (!reading.slots!.has(slotKey(ctx.unitCode, indicator.code, period)))
-        reading.slots!.set(slotKey(ctx.unitCode, indicator.code, period), cell);
+      if (!slots.has(slotKey(ctx.unitCode, indicator.code, period)))
+        slots.set(slotKey(ctx.unitCode, indicator.code, period), cell);
       if (result.kind === "empty") continue;
       if (seen.has(key)) {
         reading.issues.push({

@@ -40,7 +40,8 @@ export function indicatorMatcher(catalog: Indicator[]): IndicatorMatcher {
   const byKey = new Map(keyed.map((k) => [k.joined, k.indicator]));
   return (code, label) => {
     const c = String(code ?? "").trim();
-    if (c && byCode.has(c)) return byCode.get(c)!;
+    const known = c ? byCode.get(c) : undefined;
+    if (known) return known;
     const key = labelKey(label);
     if (key.length === 0) return null;
     const joined = key.join(" ");

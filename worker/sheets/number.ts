@@ -62,7 +62,10 @@ export function parseVietnameseNumber(raw: unknown): ParsedNumber {
 
   let rest = foldText(after);
   let percent = pct === "%";
-  if (rest.startsWith("phan tram")) (percent = true), (rest = rest.slice(9).trim());
+  if (rest.startsWith("phan tram")) {
+    percent = true;
+    rest = rest.slice(9).trim();
+  }
   let multiplier = 1;
   for (const [word, factor] of MULTIPLIERS) {
     if (rest === word || rest.startsWith(`${word} `)) {

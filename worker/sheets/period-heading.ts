@@ -3,11 +3,19 @@ import { foldText } from "./text";
 
 const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
 const YEAR = "((?:19|20)\\d\\d)";
+
+/** A capture group that is not optional in its pattern, so a match always fills it. */
+function group(m: RegExpExecArray, index: number): string {
+  const value = m[index];
+  if (value === undefined) throw new Error(`Period pattern ${m[0]}: group ${index} did not match`);
+  return value;
+}
+
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
   [new RegExp(`6 thang (?:(dau|cuoi) )?(?:nam )?${YEAR}`), (m) => `${m[2]}-${m[1] === "cuoi" ? "H2" : "H1"}`],
-  [new RegExp(`quy (i|ii|iii|iv|[1-4]) (?:nam )?${YEAR}`), (m) => `${m[2]}-Q${ROMAN[m[1]!] ?? Number(m[1])}`],
-  [new RegExp(`thang (0?[1-9]|1[0-2]) (?:nam )?${YEAR}`), (m) => `${m[2]}-M${m[1]!.padStart(2, "0")}`],
-  [new RegExp(`(?:nam )?${YEAR}`), (m) => m[1]!],
+  [new RegExp(`quy (i|ii|iii|iv|[1-4]) (?:nam )?${YEAR}`), (m) => `${m[2]}-Q${ROMAN[group(m, 1)] ?? Number(m[1])}`],
+  [new RegExp(`thang (0?[1-9]|1[0-2]) (?:nam )?${YEAR}`), (m) => `${m[2]}-M${group(m, 1).padStart(2, "0")}`],
+  [new RegExp(`(?:nam )?${YEAR}`), (m) => group(m, 1)],
 ];
 
 /** The whole heading is a period name (a column of values for that period). */

@@ -17,6 +17,8 @@ type TableHeader = {
   row: number;
   code: number | null;
   name: number | null;
+  /** The column a row's issues point at: the name, else the code. */
+  unit: number;
   /** `period` when the column names its own (“Năm 2025” under a merged indicator heading, or in the heading). */
   columns: { column: number; indicator: Indicator; period: string | null }[];
   unknown: { column: number; heading: string }[];
@@ -44,7 +46,13 @@ function headerAt(rows: unknown[][], r: number, match: IndicatorMatcher): TableH
   const useBelow = merged.columns.length > own.columns.length && !looksLikeUnit(below, code, name);
   const chosen = useBelow ? merged : own;
   if (chosen.columns.length === 0) return null;
-  return { row: useBelow ? r + 1 : r, code: code < 0 ? null : code, name: name < 0 ? null : name, ...chosen };
+  return {
+    row: useBelow ? r + 1 : r,
+    code: code < 0 ? null : code,
+    name: name < 0 ? null : name,
+    unit: name < 0 ? code : name,
+    ...chosen,
+  };
 }
 
 const PERIOD_WORDS =
@@ -124,13 +132,18 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
       .flatMap((row) => row.map(periodInText))
       .find((p) => p) ??
     periodInText(ctx.sheetTitle);
-  const period = tablePeriod ?? header.columns[0]!.period;
-  if (!tablePeriod && header.columns.some((c) => c.period === null)) {
-    throw new SourceError(
-      "no_header",
-      `Trang “${grid.tab}”: không xác định được kỳ báo cáo — đặt tên trang hoặc tiêu đề bảng có kỳ, ví dụ “Năm 2025”`,
-    );
+  const columns: { column: number; indicator: Indicator; period: string }[] = [];
+  for (const c of header.columns) {
+    const own = c.period ?? tablePeriod;
+    if (own === null) {
+      throw new SourceError(
+        "no_header",
+        `Trang “${grid.tab}”: không xác định được kỳ báo cáo — đặt tên trang hoặc tiêu đề bảng có kỳ, ví dụ “Năm 2025”`,
+      );
+    }
+    columns.push({ ...c, period: own });
   }
+  const period = tablePeriod ?? columns[0]?.period ?? null;
 
   const byCode = new Map(ctx.communes.map((c) => [c.code, c]));
   const byName = new Map<string, string | null>();
@@ -141,7 +154,8 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
     if (c.fullName) addName(foldText(c.fullName), c.code);
   }
 
-  const reading: SheetReading = { values: [], issues: [], slots: new Map() };
+  const slots = new Map<string, string>();
+  const reading: SheetReading = { values: [], issues: [], slots };
   for (const { column, heading } of header.unknown) {
     reading.issues.push({
       unitCode: null,
@@ -154,22 +168,22 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
       message: `Cột ${columnLetters(column)}: “${heading}” không khớp chỉ tiêu nào trong danh mục — số liệu cột này chưa được tính`,
     });
   }
-  const firstData = Math.min(...header.columns.map((c) => c.column));
+  const firstData = Math.min(...columns.map((c) => c.column));
   const seen = new Map<string, number>();
   for (let r = header.row + 1; r < grid.rows.length; r++) {
     const row = grid.rows[r] ?? [];
-    const hasFigures = header.columns.some(({ column }) => foldText(row[column]) !== "");
+    const hasFigures = columns.some(({ column }) => foldText(row[column]) !== "");
     const lead = row.slice(0, Math.max(firstData, (header.code ?? 0) + 1, (header.name ?? 0) + 1)).map(foldText);
     if (lead.some((f) => TOTAL.test(f))) continue;
     const codeCell = header.code === null ? undefined : row[header.code];
     const nameCell = header.name === null ? undefined : row[header.name];
     const code = normalCode(codeCell);
     let unitCode: string | null = null;
-    if (code !== null) {
+    if (code !== null && header.code !== null) {
       if (!byCode.has(code)) {
         throw new SourceError(
           "unknown_unit",
-          `Ô ${columnLetters(header.code!)}${r + 1} (trang “${grid.tab}”): mã xã ${code} không thuộc danh sách xã, phường của đơn vị ${ctx.unitCode} — sửa lại mã theo danh mục đơn vị hành chính`,
+          `Ô ${columnLetters(header.code)}${r + 1} (trang “${grid.tab}”): mã xã ${code} không thuộc danh sách xã, phường của đơn vị ${ctx.unitCode} — sửa lại mã theo danh mục đơn vị hành chính`,
         );
       }
       unitCode = code;
@@ -179,12 +193,11 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
     }
     if (unitCode === null) {
       if (hasFigures && (foldText(nameCell) || foldText(codeCell))) {
-        const col = header.name ?? header.code!;
         reading.issues.push({
           unitCode: null,
           period,
           indicatorCode: null,
-          cell: a1(grid.tab, r, col),
+          cell: a1(grid.tab, r, header.unit),
           raw: String(nameCell ?? codeCell ?? ""),
           severity: "warning",
           code: "unknown_unit_row",
@@ -193,29 +206,28 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
       }
       continue;
     }
-    if (seen.has(unitCode)) {
-      const col = header.name ?? header.code!;
+    const firstRow = seen.get(unitCode);
+    if (firstRow !== undefined) {
       reading.issues.push({
         unitCode,
         period,
         indicatorCode: null,
-        cell: a1(grid.tab, r, col),
+        cell: a1(grid.tab, r, header.unit),
         raw: String(nameCell ?? codeCell ?? ""),
         severity: "error",
         code: "duplicate",
-        message: `Dòng ${r + 1}: xã, phường này đã có ở dòng ${seen.get(unitCode)! + 1} — xóa một trong hai dòng`,
+        message: `Dòng ${r + 1}: xã, phường này đã có ở dòng ${firstRow + 1} — xóa một trong hai dòng`,
       });
       continue;
     }
     seen.set(unitCode, r);
-    for (const { column, indicator, period: own } of header.columns) {
+    for (const { column, indicator, period } of columns) {
       if (indicator.kind === "ratio") continue;
-      const period = (own ?? tablePeriod)!;
       const raw = row[column];
       const cell = a1(grid.tab, r, column);
       const key = slotKey(unitCode, indicator.code, period);
-      if (reading.slots!.has(key)) continue;
-      reading.slots!.set(key, cell);
+      if (slots.has(key)) continue;
+      slots.set(key, cell);
       const result = readCell(raw, indicator, `${columnLetters(column)}${r + 1}`);
       if (result.kind === "empty") continue;
       if (result.kind === "error") {

@@ -48,8 +48,8 @@ export function validateReading(
   const wholes = catalog.filter((i) => i.kind === "ratio" && i.numerator && i.denominator);
   for (const v of reading.values) {
     for (const ratio of wholes) {
-      if (ratio.numerator !== v.indicatorCode) continue;
-      const whole = get(v, ratio.denominator!);
+      if (ratio.numerator !== v.indicatorCode || !ratio.denominator) continue;
+      const whole = get(v, ratio.denominator);
       if (whole && v.value > whole.value) {
         rejected.add(v);
         issue(
