@@ -28,3 +28,8 @@ export function endOfDayOrMoment(value: string): number {
 export function vietnamDate(at: string | number): string {
   return new Date(new Date(at).getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/** Today's date in Vietnam (`yyyy-mm-dd`): the day a unit list comes into force, the day a token expires. */
+export function vietnamToday(now: number = Date.now()): string {
+  return vietnamDate(now);
+}

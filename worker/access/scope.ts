@@ -2,14 +2,13 @@
  * Scope is enforced where the data is read, not only hidden in the UI (PRODUCT.md §11): every read endpoint asks
  * `assertCanRead` for the unit it was asked about before running its query.
  */
+import { vietnamToday } from "../../domain/time";
 import { isCommuneKind } from "../../domain/units";
 import type { Db } from "../db/client";
 import { getConference } from "../db/conferences";
 import { findUnit, isUnder, unitListFor } from "../db/units";
 import { AppError } from "../errors";
 import type { Principal, Role } from "./principal";
-
-const today = () => new Date().toISOString().slice(0, 10);
 
 /**
  * True when `unitCode` is the principal's scope unit or lies under it in the unit list in force today. Older lists
@@ -22,7 +21,7 @@ async function isWithinScope(db: Db, principal: Principal, unitCode: string): Pr
 /** True when `unitCode` is `ancestorCode` or lies under it in the unit list in force today. */
 async function isUnitWithin(db: Db, unitCode: string, ancestorCode: string): Promise<boolean> {
   if (ancestorCode === unitCode) return true;
-  const listDate = await unitListFor(db, today());
+  const listDate = await unitListFor(db, vietnamToday());
   return listDate !== null && isUnder(db, listDate, unitCode, ancestorCode);
 }
 
@@ -81,7 +80,7 @@ export async function assertValidScope(db: Db, role: Role, scopeUnitCode: string
       throw new AppError("bad_request", "Tài khoản cấp xã phải gắn với một xã", {}, "scopeUnitCode");
     return;
   }
-  const listDate = await unitListFor(db, today());
+  const listDate = await unitListFor(db, vietnamToday());
   const unit = listDate ? await findUnit(db, listDate, scopeUnitCode) : null;
   if (!unit)
     throw new AppError(

@@ -3,10 +3,10 @@
 import { readBatch } from "../db/batch";
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
-import { childFigureQuery, figureSource, type RollupRow } from "../db/rollups";
 import { type ChildUnit, childUnitsQuery } from "../db/units";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
+import { childFigureQuery, figureSource, type RollupRow } from "../rollups/read";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
 import { type Comparable, comparableOf, figureOf, previousOf } from "./summary";

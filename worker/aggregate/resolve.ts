@@ -4,9 +4,9 @@ import { parsePeriodCode } from "../../domain/periods";
 import { NATIONAL } from "../../domain/units";
 import type { Db } from "../db/client";
 import { type ConferenceRecord, getConference } from "../db/conferences";
-import { rollupsBuilt } from "../db/rollups";
 import { type Scope, unitInForce } from "../db/units";
 import { AppError } from "../errors";
+import { rollupsBuilt } from "../rollups/write";
 
 export type ResolvedUnit = { code: string; name: string; kind: string };
 export type Resolved = {

@@ -5,6 +5,9 @@ import { readBatch } from "../db/batch";
 import { type CatalogRow, catalogQuery, indicatorOf } from "../db/catalog";
 import type { Db } from "../db/client";
 import { deadlineFrom, deadlineQuery } from "../db/periods";
+import { lastSyncQuery } from "../db/runs";
+import { iso } from "../http/json";
+import type { Indicator } from "../reference/catalog";
 import {
   type Coverage,
   type CoverageRow,
@@ -13,9 +16,7 @@ import {
   figureSource,
   type RollupRow,
   unitFigureQueries,
-} from "../db/rollups";
-import { lastSyncQuery } from "../db/runs";
-import type { Indicator } from "../reference/catalog";
+} from "../rollups/read";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
 
@@ -121,7 +122,7 @@ async function computeSummary(
   >(db, [catalogQuery, ...unitFigureQueries(scope, from), expectedQuery(scope), deadlineQuery(period), lastSyncQuery]);
   const catalog = catalogRows.map(indicatorOf);
   const deadline = deadlineFrom(period, deadlines);
-  const asOf = frozen ? conference!.frozenAt : (synced[0]?.at ?? null);
+  const asOf = frozen ? (conference?.frozenAt ?? null) : (synced[0]?.at ?? null);
   const byCode = new Map(rows.map((r) => [r.indicatorCode, r]));
   // A catalog imported before it had a `headline` column leads with the speech's figures.
   const named = catalog.some((i) => i.headline !== null);
@@ -131,10 +132,10 @@ async function computeSummary(
     unit,
     period,
     compare,
-    asOf: asOf === null ? null : new Date(asOf).toISOString(),
+    asOf: iso(asOf),
     frozen,
     conference: conference ? { id: conference.id, title: conference.title } : null,
-    deadline: new Date(deadline).toISOString(),
+    deadline: iso(deadline),
     coverage: coverageOf(covered, expected[0]?.n ?? 0),
     indicators: catalog.map((ind) => {
       const row = byCode.get(ind.code);

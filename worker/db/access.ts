@@ -5,6 +5,8 @@ import { auditStatement } from "./audit";
 import type { Db } from "./client";
 import { apiTokens, users } from "./schema";
 
+export type UserRecord = typeof users.$inferSelect;
+
 export type UserInput = { email: string; role: Role; scopeUnitCode: string | null };
 export type TokenInput = { name: string; role: Role; scopeUnitCode: string | null; expiresAt: number | null };
 
@@ -18,7 +20,7 @@ export async function listUsers(db: Db) {
 }
 
 /** Creates the user or changes its role and scope; a disabled user put back is enabled again. */
-export async function saveUser(db: Db, user: UserInput, actor: string, now = Date.now()) {
+export async function saveUser(db: Db, user: UserInput, actor: string, now = Date.now()): Promise<UserRecord> {
   await db.batch([
     db
       .insert(users)
@@ -38,7 +40,9 @@ export async function saveUser(db: Db, user: UserInput, actor: string, now = Dat
       now,
     ),
   ]);
-  return findUser(db, user.email);
+  const saved = await findUser(db, user.email);
+  if (!saved) throw new Error(`user ${user.email} was not saved`);
+  return saved;
 }
 
 export async function disableUser(db: Db, email: string, actor: string, now = Date.now()): Promise<boolean> {
@@ -64,6 +68,9 @@ const tokenColumns = {
   revokedAt: apiTokens.revokedAt,
   expiresAt: apiTokens.expiresAt,
 };
+
+/** A token as admins see it: never the hash. */
+export type TokenRecord = { [K in keyof typeof tokenColumns]: (typeof apiTokens.$inferSelect)[K] };
 
 /** Tokens as admins see them: never the hash. */
 export async function listTokens(db: Db) {

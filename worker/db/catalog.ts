@@ -1,25 +1,21 @@
 /** The indicator catalog (PRODUCT.md §2): data, imported as a whole, read in its order. */
 import { sql } from "drizzle-orm";
 import type { Indicator } from "../reference/catalog";
-import { type AuditEntry, auditStatement } from "./audit";
-import { runBatch, type Statement } from "./batch";
+import type { Statement } from "./batch";
 import type { Db } from "./client";
-import { rebuildEverything } from "./rollups";
 import { indicators } from "./schema";
 
-/** Replaces the catalog and rebuilds every roll-up (ratios and required indicators are the catalog's), in one batch. */
-export async function importCatalog(db: Db, rows: Indicator[], audit?: AuditEntry): Promise<void> {
-  const statements: Statement[] = [db.update(indicators).set({ active: false })];
-  for (const r of rows) {
-    statements.push(
+/** The statements that replace the catalog: the rows given are active, in their order; every other one is not. */
+export function replaceCatalog(db: Db, rows: Indicator[]): Statement[] {
+  return [
+    db.update(indicators).set({ active: false }),
+    ...rows.map((r) =>
       db
         .insert(indicators)
         .values({ ...r, active: true })
         .onConflictDoUpdate({ target: indicators.code, set: { ...r, active: true } }),
-    );
-  }
-  if (audit) statements.push(auditStatement(db, audit));
-  await runBatch(db, [...statements, ...(await rebuildEverything(db))]);
+    ),
+  ];
 }
 
 /** The active catalog in its order; its rows become indicators through `indicatorOf`. */

@@ -1,13 +1,11 @@
 /** Review conferences: their sync window and the snapshot that freezes their figures (PRODUCT.md §6). */
 import { and, desc, eq, gt, inArray, isNull, lte, sql } from "drizzle-orm";
-import { parsePeriodCode } from "../../domain/periods";
 import { NATIONAL } from "../../domain/units";
 import { auditStatement } from "./audit";
-import { runBatch } from "./batch";
+import type { Statement } from "./batch";
 import type { Db } from "./client";
-import { conferencePair, rollupRebuild } from "./rollups";
 import { conferences, snapshotValues, values } from "./schema";
-import { unitListFor, unitTree } from "./units";
+import { unitTree } from "./units";
 
 export type ConferenceRecord = typeof conferences.$inferSelect;
 export type NewConference = {
@@ -41,7 +39,9 @@ export async function createConference(
       now,
     ),
   ]);
-  return inserted[0]!;
+  const [conference] = inserted;
+  if (!conference) throw new Error("inserting a conference returned no row");
+  return conference;
 }
 
 /** Conferences of a unit (all of them without a unit), latest start first. */
@@ -80,25 +80,22 @@ export async function conferencesAt(
 }
 
 /**
- * Copies the values of every commune under the conference's unit (and the unit itself) for its period and comparison
- * period into `snapshot_values`, computes its roll-ups, and marks it frozen — one batch, so a snapshot is whole or
- * absent.
+ * The statements that copy the values of every commune under the conference's unit (and the unit itself) for these
+ * periods into its snapshot, in the unit list given, and mark it frozen at `now`.
  */
-export async function freezeConference(
+export function snapshotStatements(
   db: Db,
   conference: ConferenceRecord,
-  actor: string,
+  periods: string[],
+  listDate: string | null,
   now: number,
-): Promise<ConferenceRecord> {
-  const periods = [conference.period, conference.comparePeriod ?? conference.period];
+): Statement[] {
   const unitCode = conference.unitCode;
-  // The communes of the unit in the list in force at the end of the conference's period, as its figures count them.
-  const listDate = await unitListFor(db, parsePeriodCode(conference.period)!.endsOn);
   const under =
     unitCode === NATIONAL || listDate === null
       ? sql``
       : sql`AND ${values.unitCode} IN (WITH RECURSIVE ${unitTree({ listDate, unitCode })} SELECT code FROM tree)`;
-  await runBatch(db, [
+  return [
     db.delete(snapshotValues).where(eq(snapshotValues.conferenceId, conference.id)),
     db.insert(snapshotValues).select(
       db
@@ -116,16 +113,9 @@ export async function freezeConference(
         .from(values)
         .where(sql`${inArray(values.period, periods)} ${under}`),
     ),
-    ...(await rollupRebuild(db, conference.id, [conferencePair(conference)])),
     db
       .update(conferences)
       .set({ frozenAt: now })
       .where(and(eq(conferences.id, conference.id), isNull(conferences.frozenAt))),
-    auditStatement(
-      db,
-      { actor, action: "conference.frozen", target: String(conference.id), detail: { unitCode, periods } },
-      now,
-    ),
-  ]);
-  return (await getConference(db, conference.id))!;
+  ];
 }

@@ -2,7 +2,7 @@
 import { sql } from "drizzle-orm";
 import { NATIONAL } from "../../domain/units";
 import type { Db } from "./client";
-import { LIVE } from "./rollups";
+import { LIVE } from "./schema";
 
 export type Meta = {
   provinces: { code: string; name: string }[];

@@ -1,10 +1,7 @@
 /** Reporting periods and their deadlines: set by an administrator, or the default (`domain/periods.ts`). */
 import { type SQL, sql } from "drizzle-orm";
-import { defaultDeadline, type Period, parsePeriodCode, previousYearPeriod } from "../../domain/periods";
-import { auditStatement } from "./audit";
-import { runBatch } from "./batch";
+import { defaultDeadline, type Period, parsePeriodCode } from "../../domain/periods";
 import type { Db } from "./client";
-import { LIVE, rollupRebuild } from "./rollups";
 import { periods } from "./schema";
 
 /** Records periods seen in sheets or asked for, so deadlines can be attached to them. */
@@ -30,23 +27,10 @@ export async function listPeriods(db: Db) {
   return rows.map((p) => ({ code: p.code, deadline: p.deadline, defaultDeadline: defaultDeadline(p) }));
 }
 
-/**
- * Sets (or clears, with null) the deadline after which a commune's first report for the period counts as late, and
- * rebuilds the period's live roll-ups (its coverage counts lateness) in the same batch. A frozen conference keeps
- * the lateness it was frozen with until its roll-ups are rebuilt by a unit-list or catalog import.
- */
-export async function setPeriodDeadline(db: Db, period: Period, deadline: number | null, actor: string): Promise<void> {
-  await runBatch(db, [
-    db
-      .insert(periods)
-      .values({ ...period, deadline })
-      .onConflictDoUpdate({ target: periods.code, set: { deadline } }),
-    auditStatement(db, {
-      actor,
-      action: "period.deadline",
-      target: period.code,
-      detail: { deadline: deadline === null ? null : new Date(deadline).toISOString() },
-    }),
-    ...(await rollupRebuild(db, LIVE, [{ period: period.code, compare: previousYearPeriod(period.code) }])),
-  ]);
+/** The statement that sets (or clears, with null) the period's deadline. */
+export function deadlineStatement(db: Db, period: Period, deadline: number | null) {
+  return db
+    .insert(periods)
+    .values({ ...period, deadline })
+    .onConflictDoUpdate({ target: periods.code, set: { deadline } });
 }

@@ -197,8 +197,11 @@ export const snapshotValues = sqliteTable(
   (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.indicatorCode, t.period] })],
 );
 
+/** `conference_id` of the live values' roll-ups; a frozen conference's rows carry its id. */
+export const LIVE = 0;
+
 /**
- * Every figure a summary or a breakdown shows, kept as the values change (worker/db/rollups.ts): per unit (a commune's
+ * Every figure a summary or a breakdown shows, kept as the values change (worker/rollups/): per unit (a commune's
  * own row, and every unit above it up to `VN`), indicator and period, for the live values (`conference_id` 0) and for
  * each frozen conference. Sums and counts over the unit's communes: `reporting` communes (for a ratio, those with both
  * parts), `approximate`/`doubtful` communes with such a part; `previous_*` is the comparison period over the same

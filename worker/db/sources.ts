@@ -5,9 +5,9 @@ import { NATIONAL } from "../../domain/units";
 import type { SourceRow } from "../reference/sources";
 import type { SourceError } from "../sheets/types";
 import { type AuditEntry, auditStatement } from "./audit";
-import { chunk, runBatch } from "./batch";
+import { chunk } from "./batch";
 import type { Db } from "./client";
-import { issues, sources } from "./schema";
+import { sources } from "./schema";
 import { unitTree } from "./units";
 
 export type SourceRecord = typeof sources.$inferSelect;
@@ -104,30 +104,43 @@ export async function listSources(
     ORDER BY s.unit_code, s.id`);
 }
 
-/** A source that could not be read keeps its values; it records why, as its status and as one issue. */
-export async function recordSourceError(db: Db, source: SourceRecord, error: SourceError, runId: number, now: number) {
-  await runBatch(db, [
-    db.delete(issues).where(and(eq(issues.sourceId, source.id), inArray(issues.severity, ["source_error"]))),
-    db.insert(issues).values({
-      sourceId: source.id,
-      runId,
-      unitCode: source.unitCode,
-      severity: "source_error",
-      code: error.code,
-      message: error.message,
-      createdAt: now,
-    }),
-    db
-      .update(sources)
-      .set({
-        lastRunId: runId,
-        lastStatus: "error",
-        lastCheckedAt: now,
-        lastErrorCode: error.code,
-        lastError: error.message,
-      })
-      .where(eq(sources.id, source.id)),
-  ]);
+/** A source read: its sheet's title, locale and version, and its status ok. */
+export function markRead(
+  db: Db,
+  sourceId: number,
+  sheet: { title: string; locale: string | null; version: string; modifiedTime: string },
+  runId: number,
+  now: number,
+) {
+  return db
+    .update(sources)
+    .set({
+      title: sheet.title,
+      locale: sheet.locale,
+      lastVersion: sheet.version,
+      lastModifiedTime: sheet.modifiedTime,
+      lastRunId: runId,
+      lastStatus: "ok",
+      lastCheckedAt: now,
+      lastSuccessAt: now,
+      lastErrorCode: null,
+      lastError: null,
+    })
+    .where(eq(sources.id, sourceId));
+}
+
+/** A source that could not be read keeps its values and its last success; its status says why. */
+export function markFailed(db: Db, sourceId: number, error: SourceError, runId: number, now: number) {
+  return db
+    .update(sources)
+    .set({
+      lastRunId: runId,
+      lastStatus: "error",
+      lastCheckedAt: now,
+      lastErrorCode: error.code,
+      lastError: error.message,
+    })
+    .where(eq(sources.id, sourceId));
 }
 
 export type FeedbackStatus = "written" | "failed" | "read_only" | "skipped";

@@ -5,10 +5,8 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { COMMUNE_KINDS as COMMUNE_KIND_LIST, isCommuneKind, NATIONAL } from "../../domain/units";
 import type { UnitRow } from "../reference/units";
-import { type AuditEntry, auditStatement } from "./audit";
-import { chunk, runBatch, type Statement } from "./batch";
+import { chunk, type Statement } from "./batch";
 import type { Db } from "./client";
-import { rebuildEverything } from "./rollups";
 import { units } from "./schema";
 
 /** `('commune', 'ward', 'special_zone')` for `kind IN …`. */
@@ -75,18 +73,13 @@ export async function isUnder(db: Db, listDate: string, unitCode: string, ancest
   return Boolean(row);
 }
 
-/**
- * Replaces the list of that date, counts each unit's communes, and rebuilds every roll-up (a list decides which
- * communes each unit sums), in one batch.
- */
-export async function importUnits(db: Db, validFrom: string, rows: UnitRow[], audit?: AuditEntry): Promise<void> {
-  const statements: Statement[] = [db.delete(units).where(eq(units.validFrom, validFrom))];
-  for (const part of chunk(rows, 8)) {
-    statements.push(db.insert(units).values(part.map((r) => ({ ...r, validFrom }))));
-  }
-  statements.push(countCommunes(validFrom));
-  if (audit) statements.push(auditStatement(db, audit));
-  await runBatch(db, [...statements, ...(await rebuildEverything(db))]);
+/** The statements that replace the list of that date and count each unit's communes. */
+export function replaceUnitList(db: Db, validFrom: string, rows: UnitRow[]): Statement[] {
+  return [
+    db.delete(units).where(eq(units.validFrom, validFrom)),
+    ...chunk(rows, 8).map((part) => db.insert(units).values(part.map((r) => ({ ...r, validFrom })))),
+    countCommunes(validFrom),
+  ];
 }
 
 /** Each unit's `communes`: the communes under it in the list (1 for a commune itself). */

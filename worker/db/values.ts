@@ -1,18 +1,26 @@
 /**
- * Indicator values: what a sync writes — everything one source changes in one D1 batch, so a run that dies half-way
- * leaves each source either as it was or fully updated (PRODUCT.md §6), its roll-ups with them (`rollups.ts`) — and
- * the commune rows exports read.
+ * Indicator values: the statements that store a source's reading (run by the sync in one batch with its issues and
+ * roll-ups, `sync/write.ts`), and the commune rows exports read.
  */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type CellIssue, type CellValue, KEEPS_LAST_GOOD, slotKey } from "../sheets/types";
-import { chunk, runBatch, type Statement } from "./batch";
+import { chunk, type Statement } from "./batch";
 import type { Db } from "./client";
-import { LIVE, rollupWrite, valuesJoin } from "./rollups";
-import { auditLog, issues, sources, values } from "./schema";
-import type { SourceRecord } from "./sources";
+import { auditLog, LIVE, values } from "./schema";
 import { COMMUNE_KINDS, type Scope, unitTree } from "./units";
 
 export type StoredValue = typeof values.$inferSelect;
+
+/**
+ * The values a conference froze, or the live ones, joined as `alias`. CROSS JOIN keeps SQLite's join order: start
+ * from the communes and read each one's values through the covering index, instead of walking every value of a period.
+ */
+export function valuesJoin(conferenceId: number, alias: string, on: SQL): SQL {
+  const a = sql.raw(alias);
+  return conferenceId === LIVE
+    ? sql`CROSS JOIN indicator_values ${a} INDEXED BY values_rollup_idx ON ${on}`
+    : sql`CROSS JOIN snapshot_values ${a} ON ${a}.conference_id = ${conferenceId} AND ${on}`;
+}
 
 /**
  * In one round trip: the values a source wrote last time, and the stored values of these units in these (previous)
@@ -45,24 +53,31 @@ export async function storedForSource(
   return { existing: existing as StoredValue[], previous };
 }
 
-type WriteResult = { written: number; removed: number };
+/** A source's new values against what it wrote last time: the statements that store them, and what they change. */
+export type ValueChanges = {
+  statements: Statement[];
+  written: number;
+  removed: number;
+  /** Every (commune, period) whose values change: the roll-ups to recompute. */
+  touched: { unitCode: string; period: string }[];
+};
 
-/** Stores a source's new reading: changed values upserted, vanished ones removed (and audited), issues replaced. */
-export async function writeSourceReading(
+/**
+ * Changed values upserted, vanished ones removed and audited (a cell whose formula failed keeps the value it last
+ * gave). Statements only: the caller runs them in one batch with everything else the reading changes.
+ */
+export function valueChanges(
   db: Db,
-  source: SourceRecord,
-  reading: { values: CellValue[]; issues: CellIssue[]; title: string; locale: string | null },
-  version: { version: string; modifiedTime: string },
+  sourceId: number,
+  reading: { values: CellValue[]; issues: CellIssue[] },
+  existing: StoredValue[],
   runId: number,
   now: number,
-  stored?: StoredValue[],
-): Promise<WriteResult> {
-  const existing = stored ?? (await db.select().from(values).where(eq(values.sourceId, source.id)));
+): ValueChanges {
   const key = (v: { unitCode: string; indicatorCode: string; period: string }) =>
     slotKey(v.unitCode, v.indicatorCode, v.period);
   const before = new Map(existing.map((v) => [key(v), v]));
   const fresh = new Set(reading.values.map(key));
-  // A cell whose formula failed keeps the value it last gave.
   for (const i of reading.issues)
     if (i.code === KEEPS_LAST_GOOD && i.unitCode && i.indicatorCode && i.period)
       fresh.add(slotKey(i.unitCode, i.indicatorCode, i.period));
@@ -80,13 +95,12 @@ export async function writeSourceReading(
     );
   });
   const removed = existing.filter((v) => !fresh.has(key(v)));
-  const touched = [...changed, ...removed];
   const statements: Statement[] = [];
   for (const part of chunk(changed, 12)) {
     statements.push(
       db
         .insert(values)
-        .values(part.map((v) => ({ ...v, sourceId: source.id, runId, writtenAt: now, firstWrittenAt: now })))
+        .values(part.map((v) => ({ ...v, sourceId, runId, writtenAt: now, firstWrittenAt: now })))
         .onConflictDoUpdate({
           target: [values.unitCode, values.indicatorCode, values.period],
           set: {
@@ -111,7 +125,7 @@ export async function writeSourceReading(
             eq(values.unitCode, v.unitCode),
             eq(values.indicatorCode, v.indicatorCode),
             eq(values.period, v.period),
-            eq(values.sourceId, source.id),
+            eq(values.sourceId, sourceId),
           ),
         ),
     );
@@ -124,40 +138,13 @@ export async function writeSourceReading(
           actor: "sync",
           action: "value.removed",
           target: `${v.unitCode}/${v.indicatorCode}/${v.period}`,
-          detail: JSON.stringify({ sourceId: source.id, runId, cell: v.cell, raw: v.raw, value: v.value }),
+          detail: JSON.stringify({ sourceId, runId, cell: v.cell, raw: v.raw, value: v.value }),
         })),
       ),
     );
   }
-  statements.push(
-    ...rollupWrite(
-      touched.map((v) => v.unitCode),
-      touched.map((v) => v.period),
-    ),
-  );
-  statements.push(db.delete(issues).where(eq(issues.sourceId, source.id)));
-  for (const part of chunk(reading.issues, 12)) {
-    statements.push(db.insert(issues).values(part.map((i) => ({ ...i, sourceId: source.id, runId, createdAt: now }))));
-  }
-  statements.push(
-    db
-      .update(sources)
-      .set({
-        title: reading.title,
-        locale: reading.locale,
-        lastVersion: version.version,
-        lastModifiedTime: version.modifiedTime,
-        lastRunId: runId,
-        lastStatus: "ok",
-        lastCheckedAt: now,
-        lastSuccessAt: now,
-        lastErrorCode: null,
-        lastError: null,
-      })
-      .where(eq(sources.id, source.id)),
-  );
-  await runBatch(db, statements);
-  return { written: changed.length, removed: removed.length };
+  const touched = [...changed, ...removed].map((v) => ({ unitCode: v.unitCode, period: v.period }));
+  return { statements, written: changed.length, removed: removed.length, touched };
 }
 
 /** The value an upsert proposed, for `ON CONFLICT DO UPDATE SET col = excluded.col`. */

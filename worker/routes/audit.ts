@@ -6,11 +6,12 @@ import { listAudit } from "../db/audit";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { iso } from "../http/json";
-import { query } from "../http/params";
+import { valid } from "../http/params";
 
 export const audit = new Hono<AppEnv>().use(requireRole("admin")).get(
   "/",
-  query(
+  valid(
+    "query",
     z.object({
       limit: z.coerce.number().int().min(1).max(500).default(100),
       before: z.coerce.number().int().positive().optional(),
@@ -21,9 +22,12 @@ export const audit = new Hono<AppEnv>().use(requireRole("admin")).get(
     const entries = await listAudit(getDb(c.env.DB), limit, before);
     return c.json({
       entries: entries.map((e) => ({
-        ...e,
-        at: iso(e.at)!,
-        detail: e.detail === null ? null : JSON.parse(e.detail),
+        id: e.id,
+        at: iso(e.at),
+        actor: e.actor,
+        action: e.action,
+        target: e.target,
+        detail: e.detail === null ? null : (JSON.parse(e.detail) as unknown),
       })),
     });
   },

@@ -6,11 +6,11 @@ import { buildBreakdown } from "../aggregate/breakdown";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { aggregateParams, indicatorCode, query } from "../http/params";
+import { aggregateParams, indicatorCode, valid } from "../http/params";
 
 export const breakdown = new Hono<AppEnv>().get(
   "/",
-  query(z.object({ ...aggregateParams, indicator: indicatorCode })),
+  valid("query", z.object({ ...aggregateParams, indicator: indicatorCode })),
   async (c) => {
     const { unit, period, compare, conference, indicator } = c.req.valid("query");
     const db = getDb(c.env.DB);

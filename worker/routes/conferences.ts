@@ -2,29 +2,23 @@
  * Review conferences (PRODUCT.md §6): `GET /api/conferences?unit=`, and for administrators
  * `POST /api/admin/conferences` and `POST /api/admin/conferences/:id/freeze`.
  */
+
 import { Hono } from "hono";
 import { z } from "zod";
 import { NATIONAL } from "../../domain/units";
 import { requireRole } from "../access/middleware";
 import { readableUnit } from "../access/scope";
+import { freezeNow, openConference } from "../admin/conferences";
 import { getDb } from "../db/client";
-import {
-  type ConferenceRecord,
-  createConference,
-  freezeConference,
-  getConference,
-  listConferences,
-} from "../db/conferences";
-import { findUnit, unitListFor } from "../db/units";
+import { type ConferenceRecord, listConferences } from "../db/conferences";
 import type { AppEnv } from "../env";
-import { AppError } from "../errors";
 import { iso } from "../http/json";
-import { jsonBody, periodCode, query, unitCode, unitOrCountry } from "../http/params";
+import { idParam, periodCode, unitCode, unitOrCountry, valid } from "../http/params";
 import { conferenceSyncs } from "../sync/schedule";
 
 export const conferencesRoute = new Hono<AppEnv>().get(
   "/",
-  query(z.object({ unit: unitOrCountry.optional() })),
+  valid("query", z.object({ unit: unitOrCountry.optional() })),
   async (c) => {
     const db = getDb(c.env.DB);
     const unit = await readableUnit(db, c.get("principal"), c.req.valid("query").unit);
@@ -50,15 +44,10 @@ const newConference = z.object({
 
 export const adminConferences = new Hono<AppEnv>()
   .use(requireRole("admin"))
-  .post("/", jsonBody(newConference), async (c) => {
-    const db = getDb(c.env.DB);
+  .post("/", valid("json", newConference), async (c) => {
     const body = c.req.valid("json");
-    const listDate = await unitListFor(db, new Date().toISOString().slice(0, 10));
-    if (!listDate || !(await findUnit(db, listDate, body.unitCode))) {
-      throw new AppError("not_found", `Không có đơn vị hành chính mã “${body.unitCode}”`, {}, "unitCode");
-    }
-    const conference = await createConference(
-      db,
+    const conference = await openConference(
+      getDb(c.env.DB),
       {
         unitCode: body.unitCode,
         period: body.period,
@@ -68,17 +57,11 @@ export const adminConferences = new Hono<AppEnv>()
         windowHours: body.windowHours ?? 72,
       },
       c.get("principal").email,
-      Date.now(),
     );
     return c.json({ conference: conferenceJson(conference) }, 201);
   })
-  .post("/:id/freeze", async (c) => {
-    const db = getDb(c.env.DB);
-    const id = Number(c.req.param("id"));
-    const conference = Number.isInteger(id) ? await getConference(db, id) : null;
-    if (!conference) throw new AppError("not_found", `Không có hội nghị số ${c.req.param("id")}`);
-    if (conference.frozenAt !== null) throw new AppError("conflict", "Số liệu của hội nghị này đã được chốt");
-    const frozen = await freezeConference(db, conference, c.get("principal").email, Date.now());
+  .post("/:id/freeze", valid("param", idParam), async (c) => {
+    const frozen = await freezeNow(getDb(c.env.DB), c.req.valid("param").id, c.get("principal").email);
     return c.json({ conference: conferenceJson(frozen) });
   });
 
@@ -91,9 +74,9 @@ function conferenceJson(c: ConferenceRecord) {
     period: c.period,
     comparePeriod: c.comparePeriod,
     title: c.title,
-    startsAt: iso(c.startsAt)!,
+    startsAt: iso(c.startsAt),
     windowHours: c.windowHours,
     frozenAt: iso(c.frozenAt),
-    syncs: { ...syncs, from: iso(syncs.from)!, until: iso(syncs.until)! },
+    syncs: { from: iso(syncs.from), until: iso(syncs.until), everyMinutes: syncs.everyMinutes },
   };
 }

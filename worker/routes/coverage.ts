@@ -7,13 +7,13 @@ import { getDb } from "../db/client";
 import { communeRows } from "../db/values";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { aggregateParams, query } from "../http/params";
+import { aggregateParams, valid } from "../http/params";
 
 const { unit, period, conference } = aggregateParams;
 
 export const coverageRoute = new Hono<AppEnv>().get(
   "/silent",
-  query(z.object({ unit, period, conference })),
+  valid("query", z.object({ unit, period, conference })),
   async (c) => {
     const q = c.req.valid("query");
     const db = getDb(c.env.DB);

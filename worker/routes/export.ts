@@ -6,9 +6,9 @@ import { xlsxWorkbook } from "../aggregate/xlsx";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { periodCode, query, unitOrCountry } from "../http/params";
+import { periodCode, unitOrCountry, valid } from "../http/params";
 
-const params = query(z.object({ unit: unitOrCountry, period: periodCode }));
+const params = valid("query", z.object({ unit: unitOrCountry, period: periodCode }));
 
 /** `/api/export.csv` and `/api/export.xlsx`: the same commune table. */
 export const exportCsv = new Hono<AppEnv>().get("/", params, async (c) => {

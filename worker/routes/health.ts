@@ -1,6 +1,7 @@
 /** `GET /api/health`: the Worker answers and reaches D1 (one row: the newest sync run), for monitors and probes. */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { iso } from "../http/json";
 
 export const health = new Hono<AppEnv>().get("/", async (c) => {
   const run = await c.env.DB.prepare(
@@ -10,8 +11,6 @@ export const health = new Hono<AppEnv>().get("/", async (c) => {
     ok: true,
     environment: c.env.ENVIRONMENT,
     developmentMode: c.env.DEV_MODE === "true",
-    lastSync: run
-      ? { status: run.status, finishedAt: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString() }
-      : null,
+    lastSync: run ? { status: run.status, finishedAt: iso(run.finishedAt) } : null,
   });
 });

@@ -5,11 +5,11 @@ import { listIssues } from "../aggregate/issues";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { periodCode, query, unitOrCountry } from "../http/params";
+import { periodCode, unitOrCountry, valid } from "../http/params";
 
 export const issues = new Hono<AppEnv>().get(
   "/",
-  query(z.object({ unit: unitOrCountry, period: periodCode })),
+  valid("query", z.object({ unit: unitOrCountry, period: periodCode })),
   async (c) => {
     const { unit, period } = c.req.valid("query");
     const db = getDb(c.env.DB);

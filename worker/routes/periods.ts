@@ -1,14 +1,15 @@
+/** `GET /api/admin/periods` and `PUT /api/admin/periods/:code`: each period's deadline as set, and its default. */
 import { Hono } from "hono";
 import { z } from "zod";
 import { defaultDeadline, parsePeriodCode } from "../../domain/periods";
 import { endOfDayOrMoment } from "../../domain/time";
 import { requireRole } from "../access/middleware";
+import { setPeriodDeadline } from "../admin/periods";
 import { getDb } from "../db/client";
-import { listPeriods, setPeriodDeadline } from "../db/periods";
+import { listPeriods } from "../db/periods";
 import type { AppEnv } from "../env";
-import { AppError } from "../errors";
 import { iso } from "../http/json";
-import { jsonBody } from "../http/params";
+import { periodCode, valid } from "../http/params";
 
 /** A date alone means the end of that day in Vietnam; a date-time must say its offset. */
 const deadline = z.union([z.iso.date(), z.iso.datetime({ offset: true }), z.null()], {
@@ -16,28 +17,21 @@ const deadline = z.union([z.iso.date(), z.iso.datetime({ offset: true }), z.null
     "hạn báo cáo là ngày (2026-01-15) hoặc thời điểm ISO (2026-01-15T17:00:00+07:00), hoặc null để dùng hạn mặc định",
 });
 
-const deadlineMs = (value: string | null) => (value === null ? null : endOfDayOrMoment(value));
+/** A period as the API shows it: its deadline as set (null: the default applies) and the default. */
+function periodJson(p: { code: string; deadline: number | null; defaultDeadline: number }) {
+  return { code: p.code, deadline: iso(p.deadline), defaultDeadline: iso(p.defaultDeadline) };
+}
 
-/** `GET /api/admin/periods`: each period's deadline as set (null: the default applies) and its default. */
 export const periods = new Hono<AppEnv>()
   .use(requireRole("admin"))
-  .get("/", async (c) =>
-    c.json({
-      periods: (await listPeriods(getDb(c.env.DB))).map((p) => ({
-        code: p.code,
-        deadline: iso(p.deadline),
-        defaultDeadline: iso(p.defaultDeadline)!,
-      })),
-    }),
-  )
-  .put("/:code", jsonBody(z.object({ deadline })), async (c) => {
-    const period = parsePeriodCode(c.req.param("code"));
-    if (!period)
-      throw new AppError(
-        "bad_request",
-        `Kỳ báo cáo “${c.req.param("code")}” không hợp lệ: dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-M08`,
-      );
-    const at = deadlineMs(c.req.valid("json").deadline);
+  .get("/", async (c) => c.json({ periods: (await listPeriods(getDb(c.env.DB))).map(periodJson) }))
+  .put("/:code", valid("param", z.object({ code: periodCode })), valid("json", z.object({ deadline })), async (c) => {
+    const period = parsePeriodCode(c.req.valid("param").code);
+    if (!period) throw new Error("a validated period code did not parse");
+    const value = c.req.valid("json").deadline;
+    const at = value === null ? null : endOfDayOrMoment(value);
     await setPeriodDeadline(getDb(c.env.DB), period, at, c.get("principal").email);
-    return c.json({ period: { code: period.code, deadline: iso(at), defaultDeadline: iso(defaultDeadline(period))! } });
+    return c.json({
+      period: periodJson({ code: period.code, deadline: at, defaultDeadline: defaultDeadline(period) }),
+    });
   });

@@ -6,9 +6,9 @@ import { buildReport } from "../aggregate/report";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { cacheFor } from "../http/cache";
-import { aggregateParams, query } from "../http/params";
+import { aggregateParams, valid } from "../http/params";
 
-export const report = new Hono<AppEnv>().get("/", query(z.object(aggregateParams)), async (c) => {
+export const report = new Hono<AppEnv>().get("/", valid("query", z.object(aggregateParams)), async (c) => {
   const { unit, period, compare, conference } = c.req.valid("query");
   const db = getDb(c.env.DB);
   await assertCanRead(db, c.get("principal"), unit, conference);

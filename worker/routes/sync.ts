@@ -18,6 +18,23 @@ export const sync = new Hono<AppEnv>()
     return c.json({ runs: runs.map((r) => runJson(r, admin)) });
   });
 
+/** A run as the API shows it: when, how it went and what it counted. */
 function runJson(r: RunRecord, withActor: boolean) {
-  return { ...r, actor: withActor ? r.actor : null, startedAt: iso(r.startedAt)!, finishedAt: iso(r.finishedAt) };
+  return {
+    id: r.id,
+    trigger: r.trigger,
+    actor: withActor ? r.actor : null,
+    status: r.status,
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+    error: r.error,
+    sourcesTotal: r.sourcesTotal,
+    sourcesRead: r.sourcesRead,
+    sourcesSkipped: r.sourcesSkipped,
+    sourcesFailed: r.sourcesFailed,
+    valuesWritten: r.valuesWritten,
+    valuesRemoved: r.valuesRemoved,
+    issuesFound: r.issuesFound,
+    googleRequests: r.googleRequests,
+  };
 }

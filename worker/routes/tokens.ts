@@ -6,12 +6,12 @@ import { hashTokenSecret, newTokenSecret } from "../access/api-token";
 import { requireRole } from "../access/middleware";
 import { ROLES } from "../access/principal";
 import { assertValidScope } from "../access/scope";
-import { createToken, listTokens, revokeToken } from "../db/access";
+import { createToken, listTokens, revokeToken, type TokenRecord } from "../db/access";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { iso } from "../http/json";
-import { jsonBody, unitCode } from "../http/params";
+import { idParam, unitCode, valid } from "../http/params";
 
 /** A token made without a date expires after this many days. */
 const DEFAULT_TOKEN_DAYS = 90;
@@ -21,7 +21,8 @@ export const tokens = new Hono<AppEnv>()
   .get("/", async (c) => c.json({ tokens: (await listTokens(getDb(c.env.DB))).map(tokenJson) }))
   .post(
     "/",
-    jsonBody(
+    valid(
+      "json",
       z.object({
         // A date alone means the end of that day in Vietnam; null, a token that never expires.
         expiresAt: z
@@ -56,18 +57,21 @@ export const tokens = new Hono<AppEnv>()
       return c.json({ token: tokenJson(token), secret }, 201);
     },
   )
-  .delete("/:id{[0-9]+}", async (c) => {
-    const token = await revokeToken(getDb(c.env.DB), Number(c.req.param("id")), c.get("principal").email);
+  .delete("/:id", valid("param", idParam), async (c) => {
+    const token = await revokeToken(getDb(c.env.DB), c.req.valid("param").id, c.get("principal").email);
     if (!token) throw new AppError("not_found", "Không có mã truy cập này hoặc mã đã bị thu hồi");
     return c.json({ token: tokenJson(token) });
   });
 
-function tokenJson<
-  T extends { createdAt: number; lastUsedAt: number | null; revokedAt: number | null; expiresAt: number | null },
->(t: T) {
+/** A token as admins see it: never its hash, moments as ISO strings. */
+function tokenJson(t: TokenRecord) {
   return {
-    ...t,
-    createdAt: iso(t.createdAt)!,
+    id: t.id,
+    name: t.name,
+    role: t.role,
+    scopeUnitCode: t.scopeUnitCode,
+    createdBy: t.createdBy,
+    createdAt: iso(t.createdAt),
     lastUsedAt: iso(t.lastUsedAt),
     revokedAt: iso(t.revokedAt),
     expiresAt: iso(t.expiresAt),

@@ -4,12 +4,12 @@ import { z } from "zod";
 import { requireRole } from "../access/middleware";
 import { ROLES } from "../access/principal";
 import { assertValidScope } from "../access/scope";
-import { disableUser, findUser, listUsers, saveUser } from "../db/access";
-import { getDb } from "../db/client";
+import { disableUser, findUser, listUsers, saveUser, type UserRecord } from "../db/access";
+import { type Db, getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { iso } from "../http/json";
-import { jsonBody, unitCode } from "../http/params";
+import { unitCode, valid } from "../http/params";
 
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email("email không hợp lệ"));
 
@@ -18,23 +18,37 @@ export const users = new Hono<AppEnv>()
   .get("/", async (c) => c.json({ users: (await listUsers(getDb(c.env.DB))).map(userJson) }))
   .put(
     "/",
-    jsonBody(z.object({ email, role: z.enum(ROLES), scopeUnitCode: unitCode.nullable().default(null) })),
+    valid("json", z.object({ email, role: z.enum(ROLES), scopeUnitCode: unitCode.nullable().default(null) })),
     async (c) => {
       const input = c.req.valid("json");
       const db = getDb(c.env.DB);
       await assertValidScope(db, input.role, input.scopeUnitCode);
-      return c.json({ user: userJson((await saveUser(db, input, c.get("principal").email))!) });
+      return c.json({ user: userJson(await saveUser(db, input, c.get("principal").email)) });
     },
   )
-  .delete("/:email", async (c) => {
+  .delete("/:email", valid("param", z.object({ email: z.string().trim().toLowerCase() })), async (c) => {
     const db = getDb(c.env.DB);
-    const target = c.req.param("email").trim().toLowerCase();
+    const target = c.req.valid("param").email;
     if (target === c.get("principal").email) throw new AppError("bad_request", "Không thể tự khoá tài khoản của mình");
     if (!(await findUser(db, target))) throw new AppError("not_found", `Không có người dùng ${target}`);
     await disableUser(db, target, c.get("principal").email);
-    return c.json({ user: userJson((await findUser(db, target))!) });
+    return c.json({ user: userJson(await userAfter(db, target)) });
   });
 
-function userJson<T extends { createdAt: number; disabledAt: number | null }>(u: T) {
-  return { ...u, createdAt: iso(u.createdAt)!, disabledAt: iso(u.disabledAt) };
+/** A user as admins see them. */
+function userJson(u: UserRecord) {
+  return {
+    email: u.email,
+    role: u.role,
+    scopeUnitCode: u.scopeUnitCode,
+    createdAt: iso(u.createdAt),
+    disabledAt: iso(u.disabledAt),
+  };
+}
+
+/** The user a change was made to, read back. */
+async function userAfter(db: Db, email: string): Promise<UserRecord> {
+  const user = await findUser(db, email);
+  if (!user) throw new AppError("not_found", `Không có người dùng ${email}`);
+  return user;
 }

@@ -1,6 +1,8 @@
 /** The cron's work: decide (schedule.ts), sync when due, then freeze the conferences that have started. */
+
+import { freezeConference } from "../admin/conferences";
 import { getDb } from "../db/client";
-import { conferencesAt, freezeConference } from "../db/conferences";
+import { conferencesAt } from "../db/conferences";
 import { runSync, type SyncOptions, type SyncResult } from "./run";
 import { decideSchedule, type ScheduleDecision } from "./schedule";
 

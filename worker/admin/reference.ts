@@ -1,0 +1,85 @@
+/**
+ * Reference files an administrator imports — the unit list, the indicator catalog, the sources — each checked as a
+ * whole before anything is saved, then saved with every roll-up it changes, in one batch (PRODUCT.md §2, §8).
+ */
+import { vietnamToday } from "../../domain/time";
+import { type AuditEntry, auditStatement } from "../db/audit";
+import { runBatch } from "../db/batch";
+import { codesWithValues, listIndicators, replaceCatalog } from "../db/catalog";
+import type { Db } from "../db/client";
+import { replaceUnitList, unitListFor, unknownUnitCodes } from "../db/units";
+import { type Indicator, parseCatalog } from "../reference/catalog";
+import { lostZeros, parseSources, type SourceRow } from "../reference/sources";
+import { type ImportProblem, readReferenceFile } from "../reference/table";
+import { parseUnits, type UnitRow } from "../reference/units";
+import { rebuildEverything } from "../rollups/write";
+
+/** What importing a file would do: its rows, its problems by line, and what refuses it whole (`conflict`). */
+export type Checked<R> = { rows: R[]; problems: ImportProblem[]; warnings: ImportProblem[]; conflict: string | null };
+
+export async function checkUnits(body: ArrayBuffer): Promise<Checked<UnitRow>> {
+  const { rows, problems } = parseUnits(await readReferenceFile(body));
+  return { rows, problems, warnings: [], conflict: null };
+}
+
+/** A catalog file, refused whole when it drops a required indicator that communes already report. */
+export async function checkCatalog(db: Db, body: ArrayBuffer): Promise<Checked<Indicator>> {
+  const { rows, problems } = parseCatalog(await readReferenceFile(body));
+  // A required indicator that communes already report cannot vanish with an upload: its figures would disappear.
+  const kept = new Set(rows.map((r) => r.code));
+  const dropped = (await listIndicators(db)).filter((i) => i.required && !kept.has(i.code));
+  const reported = rows.length
+    ? await codesWithValues(
+        db,
+        dropped.map((i) => i.code),
+      )
+    : [];
+  const names = dropped.filter((i) => reported.includes(i.code)).map((i) => `${i.code} (${i.label})`);
+  const conflict = names.length
+    ? `Danh mục mới bỏ ${names.length} chỉ tiêu bắt buộc đã có số liệu: ${names.join("; ")} — chưa nhập gì; giữ các dòng này trong tệp (có thể bỏ đánh dấu bắt buộc) rồi tải lại`
+    : null;
+  return { rows, problems, warnings: [], conflict };
+}
+
+/** A sources file, each row's unit looked up in today's unit list. */
+export async function checkSources(db: Db, body: ArrayBuffer): Promise<Checked<SourceRow>> {
+  const { rows, lines, problems, warnings } = parseSources(await readReferenceFile(body));
+  const listDate = await unitListFor(db, vietnamToday());
+  if (!listDate) {
+    const conflict = "Chưa có danh sách đơn vị hành chính: nhập danh sách đơn vị (trang “Danh mục”) trước";
+    return { rows, problems, warnings, conflict };
+  }
+  const unknown = new Set(
+    await unknownUnitCodes(
+      db,
+      listDate,
+      rows.map((r) => r.unitCode),
+    ),
+  );
+  const unlisted = rows.flatMap((r, i) =>
+    unknown.has(r.unitCode)
+      ? [
+          {
+            line: lines[i] ?? null,
+            message: `Mã đơn vị ${r.unitCode} không có trong danh sách đơn vị${lostZeros(r.unitCode)}`,
+          },
+        ]
+      : [],
+  );
+  const byLine = (a: ImportProblem, b: ImportProblem) => (a.line ?? 0) - (b.line ?? 0);
+  return { rows, problems: [...problems, ...unlisted].sort(byLine), warnings, conflict: null };
+}
+
+/** Replaces the list of that date and rebuilds every roll-up (a list decides which communes each unit sums). */
+export async function importUnitList(db: Db, validFrom: string, rows: UnitRow[], audit: AuditEntry): Promise<void> {
+  await runBatch(db, [
+    ...replaceUnitList(db, validFrom, rows),
+    auditStatement(db, audit),
+    ...(await rebuildEverything(db)),
+  ]);
+}
+
+/** Replaces the catalog and rebuilds every roll-up (ratios and required indicators are the catalog's). */
+export async function importCatalog(db: Db, rows: Indicator[], audit: AuditEntry): Promise<void> {
+  await runBatch(db, [...replaceCatalog(db, rows), auditStatement(db, audit), ...(await rebuildEverything(db))]);
+}

@@ -1,0 +1,103 @@
+/** What every source of a run (or of one Queue job of it) shares: Google, the catalog, the unit list. */
+
+import { vietnamToday } from "../../domain/time";
+import { listIndicators } from "../db/catalog";
+import type { Db } from "../db/client";
+import { spreadsheetsOfSeveralSources } from "../db/sources";
+import { communesUnder, unitListFor } from "../db/units";
+import { GoogleClient, type GoogleOptions } from "../google/client";
+import type { Indicator } from "../reference/catalog";
+import type { ReadContext } from "../sheets/types";
+import { asSourceError } from "./read-source";
+
+export type SyncContext = {
+  db: Db;
+  google: GoogleClient;
+  catalog: Indicator[];
+  listDate: string | null;
+  communes: Map<string, Promise<ReadContext["communes"]>>;
+  /**
+   * The catalog and unit list the sheets are read against; stored with the sheet's version, so an unchanged sheet is
+   * read again once after either changes.
+   */
+  readerKey: string;
+  /** Periods already recorded in this run: the per-source path stays free of repeated writes. */
+  periods: Set<string>;
+  /**
+   * A refusal no sheet can fix (an API not enabled, a key Google refuses), once found: said on the run, given as the
+   * cause on every source left, and no more Google calls are made for them.
+   */
+  configError: string | null;
+  /** Spreadsheets registered for more than one source: their check results would overwrite each other. */
+  sharedSpreadsheets: Set<string>;
+  runId: number;
+  now: () => number;
+  /** Read every source, changed or not. */
+  force: boolean;
+};
+
+/**
+ * The Google client of a run, or why there is none (a secret that is not a service-account key). Pacing protects
+ * Google's quota (`GOOGLE_READS_PER_MINUTE`, `GOOGLE_WRITES_PER_MINUTE`, 0 = off; local runs set 0: the stand-in has
+ * none); `SHEETS_FEEDBACK=true` writes the check results back.
+ */
+export function googleFor(
+  env: Env,
+  now: () => number,
+  extra: GoogleOptions = {},
+): { ok: true; google: GoogleClient } | { ok: false; error: string } {
+  const perMinute = (value: string | undefined) => {
+    const configured = Number(value ?? "55");
+    return Number.isFinite(configured) && configured >= 0 ? configured : 55;
+  };
+  try {
+    const google = new GoogleClient(env, {
+      now,
+      readsPerMinute: perMinute(env.GOOGLE_READS_PER_MINUTE),
+      writesPerMinute: perMinute(env.GOOGLE_WRITES_PER_MINUTE),
+      writes: env.SHEETS_FEEDBACK === "true",
+      ...extra,
+    });
+    return { ok: true, google };
+  } catch (err) {
+    return { ok: false, error: asSourceError(err).message };
+  }
+}
+
+export async function syncContext(
+  db: Db,
+  google: GoogleClient,
+  run: { runId: number; now: () => number; force?: boolean },
+): Promise<SyncContext> {
+  const [catalog, listDate] = await Promise.all([listIndicators(db), unitListFor(db, vietnamToday(run.now()))]);
+  const readerKey = await fingerprint(JSON.stringify([catalog, listDate]));
+  const sharedSpreadsheets = new Set(google.writes ? await spreadsheetsOfSeveralSources(db) : []);
+  return {
+    ...run,
+    force: run.force === true,
+    sharedSpreadsheets,
+    db,
+    google,
+    catalog,
+    listDate,
+    communes: new Map(),
+    periods: new Set(),
+    readerKey,
+    configError: null,
+  };
+}
+
+/** The communes a table of `unitCode` lists, looked up once per run. */
+export function communesFor(ctx: SyncContext, unitCode: string): Promise<ReadContext["communes"]> {
+  let hit = ctx.communes.get(unitCode);
+  if (!hit) {
+    hit = ctx.listDate ? communesUnder(ctx.db, ctx.listDate, unitCode) : Promise.resolve([]);
+    ctx.communes.set(unitCode, hit);
+  }
+  return hit;
+}
+
+async function fingerprint(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest).slice(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
