@@ -116,7 +116,7 @@ export const createToken = (json: {
   scopeUnitCode: string | null;
   expiresAt: string | null;
 }) => ok(api.admin.tokens.$post({ json }));
-export const revokeToken = (id: number) => ok(api.admin.tokens[":id{[0-9]+}"].$delete({ param: { id: String(id) } }));
+export const revokeToken = (id: number) => ok(api.admin.tokens[":id"].$delete({ param: { id: String(id) } }));
 export const createConference = (json: {
   unitCode: string;
   period: string;
