@@ -1,0 +1,127 @@
+// @ts-check
+/**
+ * The read half of the Google stand-in, what the Worker's sync calls: Drive v3 files.get, Sheets v4 spreadsheets.get
+ * and values.batchGet, each answering a file's sharing, kind and `faults` as Google would (GOOGLE.md "Errors").
+ */
+import { resolveRange } from "./a1.mjs";
+import { DRIVE_DEFAULT_FIELDS, pickFields } from "./fields.mjs";
+import { mayEdit, mayRead, SETTINGS_FILE, SPREADSHEET_MIME } from "./store.mjs";
+import { sessionOf } from "./token.mjs";
+
+const SHORTCUT_MIME = "application/vnd.google-apps.shortcut";
+
+/**
+ * @typedef {import("./http.mjs").Context} Context
+ * @typedef {{ id: string, fixture: import("./store.mjs").Fixture, email: string }} ReadTarget  the file, as read for the caller
+ * @typedef {(ctx: Context, target: ReadTarget) => Promise<unknown> | unknown} ReadHandler
+ */
+
+/** @type {import("./http.mjs").Route[]} */
+export const readRoutes = [
+  {
+    method: "GET",
+    pattern: /^\/v4\/spreadsheets\/([^/]+)\/values:batchGet$/,
+    name: "sheets.values.batchGet",
+    handler: readsFile(spreadsheet(valuesBatchGet)),
+  },
+  {
+    method: "GET",
+    pattern: /^\/v4\/spreadsheets\/([^/:]+)$/,
+    name: "sheets.spreadsheets.get",
+    handler: readsFile(spreadsheet(spreadsheetsGet)),
+  },
+  { method: "GET", pattern: /^\/drive\/v3\/files\/([^/]+)$/, name: "drive.files.get", handler: readsFile(filesGet) },
+];
+
+/**
+ * What every read goes through before its handler: the caller's token, the API switched on in the project, the file
+ * found and shared with the caller, then the file's next fault for this call.
+ * @param {ReadHandler} handler @returns {(ctx: Context) => Promise<unknown>}
+ */
+function readsFile(handler) {
+  return async (ctx) => {
+    const { api, url, fail, settings, standin } = ctx;
+    const session = sessionOf(ctx);
+    if (!session) return fail(401);
+    if (settings.disabledApis?.includes(api)) {
+      return fail(403, { reason: api === "drive" ? "accessNotConfigured" : "SERVICE_DISABLED" });
+    }
+    const id = ctx.params[0] ?? "";
+    const fixture = id === SETTINGS_FILE ? null : await standin.store.read(id);
+    // Drive cannot tell a file not shared with the caller from one that does not exist; Sheets can.
+    const shared =
+      fixture !== null &&
+      fixture.access !== "not_found" &&
+      fixture.access !== "forbidden" &&
+      mayRead(fixture, session.email);
+    // A file in a shared drive is invisible to Drive calls that do not say `supportsAllDrives=true`.
+    const hidden =
+      api === "drive" && fixture?.driveId !== undefined && url.searchParams.get("supportsAllDrives") !== "true";
+    if (!fixture || fixture.access === "not_found" || (api === "drive" && (!shared || hidden))) {
+      return fail(404, { id });
+    }
+    if (!shared) return fail(403);
+    if (standin.faults.answer(ctx, fixture, id, false)) return;
+    return handler(ctx, { id, fixture, email: session.email });
+  };
+}
+
+/**
+ * Sheets knows a shortcut's target, not the shortcut; an Excel file is a Drive file, not a spreadsheet.
+ * @param {ReadHandler} handler @returns {ReadHandler}
+ */
+function spreadsheet(handler) {
+  return (ctx, target) => {
+    const { fixture } = target;
+    if (fixture.shortcutTo) return ctx.fail(404);
+    if ((fixture.mimeType ?? SPREADSHEET_MIME) !== SPREADSHEET_MIME) {
+      return ctx.fail(400, {
+        status: "FAILED_PRECONDITION",
+        reason: "failedPrecondition",
+        message: "This operation is not supported for this document",
+      });
+    }
+    return handler(ctx, target);
+  };
+}
+
+/** Drive files.get: the file's metadata, as `fields` asks (GOOGLE.md "Change detection"). @param {Context} ctx @param {ReadTarget} target */
+async function filesGet({ url, send, standin }, { id, fixture, email }) {
+  /** @type {Record<string, unknown>} */
+  const file = {
+    kind: "drive#file",
+    id,
+    name: fixture.properties.title,
+    mimeType: fixture.shortcutTo ? SHORTCUT_MIME : (fixture.mimeType ?? SPREADSHEET_MIME),
+    modifiedTime: new Date(fixture.modifiedTime ?? "2026-01-01T00:00:00Z").toISOString(),
+    version: String(fixture.version ?? "1"),
+    trashed: fixture.trashed === true,
+    capabilities: { canEdit: mayEdit(fixture, email) },
+  };
+  if (fixture.shortcutTo) {
+    const target = await standin.store.read(fixture.shortcutTo);
+    file.shortcutDetails = { targetId: fixture.shortcutTo, targetMimeType: target?.mimeType ?? SPREADSHEET_MIME };
+  }
+  send(200, pickFields(file, url.searchParams.get("fields") ?? DRIVE_DEFAULT_FIELDS));
+}
+
+/** Sheets spreadsheets.get: the properties and the tabs, each with its index. @param {Context} ctx @param {ReadTarget} target */
+function spreadsheetsGet({ send }, { id, fixture }) {
+  send(200, {
+    spreadsheetId: id,
+    properties: fixture.properties,
+    sheets: fixture.sheets.map((s, index) => ({ properties: { index, ...s.properties } })),
+  });
+}
+
+/** Sheets values.batchGet: the `ranges` in request order, or 400 for the first one Google would refuse. @param {Context} ctx @param {ReadTarget} target */
+function valuesBatchGet({ url, send, fail }, { id, fixture }) {
+  /** @type {unknown[]} */
+  const valueRanges = [];
+  for (const range of url.searchParams.getAll("ranges")) {
+    const resolved = resolveRange(fixture, range);
+    if (!resolved) return fail(400, `Unable to parse range: ${range}`);
+    valueRanges.push(resolved);
+  }
+  send(200, { spreadsheetId: id, valueRanges });
+}
