@@ -205,7 +205,7 @@ function httpJson(method, url, timeoutMs = 120_000) {
       res.on("end", () => {
         try {
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body ? JSON.parse(body) : null });
-        } catch (err) {
+        } catch {
           reject(new Error(`${method} ${url}: ${res.statusCode} ${body.slice(0, 200)}`));
         }
       });
