@@ -6,6 +6,7 @@ import {
   accessJwt,
   bearer,
   callWorker,
+  clientFor,
   createApiToken,
   jwksFetches,
   productionEnv,
@@ -14,7 +15,7 @@ import {
   saveUser,
   signingKey,
 } from "./access-helpers";
-import { resetDatabase, seedReference } from "./helpers";
+import { type ApiError, errorOf, ok, resetDatabase, seedReference } from "./helpers";
 
 const LEADER = "lanhdao@hungyen.gov.vn";
 let teamKey: SigningKey;
@@ -25,8 +26,8 @@ function base64url(value: unknown): string {
 }
 
 async function meta(headers: Record<string, string>, workerEnv = productionEnv()) {
-  const res = await callWorker(workerEnv, "/api/meta", { headers });
-  return { status: res.status, body: (await res.json()) as any };
+  const res = await clientFor(workerEnv, headers).meta.$get();
+  return { status: res.status, body: await res.json() };
 }
 
 beforeAll(async () => {
@@ -56,7 +57,7 @@ describe("Cloudflare Access in production", () => {
   it("answers 401 without any credential", async () => {
     const res = await callWorker(productionEnv(), "/api/summary?unit=33&period=2025");
     expect(res.status).toBe(401);
-    expect(((await res.json()) as any).error.code).toBe("unauthorized");
+    expect((await errorOf(res)).code).toBe("unauthorized");
   });
 
   const forged: [string, () => Promise<string>][] = [
@@ -129,7 +130,7 @@ describe("Cloudflare Access in production", () => {
         headers: accessHeaders(await make()),
       });
       expect(res.status).toBe(401);
-      expect(((await res.json()) as any).error.code).toBe("unauthorized");
+      expect((await errorOf(res)).code).toBe("unauthorized");
     });
   }
 
@@ -182,7 +183,7 @@ describe("Cloudflare Access in production", () => {
       headers: accessHeaders(await accessJwt(teamKey)),
     });
     expect(res.status).toBe(500);
-    expect(((await res.json()) as any).error.message).toContain("khóa ký của Cloudflare Access");
+    expect((await errorOf(res)).message).toContain("khóa ký của Cloudflare Access");
   });
 
   it("answers a clear configuration error when Access is not configured, and still lets nobody in", async () => {
@@ -190,7 +191,7 @@ describe("Cloudflare Access in production", () => {
       headers: accessHeaders(await accessJwt(teamKey)),
     });
     expect(res.status).toBe(500);
-    expect(((await res.json()) as any).error.message).toContain("ACCESS_AUD");
+    expect((await errorOf(res)).message).toContain("ACCESS_AUD");
   });
 });
 
@@ -200,7 +201,7 @@ describe("development mode", () => {
     for (const path of ["/api/health", "/api/meta", "/api/admin/audit", "/api/summary?unit=33&period=2025"]) {
       const res = await callWorker(prodWithDev, path);
       expect(res.status).toBe(500);
-      const body = (await res.json()) as any;
+      const body = (await res.json()) as { error: ApiError };
       expect(body.error.message).toContain("DEV_MODE");
       expect(body).not.toHaveProperty("principal");
     }
@@ -249,8 +250,8 @@ describe("changes from another site", () => {
         )
       ).status,
     ).toBe(403);
-    const { users } = (await (await callWorker(devEnv, "/api/admin/users")).json()) as any;
-    expect(users.map((u: any) => u.email)).not.toContain("ke.gian@evil.example");
+    const { users } = await ok(clientFor(devEnv).admin.users.$get());
+    expect(users.map((u) => u.email)).not.toContain("ke.gian@evil.example");
     // From the dashboard itself, or from a script, the same change goes through.
     expect((await post({ "sec-fetch-site": "same-origin", origin: "http://dashboard.local" })).status).toBe(200);
     expect((await post({})).status).toBe(200);

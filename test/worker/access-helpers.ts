@@ -1,9 +1,11 @@
 /** Helpers for the access tests: the Worker under a production configuration, Access JWTs, API tokens. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { hc, type InferRequestType } from "hono/client";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+import type { AppType } from "../../worker/app";
 import worker from "../../worker/index";
-import { apiJson } from "./helpers";
+import { client, ok } from "./helpers";
 
 const AUD = "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2";
 
@@ -29,6 +31,17 @@ export async function callWorker(workerEnv: Env, path: string, init?: RequestIni
   );
   await waitOnExecutionContext(ctx);
   return res;
+}
+
+/** The typed client through the Worker's fetch handler with the given bindings and vars, sending these headers. */
+export function clientFor(workerEnv: Env, headers: Record<string, string> = {}) {
+  return hc<AppType>("http://dashboard.local", {
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(String(input));
+      return callWorker(workerEnv, url.pathname + url.search, init);
+    },
+    headers,
+  }).api;
 }
 
 export type SigningKey = { kid: string; privateKey: CryptoKey; publicJwk: JWK };
@@ -76,24 +89,18 @@ export async function accessJwt(key: SigningKey, claims: Claims = {}, kid = key.
 export const accessHeaders = (jwt: string) => ({ "cf-access-jwt-assertion": jwt });
 export const bearer = (secret: string) => ({ authorization: `Bearer ${secret}` });
 
+export type Role = InferRequestType<typeof client.admin.tokens.$post>["json"]["role"];
+
 /** A token made by the (development-mode) admin through the API; returns the secret shown once. */
 export async function createApiToken(
-  role: string,
+  role: Role,
   scopeUnitCode: string | null,
   name = `${role}-${scopeUnitCode ?? "vn"}`,
 ) {
-  const body = await apiJson<{ token: { id: number }; secret: string }>("/api/admin/tokens", {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ name, role, scopeUnitCode }),
-  });
-  return { id: body.token.id, secret: body.secret };
+  const { token, secret } = await ok(client.admin.tokens.$post({ json: { name, role, scopeUnitCode } }));
+  return { id: token.id, secret };
 }
 
-export async function saveUser(email: string, role: string, scopeUnitCode: string | null): Promise<void> {
-  await apiJson("/api/admin/users", {
-    method: "PUT",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, role, scopeUnitCode }),
-  });
+export async function saveUser(email: string, role: Role, scopeUnitCode: string | null): Promise<void> {
+  await ok(client.admin.users.$put({ json: { email, role, scopeUnitCode } }));
 }

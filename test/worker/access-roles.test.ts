@@ -4,8 +4,8 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
-import { formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
+import { bearer, callWorker, clientFor, createApiToken, productionEnv } from "./access-helpers";
+import { formSheet, ok, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
 
 /** Hưng Yên (33) as in helpers, and a made-up Lâm Giang (98) with one ward: the other province. */
 const UNITS = `${UNITS_CSV}98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n`;
@@ -25,6 +25,9 @@ async function as(who: Who, path: string, init: RequestInit = {}) {
     headers: { ...(init.headers as Record<string, string>), ...bearer(secrets[who]) },
   });
 }
+
+/** The typed client as this principal, under the production configuration. */
+const clientAs = (who: Who) => clientFor(productionEnv(), bearer(secrets[who]));
 
 beforeAll(async () => {
   await resetDatabase();
@@ -85,25 +88,25 @@ describe("read endpoints answer each role within its scope", () => {
   }
 
   it("meta: a scoped user starts at their own unit and is offered no other province", async () => {
-    const leader = (await (await as("leader33", "/api/meta")).json()) as any;
+    const leader = await ok(clientAs("leader33").meta.$get());
     expect(leader.defaultUnit).toBe("33");
-    expect(leader.provinces.map((p: any) => p.code)).toEqual(["33"]);
-    const commune = (await (await as("commune", "/api/meta")).json()) as any;
+    expect(leader.provinces.map((p) => p.code)).toEqual(["33"]);
+    const commune = await ok(clientAs("commune").meta.$get());
     expect(commune.defaultUnit).toBe("12745");
     expect(commune.provinces).toEqual([]);
-    const admin = (await (await as("admin", "/api/meta")).json()) as any;
-    expect(admin.provinces.map((p: any) => p.code)).toEqual(["33", "98"]);
+    const admin = await ok(clientAs("admin").meta.$get());
+    expect(admin.provinces.map((p) => p.code)).toEqual(["33", "98"]);
   });
 });
 
 describe("sync runs", () => {
   it("are readable by every role, with who started them only for admins", async () => {
-    const admin = (await (await as("admin", "/api/sync/runs")).json()) as any;
-    expect(admin.runs.some((r: any) => r.actor === "dev@localhost")).toBe(true);
+    const admin = await ok(clientAs("admin").sync.runs.$get());
+    expect(admin.runs.some((r) => r.actor === "dev@localhost")).toBe(true);
     for (const who of ["leader33", "commune"] as Who[]) {
-      const res = await as(who, "/api/sync/runs");
+      const res = await clientAs(who).sync.runs.$get();
       expect(res.status).toBe(200);
-      const body = (await res.json()) as any;
+      const body = await res.json();
       expect(body.runs.length).toBe(admin.runs.length);
       expect(JSON.stringify(body)).not.toContain("dev@localhost");
     }
@@ -177,35 +180,36 @@ describe("admin-only endpoints", () => {
 
 describe("a commune user sees only its own commune", () => {
   it("in the sources: only its own sheet, also when it names no unit", async () => {
-    for (const path of ["/api/sources?unit=12745", "/api/sources"]) {
-      const body = (await (await as("commune", path)).json()) as any;
-      expect(body.sources.map((s: any) => s.unitCode)).toEqual(["12745"]);
+    for (const query of [{ unit: "12745" }, {}]) {
+      const body = await ok(clientAs("commune").sources.$get({ query }));
+      expect(body.sources.map((s) => s.unitCode)).toEqual(["12745"]);
     }
-    const province = (await (await as("leader33", "/api/sources")).json()) as any;
-    expect(province.sources.map((s: any) => s.unitCode).sort()).toEqual(["11953", "11983", "12745"]);
+    const province = await ok(clientAs("leader33").sources.$get({ query: {} }));
+    expect(province.sources.map((s) => s.unitCode).sort()).toEqual(["11953", "11983", "12745"]);
   });
 
   it("in the summary: its own figures, not the province's", async () => {
-    const res = await as("commune", "/api/summary?unit=12745&period=2025");
-    const summary = (await res.json()) as any;
+    const summary = await ok(clientAs("commune").summary.$get({ query: { unit: "12745", period: "2025" } }));
     expect(summary.unit.code).toBe("12745");
-    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(12);
+    expect(summary.indicators.find((i) => i.code === "security_team_count")!.value).toBe(12);
     expect(JSON.stringify(summary)).not.toMatch(/Phố Hiến|Sơn Nam|Tân An/);
   });
 
   it("in the breakdown: one row, its own", async () => {
-    const body = (await (
-      await as("commune", "/api/breakdown?unit=12745&period=2025&indicator=security_team_count")
-    ).json()) as any;
-    expect(body.rows.map((r: any) => r.unit.code)).toEqual(["12745"]);
-    expect(body.rows[0].value).toBe(12);
+    const body = await ok(
+      clientAs("commune").breakdown.$get({
+        query: { unit: "12745", period: "2025", indicator: "security_team_count" },
+      }),
+    );
+    expect(body.rows.map((r) => r.unit.code)).toEqual(["12745"]);
+    expect(body.rows[0]!.value).toBe(12);
   });
 
   it("in the issues: not its neighbour's typo", async () => {
-    const province = (await (await as("leader33", "/api/issues?unit=33&period=2025")).json()) as any;
-    expect(province.issues.some((i: any) => i.unitCode === "11953")).toBe(true);
-    const own = (await (await as("commune", "/api/issues?unit=12745&period=2025")).json()) as any;
-    expect(own.issues.every((i: any) => i.unitCode === "12745")).toBe(true);
+    const province = await ok(clientAs("leader33").issues.$get({ query: { unit: "33", period: "2025" } }));
+    expect(province.issues.some((i) => i.unitCode === "11953")).toBe(true);
+    const own = await ok(clientAs("commune").issues.$get({ query: { unit: "12745", period: "2025" } }));
+    expect(own.issues.every((i) => i.unitCode === "12745")).toBe(true);
     expect(JSON.stringify(own)).not.toContain("chưa đủ");
     expect((await as("commune", "/api/issues?unit=11953&period=2025")).status).toBe(403);
   });

@@ -1,14 +1,30 @@
 /** API tokens for scripts: made and revoked by admins, shown once, stored hashed, limited to a role and a scope. */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { bearer, callWorker, createApiToken, productionEnv } from "./access-helpers";
-import { api, apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import { bearer, callWorker, clientFor, createApiToken, productionEnv } from "./access-helpers";
+import {
+  api,
+  apiJson,
+  client,
+  errorOf,
+  formSheet,
+  ok,
+  putSheet,
+  registerSources,
+  resetDatabase,
+  seedReference,
+  syncNow,
+} from "./helpers";
 
 const json = (method: string, body: unknown): RequestInit => ({
   method,
   headers: { "content-type": "application/json" },
   body: JSON.stringify(body),
 });
+
+/** A listed token's moments as the API writes them: ISO 8601 strings, or null. */
+type TokenMoments = { id: number; createdAt: string; lastUsedAt: string | null; expiresAt: string | null };
+const listTokens = async () => (await apiJson<{ tokens: TokenMoments[] }>("/api/admin/tokens")).tokens;
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
@@ -37,23 +53,21 @@ describe("API tokens", () => {
 
   it("signs a script in with the token's role and scope under the production configuration, and records its last use", async () => {
     const { id, secret } = await createApiToken("commune", "12745", "xã Bắc Đông Quan");
-    const res = await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) });
+    const res = await clientFor(productionEnv(), bearer(secret)).meta.$get();
     expect(res.status).toBe(200);
-    expect(((await res.json()) as any).principal).toMatchObject({
+    expect((await res.json()).principal).toMatchObject({
       role: "commune",
       scopeUnitCode: "12745",
       via: "token",
     });
-    const { tokens } = await apiJson("/api/admin/tokens");
-    const used = tokens.find((t: any) => t.id === id);
-    expect(Date.parse(used.lastUsedAt)).toBeGreaterThan(Date.now() - 60_000);
+    const used = (await listTokens()).find((t) => t.id === id);
+    expect(Date.parse(used!.lastUsedAt!)).toBeGreaterThan(Date.now() - 60_000);
   });
 
   it("expires after 90 days unless told otherwise, and is then refused like a revoked one", async () => {
     const { id, secret } = await createApiToken("leader", "33");
-    const { tokens } = await apiJson("/api/admin/tokens");
-    const made = tokens.find((t: any) => t.id === id);
-    const days = (Date.parse(made.expiresAt) - Date.parse(made.createdAt)) / 86400_000;
+    const made = (await listTokens()).find((t) => t.id === id)!;
+    const days = (Date.parse(made.expiresAt!) - Date.parse(made.createdAt)) / 86400_000;
     expect(days).toBeCloseTo(90, 5);
     expect((await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) })).status).toBe(200);
     // Ninety days later.
@@ -62,14 +76,14 @@ describe("API tokens", () => {
       .run();
     expect((await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) })).status).toBe(401);
 
-    const dated = await apiJson(
-      "/api/admin/tokens",
-      json("POST", { name: "có hạn", role: "leader", scopeUnitCode: "33", expiresAt: "2099-03-01" }),
+    const dated = await ok(
+      client.admin.tokens.$post({
+        json: { name: "có hạn", role: "leader", scopeUnitCode: "33", expiresAt: "2099-03-01" },
+      }),
     );
     expect(dated.token.expiresAt).toBe("2099-03-01T16:59:59.999Z");
-    const forever = await apiJson(
-      "/api/admin/tokens",
-      json("POST", { name: "không hạn", role: "leader", scopeUnitCode: "33", expiresAt: null }),
+    const forever = await ok(
+      client.admin.tokens.$post({ json: { name: "không hạn", role: "leader", scopeUnitCode: "33", expiresAt: null } }),
     );
     expect(forever.token.expiresAt).toBeNull();
     const past = await api(
@@ -77,7 +91,7 @@ describe("API tokens", () => {
       json("POST", { name: "đã qua", role: "leader", scopeUnitCode: "33", expiresAt: "2020-01-01" }),
     );
     expect(past.status).toBe(400);
-    expect(((await past.json()) as any).error).toMatchObject({
+    expect(await errorOf(past)).toMatchObject({
       field: "expiresAt",
       message: expect.stringContaining("đã qua"),
     });
@@ -90,8 +104,8 @@ describe("API tokens", () => {
     const res = await callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) });
     expect(res.status).toBe(401);
     expect((await api("/api/meta", { headers: bearer(secret) })).status).toBe(401);
-    const { entries } = await apiJson("/api/admin/audit");
-    expect(entries.map((e: any) => e.action)).toEqual(expect.arrayContaining(["token.create", "token.revoke"]));
+    const { entries } = await ok(client.admin.audit.$get({ query: {} }));
+    expect(entries.map((e) => e.action)).toEqual(expect.arrayContaining(["token.create", "token.revoke"]));
   });
 
   it("refuses a malformed Authorization header or an unknown secret", async () => {
@@ -117,7 +131,7 @@ describe("API tokens", () => {
     const fields = [];
     for (const body of bad) {
       const res = await api("/api/admin/tokens", json("POST", body));
-      fields.push(`${res.status} ${((await res.json()) as any).error.field}`);
+      fields.push(`${res.status} ${(await errorOf(res)).field}`);
     }
     expect(fields).toEqual([...Array(5).fill("400 scopeUnitCode"), "400 role"]);
     expect(
@@ -167,7 +181,7 @@ describe("users", () => {
         )
       ).status,
     ).toBe(200);
-    const { users } = await apiJson("/api/admin/users");
+    const { users } = await ok(client.admin.users.$get());
     expect(users).toEqual([
       expect.objectContaining({
         email: "xa.bacdongquan@hungyen.gov.vn",
@@ -180,10 +194,10 @@ describe("users", () => {
       (await api(`/api/admin/users/${encodeURIComponent("xa.bacdongquan@hungyen.gov.vn")}`, { method: "DELETE" }))
         .status,
     ).toBe(200);
-    expect((await apiJson("/api/admin/users")).users[0].disabledAt).toMatch(
+    expect((await ok(client.admin.users.$get())).users[0]!.disabledAt).toMatch(
       /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/,
     );
-    const { entries } = await apiJson("/api/admin/audit");
+    const { entries } = await ok(client.admin.audit.$get({ query: {} }));
     expect(entries.slice(0, 2)).toEqual([
       expect.objectContaining({
         actor: "dev@localhost",

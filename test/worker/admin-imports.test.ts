@@ -3,13 +3,14 @@
  * problem at the line a person sees in the file and saves nothing; an import with a problem is refused whole.
  */
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { assert, beforeEach, describe, expect, it } from "vitest";
 import { xlsxWorkbook } from "../../worker/aggregate/xlsx";
-import { api, apiJson, client, formSheet, putSheet, resetDatabase, seedReference, UNITS_CSV } from "./helpers";
+import { api, client, errorOf, formSheet, ok, putSheet, resetDatabase, seedReference, UNITS_CSV } from "./helpers";
 
 const upload = (path: string, body: BodyInit) => api(path, { method: "POST", body });
 const excelFixture = () => Uint8Array.from(atob(env.TEST_SOURCES_XLSX), (c) => c.charCodeAt(0));
-const registered = async () => (await apiJson("/api/sources?unit=33")).sources.map((s: any) => s.spreadsheetId);
+const registered = async () =>
+  (await ok(client.sources.$get({ query: { unit: "33" } }))).sources.map((s) => s.spreadsheetId);
 
 describe("a sources file", () => {
   beforeEach(async () => {
@@ -43,7 +44,7 @@ describe("a sources file", () => {
 
     const refused = await upload("/api/admin/sources", csv);
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as any).error.message).toMatch(/^Tệp có 2 lỗi, chưa nhập gì: dòng 7: .*; dòng 8: /);
+    expect((await errorOf(refused)).message).toMatch(/^Tệp có 2 lỗi, chưa nhập gì: dòng 7: .*; dòng 8: /);
     expect(await registered()).toEqual([]);
   });
 
@@ -75,27 +76,31 @@ describe("a sources file", () => {
   });
 
   it("takes its header from the first line with something in it, and names a quote left open", async () => {
-    const late = await upload("/api/admin/sources?preview=true", "\n\nunit_code,sheet,tab,layout\n99999,imp-z,,form\n");
-    expect(((await late.json()) as any).problems).toEqual([
-      { line: 4, message: "Mã đơn vị 99999 không có trong danh sách đơn vị" },
-    ]);
+    const late = await ok(
+      client.admin.sources.$post(
+        { query: { preview: "true" } },
+        { init: { body: "\n\nunit_code,sheet,tab,layout\n99999,imp-z,,form\n" } },
+      ),
+    );
+    assert(late.preview, "a preview");
+    expect(late.problems).toEqual([{ line: 4, message: "Mã đơn vị 99999 không có trong danh sách đơn vị" }]);
     const open = await upload(
       "/api/admin/sources?preview=true",
       'unit_code,sheet,tab,layout\n12745,"imp-a,,form\n11980,imp-b,,form\n',
     );
     expect(open.status).toBe(400);
-    expect(((await open.json()) as any).error.message).toMatch(/^Dòng 2: dấu ngoặc kép \("\) mở mà không đóng/);
+    expect((await errorOf(open)).message).toMatch(/^Dòng 2: dấu ngoặc kép \("\) mở mà không đóng/);
   });
 
   it("that is neither UTF-8 text nor a workbook gets told how to save it", async () => {
     const latin1 = Uint8Array.from([...'unit_code,sheet\n12745,"Bi\xeau"\n'].map((c) => c.charCodeAt(0)));
     const res = await upload("/api/admin/sources?preview=true", latin1);
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error.message).toContain("CSV UTF-8");
+    expect((await errorOf(res)).message).toContain("CSV UTF-8");
     const broken = excelFixture().slice(0, 600);
     const bad = await upload("/api/admin/sources?preview=true", broken);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.message).toContain("Tệp Excel bị hỏng");
+    expect((await errorOf(bad)).message).toContain("Tệp Excel bị hỏng");
   });
 });
 
@@ -104,19 +109,22 @@ describe("a units or catalog file", () => {
 
   it("previews a unit list's problems by line and saves nothing", async () => {
     const csv = `${UNITS_CSV.trimEnd()}\n\n12745,Trùng,Xã Trùng,commune,33,trung\n12800,Lạc,Xã Lạc,commune,77,lac\n`;
-    const preview = await apiJson(`/api/admin/units?validFrom=2025-07-01&preview=true`, { method: "POST", body: csv });
+    const preview = await ok(
+      client.admin.units.$post({ query: { validFrom: "2025-07-01", preview: "true" } }, { init: { body: csv } }),
+    );
+    assert(preview.preview, "a preview");
     expect(preview.problems).toEqual([
       { line: 9, message: "Mã đơn vị 12745 bị trùng" },
       { line: 10, message: "Đơn vị 12800 có mã cấp trên 77 không có trong danh sách" },
     ]);
-    expect((await apiJson("/api/admin/units?unit=VN")).units).toEqual([]);
+    expect((await ok(client.admin.units.$get({ query: { unit: "VN" } }))).units).toEqual([]);
   });
 
   it("imports a unit list only with the date it takes effect, said beside that field", async () => {
     const res = await api("/api/admin/units", { method: "POST", body: UNITS_CSV });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error).toMatchObject({ field: "validFrom" });
-    expect((await apiJson("/api/admin/units?unit=VN")).units).toEqual([]);
+    expect(await errorOf(res)).toMatchObject({ field: "validFrom" });
+    expect((await ok(client.admin.units.$get({ query: { unit: "VN" } }))).units).toEqual([]);
   });
 
   it("previews a catalog that would drop a reported figure as a problem of the whole file", async () => {
@@ -128,7 +136,8 @@ describe("a units or catalog file", () => {
     const without = env.TEST_CATALOG_CSV.split("\n")
       .filter((l) => !l.startsWith("security_team_count,"))
       .join("\n");
-    const preview = await apiJson("/api/admin/catalog?preview=true", { method: "POST", body: without });
+    const preview = await ok(client.admin.catalog.$post({ query: { preview: "true" } }, { init: { body: without } }));
+    assert(preview.preview, "a preview");
     expect(preview.problems).toEqual([
       {
         line: null,

@@ -1,7 +1,7 @@
 /** Registering one sheet from its URL, as an administrator does in the browser: read at once, its status known. */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiJson, client, formSheet, putSheet, resetDatabase, seedReference, syncNow } from "./helpers";
+import { client, errorOf, formSheet, ok, putSheet, resetDatabase, seedReference, syncNow } from "./helpers";
 
 const SERVICE_ACCOUNT = JSON.parse(env.GOOGLE_SERVICE_ACCOUNT!).client_email as string;
 const register = (json: { sheet: string; unitCode: string; layout?: "form" | "table"; tab?: string | null }) =>
@@ -28,8 +28,8 @@ describe("one sheet registered from its URL", () => {
       url: "https://docs.google.com/spreadsheets/d/adm-bdq/edit#gid=0",
     });
     expect(body.run).toMatchObject({ sourcesRead: 1, sourcesFailed: 0 });
-    const teams = (await apiJson("/api/summary?unit=33&period=2025")).indicators.find(
-      (i: any) => i.code === "security_team_count",
+    const teams = (await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).indicators.find(
+      (i) => i.code === "security_team_count",
     );
     expect(teams).toMatchObject({ value: 12, reporting: 1 });
   });
@@ -38,7 +38,7 @@ describe("one sheet registered from its URL", () => {
     const first = await (await register({ sheet: "adm-bdq", unitCode: "12745" })).json();
     const second = await (await register({ sheet: "adm-bdq", unitCode: "12745" })).json();
     expect(second.source.id).toBe(first.source.id);
-    expect((await apiJson("/api/sources?unit=33")).sources).toHaveLength(1);
+    expect((await ok(client.sources.$get({ query: { unit: "33" } }))).sources).toHaveLength(1);
   });
 
   it("says at once that a sheet is not shared, naming the account to share it with, or that it does not exist", async () => {
@@ -58,18 +58,18 @@ describe("one sheet registered from its URL", () => {
   it("refuses a link that is not a Google Sheet, and a commune's form for a province, naming the field", async () => {
     const link = await register({ sheet: "https://example.com/bao-cao.xlsx", unitCode: "12745" });
     expect(link.status).toBe(400);
-    expect(((await link.json()) as any).error).toMatchObject({
+    expect(await errorOf(link)).toMatchObject({
       field: "sheet",
       message: expect.stringContaining("không phải của Google Trang tính"),
     });
     const province = await register({ sheet: "adm-bdq", unitCode: "33" });
-    expect(((await province.json()) as any).error).toMatchObject({
+    expect(await errorOf(province)).toMatchObject({
       field: "unitCode",
       message: expect.stringContaining("Bảng tổng hợp"),
     });
     const unknown = await register({ sheet: "adm-bdq", unitCode: "99999" });
-    expect(((await unknown.json()) as any).error.field).toBe("unitCode");
-    expect((await apiJson("/api/sources?unit=33")).sources).toHaveLength(0);
+    expect((await errorOf(unknown)).field).toBe("unitCode");
+    expect((await ok(client.sources.$get({ query: { unit: "33" } }))).sources).toHaveLength(0);
   });
 
   it("reads a sheet again on demand, and stops reading one that is deactivated", async () => {
@@ -79,9 +79,9 @@ describe("one sheet registered from its URL", () => {
     const again = await client.admin.sources[":id"].read.$post({ param: { id: String(source.id) } });
     expect((await again.json()).run).toMatchObject({ sourcesRead: 1 });
     expect(
-      (await apiJson("/api/summary?unit=12745&period=2025")).indicators.find(
-        (i: any) => i.code === "security_team_count",
-      ).value,
+      (await ok(client.summary.$get({ query: { unit: "12745", period: "2025" } }))).indicators.find(
+        (i) => i.code === "security_team_count",
+      )!.value,
     ).toBe(13);
     const off = await client.admin.sources[":id"].$delete({ param: { id: String(source.id) } });
     expect((await off.json()).source.active).toBe(false);

@@ -1,5 +1,20 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { api, apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import {
+  api,
+  client,
+  errorOf,
+  formSheet,
+  ok,
+  putSheet,
+  registerSources,
+  resetDatabase,
+  seedReference,
+  syncNow,
+} from "./helpers";
+
+const breakdown = (indicator: string) =>
+  ok(client.breakdown.$get({ query: { unit: "33", period: "2025", indicator } }));
+const issuesOf = async (unit: string) => (await ok(client.issues.$get({ query: { unit, period: "2025" } }))).issues;
 
 describe("one indicator across the communes", () => {
   beforeEach(async () => {
@@ -23,11 +38,11 @@ describe("one indicator across the communes", () => {
   });
 
   it("lists every commune, those that did not report as missing rather than zero", async () => {
-    const b = await apiJson("/api/breakdown?unit=33&period=2025&indicator=security_team_count");
+    const b = await breakdown("security_team_count");
     expect(b.indicator).toMatchObject({ code: "security_team_count", kind: "count" });
     expect(b.compare).toBe("2024");
     expect(b.rows).toHaveLength(5);
-    const rows = Object.fromEntries(b.rows.map((r: any) => [r.unit.code, r]));
+    const rows = Object.fromEntries(b.rows.map((r) => [r.unit.code, r]));
     expect(rows["12745"]).toMatchObject({
       unit: { code: "12745", name: "Xã Bắc Đông Quan" },
       value: 12,
@@ -41,23 +56,23 @@ describe("one indicator across the communes", () => {
   });
 
   it("gives a ratio per commune as a percentage, missing where a part is missing", async () => {
-    const b = await apiJson("/api/breakdown?unit=33&period=2025&indicator=residential_area_safe_rate");
-    const rows = Object.fromEntries(b.rows.map((r: any) => [r.unit.code, r]));
-    expect(rows["12745"].value).toBeCloseTo(50, 10);
-    expect(rows["12745"].previous).toBeCloseTo(80, 10);
+    const b = await breakdown("residential_area_safe_rate");
+    const rows = Object.fromEntries(b.rows.map((r) => [r.unit.code, r]));
+    expect(rows["12745"]!.value).toBeCloseTo(50, 10);
+    expect(rows["12745"]!.previous).toBeCloseTo(80, 10);
     expect(rows["11953"]).toMatchObject({ value: null, status: "missing" });
   });
 
   it("answers an unknown indicator with 404 and a malformed one with 400", async () => {
     const unknown = await api("/api/breakdown?unit=33&period=2025&indicator=no_such_thing");
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as any).error).toMatchObject({
+    expect(await errorOf(unknown)).toMatchObject({
       code: "not_found",
       message: expect.stringContaining("no_such_thing"),
     });
     const bad = await api("/api/breakdown?unit=33&period=2025&indicator=DROP%20TABLE");
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.code).toBe("bad_request");
+    expect((await errorOf(bad)).code).toBe("bad_request");
   });
 
   it("lists the issues of the province's communes with their sheet and cell", async () => {
@@ -68,19 +83,19 @@ describe("one indicator across the communes", () => {
     await putSheet("bd-son-nam", { ...formSheet("Phường Sơn Nam", ["Năm 2025"], []), access: "forbidden" });
     await registerSources("unit_code,sheet,tab,layout\n11980,bd-hong-chau,,form\n11983,bd-son-nam,,form\n");
     await syncNow();
-    const { issues } = await apiJson("/api/issues?unit=33&period=2025");
-    const bad = issues.find((i: any) => i.unitCode === "11980" && i.severity === "error");
+    const issues = await issuesOf("33");
+    const bad = issues.find((i) => i.unitCode === "11980" && i.severity === "error");
     expect(bad).toMatchObject({
       unitName: "Phường Hồng Châu",
       indicator: "security_team_count",
       raw: "3,5",
       period: "2025",
     });
-    expect(bad.cell).toMatch(/E\d+$/);
-    expect(bad.source.url).toBe("https://docs.google.com/spreadsheets/d/bd-hong-chau/edit#gid=0");
-    expect(issues.find((i: any) => i.unitCode === "11983")).toMatchObject({ severity: "source_error" });
+    expect(bad!.cell).toMatch(/E\d+$/);
+    expect(bad!.source.url).toBe("https://docs.google.com/spreadsheets/d/bd-hong-chau/edit#gid=0");
+    expect(issues.find((i) => i.unitCode === "11983")).toMatchObject({ severity: "source_error" });
     // Issues of the commune only, for a commune's clerk.
-    const own = await apiJson("/api/issues?unit=11980&period=2025");
-    expect(own.issues.every((i: any) => i.unitCode === "11980")).toBe(true);
+    const own = await issuesOf("11980");
+    expect(own.every((i) => i.unitCode === "11980")).toBe(true);
   });
 });

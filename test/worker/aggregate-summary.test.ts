@@ -1,10 +1,12 @@
 import { env } from "cloudflare:workers";
+import type { InferResponseType } from "hono/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runSync } from "../../worker/sync/run";
 import {
   api,
-  apiJson,
+  client,
   formSheet,
+  ok,
   putSheet,
   registerSources,
   resetDatabase,
@@ -14,6 +16,7 @@ import {
 } from "./helpers";
 
 type Row = [code: string, label: string, ...cells: unknown[]];
+type Summary = InferResponseType<typeof client.summary.$get>;
 
 /** Every required indicator of the catalog, for a commune that reports completely. */
 const COMPLETE: Row[] = [
@@ -65,7 +68,7 @@ async function seedProvince() {
   expect(run.status).toBe("ok");
 }
 
-const byCode = (s: any) => Object.fromEntries(s.indicators.map((i: any) => [i.code, i]));
+const byCode = (s: Summary) => Object.fromEntries(s.indicators.map((i) => [i.code, i]));
 
 /** A second sync right after the first: the sync itself, without the manual-sync rate limit of POST /api/sync. */
 const resync = () => runSync(env, { trigger: "manual" });
@@ -78,13 +81,13 @@ describe("province summary", () => {
 
   it("sums counts, computes ratios over communes that reported both parts, and counts flags as N of M", async () => {
     await seedProvince();
-    const s = await apiJson("/api/summary?unit=33&period=2025");
+    const s = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
     const f = byCode(s);
     expect(f.security_team_count).toMatchObject({ value: 12 + 17 + 5, previous: 11, reporting: 3, approximate: true });
     expect(f.security_team_members).toMatchObject({ value: 39 + 1055 + 16, approximate: false });
     // Phố Hiến gave no safe areas, so its 19 areas stay out of the denominator.
-    expect(f.residential_area_safe_rate.value).toBeCloseTo((100 * (12 + 10)) / (14 + 10), 10);
-    expect(f.residential_area_safe_rate.reporting).toBe(2);
+    expect(f.residential_area_safe_rate!.value).toBeCloseTo((100 * (12 + 10)) / (14 + 10), 10);
+    expect(f.residential_area_safe_rate!.reporting).toBe(2);
     expect(f.commune_safe).toMatchObject({ value: 2, reporting: 3 });
     // Nobody reported festivals: no figure, not zero.
     expect(f.festival_participants).toMatchObject({ value: null, reporting: 0 });
@@ -93,7 +96,7 @@ describe("province summary", () => {
 
   it("compares like with like: a change only over the communes that have the figure in both years", async () => {
     await seedProvince();
-    const f = byCode(await apiJson("/api/summary?unit=33&period=2025&compare=2024"));
+    const f = byCode(await ok(client.summary.$get({ query: { unit: "33", period: "2025", compare: "2024" } })));
     // Three communes this year, one of them last year: the full totals stay, the change is that one commune's.
     expect(f.security_team_count).toMatchObject({
       value: 12 + 17 + 5,
@@ -103,24 +106,33 @@ describe("province summary", () => {
       comparable: { value: 12, previous: 11, communes: 1 },
     });
     // A ratio compares Σ numerator / Σ denominator over the same communes.
-    expect(f.residential_area_safe_rate.comparable.communes).toBe(1);
-    expect(f.residential_area_safe_rate.comparable.value).toBeCloseTo((100 * 12) / 14, 10);
-    expect(f.residential_area_safe_rate.comparable.previous).toBeCloseTo((100 * 11) / 13, 10);
+    const rate = f.residential_area_safe_rate!.comparable!;
+    expect(rate.communes).toBe(1);
+    expect(rate.value).toBeCloseTo((100 * 12) / 14, 10);
+    expect(rate.previous).toBeCloseTo((100 * 11) / 13, 10);
     // Nobody reported festivals in either year, and no commune reported anything for 2023: nothing to compare.
-    expect(f.festival_participants.comparable).toBeNull();
-    const before = byCode(await apiJson("/api/summary?unit=33&period=2025&compare=2023"));
+    expect(f.festival_participants!.comparable).toBeNull();
+    const before = byCode(await ok(client.summary.$get({ query: { unit: "33", period: "2025", compare: "2023" } })));
     expect(before.security_team_count).toMatchObject({ previous: null, comparable: null });
 
-    const { rows } = await apiJson("/api/breakdown?unit=33&period=2025&compare=2024&indicator=security_team_count");
-    const row = (code: string) => rows.find((r: any) => r.unit.code === code);
+    const { rows } = await ok(
+      client.breakdown.$get({
+        query: { unit: "33", period: "2025", compare: "2024", indicator: "security_team_count" },
+      }),
+    );
+    const row = (code: string) => rows.find((r) => r.unit.code === code)!;
     expect(row("12745").comparable).toEqual({ value: 12, previous: 11, communes: 1 });
     expect(row("11953").comparable).toBeNull();
   });
 
   it("compares a province with itself like for like in the national breakdown", async () => {
     await seedProvince();
-    const { rows } = await apiJson("/api/breakdown?unit=VN&period=2025&compare=2024&indicator=security_team_count");
-    expect(rows.find((r: any) => r.unit.code === "33")).toMatchObject({
+    const { rows } = await ok(
+      client.breakdown.$get({
+        query: { unit: "VN", period: "2025", compare: "2024", indicator: "security_team_count" },
+      }),
+    );
+    expect(rows.find((r) => r.unit.code === "33")).toMatchObject({
       value: 34,
       previous: 11,
       comparable: { value: 12, previous: 11, communes: 1 },
@@ -130,7 +142,7 @@ describe("province summary", () => {
   it("does not call a commune late when its sheet was registered only after the deadline", async () => {
     await seedProvince();
     // Sheets registered and read today, long after the default deadline for 2025 (mid-January 2026): unknown.
-    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage).toMatchObject({
+    expect((await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).coverage).toMatchObject({
       late: 0,
       timelinessUnknown: 3,
     });
@@ -156,7 +168,7 @@ describe("province summary", () => {
     expect(set.status).toBe(200);
     await new Promise((r) => setTimeout(r, 20));
     await syncNow();
-    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage).toMatchObject({
+    expect((await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).coverage).toMatchObject({
       reported: 1,
       late: 1,
       timelinessUnknown: 0,
@@ -166,13 +178,11 @@ describe("province summary", () => {
   it("moves the deadline as an administrator sets it", async () => {
     await seedProvince();
 
-    const put = await apiJson("/api/admin/periods/2025", {
-      method: "PUT",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ deadline: "2099-12-31" }),
-    });
+    const put = await ok(
+      client.admin.periods[":code"].$put({ param: { code: "2025" }, json: { deadline: "2099-12-31" } }),
+    );
     expect(put.period.code).toBe("2025");
-    const s = await apiJson("/api/summary?unit=33&period=2025");
+    const s = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
     expect(s.coverage.late).toBe(0);
     expect(s.deadline).toBe("2099-12-31T16:59:59.999Z");
     const [audit] = (
@@ -195,12 +205,14 @@ describe("province summary", () => {
     await putSheet("sum-tan-an", formSheet("Phường Tân An", ["Năm 2025"], [["security_team_count", "Số tổ", 40]]));
     await registerSources("unit_code,sheet,tab,layout\n98001,sum-tan-an,,form\n");
     await seedProvince();
-    const s = await apiJson("/api/summary?unit=VN&period=2025");
+    const s = await ok(client.summary.$get({ query: { unit: "VN", period: "2025" } }));
     expect(s.unit).toEqual({ code: "VN", name: "Toàn quốc", kind: "country" });
     expect(byCode(s).security_team_count).toMatchObject({ value: 34 + 40, reporting: 4 });
     expect(s.coverage).toMatchObject({ expected: 6, reported: 4 });
-    const provinces = await apiJson("/api/breakdown?unit=VN&period=2025&indicator=security_team_count");
-    expect(provinces.rows.map((r: any) => [r.unit.code, r.value])).toEqual([
+    const provinces = await ok(
+      client.breakdown.$get({ query: { unit: "VN", period: "2025", indicator: "security_team_count" } }),
+    );
+    expect(provinces.rows.map((r) => [r.unit.code, r.value])).toEqual([
       ["33", 34],
       ["98", 40],
     ]);
@@ -224,39 +236,43 @@ describe("province summary", () => {
     await registerSources("unit_code,sheet,tab,layout\n12745,old-bdq,,form\n11953,old-ph,,form\n");
     await syncNow();
 
-    const s = await apiJson("/api/summary?unit=33&period=2024");
+    const s = await ok(client.summary.$get({ query: { unit: "33", period: "2024" } }));
     expect(byCode(s).security_team_count).toMatchObject({ value: 16, reporting: 2 });
     expect(s.coverage).toMatchObject({ expected: 3, reported: 2 });
-    const districts = await apiJson("/api/breakdown?unit=33&period=2024&indicator=security_team_count");
-    expect(districts.rows.map((r: any) => [r.unit.code, r.value, r.status])).toEqual([
+    const districts = await ok(
+      client.breakdown.$get({ query: { unit: "33", period: "2024", indicator: "security_team_count" } }),
+    );
+    expect(districts.rows.map((r) => [r.unit.code, r.value, r.status])).toEqual([
       ["323", 9, "reported"],
       ["329", 7, "reported"],
     ]);
-    const communes = await apiJson("/api/breakdown?unit=323&period=2024&indicator=security_team_count");
-    expect(communes.rows.map((r: any) => [r.unit.code, r.value, r.status])).toEqual([
+    const communes = await ok(
+      client.breakdown.$get({ query: { unit: "323", period: "2024", indicator: "security_team_count" } }),
+    );
+    expect(communes.rows.map((r) => [r.unit.code, r.value, r.status])).toEqual([
       ["11953", 9, "reported"],
       ["11980", null, "missing"],
     ]);
     // 2025 uses today's list: no districts, five communes.
-    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage.expected).toBe(5);
+    expect((await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).coverage.expected).toBe(5);
   });
 
   it("answers from the conference snapshot when asked, while live figures move on", async () => {
     await seedProvince();
-    const { conference } = await apiJson("/api/admin/conferences", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({
-        unitCode: "33",
-        period: "2025",
-        comparePeriod: "2024",
-        title: "Hội nghị tổng kết",
-        startsAt: "2026-12-01T01:00:00Z",
+    const { conference } = await ok(
+      client.admin.conferences.$post({
+        json: {
+          unitCode: "33",
+          period: "2025",
+          comparePeriod: "2024",
+          title: "Hội nghị tổng kết",
+          startsAt: "2026-12-01T01:00:00Z",
+        },
       }),
-    });
-    const { conference: frozenOne } = await apiJson(`/api/admin/conferences/${conference.id}/freeze`, {
-      method: "POST",
-    });
+    );
+    const { conference: frozenOne } = await ok(
+      client.admin.conferences[":id"].freeze.$post({ param: { id: String(conference.id) } }),
+    );
 
     await putSheet(
       "sum-hong-chau",
@@ -266,14 +282,16 @@ describe("province summary", () => {
     );
     await resync();
 
-    const live = await apiJson("/api/summary?unit=33&period=2025");
+    const live = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
     expect(live.frozen).toBe(false);
-    expect(byCode(live).security_team_count.value).toBe(12 + 17 + 50);
-    const frozen = await apiJson(`/api/summary?unit=33&period=2025&conference=${conference.id}`);
+    expect(byCode(live).security_team_count!.value).toBe(12 + 17 + 50);
+    const frozen = await ok(
+      client.summary.$get({ query: { unit: "33", period: "2025", conference: String(conference.id) } }),
+    );
     expect(frozen.frozen).toBe(true);
     expect(frozen.asOf).toBe(frozenOne.frozenAt);
     expect(byCode(frozen).security_team_count).toMatchObject({ value: 34, previous: 11 });
-    expect(byCode(frozen).residential_area_safe_rate.value).toBeCloseTo((100 * 22) / 24, 10);
+    expect(byCode(frozen).residential_area_safe_rate!.value).toBeCloseTo((100 * 22) / 24, 10);
 
     const unknown = await api("/api/summary?unit=33&period=2025&conference=999");
     expect(unknown.status).toBe(404);

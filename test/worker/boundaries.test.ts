@@ -1,6 +1,7 @@
 /** The map's boundaries: uploaded once as GeoJSON or TopoJSON, prepared per province, small enough for a phone. */
-import { beforeEach, describe, expect, it } from "vitest";
-import { api, client, resetDatabase, seedReference } from "./helpers";
+import type { Topology } from "topojson-specification";
+import { assert, beforeEach, describe, expect, it } from "vitest";
+import { api, client, errorOf, ok, resetDatabase, seedReference } from "./helpers";
 
 /** A ring of `points` around (x, y): a commune's outline as the open datasets draw it, with many vertices. */
 function ring(x: number, y: number, r: number, points: number): number[][] {
@@ -18,11 +19,22 @@ const featureOf = (code: string, x: number, y: number, points = 40, key = "code"
 });
 
 const upload = (body: unknown) =>
-  api("/api/admin/boundaries", {
-    method: "POST",
-    headers: { "content-type": "application/geo+json" },
-    body: JSON.stringify(body),
+  client.admin.boundaries.$post(undefined, {
+    init: { headers: { "content-type": "application/geo+json" }, body: JSON.stringify(body) },
   });
+
+/** A TopoJSON as the API serves it, once checked to be one. */
+function asTopology(value: unknown): Topology {
+  assert(typeof value === "object" && value !== null && "type" in value && value.type === "Topology", "a TopoJSON");
+  return value as Topology;
+}
+
+/** The codes of the communes a province's TopoJSON draws: its `communes` collection, one geometry each. */
+function communeCodes(topology: Topology) {
+  const communes = topology.objects.communes;
+  assert(communes?.type === "GeometryCollection", "a collection of communes");
+  return communes.geometries.map((g) => g.id);
+}
 
 describe("commune boundaries", () => {
   beforeEach(async () => {
@@ -48,10 +60,10 @@ describe("commune boundaries", () => {
     for (const unit of ["33", "12745"]) {
       const got = await (await client.boundaries.$get({ query: { unit } })).json();
       expect(got.unit).toBe("33");
-      const topology = got.topology as any;
+      const topology = asTopology(got.topology);
       expect(topology.type).toBe("Topology");
       expect(topology.transform).toBeDefined();
-      expect(topology.objects.communes.geometries.map((g: any) => g.id).sort()).toEqual([...codes].sort());
+      expect(communeCodes(topology).sort()).toEqual([...codes].sort());
     }
     expect((await (await client.boundaries.$get({ query: { unit: "VN" } })).json()).topology).toBeNull();
   });
@@ -88,9 +100,9 @@ describe("commune boundaries", () => {
     const features = codes.map((c, i) => featureOf(c, 105 + 0.04 * (i % 12), 21 + 0.04 * Math.floor(i / 12), 1500));
     const res = await upload({ type: "FeatureCollection", features });
     expect(res.status).toBe(200);
-    const [province] = ((await res.json()) as any).provinces;
+    const [province] = (await res.json()).provinces;
     expect(province).toMatchObject({ unitCode: "70", communes: 148 });
-    expect(province.gzipBytes).toBeLessThanOrEqual(100 * 1024);
+    expect(province!.gzipBytes).toBeLessThanOrEqual(100 * 1024);
     const served = await api("/api/boundaries?unit=70");
     const gz = await new Response(
       new Blob([await served.text()]).stream().pipeThrough(new CompressionStream("gzip")),
@@ -102,17 +114,17 @@ describe("commune boundaries", () => {
     await upload({ type: "FeatureCollection", features: [featureOf("12745", 106, 20.6)] });
     const notJson = await api("/api/admin/boundaries", { method: "POST", body: "{ not json" });
     expect(notJson.status).toBe(400);
-    expect(((await notJson.json()) as any).error.message).toContain("không phải JSON hợp lệ");
+    expect((await errorOf(notJson)).message).toContain("không phải JSON hợp lệ");
     const noCodes = await upload({
       type: "FeatureCollection",
       features: [{ ...featureOf("x", 1, 1), properties: { ten: "Xã A" } }],
     });
     expect(noCodes.status).toBe(400);
-    expect(((await noCodes.json()) as any).error.message).toMatch(/Không có ranh giới nào khớp mã xã .* 1 không có mã/);
+    expect((await errorOf(noCodes)).message).toMatch(/Không có ranh giới nào khớp mã xã .* 1 không có mã/);
     const other = await upload({ type: "Point", coordinates: [1, 2] });
-    expect(((await other.json()) as any).error.message).toContain("không phải GeoJSON");
-    const kept = (await (await client.boundaries.$get({ query: { unit: "33" } })).json()).topology as any;
-    expect(kept.objects.communes.geometries.map((g: any) => g.id)).toEqual(["12745"]);
+    expect((await errorOf(other)).message).toContain("không phải GeoJSON");
+    const kept = asTopology((await ok(client.boundaries.$get({ query: { unit: "33" } }))).topology);
+    expect(communeCodes(kept)).toEqual(["12745"]);
   });
 });
 
@@ -136,7 +148,9 @@ describe("a ring wound either way", () => {
         geometry: { type: "Polygon", coordinates: [[...square].reverse().map(([x, y]) => [x! + 0.2, y!])] },
       },
     ]);
-    const communes = feature(topology, topology.objects.communes as any) as any;
-    for (const f of communes.features) expect(geoArea(f), String(f.id)).toBeLessThan(1e-4);
+    const communes = topology.objects.communes;
+    assert(communes?.type === "GeometryCollection", "a collection of communes");
+    const { features } = feature(topology, communes);
+    for (const f of features) expect(geoArea(f), String(f.id)).toBeLessThan(1e-4);
   });
 });

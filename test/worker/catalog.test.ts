@@ -2,9 +2,10 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
-  apiJson,
   client,
+  errorOf,
   formSheet,
+  ok,
   postCsv,
   putSheet,
   registerSources,
@@ -14,10 +15,10 @@ import {
 } from "./helpers";
 
 const headlines = async () =>
-  (await apiJson("/api/summary?unit=33&period=2025")).indicators
-    .filter((i: any) => i.headline !== null)
-    .sort((a: any, b: any) => a.headline - b.headline)
-    .map((i: any) => i.code);
+  (await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).indicators
+    .filter((i) => i.headline !== null)
+    .sort((a, b) => a.headline! - b.headline!)
+    .map((i) => i.code);
 
 describe("the catalog", () => {
   beforeEach(async () => {
@@ -52,11 +53,13 @@ describe("the catalog", () => {
     const bad = env.TEST_CATALOG_CSV.replace(/,1\n/, ",đầu tiên\n");
     const refused = await postCsv("/api/admin/catalog", bad);
     expect(refused.status).toBe(400);
-    expect(((await refused.json()) as any).error.message).toMatch(/dòng 2: .*headline “đầu tiên” phải là số thứ tự/);
+    expect((await errorOf(refused)).message).toMatch(/dòng 2: .*headline “đầu tiên” phải là số thứ tự/);
     const empty = await postCsv("/api/admin/catalog", `${env.TEST_CATALOG_CSV.split("\n")[0]}\n`);
     expect(empty.status).toBe(400);
-    expect(((await empty.json()) as any).error.message).toContain("không có chỉ tiêu nào");
-    expect((await apiJson("/api/summary?unit=33&period=2025")).indicators.length).toBeGreaterThan(30);
+    expect((await errorOf(empty)).message).toContain("không có chỉ tiêu nào");
+    expect(
+      (await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).indicators.length,
+    ).toBeGreaterThan(30);
   });
 });
 
@@ -72,11 +75,9 @@ describe("a catalog upload that would drop reported figures", () => {
       .join("\n");
     const res = await postCsv("/api/admin/catalog", without);
     expect(res.status).toBe(409);
-    expect(((await res.json()) as any).error.message).toMatch(
-      /bỏ 1 chỉ tiêu bắt buộc đã có số liệu: security_team_count/,
-    );
-    const teams = (await apiJson("/api/summary?unit=33&period=2025")).indicators.find(
-      (i: any) => i.code === "security_team_count",
+    expect((await errorOf(res)).message).toMatch(/bỏ 1 chỉ tiêu bắt buộc đã có số liệu: security_team_count/);
+    const teams = (await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).indicators.find(
+      (i) => i.code === "security_team_count",
     );
     expect(teams).toMatchObject({ value: 12 });
   });

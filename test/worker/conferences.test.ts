@@ -5,7 +5,18 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { AppEnv } from "../../worker/env";
 import { handleError } from "../../worker/errors";
 import { sync } from "../../worker/routes/sync";
-import { api, apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import {
+  api,
+  client,
+  errorOf,
+  formSheet,
+  ok,
+  putSheet,
+  registerSources,
+  resetDatabase,
+  seedReference,
+  syncNow,
+} from "./helpers";
 
 const sheet = (version: string, teams: number) =>
   formSheet(
@@ -30,15 +41,17 @@ describe("conferences", () => {
   });
 
   it("are created by an administrator and listed for their unit, times in ISO", async () => {
-    const res = await createConference({
-      unitCode: "33",
-      period: "2025",
-      comparePeriod: "2024",
-      title: "Hội nghị tổng kết năm 2025",
-      startsAt: "2026-12-01T08:00:00+07:00",
+    const res = await client.admin.conferences.$post({
+      json: {
+        unitCode: "33",
+        period: "2025",
+        comparePeriod: "2024",
+        title: "Hội nghị tổng kết năm 2025",
+        startsAt: "2026-12-01T08:00:00+07:00",
+      },
     });
     expect(res.status).toBe(201);
-    const { conference } = (await res.json()) as any;
+    const { conference } = await res.json();
     expect(conference).toEqual({
       id: expect.any(Number),
       unitCode: "33",
@@ -51,8 +64,8 @@ describe("conferences", () => {
       // The scheduled syncs: every 15 minutes through the 72 hours before it starts.
       syncs: { from: "2026-11-28T01:00:00.000Z", until: "2026-12-01T01:00:00.000Z", everyMinutes: 15 },
     });
-    expect((await apiJson("/api/conferences?unit=33")).conferences).toEqual([conference]);
-    expect((await apiJson("/api/conferences?unit=01")).conferences).toEqual([]);
+    expect((await ok(client.conferences.$get({ query: { unit: "33" } }))).conferences).toEqual([conference]);
+    expect((await ok(client.conferences.$get({ query: { unit: "01" } }))).conferences).toEqual([]);
     const audit = await env.DB.prepare("SELECT action FROM audit_log WHERE action LIKE 'conference.%'").all();
     expect(audit.results).toEqual([{ action: "conference.created" }]);
   });
@@ -72,25 +85,27 @@ describe("conferences", () => {
       startsAt: "2026-12-01T01:00:00Z",
     });
     expect(unknown.status).toBe(404);
-    expect(((await unknown.json()) as any).error.message).toContain("77");
+    expect((await errorOf(unknown)).message).toContain("77");
   });
 
   it("freeze the figures; a later sync moves the live figures, not the snapshot", async () => {
     await putSheet("conf-bdq", sheet("1", 12));
     await registerSources("unit_code,sheet,tab,layout\n12745,conf-bdq,,form\n");
     await syncNow();
-    const { conference } = (await (
-      await createConference({
-        unitCode: "33",
-        period: "2025",
-        comparePeriod: "2024",
-        title: "Tổng kết",
-        startsAt: "2026-12-01T01:00:00Z",
-      })
-    ).json()) as any;
+    const { conference } = await ok(
+      client.admin.conferences.$post({
+        json: {
+          unitCode: "33",
+          period: "2025",
+          comparePeriod: "2024",
+          title: "Tổng kết",
+          startsAt: "2026-12-01T01:00:00Z",
+        },
+      }),
+    );
 
-    const frozen = await apiJson(`/api/admin/conferences/${conference.id}/freeze`, { method: "POST" });
-    expect(Date.parse(frozen.conference.frozenAt)).toBeGreaterThan(Date.now() - 60_000);
+    const frozen = await ok(client.admin.conferences[":id"].freeze.$post({ param: { id: String(conference.id) } }));
+    expect(Date.parse(frozen.conference.frozenAt!)).toBeGreaterThan(Date.now() - 60_000);
     const again = await api(`/api/admin/conferences/${conference.id}/freeze`, { method: "POST" });
     expect(again.status).toBe(409);
 
@@ -105,11 +120,13 @@ describe("conferences", () => {
       { period: "2024", value: 11 },
       { period: "2025", value: 12 },
     ]);
-    const live = await apiJson("/api/summary?unit=33&period=2025");
-    expect(live.indicators.find((i: any) => i.code === "security_team_count").value).toBe(20);
-    const atConference = await apiJson(`/api/summary?unit=33&period=2025&conference=${conference.id}`);
+    const live = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
+    expect(live.indicators.find((i) => i.code === "security_team_count")!.value).toBe(20);
+    const atConference = await ok(
+      client.summary.$get({ query: { unit: "33", period: "2025", conference: String(conference.id) } }),
+    );
     expect(atConference.frozen).toBe(true);
-    expect(atConference.indicators.find((i: any) => i.code === "security_team_count").value).toBe(12);
+    expect(atConference.indicators.find((i) => i.code === "security_team_count")!.value).toBe(12);
   });
 });
 
@@ -138,7 +155,7 @@ describe("manual sync rate limit", () => {
     const res = await api("/api/sync", { method: "POST" });
     expect(res.status).toBe(429);
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-    expect(((await res.json()) as any).error.code).toBe("rate_limited");
+    expect((await errorOf(res)).code).toBe("rate_limited");
   });
 
   it("answers 429 right after a manual sync, telling how long to wait", async () => {
@@ -149,6 +166,6 @@ describe("manual sync rate limit", () => {
     const wait = Number(res.headers.get("retry-after"));
     expect(wait).toBeGreaterThan(25);
     expect(wait).toBeLessThanOrEqual(30);
-    expect(((await res.json()) as any).error.message).toContain(`${wait} giây`);
+    expect((await errorOf(res)).message).toContain(`${wait} giây`);
   });
 });

@@ -1,6 +1,6 @@
 /** Test helpers inside workerd: a clean database, reference data, sheets written into the stand-in, the API. */
 import { env, exports } from "cloudflare:workers";
-import { hc } from "hono/client";
+import { type ClientResponse, hc } from "hono/client";
 import type { AppType } from "../../worker/app";
 
 /** Hưng Yên and a few of its communes (codes as in the official list). */
@@ -46,11 +46,30 @@ export const client = hc<AppType>("http://dashboard.local", {
     api(new URL(String(input)).pathname + new URL(String(input)).search, init),
 }).api;
 
-export async function apiJson<T = any>(path: string, init?: RequestInit): Promise<T> {
+/** A route's body as the client types it: a union when the route answers several shapes. */
+type BodyOf<R> = R extends ClientResponse<infer T> ? T : never;
+
+/** The body of a successful answer, typed by its route; any other status fails the test with what the API said. */
+export async function ok<R extends ClientResponse<unknown>>(call: Promise<R>): Promise<BodyOf<R>> {
+  const res = await call;
+  if (!res.ok) throw new Error(`${res.url} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as BodyOf<R>;
+}
+
+/** The body of a request made by path, for the few the typed client cannot send; `T` says what it is. */
+export async function apiJson<T = unknown>(path: string, init?: RequestInit): Promise<T> {
   const res = await api(path, init);
   const body = await res.json();
   if (!res.ok) throw new Error(`${path} → ${res.status} ${JSON.stringify(body)}`);
   return body as T;
+}
+
+/** The error envelope of every refused request (PRODUCT.md §9). */
+export type ApiError = { code: string; message: string; field?: string };
+
+/** What a refused request's envelope says. */
+export async function errorOf(res: { json(): Promise<unknown> }): Promise<ApiError> {
+  return ((await res.json()) as { error: ApiError }).error;
 }
 
 export async function postCsv(path: string, csv: string): Promise<Response> {
@@ -145,6 +164,7 @@ export function formSheet(
   };
 }
 
-export async function syncNow(): Promise<any> {
-  return (await apiJson("/api/sync", { method: "POST" })).run;
+/** A manual sync through `POST /api/sync`, as an administrator starts it: the run it made. */
+export async function syncNow() {
+  return (await ok(client.sync.$post())).run;
 }

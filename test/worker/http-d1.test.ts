@@ -3,7 +3,7 @@
  * bookmark the next request starts from so that no answer is older than the last one.
  */
 import { describe, expect, it } from "vitest";
-import { api, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import { api, client, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 function cost(res: Response) {
   const header = res.headers.get("server-timing") ?? "";
@@ -40,7 +40,7 @@ describe("Server-Timing", () => {
 });
 
 describe("D1 sessions", () => {
-  const bookmarkOf = (res: Response) => res.headers.get("x-d1-bookmark") ?? "";
+  const bookmarkOf = (res: { headers: Headers }) => res.headers.get("x-d1-bookmark") ?? "";
 
   it("answer with a bookmark; a read from it sees what the change before it wrote", async () => {
     await resetDatabase();
@@ -55,9 +55,9 @@ describe("D1 sessions", () => {
     expect(changed.status).toBe(200);
     const after = bookmarkOf(changed);
     expect(after > bookmarkOf(first)).toBe(true);
-    const read = await api("/api/admin/periods", { headers: { "x-d1-bookmark": after } });
-    const { periods } = (await read.json()) as any;
-    expect(periods.find((p: any) => p.code === "2025").deadline).toBe("2026-02-01T16:59:59.999Z");
+    const read = await client.admin.periods.$get(undefined, { headers: { "x-d1-bookmark": after } });
+    const { periods } = await read.json();
+    expect(periods.find((p) => p.code === "2025")!.deadline).toBe("2026-02-01T16:59:59.999Z");
     expect(bookmarkOf(read) >= after).toBe(true);
   });
 

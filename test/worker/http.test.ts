@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runSync } from "../../worker/sync/run";
-import { api, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import { api, errorOf, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 const GETS = [
   "/api/summary?unit=33&period=2025",
@@ -65,7 +65,7 @@ describe("HTTP manners of the read API", () => {
     ]) {
       const res = await api(path);
       expect(res.status, path).toBe(400);
-      expect(((await res.json()) as any).error, path).toMatchObject({
+      expect(await errorOf(res), path).toMatchObject({
         code: "bad_request",
         message: expect.any(String),
       });
@@ -76,7 +76,7 @@ describe("HTTP manners of the read API", () => {
     ]) {
       const res = await api(path);
       expect(res.status, path).toBe(404);
-      expect(((await res.json()) as any).error.code).toBe("not_found");
+      expect((await errorOf(res)).code).toBe("not_found");
     }
   });
 });

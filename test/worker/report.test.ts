@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import { client, formSheet, ok, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 describe("conference report data", () => {
   beforeEach(async () => {
@@ -36,7 +36,7 @@ describe("conference report data", () => {
   });
 
   it("reads like the speech, with vi-VN numbers, “khoảng” for approximate figures and no invented zeros", async () => {
-    const r = await apiJson("/api/report?unit=33&period=2025");
+    const r = await ok(client.report.$get({ query: { unit: "33", period: "2025" } }));
     expect(r).toMatchObject({
       unit: { code: "33", name: "Tỉnh Hưng Yên" },
       period: "2025",
@@ -58,7 +58,7 @@ describe("conference report data", () => {
     // Nobody reported guns: the speech does not say “0 khẩu súng”, it names the figure as missing.
     expect(text).not.toMatch(/\b0 khẩu súng/);
     expect(r.paragraphs.at(-1)).toMatch(/^Chưa có số liệu: .*số súng các loại được vận động giao nộp/);
-    const main = r.tables[0];
+    const main = r.tables[0]!;
     expect(main.columns).toEqual([
       "Chỉ tiêu",
       "Đơn vị tính",
@@ -71,16 +71,16 @@ describe("conference report data", () => {
       "Ước tính",
     ]);
     // Two communes this year, one of them last year: the change is that commune's, 2.000 → 2.012, never 2.000 → 5.012.
-    const teams = main.rows.find((row: any[]) => row[0] === "Số tổ bảo vệ an ninh trật tự ở cơ sở");
+    const teams = main.rows.find((row) => row[0] === "Số tổ bảo vệ an ninh trật tự ở cơ sở");
     expect(teams).toEqual(["Số tổ bảo vệ an ninh trật tự ở cơ sở", "tổ", 5012, 2, 2012, 2000, 0.6, 1, ""]);
-    const silent = r.tables.find((t: any) => t.title === "Đơn vị chưa báo cáo");
-    expect(silent.rows.map((row: any[]) => row[0]).sort()).toEqual(["11980", "11983", "12103"]);
-    const guns = main.rows.find((row: any[]) => row[0] === "Số súng các loại được vận động giao nộp");
-    expect(guns[2]).toBeNull();
+    const silent = r.tables.find((t) => t.title === "Đơn vị chưa báo cáo");
+    expect(silent!.rows.map((row) => row[0]).sort()).toEqual(["11980", "11983", "12103"]);
+    const guns = main.rows.find((row) => row[0] === "Số súng các loại được vận động giao nộp");
+    expect(guns![2]).toBeNull();
   });
 
   it("speaks of the commune itself in a commune's report", async () => {
-    const r = await apiJson("/api/report?unit=12745&period=2025");
+    const r = await ok(client.report.$get({ query: { unit: "12745", period: "2025" } }));
     const text: string = r.paragraphs.join("\n");
     expect(text).toContain("Toàn xã hiện duy trì 2.012 tổ bảo vệ an ninh trật tự ở cơ sở với 7.230 thành viên");
     expect(text).toContain("So với năm 2024: số tổ bảo vệ an ninh trật tự ở cơ sở tăng 0,6% (từ 2.000 lên 2.012)");

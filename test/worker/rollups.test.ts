@@ -3,8 +3,9 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { runSync } from "../../worker/sync/run";
 import {
   api,
-  apiJson,
+  client,
   formSheet,
+  ok,
   postCsv,
   putSheet,
   registerSources,
@@ -70,7 +71,9 @@ async function expectedRollups(): Promise<Record<string, Record<string, number>>
   for (const v of values) periods.add(v.period).add(String(Number(v.period) + 1));
   const out: Record<string, Record<string, number>> = {};
   const add = (unit: string, period: string, code: string, parts: Record<string, number>) => {
-    const row = (out[`${unit}|${period}|${code}`] ??= {});
+    const key = `${unit}|${period}|${code}`;
+    out[key] ??= {};
+    const row = out[key];
     for (const [k, n] of Object.entries(parts)) row[k] = (row[k] ?? 0) + n;
   };
   for (const commune of units.filter((u) => ["commune", "ward", "special_zone"].includes(u.kind))) {
@@ -144,8 +147,8 @@ async function expectExact() {
   expect(await storedRollups()).toEqual(expected);
 }
 
-const figure = async (unit: string, code: string, query = "") =>
-  (await apiJson(`/api/summary?unit=${unit}&period=2025${query}`)).indicators.find((i: any) => i.code === code);
+const figure = async (unit: string, code: string) =>
+  (await ok(client.summary.$get({ query: { unit, period: "2025" } }))).indicators.find((i) => i.code === code);
 
 /** Rows D1 read for an answer, from its Server-Timing header. */
 async function rowsRead(path: string): Promise<number> {
@@ -187,8 +190,8 @@ describe("roll-ups", () => {
       reporting: 3,
       comparable: { value: 23, previous: 17, communes: 3 },
     });
-    expect((await figure("VN", "security_team_count")).value).toBe(23);
-    const rate = await figure("33", "residential_area_safe_rate");
+    expect((await figure("VN", "security_team_count"))!.value).toBe(23);
+    const rate = (await figure("33", "residential_area_safe_rate"))!;
     expect(rate.value).toBeCloseTo((100 * (19 + 10 + 6 + 4)) / (20 + 10 + 8 + 5), 10);
     expect(rate.reporting).toBe(4);
 
@@ -196,7 +199,7 @@ describe("roll-ups", () => {
     await putSheet("r-hc", { ...communeSheet("Phường Hồng Châu", [40, 50], ["", 8], ["", 6]), access: "forbidden" });
     await resync();
     await expectExact();
-    expect((await figure("33", "security_team_count")).value).toBe(23);
+    expect((await figure("33", "security_team_count"))!.value).toBe(23);
   });
 
   it("move with a commune when a unit list is imported again, and are rebuilt by a catalog import", async () => {
@@ -210,10 +213,13 @@ describe("roll-ups", () => {
     ).concat("01,Hà Nội,Thành phố Hà Nội,city,,ha_noi\n");
     expect((await postCsv("/api/admin/units?validFrom=2025-07-01", moved)).status).toBe(200);
     await expectExact();
-    expect((await figure("33", "security_team_count")).value).toBe(6);
-    expect((await figure("01", "security_team_count")).value).toBe(2);
-    expect((await figure("VN", "security_team_count")).value).toBe(8);
-    expect((await apiJson("/api/summary?unit=01&period=2025")).coverage).toMatchObject({ expected: 1, reported: 1 });
+    expect((await figure("33", "security_team_count"))!.value).toBe(6);
+    expect((await figure("01", "security_team_count"))!.value).toBe(2);
+    expect((await figure("VN", "security_team_count"))!.value).toBe(8);
+    expect((await ok(client.summary.$get({ query: { unit: "01", period: "2025" } }))).coverage).toMatchObject({
+      expected: 1,
+      reported: 1,
+    });
 
     await env.DB.exec("DELETE FROM rollups");
     expect((await postCsv("/api/admin/catalog", env.TEST_CATALOG_CSV)).status).toBe(200);
@@ -239,10 +245,10 @@ describe("roll-ups", () => {
     ).first<{ value: number }>();
     expect(stored?.value).toBe(12);
     await expectExact();
-    expect((await figure("33", "security_team_count")).value).toBe(12);
+    expect((await figure("33", "security_team_count"))!.value).toBe(12);
     // The next sync writes it.
     await resync();
-    expect((await figure("33", "security_team_count")).value).toBe(99);
+    expect((await figure("33", "security_team_count"))!.value).toBe(99);
     await expectExact();
   });
 
@@ -253,7 +259,10 @@ describe("roll-ups", () => {
     await env.DB.exec("DELETE FROM rollups; DELETE FROM rollup_coverage; DELETE FROM rollup_state");
     // What a migrated database looks like: values, no roll-ups. The figures are computed from the values meanwhile.
     expect(await figure("33", "security_team_count")).toMatchObject({ value: 12, previous: 10 });
-    expect((await apiJson("/api/summary?unit=33&period=2025")).coverage).toMatchObject({ expected: 5, reported: 1 });
+    expect((await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).coverage).toMatchObject({
+      expected: 5,
+      reported: 1,
+    });
     await resync();
     await expectExact();
     expect(await figure("33", "security_team_count")).toMatchObject({ value: 12, previous: 10 });
@@ -265,13 +274,19 @@ describe("roll-ups", () => {
     await register(SHEETS.slice(0, 2));
     await syncNow();
     // 2024 against 2025: not a stored pair.
-    const back = (await apiJson("/api/summary?unit=33&period=2024&compare=2025")).indicators.find(
-      (i: any) => i.code === "security_team_count",
-    );
+    const back = (
+      await ok(client.summary.$get({ query: { unit: "33", period: "2024", compare: "2025" } }))
+    ).indicators.find((i) => i.code === "security_team_count");
     expect(back).toMatchObject({ value: 10, previous: 19, reporting: 1, previousReporting: 2 });
-    expect(back.comparable).toEqual({ value: 10, previous: 12, communes: 1 });
-    const rows = (await apiJson("/api/breakdown?unit=33&period=2024&compare=2025&indicator=security_team_count")).rows;
-    expect(rows.find((r: any) => r.unit.code === "11953")).toMatchObject({ value: null, previous: 7 });
+    expect(back!.comparable).toEqual({ value: 10, previous: 12, communes: 1 });
+    const rows = (
+      await ok(
+        client.breakdown.$get({
+          query: { unit: "33", period: "2024", compare: "2025", indicator: "security_team_count" },
+        }),
+      )
+    ).rows;
+    expect(rows.find((r) => r.unit.code === "11953")).toMatchObject({ value: null, previous: 7 });
   });
 
   it("cost the same rows to read whether one commune or four report", async () => {

@@ -1,7 +1,8 @@
 /** The shared example folder (../shared/examples) through the real sync: each sheet reads as its readme says. */
 import { env } from "cloudflare:workers";
+import type { InferResponseType } from "hono/client";
 import { beforeAll, describe, expect, it } from "vitest";
-import { apiJson, type Fixture, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import { client, type Fixture, ok, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 const files = env.TEST_EXAMPLES;
 const present = Boolean(files["sources.csv"] && files["units.csv"]);
@@ -16,8 +17,8 @@ async function valuesOf(unit: string): Promise<Record<string, { value: number; a
 }
 
 describe.skipIf(!present)("the shared examples", () => {
-  let run: any;
-  let issues: any[];
+  let run: Awaited<ReturnType<typeof syncNow>>;
+  let issues: InferResponseType<typeof client.issues.$get>["issues"];
   beforeAll(async () => {
     await resetDatabase();
     await seedReference(files["units.csv"]);
@@ -26,7 +27,7 @@ describe.skipIf(!present)("the shared examples", () => {
     }
     await registerSources(files["sources.csv"]!);
     run = await syncNow();
-    issues = (await apiJson("/api/issues?unit=33&period=2025")).issues;
+    issues = (await ok(client.issues.$get({ query: { unit: "33", period: "2025" } }))).issues;
   });
 
   it("reads three sources and fails the forbidden one", () => {
@@ -71,8 +72,8 @@ describe.skipIf(!present)("the shared examples", () => {
     const v = await valuesOf("11983");
     expect([v.security_team_count?.value, v.crime_tip_received?.value, v.commune_safe?.value]).toEqual([10, 1140, 1]);
     expect(v.security_team_count?.cell).toBe("'Năm 2025'!D4");
-    const summary = await apiJson("/api/summary?unit=33&period=2025");
+    const summary = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
     expect(summary.coverage).toMatchObject({ expected: 5, reported: 3 });
-    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(12 + 17 + 10);
+    expect(summary.indicators.find((i) => i.code === "security_team_count")!.value).toBe(12 + 17 + 10);
   });
 });

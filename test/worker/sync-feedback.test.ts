@@ -10,9 +10,10 @@ import { parseCatalog } from "../../worker/reference/catalog";
 import { csvRecords } from "../../worker/reference/table";
 import { runSync } from "../../worker/sync/run";
 import {
-  apiJson,
+  client,
   type Fixture,
   formSheet,
+  ok,
   putSheet,
   registerSources,
   resetDatabase,
@@ -35,7 +36,9 @@ async function feedbackTab(id: string): Promise<string[][] | null> {
 }
 
 const sources = async () =>
-  Object.fromEntries((await apiJson("/api/sources?unit=33")).sources.map((s: any) => [s.spreadsheetId, s.feedback]));
+  Object.fromEntries(
+    (await ok(client.sources.$get({ query: { unit: "33" } }))).sources.map((s) => [s.spreadsheetId, s.feedback]),
+  );
 
 const writer = (f: Fixture): Fixture => ({ ...f, serviceAccount: "writer" });
 
@@ -105,11 +108,11 @@ describe("check results written back into the sheets", () => {
     const feedback = await sources();
     expect(feedback["fb-typo"]).toMatchObject({ status: "written" });
     expect(feedback["fb-reader"]).toMatchObject({ status: "read_only" });
-    expect(feedback["fb-reader"].message).toContain(`chỉ chia sẻ quyền “Người xem” cho ${SERVICE_ACCOUNT}`);
+    expect(feedback["fb-reader"]!.message).toContain(`chỉ chia sẻ quyền “Người xem” cho ${SERVICE_ACCOUNT}`);
     // The figures are what the sheets say, feedback or not.
-    const summary = await apiJson("/api/summary?unit=33&period=2025");
+    const summary = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
     // 40 in the sheet with the typo, 100 in the clean one; the reader's sheet reports no members.
-    expect(summary.indicators.find((i: any) => i.code === "security_team_members").value).toBe(140);
+    expect(summary.indicators.find((i) => i.code === "security_team_members")!.value).toBe(140);
   });
 
   it("does not take its own write for a clerk's edit: an unchanged re-sync reads no values and writes nothing", async () => {
@@ -139,11 +142,11 @@ describe("check results written back into the sheets", () => {
     });
     await putSheet("fb-typo", failing);
     expect(await sync()).toMatchObject({ sourcesRead: 3, sourcesFailed: 0 });
-    const summary = await apiJson("/api/summary?unit=33&period=2025");
-    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(21);
+    const summary = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
+    expect(summary.indicators.find((i) => i.code === "security_team_count")!.value).toBe(21);
     const feedback = await sources();
     expect(feedback["fb-typo"]).toMatchObject({ status: "failed" });
-    expect(feedback["fb-typo"].message).toMatch(/^Chưa ghi được kết quả kiểm tra vào bảng tính/);
+    expect(feedback["fb-typo"]!.message).toMatch(/^Chưa ghi được kết quả kiểm tra vào bảng tính/);
     expect(await feedbackTab("fb-typo")).toBeNull();
 
     expect(await sync()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 2 });
@@ -169,16 +172,16 @@ describe("check results written back into the sheets", () => {
     await runSync(withFeedback, { trigger: "manual", google: { sleep: async () => {}, fetch: clerkEditsMidway } });
     expect(driveCalls).toBeGreaterThanOrEqual(2);
     expect(await sync()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 2 });
-    const summary = await apiJson("/api/summary?unit=33&period=2025");
-    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(3 + 9);
+    const summary = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
+    expect(summary.indicators.find((i) => i.code === "security_team_count")!.value).toBe(3 + 9);
   });
 
   it("writes nothing into a spreadsheet that several sources read, and says why", async () => {
     await registerSources("unit_code,sheet,tab,layout\n11953,fb-clean,,form\n");
     await sync();
-    const feedback = (await apiJson("/api/sources?unit=33")).sources
-      .filter((s: any) => s.spreadsheetId === "fb-clean")
-      .map((s: any) => s.feedback);
+    const feedback = (await ok(client.sources.$get({ query: { unit: "33" } }))).sources
+      .filter((s) => s.spreadsheetId === "fb-clean")
+      .map((s) => s.feedback);
     expect(feedback).toEqual([
       expect.objectContaining({ status: "skipped", message: expect.stringContaining("nhiều trang hoặc nhiều đơn vị") }),
       expect.objectContaining({ status: "skipped" }),

@@ -8,10 +8,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { clearTokenCache } from "../../worker/google/token";
 import { QUOTA_REFILL_MS, runSync } from "../../worker/sync/run";
 import {
-  apiJson,
+  client,
   type Fixture,
   formSheet,
-  postCsv,
+  ok,
   putProjectSettings,
   putSheet,
   registerSources,
@@ -38,14 +38,14 @@ const commune = (name: string, teams: unknown, members: unknown, areas: unknown,
     extra,
   );
 
-async function sources(): Promise<Record<string, any>> {
-  const { sources } = await apiJson("/api/sources?unit=33");
-  return Object.fromEntries(sources.map((s: any) => [s.unitCode, s]));
+async function sources() {
+  const { sources } = await ok(client.sources.$get({ query: { unit: "33" } }));
+  return Object.fromEntries(sources.map((s) => [s.unitCode, s]));
 }
 
-async function figure(code: string, unit = "33"): Promise<any> {
-  const summary = await apiJson(`/api/summary?unit=${unit}&period=2025`);
-  return summary.indicators.find((i: any) => i.code === code);
+async function figure(code: string, unit = "33") {
+  const summary = await ok(client.summary.$get({ query: { unit, period: "2025" } }));
+  return summary.indicators.find((i) => i.code === code);
 }
 
 async function stored(unit: string): Promise<Record<string, number>> {
@@ -99,13 +99,15 @@ describe("a province's first week, every situation at once", () => {
     expect(s["12745"]).toMatchObject({ lastStatus: "ok" });
     expect(s["11983"]).toMatchObject({ lastStatus: "ok" });
     expect(s["11953"]).toMatchObject({ lastErrorCode: "forbidden" });
-    expect(s["11953"].lastError).toContain(`bấm “Chia sẻ”, thêm ${SERVICE_ACCOUNT} với quyền “Người xem”`);
+    expect(s["11953"]!.lastError).toContain(`bấm “Chia sẻ”, thêm ${SERVICE_ACCOUNT} với quyền “Người xem”`);
     expect(s["11980"]).toMatchObject({ lastErrorCode: "excel" });
-    expect(s["11980"].lastError).toContain("Mở tệp → Tệp → Lưu dưới dạng Google Trang tính, rồi đăng ký đường dẫn mới");
+    expect(s["11980"]!.lastError).toContain(
+      "Mở tệp → Tệp → Lưu dưới dạng Google Trang tính, rồi đăng ký đường dẫn mới",
+    );
     expect(s["12103"]).toMatchObject({ lastErrorCode: "trashed" });
-    expect(s["12103"].lastError).toContain("Khôi phục từ thùng rác");
+    expect(s["12103"]!.lastError).toContain("Khôi phục từ thùng rác");
     // Said in Vietnamese only: nothing of Google's English where the cause is known.
-    for (const failed of ["11953", "11980", "12103"]) expect(s[failed].lastError).not.toContain("Google: ");
+    for (const failed of ["11953", "11980", "12103"]) expect(s[failed]!.lastError).not.toContain("Google: ");
   });
 
   it("tells a sheet nobody shared from one that does not exist with one Sheets call, and reads no Excel file", async () => {
@@ -113,11 +115,11 @@ describe("a province's first week, every situation at once", () => {
     await resetStandinStats();
     const run = await runSync(env, { trigger: "manual", concurrency: 1 });
     expect(run).toMatchObject({ sourcesRead: 2, sourcesFailed: 4 });
-    const missing = (await apiJson("/api/sources?unit=33")).sources.find((x: any) =>
+    const missing = (await ok(client.sources.$get({ query: { unit: "33" } }))).sources.find((x) =>
       x.url.includes("wk-no-such-sheet"),
     );
     expect(missing).toMatchObject({ lastErrorCode: "not_found" });
-    expect(missing.lastError).toMatch(/^Không tìm thấy bảng tính: đường dẫn sai hoặc bảng tính đã bị xóa hẳn/);
+    expect(missing!.lastError).toMatch(/^Không tìm thấy bảng tính: đường dẫn sai hoặc bảng tính đã bị xóa hẳn/);
     expect((await sources())["11953"]).toMatchObject({ lastErrorCode: "forbidden" });
     const stats = await standinStats();
     // Drive once per source and once for the shortcut's target; Sheets: one probe for each Drive 404 (unshared,
@@ -128,11 +130,16 @@ describe("a province's first week, every situation at once", () => {
   });
 
   it("warns at once when a registered URL is an Office file opened in Sheets", async () => {
-    const res = await postCsv(
-      "/api/admin/sources",
-      "unit_code,sheet,tab,layout\n11980,https://docs.google.com/spreadsheets/d/wk-excel/edit?rtpof=true&sd=true,,form\n",
+    const res = await client.admin.sources.$post(
+      { query: {} },
+      {
+        init: {
+          headers: { "content-type": "text/csv" },
+          body: "unit_code,sheet,tab,layout\n11980,https://docs.google.com/spreadsheets/d/wk-excel/edit?rtpof=true&sd=true,,form\n",
+        },
+      },
     );
-    const body: any = await res.json();
+    const body = await res.json();
     expect(res.status).toBe(200);
     expect(body.warnings).toEqual([
       { line: 2, message: expect.stringMatching(/tệp Excel.*Mở tệp → Tệp → Lưu dưới dạng Google Trang tính/) },
@@ -176,22 +183,22 @@ describe("a formula that fails", () => {
       residential_area_total: 14,
     });
     expect(await figure("security_team_members")).toMatchObject({ value: 39, reporting: 1 });
-    const { issues } = await apiJson("/api/issues?unit=33&period=2025");
-    const formula = issues.filter((i: any) => i.code === "formula_error");
-    expect(formula.map((i: any) => [i.cell, i.raw, i.severity])).toEqual([
+    const { issues } = await ok(client.issues.$get({ query: { unit: "33", period: "2025" } }));
+    const formula = issues.filter((i) => i.code === "formula_error");
+    expect(formula.map((i) => [i.cell, i.raw, i.severity])).toEqual([
       ["'Năm 2025'!E5", "#REF!", "error"],
       ["'Năm 2025'!E6", "Loading...", "error"],
     ]);
-    expect(formula[0].message).toBe(
+    expect(formula[0]!.message).toBe(
       "Ô E5: công thức lỗi (‘#REF!’) — sửa công thức hoặc nhập số trực tiếp; số liệu đã nhận trước đó vẫn được giữ cho đến khi ô có số",
     );
     // A clerk's typing is not a formula: it replaces nothing and is reported as before.
     await putSheet("fx-sheet", commune("Xã Bắc Đông Quan", "3,5", 41, 14, { version: "3" }));
     await syncNow();
     expect(await stored("12745")).toEqual({ security_team_members: 41, residential_area_total: 14 });
-    const after = (await apiJson("/api/issues?unit=33&period=2025")).issues;
-    expect(after.map((i: any) => i.code)).toContain("not_integer");
-    expect(after.map((i: any) => i.code)).not.toContain("formula_error");
+    const after = (await ok(client.issues.$get({ query: { unit: "33", period: "2025" } }))).issues;
+    expect(after.map((i) => i.code)).toContain("not_integer");
+    expect(after.map((i) => i.code)).not.toContain("formula_error");
   });
 });
 
@@ -209,13 +216,15 @@ describe("a sheet left in another locale", () => {
     await syncNow();
     expect(await figure("security_team_count")).toMatchObject({ value: 25, doubtful: true });
     expect(await figure("security_team_count", "11953")).toMatchObject({ value: 20, doubtful: false });
-    const { rows } = await apiJson("/api/breakdown?unit=33&period=2025&indicator=security_team_count");
-    expect(rows.filter((r: any) => r.doubtful).map((r: any) => r.unit.code)).toEqual(["12745"]);
-    const { issues } = await apiJson("/api/issues?unit=33&period=2025");
-    const locale = issues.filter((i: any) => i.code === "locale");
+    const { rows } = await ok(
+      client.breakdown.$get({ query: { unit: "33", period: "2025", indicator: "security_team_count" } }),
+    );
+    expect(rows.filter((r) => r.doubtful).map((r) => r.unit.code)).toEqual(["12745"]);
+    const { issues } = await ok(client.issues.$get({ query: { unit: "33", period: "2025" } }));
+    const locale = issues.filter((i) => i.code === "locale");
     expect(locale).toHaveLength(1);
     expect(locale[0]).toMatchObject({ unitCode: "12745", severity: "warning", raw: "en_US" });
-    expect(locale[0].message).toContain("Google có thể đã lưu “5.000” thành 5");
+    expect(locale[0]!.message).toContain("Google có thể đã lưu “5.000” thành 5");
   });
 });
 
@@ -241,10 +250,10 @@ describe("tab names that read as cells", () => {
       "unit_code,sheet,tab,layout\n12745,tab-cells,T12,form\n11953,https://docs.google.com/spreadsheets/d/tab-cells/edit#gid=3,,form\n",
     );
     expect(await syncNow()).toMatchObject({ sourcesRead: 2, sourcesFailed: 0 });
-    const m12 = await apiJson("/api/summary?unit=12745&period=2025-M12");
-    expect(m12.indicators.find((i: any) => i.code === "security_team_count").value).toBe(12);
-    const issues = (await apiJson("/api/issues?unit=12745&period=2025-M12")).issues;
-    expect(issues.every((i: any) => i.cell === null || i.cell.startsWith("'T12'!"))).toBe(true);
+    const m12 = await ok(client.summary.$get({ query: { unit: "12745", period: "2025-M12" } }));
+    expect(m12.indicators.find((i) => i.code === "security_team_count")!.value).toBe(12);
+    const issues = (await ok(client.issues.$get({ query: { unit: "12745", period: "2025-M12" } }))).issues;
+    expect(issues.every((i) => i.cell === null || i.cell.startsWith("'T12'!"))).toBe(true);
   });
 });
 
@@ -316,7 +325,7 @@ describe("a configuration error of the run", () => {
     expect(run).toMatchObject({ status: "failed", sourcesFailed: 2, sourcesRead: 0 });
     // The first refusal says it all: the other source is not sent to Google at all.
     expect((await standinStats())["drive.files.get"]).toBe(1);
-    const [last] = (await apiJson("/api/sync/runs")).runs;
+    const last = (await ok(client.sync.runs.$get())).runs[0]!;
     expect(last.error).toMatch(
       /^Google Drive API chưa được bật cho dự án Google Cloud “local-standin” \(tài khoản dịch vụ antq-sync@/,
     );
@@ -325,8 +334,8 @@ describe("a configuration error of the run", () => {
     const s = await sources();
     for (const unit of ["12745", "11953"]) {
       expect(s[unit]).toMatchObject({ lastErrorCode: "config" });
-      expect(s[unit].lastError).toContain("Google Drive API chưa được bật");
-      expect(s[unit].lastError).not.toMatch(/chia sẻ/i);
+      expect(s[unit]!.lastError).toContain("Google Drive API chưa được bật");
+      expect(s[unit]!.lastError).not.toMatch(/chia sẻ/i);
     }
     expect(await stored("12745")).toMatchObject({ security_team_count: 12 });
     expect(await stored("11953")).toMatchObject({ security_team_count: 20 });
@@ -340,7 +349,7 @@ describe("a configuration error of the run", () => {
     await putProjectSettings({ disabledApis: ["sheets"] });
     const run = await syncNow();
     expect(run).toMatchObject({ status: "failed", sourcesFailed: 2 });
-    const [last] = (await apiJson("/api/sync/runs")).runs;
+    const last = (await ok(client.sync.runs.$get())).runs[0]!;
     expect(last.error).toMatch(/^Google Sheets API chưa được bật/);
     expect(await stored("11953")).toMatchObject({ security_team_count: 20 });
   });
@@ -363,14 +372,14 @@ describe("a configuration error of the run", () => {
     clearTokenCache();
     const run = await runSync({ ...env, GOOGLE_SERVICE_ACCOUNT: gone }, { trigger: "manual" });
     expect(run).toMatchObject({ status: "failed", sourcesFailed: 2 });
-    const [last] = (await apiJson("/api/sync/runs")).runs;
+    const last = (await ok(client.sync.runs.$get())).runs[0]!;
     expect(last.error).toMatch(/^Google không còn tài khoản dịch vụ gone@local-standin\.iam\.gserviceaccount\.com/);
     expect(last.error).toContain("(Google: invalid_grant: Invalid grant: account not found)");
     const s = await sources();
-    expect(s["12745"].lastError).toMatch(
+    expect(s["12745"]!.lastError).toMatch(
       /^Chưa đọc được vì lỗi cấu hình Google của cả lượt đồng bộ, không phải lỗi của bảng tính này: Google không còn/,
     );
-    expect(s["12745"].lastError).not.toContain("Người xem");
+    expect(s["12745"]!.lastError).not.toContain("Người xem");
     expect(await stored("12745")).toMatchObject({ security_team_count: 12 });
   });
 });

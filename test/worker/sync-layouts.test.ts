@@ -1,7 +1,7 @@
 /** Sheets laid out as clerks really make them, through the whole sync: values stored and the exact issues named. */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiJson, type Fixture, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import { client, type Fixture, ok, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 async function values(unit: string) {
   const { results } = await env.DB.prepare(
@@ -76,7 +76,7 @@ describe("messy sheets through the sync", () => {
     expect(issues).toContain("warning required_missing 'Năm 2025'!F7 mediation_team_count");
     expect(issues).toContain("warning required_missing - advanced_example_count");
     expect(issues.filter((i) => i.startsWith("error"))).toEqual([]);
-    const { sources } = await apiJson("/api/sources?unit=11953");
+    const { sources } = await ok(client.sources.$get({ query: { unit: "11953" } }));
     expect(sources[0]).toMatchObject({ locale: "en_US", title: "Báo cáo ANTQ - Phường Phố Hiến", lastStatus: "ok" });
   });
 
@@ -121,9 +121,9 @@ describe("messy sheets through the sync", () => {
     expect(issues).toContain("12745 error part_exceeds_whole 'Quý III-2025'!F5");
     expect(issues).toContain("- warning unknown_unit_row 'Quý III-2025'!B7");
     expect(issues.some((i) => i.includes("!B8"))).toBe(false);
-    const listed = await apiJson("/api/sources?unit=12745");
-    expect(listed.sources.map((x: any) => [x.unitCode, x.layout, x.lastStatus])).toEqual([["33", "table", "ok"]]);
-    const summary = await apiJson("/api/summary?unit=33&period=2025-Q3");
-    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(20);
+    const listed = await ok(client.sources.$get({ query: { unit: "12745" } }));
+    expect(listed.sources.map((x) => [x.unitCode, x.layout, x.lastStatus])).toEqual([["33", "table", "ok"]]);
+    const summary = await ok(client.summary.$get({ query: { unit: "33", period: "2025-Q3" } }));
+    expect(summary.indicators.find((i) => i.code === "security_team_count")!.value).toBe(20);
   });
 });

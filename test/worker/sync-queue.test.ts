@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import worker from "../../worker/index";
 import { runSync, type SyncJob, syncJob } from "../../worker/sync/run";
-import { apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";
+import { client, formSheet, ok, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";
 
 const COMMUNES = ["12745", "11953", "11980", "11983", "12103"];
 
@@ -20,8 +20,10 @@ async function deliver(queue: string, jobs: SyncJob[]) {
 }
 
 async function run(id: number) {
-  const { runs } = await apiJson("/api/sync/runs");
-  return runs.find((r: any) => r.id === id);
+  const { runs } = await ok(client.sync.runs.$get());
+  const found = runs.find((r) => r.id === id);
+  if (!found) throw new Error(`run ${id} is not listed`);
+  return found;
 }
 
 describe("a run fanned out through the Queue", () => {
@@ -60,8 +62,8 @@ describe("a run fanned out through the Queue", () => {
       sourcesFailed: 0,
       valuesWritten: 5,
     });
-    const summary = await apiJson("/api/summary?unit=33&period=2025");
-    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(10 + 11 + 12 + 13 + 14);
+    const summary = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
+    expect(summary.indicators.find((i) => i.code === "security_team_count")!.value).toBe(10 + 11 + 12 + 13 + 14);
   });
 
   it("sends the sources that still meet Google's read quota back to the Queue for a minute later, then counts them", async () => {
@@ -82,8 +84,8 @@ describe("a run fanned out through the Queue", () => {
       requeue: async (job: SyncJob, delay: number) => void requeued.push([job, delay]),
     };
     for (const job of jobs) await syncJob(env, job, options);
-    const first = await apiJson("/api/sources?unit=12745");
-    expect(first.sources[0].lastStatus).toBeNull();
+    const first = await ok(client.sources.$get({ query: { unit: "12745" } }));
+    expect(first.sources[0]!.lastStatus).toBeNull();
     expect(requeued).toHaveLength(1);
     const [again, delay] = requeued[0]!;
     expect(delay).toBeGreaterThanOrEqual(60);
@@ -105,8 +107,8 @@ describe("a run fanned out through the Queue", () => {
     const dead = await deliver("antq-sync-dlq", [{ runId: started.runId, sourceIds: ids.slice(4) }]);
     expect(dead.explicitAcks).toEqual(["m0"]);
     expect(await run(started.runId)).toMatchObject({ status: "partial", sourcesRead: 4, sourcesFailed: 1 });
-    const { sources } = await apiJson("/api/sources?unit=33");
-    expect(sources.filter((s: any) => s.lastStatus === "error").map((s: any) => s.unitCode)).toEqual(["12103"]);
+    const { sources } = await ok(client.sources.$get({ query: { unit: "33" } }));
+    expect(sources.filter((s) => s.lastStatus === "error").map((s) => s.unitCode)).toEqual(["12103"]);
   });
 
   it("goes through the real SYNC_QUEUE binding and its consumer, as wrangler.toml configures them", async () => {
@@ -118,7 +120,7 @@ describe("a run fanned out through the Queue", () => {
       record = await run(started.runId);
     }
     expect(record).toMatchObject({ status: "ok", sourcesTotal: 5, sourcesRead: 5 });
-    expect(Date.parse(record.finishedAt)).toBeGreaterThanOrEqual(Date.parse(record.startedAt));
+    expect(Date.parse(record.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(record.startedAt));
   });
 
   it("records the run as failed, with a reason, when the Queue refuses the jobs", async () => {

@@ -3,9 +3,10 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runSync } from "../../worker/sync/run";
 import {
-  apiJson,
+  client,
   type Fixture,
   formSheet,
+  ok,
   postCsv,
   putSheet,
   registerSources,
@@ -136,7 +137,7 @@ describe("sync safety", () => {
     const run = await syncNow();
     expect(run).toMatchObject({ sourcesFailed: 1, status: "partial" });
     expect(await storedValues("12745")).toEqual(good);
-    const { sources } = await apiJson("/api/sources?unit=33");
+    const { sources } = await ok(client.sources.$get({ query: { unit: "33" } }));
     expect(sources).toHaveLength(1);
     expect(sources[0]).toMatchObject({
       unitCode: "12745",
@@ -148,9 +149,9 @@ describe("sync safety", () => {
       lastErrorCode: "forbidden",
       lastError: expect.stringContaining("chia sẻ"),
     });
-    expect(Date.parse(sources[0].lastSuccessAt)).toBeLessThan(Date.parse(sources[0].lastCheckedAt) + 1);
-    const { issues } = await apiJson("/api/issues?unit=33&period=2025");
-    expect(issues.filter((i: any) => i.severity === "source_error").map((i: any) => i.code)).toEqual(["forbidden"]);
+    expect(Date.parse(sources[0]!.lastSuccessAt!)).toBeLessThan(Date.parse(sources[0]!.lastCheckedAt!) + 1);
+    const { issues } = await ok(client.issues.$get({ query: { unit: "33", period: "2025" } }));
+    expect(issues.filter((i) => i.severity === "source_error").map((i) => i.code)).toEqual(["forbidden"]);
   });
 
   const table = (rows: unknown[][]): Fixture => ({

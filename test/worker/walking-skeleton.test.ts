@@ -1,5 +1,16 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { apiJson, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
+import {
+  api,
+  client,
+  errorOf,
+  formSheet,
+  ok,
+  putSheet,
+  registerSources,
+  resetDatabase,
+  seedReference,
+  syncNow,
+} from "./helpers";
 
 describe("a commune's Google Sheet becomes a province figure", () => {
   beforeEach(async () => {
@@ -41,27 +52,26 @@ describe("a commune's Google Sheet becomes a province figure", () => {
     const run = await syncNow();
     expect(run).toMatchObject({ sourcesTotal: 2, sourcesRead: 2, sourcesFailed: 0, status: "ok" });
 
-    const summary = await apiJson("/api/summary?unit=33&period=2025");
+    const summary = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
     expect(summary.unit).toEqual({ code: "33", name: "Tỉnh Hưng Yên", kind: "province" });
     expect(summary.compare).toBe("2024");
     expect(summary.frozen).toBe(false);
-    expect(Date.parse(summary.asOf)).toBeGreaterThan(Date.now() - 60_000);
-    const byCode = Object.fromEntries(summary.indicators.map((i: any) => [i.code, i]));
+    expect(Date.parse(summary.asOf!)).toBeGreaterThan(Date.now() - 60_000);
+    const byCode = Object.fromEntries(summary.indicators.map((i) => [i.code, i]));
     expect(byCode.security_team_count).toMatchObject({ value: 29, previous: 11, reporting: 2, approximate: false });
-    expect(byCode.security_team_members.value).toBe(39 + 1055);
-    expect(byCode.residential_area_safe_rate.value).toBeCloseTo((100 * 29) / 33, 10);
+    expect(byCode.security_team_members!.value).toBe(39 + 1055);
+    expect(byCode.residential_area_safe_rate!.value).toBeCloseTo((100 * 29) / 33, 10);
     expect(summary.coverage).toMatchObject({ expected: 5, reported: 2 });
   });
 
   it("answers an unknown unit with 404 and a bad period with 400, in the error envelope", async () => {
-    const { api } = await import("./helpers");
     const unknown = await api("/api/summary?unit=77&period=2025");
     expect(unknown.status).toBe(404);
-    expect((await unknown.json()) as any).toEqual({
+    expect(await unknown.json()).toEqual({
       error: { code: "not_found", message: expect.stringContaining("77") },
     });
     const bad = await api("/api/summary?unit=33&period=2025-Q5");
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.code).toBe("bad_request");
+    expect((await errorOf(bad)).code).toBe("bad_request");
   });
 });
