@@ -96,6 +96,7 @@ describe("one indicator across the communes", () => {
     expect(issues.find((i) => i.unitCode === "11983")).toMatchObject({ severity: "source_error" });
     // Issues of the commune only, for a commune's clerk.
     const own = await issuesOf("11980");
+    expect(own.map((i) => i.unitCode)).toContain("11980");
     expect(own.every((i) => i.unitCode === "11980")).toBe(true);
   });
 });

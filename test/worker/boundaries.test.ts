@@ -151,6 +151,7 @@ describe("a ring wound either way", () => {
     const communes = topology.objects.communes;
     assert(communes?.type === "GeometryCollection", "a collection of communes");
     const { features } = feature(topology, communes);
+    expect(features.map((f) => f.id)).toEqual(["00001", "00002"]);
     for (const f of features) expect(geoArea(f), String(f.id)).toBeLessThan(1e-4);
   });
 });

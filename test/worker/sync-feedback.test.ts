@@ -199,6 +199,7 @@ describe("check results written back into the sheets", () => {
     expect(tab[2]![0]).toMatch(/^Đã nhận 1 chỉ tiêu · 0 lỗi cần sửa · \d+ cảnh báo$/);
     expect(tab[4]![0]).toMatch(/^Không có lỗi\. Số liệu của bảng tính đã được ghi nhận\. Có \d+ cảnh báo bên dưới/);
     expect(tab[6]).toEqual(["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"]);
+    expect(tab.length).toBeGreaterThan(7);
     expect(tab.slice(7).every((r) => r[3]?.startsWith("Cảnh báo: "))).toBe(true);
   });
 
@@ -229,6 +230,7 @@ describe("check results written back into the sheets", () => {
       ["Xã Bắc Đông Quan", "'Năm 2025'!C2", "mười"],
       ["Phường Sơn Nam", "'Năm 2025'!D3", "-3"],
     ]);
+    expect(rows.length).toBeGreaterThan(3);
     expect(rows.slice(3).every((r) => r[4]?.startsWith("Cảnh báo: "))).toBe(true);
   });
 });
