@@ -1,6 +1,6 @@
 import { useEffect, useState } from "preact/hooks";
 import { periodLabel, previousYearPeriod } from "../../../domain/periods";
-import { fetchMeta, type Scope } from "../api";
+import { fetchMeta, type Meta, type Scope } from "../api";
 import { meta, navigate, route, type View } from "../state";
 import { Link, lazyView } from "./common";
 import { Overview } from "./Overview";
@@ -31,8 +31,7 @@ function currentScope(): Scope | null {
   return { unit, period, compare: r.compare || previousYearPeriod(period) };
 }
 
-function Pickers({ scope }: { scope: Scope }) {
-  const m = meta.value!;
+function Pickers({ m, scope }: { m: Meta; scope: Scope }) {
   const periods = m.periods.length ? m.periods : [scope.period];
   const compares = [...new Set([previousYearPeriod(scope.period), ...periods])].filter(
     (p): p is string => p !== null && p !== scope.period,
@@ -157,7 +156,7 @@ export function App() {
             .
           </p>
         )}
-        {m && !admin && scope && !projector && <Pickers scope={scope} />}
+        {m && !admin && scope && !projector && <Pickers m={m} scope={scope} />}
         {m && !admin && scope && <Body scope={scope} />}
       </main>
     </>

@@ -43,9 +43,9 @@ export function CommuneMap({
     high > low ? Math.min(STEPS.length - 1, Math.floor(((v - low) / (high - low)) * STEPS.length)) : STEPS.length - 1;
   // Counts step by whole numbers; amounts and ratios keep their decimals.
   const whole = kind === "count" || kind === "flag";
-  const bounds = STEPS.map((_, i) => {
+  const legend = STEPS.map((colour, i) => {
     const b = low + ((high - low) * i) / STEPS.length;
-    return whole ? Math.ceil(b) : b;
+    return { colour, from: whole ? Math.ceil(b) : b };
   });
   return (
     <figure class="commune-map">
@@ -84,12 +84,12 @@ export function CommuneMap({
       </svg>
       <ul class="map-legend">
         {values.length > 0 &&
-          STEPS.map((colour, i) => (
+          legend.map(({ colour, from }, i) => (
             <li key={colour}>
               <svg viewBox="0 0 10 10" aria-hidden="true">
                 <rect width="10" height="10" fill={colour} />
               </svg>
-              {formatNumber(bounds[i]!, kind)}
+              {formatNumber(from, kind)}
               {i === STEPS.length - 1 ? ` – ${formatNumber(high, kind)}` : ""}
             </li>
           ))}

@@ -78,6 +78,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
   );
   const count = figures.length;
   const at = count ? Math.min(step, count - 1) : 0;
+  const current = figures[at];
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -110,7 +111,10 @@ export function ConferenceView({ scope }: { scope: Scope }) {
             Hội nghị
             <select
               value={conf?.id ?? ""}
-              onChange={(e) => (setStep(0), navigate({ conference: Number(e.currentTarget.value) }, true))}
+              onChange={(e) => {
+                setStep(0);
+                navigate({ conference: Number(e.currentTarget.value) }, true);
+              }}
             >
               {list.data.conferences.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -139,7 +143,10 @@ export function ConferenceView({ scope }: { scope: Scope }) {
             type="button"
             onClick={() =>
               freezeConference(conf.id).then(
-                () => (setFreezeError(null), tick.value++),
+                () => {
+                  setFreezeError(null);
+                  tick.value++;
+                },
                 (e: Error) => setFreezeError(e.message),
               )
             }
@@ -165,13 +172,13 @@ export function ConferenceView({ scope }: { scope: Scope }) {
             </span>{" "}
             · {s.coverage.reported}/{s.coverage.expected} xã đã báo cáo
           </p>
-          {count === 0 ? (
+          {current === undefined ? (
             <p>Chưa có số liệu cho kỳ này.</p>
           ) : (
             <>
               <Spotlight
-                figure={figures[at]!}
-                live={s.frozen ? liveOf(figures[at]!.code) : undefined}
+                figure={current}
+                live={s.frozen ? liveOf(current.code) : undefined}
                 compare={conf && !conf.comparePeriod ? null : s.compare}
               />
               <div class="stepper">

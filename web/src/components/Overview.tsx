@@ -167,9 +167,9 @@ function Headline({
   const change = c ? formatChange(c.value, c.previous, kind) : null;
   const notes = [
     ...(value !== null && kind !== "flag" && reporting < reported ? [`${reporting}/${reported} xã có số liệu`] : []),
-    ...(compare && change
+    ...(compare && c && change
       ? [
-          `${change} so với ${periodLabel(compare).toLowerCase()}${c!.communes < reporting ? ` (cùng ${c!.communes} xã)` : ""}`,
+          `${change} so với ${periodLabel(compare).toLowerCase()}${c.communes < reporting ? ` (cùng ${c.communes} xã)` : ""}`,
         ]
       : []),
     ...(compare && value !== null && indicator.previous !== null && !c ? ["chưa so sánh được với kỳ trước"] : []),
@@ -198,19 +198,20 @@ export function Overview({ scope }: { scope: Scope }) {
   const state = useLoad(() => fetchSummary(scope), key);
   const summary = state.data;
   const isCommune = summary ? isCommuneKind(summary.unit.kind) : false;
-  const figure = (i: SummaryIndicator) => (
-    <Figure
-      key={i.code}
-      indicator={i}
-      compare={summary!.compare}
-      drill={!isCommune}
-      reported={summary!.coverage.reported}
-    />
-  );
+  const figure = (i: SummaryIndicator) =>
+    summary && (
+      <Figure
+        key={i.code}
+        indicator={i}
+        compare={summary.compare}
+        drill={!isCommune}
+        reported={summary.coverage.reported}
+      />
+    );
   // The speech's figures first, in its order; the others under their group.
   const headlines = (summary?.indicators ?? [])
-    .filter((i) => i.headline !== null)
-    .sort((a, b) => a.headline! - b.headline!);
+    .filter((i): i is SummaryIndicator & { headline: number } => i.headline !== null)
+    .sort((a, b) => a.headline - b.headline);
   const rest = groupsOf((summary?.indicators ?? []).filter((i) => i.headline === null));
   return (
     <section aria-labelledby="overview-title">

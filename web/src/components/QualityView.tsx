@@ -12,15 +12,14 @@ function byCommune(issues: Issue[]): Group[] {
   for (const i of issues) {
     const k = i.unitCode ?? "";
     let g = groups.get(k);
-    if (!g)
-      groups.set(
-        k,
-        (g = {
-          code: i.unitCode,
-          name: i.unitName ?? (i.unitCode ? `Đơn vị ${i.unitCode}` : "Không rõ đơn vị"),
-          issues: [],
-        }),
-      );
+    if (!g) {
+      g = {
+        code: i.unitCode,
+        name: i.unitName ?? (i.unitCode ? `Đơn vị ${i.unitCode}` : "Không rõ đơn vị"),
+        issues: [],
+      };
+      groups.set(k, g);
+    }
     g.issues.push(i);
   }
   const errors = (g: Group) => g.issues.filter((i) => i.severity !== "warning").length;

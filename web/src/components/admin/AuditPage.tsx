@@ -64,6 +64,7 @@ export function AuditPage() {
 function AuditRows({ before, last, onMore }: { before?: number; last: boolean; onMore: (next: number) => void }) {
   const page = useLoad(() => fetchAudit(before), `audit|${before ?? ""}`);
   const entries = page.data?.entries ?? [];
+  const oldest = entries[entries.length - 1];
   return (
     <tbody>
       {entries.map((e) => (
@@ -89,10 +90,10 @@ function AuditRows({ before, last, onMore }: { before?: number; last: boolean; o
           <td colSpan={5}>Chưa có thay đổi nào.</td>
         </tr>
       )}
-      {last && entries.length === 50 && (
+      {last && entries.length === 50 && oldest && (
         <tr>
           <td colSpan={5}>
-            <button type="button" onClick={() => onMore(entries[entries.length - 1]!.id)}>
+            <button type="button" onClick={() => onMore(oldest.id)}>
               Xem các thay đổi cũ hơn
             </button>
           </td>

@@ -14,12 +14,14 @@ import { scopeName } from "./UsersPage";
 const DEFAULT_WINDOW_HOURS = 72;
 
 function ConferenceForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (c: Conference) => void }) {
-  const m = meta.value!;
-  const periods = m.periods.length ? m.periods : [String(new Date().getFullYear())];
+  const m = meta.value;
+  const thisYear = String(new Date().getFullYear());
+  const periods = m?.periods.length ? m.periods : [thisYear];
+  const firstPeriod = m?.defaultPeriod ?? periods[0] ?? thisYear;
   const [title, setTitle] = useState("");
-  const [unitCode, setUnitCode] = useState(m.defaultUnit ?? "");
-  const [period, setPeriod] = useState(m.defaultPeriod ?? periods[0]!);
-  const [compare, setCompare] = useState(previousYearPeriod(m.defaultPeriod ?? periods[0]!) ?? "");
+  const [unitCode, setUnitCode] = useState(m?.defaultUnit ?? "");
+  const [period, setPeriod] = useState(firstPeriod);
+  const [compare, setCompare] = useState(previousYearPeriod(firstPeriod) ?? "");
   const [startsAt, setStartsAt] = useState("");
   const [windowHours, setWindowHours] = useState(String(DEFAULT_WINDOW_HOURS));
   const { busy, error, setError, run } = useSubmit();
@@ -154,7 +156,8 @@ export function ConferencesPage({ units }: { units: AdminUnit[] }) {
   const freeze = (c: Conference) =>
     run(c.id, async () => {
       const { conference } = await freezeConference(c.id);
-      return { ok: true, text: `Đã chốt số liệu “${c.title}” lúc ${formatDateTime(conference.frozenAt!)}.` };
+      const at = conference.frozenAt ? ` lúc ${formatDateTime(conference.frozenAt)}` : "";
+      return { ok: true, text: `Đã chốt số liệu “${c.title}”${at}.` };
     });
   const conferences = [...(list.data?.conferences ?? [])].sort(
     (a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt),

@@ -42,7 +42,8 @@ export function FileImport(props: {
     run(async () => {
       const problem = missing?.();
       if (problem) return setNotice({ ok: false, text: problem });
-      const done = await uploadReference(kind, file!, false, validFrom);
+      if (!file) return setNotice({ ok: false, text: "Chưa chọn tệp: chọn tệp để kiểm tra rồi nhập" });
+      const done = await uploadReference(kind, file, false, validFrom);
       if (done.preview) return;
       const warnings = done.warnings.map(at);
       const text = [`Đã nhập ${formatExact(done.imported)} ${rowWord}.`, ...(next ? [next] : []), ...warnings];

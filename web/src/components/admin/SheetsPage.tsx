@@ -134,13 +134,13 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
       />
       <Notice notice={notice} />
       <h2>Các bảng tính đã đăng ký</h2>
-      <p class="filters" role="group" aria-label="Lọc theo trạng thái">
+      <fieldset class="filters" aria-label="Lọc theo trạng thái">
         {FILTERS.map(([f, label]) => (
           <button key={f} type="button" aria-pressed={filter === f} onClick={() => setFilter(f)}>
             {label} ({f === "all" ? all.length : all.filter((s) => statusOf(s) === f).length})
           </button>
         ))}
-      </p>
+      </fieldset>
       <AdminTable
         state={sources}
         what="danh sách bảng tính"

@@ -80,7 +80,10 @@ function TokenForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (token
         scope={scope}
         units={units}
         error={error}
-        onRole={(r) => (setRole(r), setScope(""))}
+        onRole={(r) => {
+          setRole(r);
+          setScope("");
+        }}
         onScope={setScope}
       />
       <Field id="expiresAt" label="Hết hạn ngày" error={error} hint={`Mặc định ${DEFAULT_DAYS} ngày kể từ hôm nay.`}>

@@ -137,7 +137,10 @@ function UserForm({
         scope={scope}
         units={units}
         error={error}
-        onRole={(r) => (setRole(r), setScope(""))}
+        onRole={(r) => {
+          setRole(r);
+          setScope("");
+        }}
         onScope={setScope}
       />
       <FormAlert error={error} fields={["email", "role", "scopeUnitCode"]} />
