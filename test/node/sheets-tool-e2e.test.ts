@@ -45,10 +45,19 @@ function sheets(args: string[]): Promise<{ code: number | null; out: string }> {
   });
 }
 
-async function api(path: string, init?: RequestInit) {
+/** The parts of the Worker's answers these tests read. */
+type SourcesAnswer = { sources: { unitCode: string }[] };
+type SyncAnswer = { run: { status: string; sourcesFailed: number } };
+type SummaryAnswer = {
+  coverage: { reported: number };
+  indicators: { code: string; value: number | null; previous: number | null }[];
+};
+
+/** The Worker's JSON answer to a request, as the shape `T` the caller reads. */
+async function api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
   const res = await fetch(product.url + path, init);
   const text = await res.text();
-  let body: any;
+  let body: T;
   try {
     body = JSON.parse(text);
   } catch {
@@ -119,15 +128,15 @@ describe("provisioning a province into the stand-in, then syncing it", () => {
     const files = (await readdir(fixtures)).filter((f) => f.endsWith(".json"));
     expect(files.length).toBe(communes.length + 1); // one sheet per commune and the template
 
-    const registered = await api(`/api/sources?unit=${PROVINCE}`);
+    const registered = await api<SourcesAnswer>(`/api/sources?unit=${PROVINCE}`);
     expect(registered.status).toBe(200);
     expect(registered.body.sources.length).toBe(communes.length);
-    expect(new Set(registered.body.sources.map((s: any) => s.unitCode))).toEqual(new Set(communes.map((c) => c.code)));
+    expect(new Set(registered.body.sources.map((s) => s.unitCode))).toEqual(new Set(communes.map((c) => c.code)));
 
     const second = await sheets(args);
     expect(second.code, second.out).toBe(0);
     expect((await readdir(fixtures)).filter((f) => f.endsWith(".json")).length).toBe(files.length);
-    expect((await api(`/api/sources?unit=${PROVINCE}`)).body.sources.length).toBe(communes.length);
+    expect((await api<SourcesAnswer>(`/api/sources?unit=${PROVINCE}`)).body.sources.length).toBe(communes.length);
     expect(second.out).toContain(`0 bảng tính mới, ${communes.length} đã có`);
   }, 120_000);
 
@@ -159,15 +168,15 @@ describe("provisioning a province into the stand-in, then syncing it", () => {
       });
     }
 
-    const sync = await api("/api/sync", { method: "POST" });
+    const sync = await api<SyncAnswer>("/api/sync", { method: "POST" });
     expect(sync.status, JSON.stringify(sync.body)).toBe(200);
     expect(sync.body.run.status).toBe("ok");
     expect(sync.body.run.sourcesFailed).toBe(0);
 
-    const summary = await api(`/api/summary?unit=${PROVINCE}&period=2025&compare=2024`);
+    const summary = await api<SummaryAnswer>(`/api/summary?unit=${PROVINCE}&period=2025&compare=2024`);
     expect(summary.status).toBe(200);
     expect(summary.body.coverage.reported).toBe(3);
-    const teams = summary.body.indicators.find((x: any) => x.code === "security_team_count");
+    const teams = summary.body.indicators.find((x) => x.code === "security_team_count")!;
     expect(teams.value).toBe(12 + 7 + 20);
     expect(teams.previous).toBe(10 + 6 + 18);
 

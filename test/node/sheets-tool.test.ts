@@ -6,12 +6,15 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { sheets_v4 } from "googleapis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Standin, startStandin } from "../../standin/server.mjs";
 import { createServiceAccount } from "../../standin/service-account.mjs";
+import type { Fixture, Permission } from "../../standin/store.mjs";
 import { main } from "../../tools/sheets/cli.mjs";
 import { parseCsv } from "../../tools/sheets/data.mjs";
 import { connect, explain } from "../../tools/sheets/google.mjs";
+import { refusalOf } from "./google-refusal";
 
 const SHARED_UNITS = resolve(__dirname, "../../../shared/data/admin-units-2025-07-01.csv");
 const PROVINCE = "12"; // Lai Châu: the smallest province, 38 communes
@@ -57,7 +60,19 @@ const client = (key: "admin.json" | "reader.json") =>
     writesPerMinute: 0,
   });
 
-const stored = async (id: string) => JSON.parse(await readFile(join(dir, `${id}.json`), "utf8"));
+/**
+ * A file as the stand-in keeps it (standin/store.mjs), with what the tool's batchUpdate requests stored there in
+ * Google's own shapes.
+ */
+type StoredFile = Omit<Fixture, "permissions" | "protectedRanges" | "dataValidation" | "formats"> & {
+  permissions: Permission[];
+  protectedRanges: sheets_v4.Schema$ProtectedRange[];
+  dataValidation: { range: sheets_v4.Schema$GridRange; rule: sheets_v4.Schema$DataValidationRule | null }[];
+  formats: { range: sheets_v4.Schema$GridRange; cell?: sheets_v4.Schema$CellData }[];
+};
+
+const parseStored = (text: string): StoredFile => JSON.parse(text);
+const stored = async (id: string) => parseStored(await readFile(join(dir, `${id}.json`), "utf8"));
 const sheetFiles = async () => (await readdir(dir)).filter((f) => f.endsWith(".json"));
 
 async function communesOf(province: string) {
@@ -132,32 +147,32 @@ describe("template", () => {
   it("protects labels and codes, and validates every value cell by the indicator's kind", async () => {
     const [file] = await sheetFiles();
     const f = await stored(file!.slice(0, -5));
-    const codeRows = f.sheets[0].values.slice(4).map((r: unknown[]) => r[2]);
-    const rowOf = (code: string) => 4 + codeRows.indexOf(code);
+    const codeRows = f.sheets[0]!.values!.slice(4).map((r) => r[2]);
+    const rowOf = (code: unknown) => 4 + codeRows.indexOf(code);
 
-    const labels = f.protectedRanges.find((p: any) => p.range.startRowIndex === 4);
+    const labels = f.protectedRanges.find((p) => p.range!.startRowIndex === 4)!;
     expect(labels.range).toMatchObject({ startColumnIndex: 0, endColumnIndex: 4, endRowIndex: 4 + codeRows.length });
     expect(labels.warningOnly).toBe(false);
-    expect(f.protectedRanges.some((p: any) => p.range.startRowIndex === 0 && p.range.endRowIndex === 4)).toBe(true);
+    expect(f.protectedRanges.some((p) => p.range!.startRowIndex === 0 && p.range!.endRowIndex === 4)).toBe(true);
 
-    const ruleOf = (code: string) => f.dataValidation.find((v: any) => v.range.startRowIndex === rowOf(code));
-    const count = ruleOf("security_team_count");
+    const ruleOf = (code: unknown) => f.dataValidation.find((v) => v.range.startRowIndex === rowOf(code));
+    const count = ruleOf("security_team_count")!;
     expect(count.range).toMatchObject({ startColumnIndex: 4, endColumnIndex: 6 });
-    expect(count.rule.condition.type).toBe("CUSTOM_FORMULA");
-    expect(count.rule.condition.values[0].userEnteredValue).toMatch(/>=0.*INT\(/);
-    expect(count.rule.strict).toBe(true);
-    expect(ruleOf("explosives_kg").rule.condition).toEqual({
+    expect(count.rule!.condition!.type).toBe("CUSTOM_FORMULA");
+    expect(count.rule!.condition!.values![0]!.userEnteredValue).toMatch(/>=0.*INT\(/);
+    expect(count.rule!.strict).toBe(true);
+    expect(ruleOf("explosives_kg")!.rule!.condition).toEqual({
       type: "NUMBER_GREATER_THAN_EQ",
       values: [{ userEnteredValue: "0" }],
     });
-    expect(ruleOf("commune_safe").rule.condition.values.map((v: any) => v.userEnteredValue)).toEqual(["0", "1"]);
+    expect(ruleOf("commune_safe")!.rule!.condition!.values!.map((v) => v.userEnteredValue)).toEqual(["0", "1"]);
     // Every value row has a rule.
-    expect(codeRows.every((c: string) => ruleOf(c))).toBe(true);
+    expect(codeRows.every((c) => ruleOf(c))).toBe(true);
 
     const formatOf = (code: string) =>
-      f.formats.find((x: any) => x.range.startRowIndex === rowOf(code) && x.cell.userEnteredFormat.numberFormat);
-    expect(formatOf("security_team_count").cell.userEnteredFormat.numberFormat.pattern).toBe("#,##0");
-    expect(formatOf("explosives_kg").cell.userEnteredFormat.numberFormat.pattern).toBe("#,##0.##");
+      f.formats.find((x) => x.range.startRowIndex === rowOf(code) && x.cell!.userEnteredFormat!.numberFormat)!;
+    expect(formatOf("security_team_count").cell!.userEnteredFormat!.numberFormat!.pattern).toBe("#,##0");
+    expect(formatOf("explosives_kg").cell!.userEnteredFormat!.numberFormat!.pattern).toBe("#,##0.##");
   });
 });
 
@@ -214,7 +229,7 @@ describe("provision", () => {
       /\/d\/([\w-]+)/.exec(sources.find((s) => s.unit_code === code)!.sheet!)![1]!;
     const sheetA = await stored(idOf(a!.code));
     expect(sheetA.properties.title).toBe(`${a!.full_name} (${a!.code}) – Biểu ANTQ Năm 2025`);
-    expect(sheetA.sheets[0].values[0]).toEqual([`UBND ${a!.full_name!.toLocaleUpperCase("vi-VN")}`]);
+    expect(sheetA.sheets[0]!.values![0]).toEqual([`UBND ${a!.full_name!.toLocaleUpperCase("vi-VN")}`]);
 
     const { drive } = await client("admin.json");
     const perms = (await drive.permissions.list({ fileId: idOf(a!.code) })).data.permissions!;
@@ -314,10 +329,14 @@ describe("provision", () => {
 });
 
 describe("stand-in write endpoints, as Google answers them", () => {
-  const status = async (p: Promise<unknown>): Promise<any> =>
+  /** Google's status and message for a call: 200 when it answered, or what it refused with. */
+  const status = (p: Promise<unknown>): Promise<[number | undefined, string | undefined]> =>
     p.then(
-      () => 200,
-      (e: any) => [e.status ?? e.response?.status, e.response?.data?.error?.message],
+      () => [200, undefined],
+      (e: unknown) => {
+        const refused = refusalOf(e);
+        return [refused.status, refused.error?.message];
+      },
     );
 
   it("lists only the files shared with the caller, page by page", async () => {
@@ -607,12 +626,12 @@ describe("quotas and errors", () => {
       log.length = 0;
       expect(await main([...base, "--retries", "0"], io), log.join("\n")).toBe(0);
       expect((await readdir(quotaDir)).filter((f) => f.endsWith(".json")).sort()).toEqual(files.sort());
-      const sheets = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(quotaDir, f), "utf8"))));
+      const sheets = await Promise.all(files.map(async (f) => parseStored(await readFile(join(quotaDir, f), "utf8"))));
       const communeSheets = sheets.filter((f) => !f.properties.title.startsWith("Mẫu biểu"));
-      expect(communeSheets.every((f) => /^UBND /.test(f.sheets[0].values[0][0]))).toBe(true);
+      expect(communeSheets.every((f) => /^UBND /.test(String(f.sheets[0]!.values![0]![0])))).toBe(true);
       expect(
         communeSheets.every((f) =>
-          f.permissions.some((p: any) => p.emailAddress === reader.client_email && p.role === "reader"),
+          f.permissions.some((p) => p.emailAddress === reader.client_email && p.role === "reader"),
         ),
       ).toBe(true);
     } finally {
@@ -732,9 +751,9 @@ describe("feedback into the communes' sheets", () => {
     const perms = (await drive.permissions.list({ fileId: id })).data.permissions!;
     expect(perms.find((p) => p.emailAddress === reader.client_email)?.role).toBe("writer");
     const sheet = await stored(id);
-    const tab = sheet.sheets.find((t: any) => t.properties.title === "Kiểm tra số liệu");
-    expect(tab.values[0][0]).toMatch(/^Chưa kiểm tra/);
-    expect(sheet.protectedRanges.filter((r: any) => r.range.sheetId === tab.properties.sheetId)).toEqual([
+    const tab = sheet.sheets.find((t) => t.properties.title === "Kiểm tra số liệu")!;
+    expect(tab.values![0]![0]).toMatch(/^Chưa kiểm tra/);
+    expect(sheet.protectedRanges.filter((r) => r.range!.sheetId === tab.properties.sheetId)).toEqual([
       expect.objectContaining({
         range: { sheetId: tab.properties.sheetId },
         warningOnly: false,

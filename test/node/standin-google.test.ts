@@ -9,7 +9,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Standin, startStandin } from "../../standin/server.mjs";
 import { createServiceAccount } from "../../standin/service-account.mjs";
+import type { Fixture } from "../../standin/store.mjs";
 import { connect, type GoogleApi } from "../../tools/sheets/google.mjs";
+import { type GoogleError, refusal } from "./google-refusal";
 
 const account = createServiceAccount();
 const EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -45,24 +47,6 @@ async function client(s: Standin): Promise<GoogleApi> {
   const keyFile = join(dir, "key.json");
   await writeFile(keyFile, JSON.stringify(account));
   return connect({ keyFile, rootUrl: s.url, tokenUrl: `${s.url}/token`, readsPerMinute: 0, writesPerMinute: 0 });
-}
-
-/** What googleapis makes of a refusal: the HTTP status, Google's body, the client's message and the headers. */
-async function refusal(call: Promise<unknown>) {
-  try {
-    await call;
-  } catch (err: any) {
-    const headers = err.response?.headers;
-    const header = (name: string) =>
-      (typeof headers?.get === "function" ? headers.get(name) : headers?.[name]) ?? undefined;
-    return {
-      status: err.status ?? err.response?.status,
-      error: err.response?.data?.error,
-      message: String(err.message),
-      header,
-    };
-  }
-  throw new Error("Google answered, a refusal was expected");
 }
 
 const fileGet = (a: GoogleApi, fileId: string, fields = "mimeType,modifiedTime,version,trashed,shortcutDetails") =>
@@ -133,7 +117,7 @@ describe("a sheet nobody shared with the service account", () => {
       404,
       { code: 404, message: "Requested entity was not found.", status: "NOT_FOUND" },
     ]);
-    expect((await refusal(fileGet(api, "gone"))).error.errors?.[0]?.reason).toBe("notFound");
+    expect((await refusal(fileGet(api, "gone"))).error?.errors?.[0]?.reason).toBe("notFound");
   });
 });
 
@@ -153,7 +137,7 @@ describe("files that are not plain Google Sheets", () => {
       status: "FAILED_PRECONDITION",
       message: "This operation is not supported for this document",
     });
-    expect(r.error.errors?.[0]?.reason).toBe("failedPrecondition");
+    expect(r.error?.errors?.[0]?.reason).toBe("failedPrecondition");
   });
 
   it("a shortcut: Drive gives its target and its own version; Sheets knows only the target", async () => {
@@ -198,10 +182,10 @@ describe("quota and outages", () => {
     expect((await values(api, "drive-limited", ["'Năm 2025'"])).status).toBe(200);
     const r = await refusal(fileGet(api, "drive-limited"));
     expect(r.status).toBe(403);
-    expect(r.error.errors).toEqual([
+    expect(r.error?.errors).toEqual([
       { message: "User Rate Limit Exceeded", domain: "usageLimits", reason: "userRateLimitExceeded" },
     ]);
-    expect(r.error.status).toBeUndefined();
+    expect(r.error?.status).toBeUndefined();
     expect((await fileGet(api, "drive-limited")).status).toBe(200);
   });
 
@@ -213,7 +197,7 @@ describe("quota and outages", () => {
       status: "RESOURCE_EXHAUSTED",
       message: expect.stringContaining("Read requests per minute per user"),
     });
-    expect(r.error.details).toEqual([
+    expect(r.error?.details).toEqual([
       expect.objectContaining({ "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "RATE_LIMIT_EXCEEDED" }),
     ]);
     expect(r.header("retry-after")).toBeUndefined();
@@ -221,17 +205,19 @@ describe("quota and outages", () => {
 
   it("outages: Drive's backendError, Sheets' UNAVAILABLE with the fixture's Retry-After", async () => {
     const drive = await refusal(fileGet(api, "flaky"));
-    expect([drive.status, drive.error.errors[0].reason]).toEqual([500, "backendError"]);
+    expect([drive.status, drive.error?.errors?.[0]?.reason]).toEqual([500, "backendError"]);
     const sheets = await refusal(sheetGet(api, "flaky"));
-    expect([sheets.status, sheets.error.status, sheets.header("retry-after")]).toEqual([503, "UNAVAILABLE", "4"]);
+    expect([sheets.status, sheets.error?.status, sheets.header("retry-after")]).toEqual([503, "UNAVAILABLE", "4"]);
     expect((await sheetGet(api, "flaky")).status).toBe(200);
   });
 
   it("a missing token: Drive's authError, Sheets' UNAUTHENTICATED", async () => {
     const drive = await fetch(`${standin.url}/drive/v3/files/ok?fields=version`);
-    expect([drive.status, ((await drive.json()) as any).error.errors[0].reason]).toEqual([401, "authError"]);
+    const driveBody = (await drive.json()) as { error?: GoogleError };
+    expect([drive.status, driveBody.error?.errors?.[0]?.reason]).toEqual([401, "authError"]);
     const sheets = await fetch(`${standin.url}/v4/spreadsheets/ok`);
-    expect([sheets.status, ((await sheets.json()) as any).error.status]).toEqual([401, "UNAUTHENTICATED"]);
+    const sheetsBody = (await sheets.json()) as { error?: GoogleError };
+    expect([sheets.status, sheetsBody.error?.status]).toEqual([401, "UNAUTHENTICATED"]);
   });
 });
 
@@ -250,12 +236,12 @@ describe("a Cloud project with an API switched off (google.json)", () => {
         off === "drive" ? [await refusal(drive), await sheets] : [await refusal(sheets), await drive];
       expect(fine.status).toBe(200);
       expect(refused.status).toBe(403);
-      expect(refused.error.message).toMatch(
+      expect(refused.error?.message).toMatch(
         new RegExp(`^${name} has not been used in project 123456789012 before or it is disabled`),
       );
-      if (off === "drive") expect(refused.error.errors?.[0]?.reason).toBe("accessNotConfigured");
+      if (off === "drive") expect(refused.error?.errors?.[0]?.reason).toBe("accessNotConfigured");
       else
-        expect([refused.error.status, refused.error.details[0].reason]).toEqual([
+        expect([refused.error?.status, refused.error?.details?.[0]?.reason]).toEqual([
           "PERMISSION_DENIED",
           "SERVICE_DISABLED",
         ]);
@@ -282,8 +268,7 @@ describe("the token endpoint", () => {
     const keyFile = join(dir, `key-${Math.random()}.json`);
     await writeFile(keyFile, JSON.stringify(key));
     const a = await connect({ keyFile, rootUrl: standin.url, tokenUrl: `${standin.url}/token`, readsPerMinute: 0 });
-    const err: any = await fileGet(a, "ok").catch((e) => e);
-    expect(err.response?.data).toMatchObject({
+    expect((await refusal(fileGet(a, "ok"))).data).toMatchObject({
       error: "invalid_grant",
       error_description: expect.stringMatching(message),
     });
@@ -362,7 +347,7 @@ describe("a sheet the service account may edit (`serviceAccount: writer`)", () =
       ["Lần hai"],
     ]);
     // Kept in the folder's file, as Google keeps it.
-    const onDisk = JSON.parse(await readFile(join(dir, "editable.json"), "utf8"));
+    const onDisk: Fixture = JSON.parse(await readFile(join(dir, "editable.json"), "utf8"));
     expect([onDisk.version, onDisk.sheets.length]).toEqual(["412000003", 4]);
     await writeFile(join(dir, "editable.json"), JSON.stringify(sheet({ serviceAccount: "writer", version: "413" })));
     expect(await version()).toBe("413");

@@ -3,9 +3,16 @@ import { createSign } from "node:crypto";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { sheets_v4 } from "googleapis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Standin, startStandin } from "../../standin/server.mjs";
 import { createServiceAccount } from "../../standin/service-account.mjs";
+import type { GoogleError } from "./google-refusal";
+
+/** The token endpoint's answers: a bearer token, or an OAuth error. */
+type TokenAnswer = { access_token: string; expires_in: number; token_type: string };
+type TokenRefusal = { error: string; error_description: string };
+type ErrorAnswer = { error: GoogleError };
 
 const account = createServiceAccount();
 let dir: string;
@@ -39,7 +46,7 @@ async function token(jwt: string) {
 }
 
 async function authed(path: string) {
-  const { access_token } = (await (await token(assertion(goodClaims()))).json()) as any;
+  const { access_token } = (await (await token(assertion(goodClaims()))).json()) as TokenAnswer;
   return fetch(`${standin.url}${path}`, { headers: { authorization: `Bearer ${access_token}` } });
 }
 
@@ -75,7 +82,7 @@ describe("token endpoint", () => {
   it("grants a bearer token for an assertion signed by the service account's key", async () => {
     const res = await token(assertion(goodClaims()));
     expect(res.status).toBe(200);
-    expect((await res.json()) as any).toMatchObject({
+    expect(await res.json()).toMatchObject({
       access_token: expect.any(String),
       expires_in: 3599,
       token_type: "Bearer",
@@ -90,7 +97,7 @@ describe("token endpoint", () => {
   ])("refuses an assertion %s with invalid_grant", async (_, make) => {
     const res = await token(make());
     expect(res.status).toBe(400);
-    expect(((await res.json()) as any).error).toBe("invalid_grant");
+    expect(((await res.json()) as TokenRefusal).error).toBe("invalid_grant");
   });
 });
 
@@ -98,22 +105,22 @@ describe("Sheets and Drive reads", () => {
   it("answers 401 UNAUTHENTICATED without a token", async () => {
     const res = await fetch(`${standin.url}/v4/spreadsheets/sheet-a`);
     expect(res.status).toBe(401);
-    expect(((await res.json()) as any).error.status).toBe("UNAUTHENTICATED");
+    expect(((await res.json()) as ErrorAnswer).error.status).toBe("UNAUTHENTICATED");
   });
 
   it("gives Drive's version as a string and modifiedTime in RFC 3339", async () => {
     const res = await authed("/drive/v3/files/sheet-a?fields=modifiedTime,version&supportsAllDrives=true");
-    expect((await res.json()) as any).toEqual({ modifiedTime: "2026-01-20T03:15:00.000Z", version: "412" });
+    expect(await res.json()).toEqual({ modifiedTime: "2026-01-20T03:15:00.000Z", version: "412" });
   });
 
   it("lists tabs with their gid and the locale", async () => {
-    const body: any = await (
+    const body = (await (
       await authed(
         "/v4/spreadsheets/sheet-a?fields=properties(title,locale,timeZone),sheets.properties(sheetId,title,index,hidden)",
       )
-    ).json();
-    expect(body.properties.locale).toBe("vi_VN");
-    expect(body.sheets.map((s: any) => s.properties)).toEqual([
+    ).json()) as sheets_v4.Schema$Spreadsheet;
+    expect(body.properties?.locale).toBe("vi_VN");
+    expect(body.sheets?.map((s) => s.properties)).toEqual([
       { sheetId: 0, title: "Năm 2025", index: 0 },
       { sheetId: 77, title: "Ghi chú", index: 1 },
     ]);
@@ -126,7 +133,9 @@ describe("Sheets and Drive reads", () => {
       ["ranges", "'Năm 2025'!A3:B4"],
       ["valueRenderOption", "UNFORMATTED_VALUE"],
     ]);
-    const body: any = await (await authed(`/v4/spreadsheets/sheet-a/values:batchGet?${q}`)).json();
+    const body = (await (
+      await authed(`/v4/spreadsheets/sheet-a/values:batchGet?${q}`)
+    ).json()) as sheets_v4.Schema$BatchGetValuesResponse;
     expect(body.valueRanges).toEqual([
       {
         range: "'Năm 2025'!A1:D4",
@@ -148,7 +157,7 @@ describe("Sheets and Drive reads", () => {
   it("answers a tab that does not exist with 400 INVALID_ARGUMENT “Unable to parse range”", async () => {
     const res = await authed(`/v4/spreadsheets/sheet-a/values:batchGet?ranges=${encodeURIComponent("'Năm 2030'")}`);
     expect(res.status).toBe(400);
-    expect((await res.json()) as any).toEqual({
+    expect(await res.json()).toEqual({
       error: { code: 400, message: "Unable to parse range: 'Năm 2030'", status: "INVALID_ARGUMENT" },
     });
   });
@@ -156,22 +165,22 @@ describe("Sheets and Drive reads", () => {
   it("answers a sheet not shared with 403 PERMISSION_DENIED and an unknown one with 404 NOT_FOUND", async () => {
     const denied = await authed("/v4/spreadsheets/sheet-denied");
     expect(denied.status).toBe(403);
-    expect(((await denied.json()) as any).error).toEqual({
+    expect(((await denied.json()) as ErrorAnswer).error).toEqual({
       code: 403,
       message: "The caller does not have permission",
       status: "PERMISSION_DENIED",
     });
     const missing = await authed("/v4/spreadsheets/no-such-sheet");
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as any).error.status).toBe("NOT_FOUND");
+    expect(((await missing.json()) as ErrorAnswer).error.status).toBe("NOT_FOUND");
   });
 
   it("serves a fixture's faults in order, with Retry-After, then answers normally", async () => {
     const first = await authed("/drive/v3/files/sheet-flaky?fields=version");
     expect([first.status, first.headers.get("retry-after")]).toEqual([429, "2"]);
-    expect(((await first.json()) as any).error.errors[0].reason).toBe("rateLimitExceeded");
+    expect(((await first.json()) as ErrorAnswer).error.errors?.[0]?.reason).toBe("rateLimitExceeded");
     expect((await authed("/drive/v3/files/sheet-flaky?fields=version")).status).toBe(500);
     const ok = await authed("/drive/v3/files/sheet-flaky?fields=version");
-    expect((await ok.json()) as any).toEqual({ version: "412" });
+    expect(await ok.json()).toEqual({ version: "412" });
   });
 });
