@@ -4,7 +4,7 @@
  */
 import { useState } from "preact/hooks";
 import { periodLabel, previousYearPeriod } from "../../../../domain/periods";
-import { formatDateTime } from "../../../../domain/time";
+import { formatDateTime, vietnamToday } from "../../../../domain/time";
 import { type AdminUnit, type Conference, createConference, fetchConferences, freezeConference } from "../../api";
 import { meta, tick, useLoad } from "../../state";
 import { Link, Status } from "../common";
@@ -15,7 +15,7 @@ const DEFAULT_WINDOW_HOURS = 72;
 
 function ConferenceForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (c: Conference) => void }) {
   const m = meta.value;
-  const thisYear = String(new Date().getFullYear());
+  const thisYear = vietnamToday().slice(0, 4);
   const periods = m?.periods.length ? m.periods : [thisYear];
   const firstPeriod = m?.defaultPeriod ?? periods[0] ?? thisYear;
   const [title, setTitle] = useState("");
