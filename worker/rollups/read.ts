@@ -12,7 +12,7 @@ import { asRow, COVERED, type CoverageRow, FIGURES, type Pair, summed } from "./
 import { withCtes } from "./cte";
 import { communesOfChildrenCte, communesOfUnitCte, freshCte, pairsCte } from "./fresh";
 
-export type { CoverageRow, Pair, RollupRow } from "./columns";
+export type { CoverageRow, RollupRow } from "./columns";
 
 /**
  * expected = communes under the unit; reported = communes with at least one value; complete = communes with every

@@ -164,6 +164,6 @@ async function writeBack(
 }
 
 /** A source's cause when the run as a whole cannot reach Google: the run's problem, not the sheet's. */
-export function causeOfRun(problem: string): string {
+function causeOfRun(problem: string): string {
   return `Chưa đọc được vì lỗi cấu hình Google của cả lượt đồng bộ, không phải lỗi của bảng tính này: ${problem}`;
 }
