@@ -4,7 +4,6 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { bearer, callWorker, clientFor, createApiToken, productionEnv } from "./access-helpers";
 import {
   api,
-  apiJson,
   client,
   errorOf,
   formSheet,
@@ -22,9 +21,7 @@ const json = (method: string, body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
-/** A listed token's moments as the API writes them: ISO 8601 strings, or null. */
-type TokenMoments = { id: number; createdAt: string; lastUsedAt: string | null; expiresAt: string | null };
-const listTokens = async () => (await apiJson<{ tokens: TokenMoments[] }>("/api/admin/tokens")).tokens;
+const listTokens = async () => (await ok(client.admin.tokens.$get())).tokens;
 
 async function sha256Hex(text: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));

@@ -56,14 +56,6 @@ export async function ok<R extends ClientResponse<unknown>>(call: Promise<R>): P
   return (await res.json()) as BodyOf<R>;
 }
 
-/** The body of a request made by path, for the few the typed client cannot send; `T` says what it is. */
-export async function apiJson<T = unknown>(path: string, init?: RequestInit): Promise<T> {
-  const res = await api(path, init);
-  const body = await res.json();
-  if (!res.ok) throw new Error(`${path} → ${res.status} ${JSON.stringify(body)}`);
-  return body as T;
-}
-
 /** The error envelope of every refused request (PRODUCT.md §9). */
 export type ApiError = { code: string; message: string; field?: string };
 
