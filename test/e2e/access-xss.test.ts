@@ -101,10 +101,10 @@ describe("the dashboard's hardening", () => {
     let attempts = 0;
     const onScreen = async () =>
       (
-        await page
+        (await page
           .locator("main")
-          .innerText()
-          .catch(() => "")
+          .textContent()
+          .catch(() => "")) ?? ""
       ).slice(0, 600);
     await expect
       .poll(

@@ -9,7 +9,11 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { api, screenshotPath } from "./helpers";
+import { api, type Breakdown, type Conference, type Meta, type Summary, screenshotPath } from "./helpers";
+
+type Sources = { sources: unknown[] };
+type Conferences = { conferences: Conference[] };
+type User = { email: string; role: string; scopeUnitCode: string | null; disabledAt: string | null };
 
 /** The demo's communes 120 and 121 have no sheet registered (demo/generate.mjs). */
 const [NEW_COMMUNE, UNSHARED_COMMUNE] = ["99361", "99364"];
@@ -63,15 +67,15 @@ describe("the administrators' pages", () => {
   }
 
   it("registers a sheet from its URL for a commune that had none, reads it at once and counts it", async () => {
-    const period = (await api(url, "/api/meta")).defaultPeriod;
-    const before = await api(url, `/api/breakdown?unit=99&period=${period}&indicator=mediation_team_count`);
-    expect(before.rows.find((r: any) => r.unit.code === NEW_COMMUNE).value).toBeNull();
+    const period = (await api<Meta>(url, "/api/meta")).defaultPeriod;
+    const before = await api<Breakdown>(url, `/api/breakdown?unit=99&period=${period}&indicator=mediation_team_count`);
+    expect(before.rows.find((r) => r.unit.code === NEW_COMMUNE)!.value).toBeNull();
     await register("https://docs.google.com/spreadsheets/d/admin-new-sheet/edit#gid=0", NEW_COMMUNE);
     await expect
       .poll(() => page.locator('p[role="status"]').textContent(), { timeout: 15_000 })
       .toContain("đã đọc bảng tính");
-    const after = await api(url, `/api/breakdown?unit=99&period=${period}&indicator=mediation_team_count`);
-    expect(after.rows.find((r: any) => r.unit.code === NEW_COMMUNE).value).toBe(7);
+    const after = await api<Breakdown>(url, `/api/breakdown?unit=99&period=${period}&indicator=mediation_team_count`);
+    expect(after.rows.find((r) => r.unit.code === NEW_COMMUNE)!.value).toBe(7);
     await page.getByRole("button", { name: /^Đã đọc/ }).click();
     await expect
       .poll(() => page.locator(`tr:has(a[href*="admin-new-sheet"]) .sheet-status`).textContent())
@@ -80,11 +84,11 @@ describe("the administrators' pages", () => {
   });
 
   it("says a wrong link next to the field, and registers nothing", async () => {
-    const count = (await api(url, "/api/sources?unit=99")).sources.length;
+    const count = (await api<Sources>(url, "/api/sources?unit=99")).sources.length;
     await register("https://example.com/bao-cao.xlsx", UNSHARED_COMMUNE);
     await expect.poll(() => page.locator("#sheet-error").textContent()).toContain("không phải của Google Trang tính");
     expect(await page.getByLabel("Đường dẫn bảng tính").getAttribute("aria-invalid")).toBe("true");
-    expect((await api(url, "/api/sources?unit=99")).sources.length).toBe(count);
+    expect((await api<Sources>(url, "/api/sources?unit=99")).sources.length).toBe(count);
   });
 
   it("says at once that a sheet is not shared, and with whom to share it", async () => {
@@ -103,7 +107,7 @@ describe("the administrators' pages", () => {
   }
 
   it("shows a sources file's errors at the lines a person sees, and saves nothing", async () => {
-    const count = (await api(url, "/api/sources?unit=VN")).sources.length;
+    const count = (await api<Sources>(url, "/api/sources?unit=VN")).sources.length;
     const csv = `unit_code,sheet,tab,layout\n\n${NEW_COMMUNE},admin-new-sheet,,form\n\n12345,admin-x,,form\n`;
     await page.getByLabel("Tệp danh sách bảng tính").setInputFiles({
       name: "sources.csv",
@@ -116,7 +120,7 @@ describe("the administrators' pages", () => {
       expect.stringMatching(/^Dòng 5: Mã đơn vị 12345 không có trong danh sách đơn vị/),
     ]);
     expect(await page.getByRole("button", { name: "Nhập tệp" }).count()).toBe(0);
-    expect((await api(url, "/api/sources?unit=VN")).sources.length).toBe(count);
+    expect((await api<Sources>(url, "/api/sources?unit=VN")).sources.length).toBe(count);
     await problems.screenshot({ path: await screenshotPath("phone-admin-import-errors.png") });
   });
 
@@ -128,11 +132,13 @@ describe("the administrators' pages", () => {
     await page.getByRole("button", { name: "Thêm người dùng" }).click();
     await page.locator('tr[data-user="lanhdao.moi@example.gov.vn"]').waitFor();
     const listed = async () =>
-      (await api(url, "/api/admin/users")).users.find((u: any) => u.email === "lanhdao.moi@example.gov.vn");
+      (await api<{ users: User[] }>(url, "/api/admin/users")).users.find(
+        (u) => u.email === "lanhdao.moi@example.gov.vn",
+      );
     expect(await listed()).toMatchObject({ role: "leader", scopeUnitCode: "99", disabledAt: null });
 
     await page.getByRole("button", { name: "Khoá lanhdao.moi@example.gov.vn" }).click();
-    await expect.poll(async () => (await listed()).disabledAt).not.toBeNull();
+    await expect.poll(async () => (await listed())!.disabledAt).not.toBeNull();
     await expect
       .poll(() => page.locator('tr[data-user="lanhdao.moi@example.gov.vn"]').textContent())
       .toContain("Đã khoá lúc");
@@ -144,7 +150,8 @@ describe("the administrators' pages", () => {
     await page.getByLabel("Vai trò").selectOption({ label: "Cán bộ xã" });
     await page.getByRole("button", { name: "Thêm người dùng" }).click();
     await expect.poll(() => page.locator("#scopeUnitCode-error").textContent()).toContain("Chọn xã");
-    expect((await api(url, "/api/admin/users")).users.some((u: any) => u.email === "canbo@example.gov.vn")).toBe(false);
+    const { users } = await api<{ users: User[] }>(url, "/api/admin/users");
+    expect(users.some((u) => u.email === "canbo@example.gov.vn")).toBe(false);
   });
 
   it("creates a token whose secret shows once and works, gone after a reload, then revokes it", async () => {
@@ -157,7 +164,8 @@ describe("the administrators' pages", () => {
     const secret = await secretField.inputValue();
     expect(secret.length).toBeGreaterThan(20);
     const asToken = () => fetch(`${url}/api/meta`, { headers: { authorization: `Bearer ${secret}` } });
-    expect(((await (await asToken()).json()) as any).principal).toMatchObject({ role: "leader", via: "token" });
+    const { principal } = (await (await asToken()).json()) as { principal: { role: string; via: string } };
+    expect(principal).toMatchObject({ role: "leader", via: "token" });
     const row = page.locator("tr", { hasText: "Tập lệnh báo cáo tỉnh" });
     await expect.poll(() => row.textContent()).toMatch(/Lãnh đạo.*Toàn quốc.*\d{2}\/\d{2}\/\d{4} 23:59.*Đang dùng/);
 
@@ -181,8 +189,8 @@ describe("the administrators' pages", () => {
     const item = page.locator(".conference-list li", { hasText: "Sơ kết phong trào (thử)" });
     await expect.poll(() => item.textContent()).toContain("bắt đầu 15/01/2030 08:30");
     expect(await item.textContent()).toContain("15 phút một lần từ 12/01/2030 08:30 đến 15/01/2030 08:30");
-    const created = (await api(url, "/api/conferences?unit=VN")).conferences.find(
-      (c: any) => c.title === "Sơ kết phong trào (thử)",
+    const created = (await api<Conferences>(url, "/api/conferences?unit=VN")).conferences.find(
+      (c) => c.title === "Sơ kết phong trào (thử)",
     );
     expect(created).toMatchObject({
       unitCode: "99",
@@ -193,13 +201,15 @@ describe("the administrators' pages", () => {
 
     await item.getByRole("button", { name: /Chốt số liệu ngay/ }).click();
     await expect.poll(() => item.textContent()).toContain("Số liệu đã chốt lúc");
-    const after = (await api(url, "/api/conferences?unit=VN")).conferences.find((c: any) => c.id === created.id);
-    expect(after.frozenAt).not.toBeNull();
+    const after = (await api<Conferences>(url, "/api/conferences?unit=VN")).conferences.find(
+      (c) => c.id === created!.id,
+    );
+    expect(after!.frozenAt).not.toBeNull();
     await page.screenshot({ path: await screenshotPath("phone-admin-conferences.png"), fullPage: true });
   });
 
   it("shows each period's deadline with its default, sets one and puts the default back", async () => {
-    const period = (await api(url, "/api/meta")).defaultPeriod as string;
+    const period = (await api<Meta>(url, "/api/meta")).defaultPeriod;
     await openTask("Hạn báo cáo");
     const row = page.locator(`tr[data-period="${period}"]`);
     await row.waitFor();
@@ -209,14 +219,14 @@ describe("the administrators' pages", () => {
     await expect.poll(() => row.textContent()).toContain("Đã đặt: 01/02/2027 23:59");
     await row.getByRole("button", { name: "Dùng hạn mặc định" }).click();
     await expect.poll(() => row.textContent()).toContain("Đang dùng hạn mặc định");
-    const listed = (await api(url, "/api/admin/periods")).periods.find((p: any) => p.code === period);
-    expect(listed.deadline).toBeNull();
+    const { periods } = await api<{ periods: { code: string; deadline: string | null }[] }>(url, "/api/admin/periods");
+    expect(periods.find((p) => p.code === period)!.deadline).toBeNull();
   });
 
   it("checks a catalog file line by line before saving, and shows the change in the log", async () => {
     await openTask("Danh mục");
-    const before = (await api(url, "/api/meta")).defaultPeriod;
-    const catalog = await api(url, `/api/summary?unit=99&period=${before}`);
+    const before = (await api<Meta>(url, "/api/meta")).defaultPeriod;
+    const catalog = await api<Summary>(url, `/api/summary?unit=99&period=${before}`);
     // The catalog in use, a blank line and a bad code after its last line (line 35): the bad one is line 37.
     const csv = `${(await readFile("catalog/indicators.csv", "utf8")).trimEnd()}\n\nBAD,luc_luong,Sai,tổ,count,sum,,,yes,,\n`;
     await page.getByLabel("Tệp danh mục chỉ tiêu").setInputFiles({
@@ -228,7 +238,7 @@ describe("the administrators' pages", () => {
     await expect
       .poll(() => problems.allTextContents())
       .toEqual([expect.stringMatching(/^Dòng 37: Mã chỉ tiêu “BAD” không hợp lệ/)]);
-    const still = await api(url, `/api/summary?unit=99&period=${before}`);
+    const still = await api<Summary>(url, `/api/summary?unit=99&period=${before}`);
     expect(still.indicators.length).toBe(catalog.indicators.length);
 
     await openTask("Nhật ký");

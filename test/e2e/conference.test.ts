@@ -8,10 +8,13 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
 import {
   api,
+  type Conference,
   expectedFigure,
   type FixtureSheet,
+  type Meta,
   postApi,
   readableSheets,
+  type Summary,
   screenshotPath,
   syncAndWait,
 } from "./helpers";
@@ -56,10 +59,12 @@ describe("conference mode and live figures", () => {
   });
 
   it("shows the frozen figure after a later sync changed the live one, and the open overview updates without a reload", async () => {
-    const { defaultUnit: unit, defaultPeriod: period } = await api(url, "/api/meta");
-    const before = (await api(url, `/api/summary?unit=${unit}&period=${period}`)).indicators.find(
-      (i: any) => i.code === INDICATOR,
-    );
+    const { defaultUnit: unit, defaultPeriod: period } = await api<Meta>(url, "/api/meta");
+    const teams = async (query = "") =>
+      (await api<Summary>(url, `/api/summary?unit=${unit}&period=${period}${query}`)).indicators.find(
+        (i) => i.code === INDICATOR,
+      )!;
+    const before = await teams();
     expect(before.value).toBeGreaterThan(0);
 
     // An overview left open on a phone; it must answer its polls with 304 while nothing changes.
@@ -75,26 +80,23 @@ describe("conference mode and live figures", () => {
     await expect.poll(() => figure.textContent(), { timeout: 15_000 }).toBe(expectedFigure(before.value, "count"));
     await expect.poll(() => statuses.includes(304), { timeout: 45_000, interval: 1000 }).toBe(true);
 
-    const { conference } = await postApi(url, "/api/admin/conferences", {
+    const { conference } = await postApi<{ conference: Conference }>(url, "/api/admin/conferences", {
       unitCode: unit,
       period,
       comparePeriod: before.previous === null ? undefined : String(Number(period) - 1),
       title: "Hội nghị tổng kết phong trào (thử nghiệm)",
       startsAt: new Date(Date.now() + 3600_000).toISOString(),
     });
-    const frozen = (await postApi(url, `/api/admin/conferences/${conference.id}/freeze`)).conference;
+    const frozen = (await postApi<{ conference: Conference }>(url, `/api/admin/conferences/${conference.id}/freeze`))
+      .conference;
     expect(frozen.frozenAt).toBeTruthy();
 
     await raiseTeams(sheet);
     const run = await syncAndWait(url);
     expect(["ok", "partial"]).toContain(run.status);
-    const after = (await api(url, `/api/summary?unit=${unit}&period=${period}`)).indicators.find(
-      (i: any) => i.code === INDICATOR,
-    );
-    expect(after.value).toBe(before.value + ADDED);
-    const snap = (
-      await api(url, `/api/summary?unit=${unit}&period=${period}&conference=${conference.id}`)
-    ).indicators.find((i: any) => i.code === INDICATOR);
+    const after = await teams();
+    expect(after.value).toBe(before.value! + ADDED);
+    const snap = await teams(`&conference=${conference.id}`);
     expect(snap.value).toBe(before.value);
 
     // Within a minute of the sync, without a reload.
@@ -126,7 +128,7 @@ describe("conference mode and live figures", () => {
       hour: "2-digit",
       minute: "2-digit",
       hourCycle: "h23",
-    }).format(new Date(frozen.frozenAt));
+    }).format(new Date(frozen.frozenAt!));
     expect(await page.locator(".as-of").textContent()).toMatch(
       new RegExp(`^Số liệu chốt lúc \\d{2}/\\d{2}/\\d{4} ${frozenAt}$`),
     );

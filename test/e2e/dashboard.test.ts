@@ -8,7 +8,17 @@ import { writeFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { api, expectedFigure, screenshotPath } from "./helpers";
+import { api, type Breakdown, expectedFigure, type Meta, type Summary, screenshotPath } from "./helpers";
+
+type Issue = {
+  unitCode: string;
+  unitName: string;
+  severity: "error" | "warning" | "source_error";
+  cell: string | null;
+  raw: string | null;
+  message: string;
+};
+type Runs = { runs: { id: number; trigger: string }[] };
 
 const PHONE = { width: 390, height: 844 };
 const PROJECTOR = { width: 1920, height: 1080 };
@@ -17,11 +27,11 @@ const norm = (s: string) => s.normalize("NFC").replace(/\s+/g, " ").trim();
 describe("the leaders' dashboard", () => {
   let browser: Browser;
   const url = inject("productUrl");
-  let meta: { defaultUnit: string; defaultPeriod: string };
+  let meta: Meta;
 
   beforeAll(async () => {
     browser = await launchBrowser();
-    meta = await api(url, "/api/meta");
+    meta = await api<Meta>(url, "/api/meta");
   });
   afterAll(async () => {
     await browser?.close();
@@ -35,7 +45,7 @@ describe("the leaders' dashboard", () => {
 
   it("shows every key figure of the province exactly as the API gives it, with coverage and freshness", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
-    const summary = await api(url, `/api/summary?unit=${unit}&period=${period}`);
+    const summary = await api<Summary>(url, `/api/summary?unit=${unit}&period=${period}`);
     const page = await open("/");
     await page.locator(".figure-value").first().waitFor();
     expect(summary.indicators.length).toBeGreaterThan(20);
@@ -55,15 +65,15 @@ describe("the leaders' dashboard", () => {
 
   it("leads a phone's first screen with the speech's figures under a header of at most 15% of it", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
-    const summary = await api(url, `/api/summary?unit=${unit}&period=${period}`);
+    const summary = await api<Summary>(url, `/api/summary?unit=${unit}&period=${period}`);
     const page = await open("/");
     await page.locator(".headlines .figure-value").first().waitFor();
     const header = await page.locator("body > * header, header").first().boundingBox();
     expect(header!.height).toBeLessThanOrEqual(0.15 * PHONE.height);
     const headlines = summary.indicators
-      .filter((i: any) => i.headline !== null)
-      .sort((a: any, b: any) => a.headline - b.headline)
-      .map((i: any) => i.code);
+      .filter((i) => i.headline !== null)
+      .sort((a, b) => a.headline! - b.headline!)
+      .map((i) => i.code);
     expect(headlines.slice(0, 3)).toEqual(["security_team_count", "security_team_members", "self_managed_model_count"]);
     expect(
       await page
@@ -90,20 +100,23 @@ describe("the leaders' dashboard", () => {
 
   it("draws the province's communes on a map, the silent ones apart, and opens a commune with a tap", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
-    const { rows } = await api(url, `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`);
+    const { rows } = await api<Breakdown>(
+      url,
+      `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`,
+    );
     const page = await open("/?view=indicator&indicator=security_team_count");
     const map = page.locator('.commune-map svg[role="img"]');
     await map.locator("path").first().waitFor();
     expect(await map.getAttribute("aria-label")).toMatch(/^Bản đồ /);
     expect(await map.locator("path").count()).toBe(rows.length);
-    const silent = rows.filter((r: any) => r.value === null);
+    const silent = rows.filter((r) => r.value === null);
     expect(await map.locator("path.silent").count()).toBe(silent.length);
-    const one = rows.find((r: any) => r.value !== null);
+    const one = rows.find((r) => r.value !== null)!;
     expect(await map.locator(`path[data-unit="${one.unit.code}"] title`).textContent()).toBe(
       `${one.unit.name}: ${expectedFigure(one.value, "count", one.approximate)}`,
     );
-    expect(await map.locator(`path[data-unit="${silent[0].unit.code}"] title`).textContent()).toBe(
-      `${silent[0].unit.name}: Chưa báo cáo`,
+    expect(await map.locator(`path[data-unit="${silent[0]!.unit.code}"] title`).textContent()).toBe(
+      `${silent[0]!.unit.name}: Chưa báo cáo`,
     );
     await map.locator(`a:has(path[data-unit="${one.unit.code}"])`).click();
     await expect.poll(() => new URL(page.url()).searchParams.get("commune")).toBe(one.unit.code);
@@ -112,7 +125,10 @@ describe("the leaders' dashboard", () => {
 
   it("drills down from an indicator's ranking into one commune, with its figures and a link to its sheet", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
-    const breakdown = await api(url, `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`);
+    const breakdown = await api<Breakdown>(
+      url,
+      `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`,
+    );
     const page = await open("/");
     await page.locator('[data-indicator="security_team_count"] .figure-label a').click();
     await page.locator(".bar-row").first().waitFor();
@@ -120,11 +136,11 @@ describe("the leaders' dashboard", () => {
     expect(page.url()).toContain("indicator=security_team_count");
     expect(await page.locator(".bar-row").count()).toBe(breakdown.rows.length);
 
-    const top = Math.max(...breakdown.rows.map((r: any) => r.value ?? -Infinity));
+    const top = Math.max(...breakdown.rows.map((r) => r.value ?? -Infinity));
     const first = page.locator(".bar-row").first();
     expect(await first.locator(".bar-value").textContent()).toBe(expectedFigure(top, "count"));
     const code = await first.getAttribute("data-unit");
-    const row = breakdown.rows.find((r: any) => r.unit.code === code);
+    const row = breakdown.rows.find((r) => r.unit.code === code)!;
     expect(row.value).toBe(top);
     await page.screenshot({ path: await screenshotPath("phone-indicator.png") });
 
@@ -132,13 +148,13 @@ describe("the leaders' dashboard", () => {
     await page.locator(".commune-figures").waitFor();
     expect(page.url()).toContain(`commune=${code}`);
     expect(await page.locator("h1").textContent()).toContain(row.unit.name);
-    const commune = await api(url, `/api/summary?unit=${code}&period=${period}`);
+    const commune = await api<Summary>(url, `/api/summary?unit=${code}&period=${period}`);
     for (const i of commune.indicators) {
       expect(await page.locator(`tr[data-indicator="${i.code}"] .value`).textContent(), i.code).toBe(
         expectedFigure(i.value, i.kind, i.approximate),
       );
     }
-    const { sources } = await api(url, `/api/sources?unit=${code}`);
+    const { sources } = await api<{ sources: { url: string }[] }>(url, `/api/sources?unit=${code}`);
     expect(sources.length).toBeGreaterThan(0);
     await expect
       .poll(() =>
@@ -147,8 +163,8 @@ describe("the leaders' dashboard", () => {
           .first()
           .getAttribute("href"),
       )
-      .toBe(sources[0].url);
-    expect(sources[0].url).toMatch(/^https:\/\/docs\.google\.com\/spreadsheets\/d\/[^/]+\/edit#gid=\d+$/);
+      .toBe(sources[0]!.url);
+    expect(sources[0]!.url).toMatch(/^https:\/\/docs\.google\.com\/spreadsheets\/d\/[^/]+\/edit#gid=\d+$/);
     await page.screenshot({ path: await screenshotPath("phone-commune.png") });
 
     await page.goBack();
@@ -159,8 +175,11 @@ describe("the leaders' dashboard", () => {
 
   it("lists the communes that did not report, as missing and never as 0", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
-    const breakdown = await api(url, `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`);
-    const missing: string[] = breakdown.rows.filter((r: any) => r.status === "missing").map((r: any) => r.unit.name);
+    const breakdown = await api<Breakdown>(
+      url,
+      `/api/breakdown?unit=${unit}&period=${period}&indicator=security_team_count`,
+    );
+    const missing = breakdown.rows.filter((r) => r.status === "missing").map((r) => r.unit.name);
     expect(missing.length).toBeGreaterThan(0);
     const page = await open(`/?view=indicator&indicator=security_team_count`);
     await page.locator(".missing-list li").first().waitFor();
@@ -190,9 +209,12 @@ describe("the leaders' dashboard", () => {
 
   it("shows a commune's rejected cell with its address and what was typed, on the data quality page", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
-    const { issues } = await api(url, `/api/issues?unit=${unit}&period=${period}`);
-    const issue = issues.find((i: any) => i.severity === "error" && i.cell && i.raw);
-    expect(issue).toBeDefined();
+    const { issues } = await api<{ issues: Issue[] }>(url, `/api/issues?unit=${unit}&period=${period}`);
+    const found = issues.find(
+      (i): i is Issue & { cell: string; raw: string } => i.severity === "error" && Boolean(i.cell && i.raw),
+    );
+    expect(found).toBeDefined();
+    const issue = found!;
     const page = await open("/");
     await page.getByRole("link", { name: "Lỗi cần sửa" }).click();
     const group = page.locator(`.issue-group[data-unit="${issue.unitCode}"]`);
@@ -202,14 +224,14 @@ describe("the leaders' dashboard", () => {
     expect(await item.locator("code").first().textContent()).toBe(issue.cell);
     expect(await item.locator(".raw q").textContent()).toBe(issue.raw);
     expect(norm((await item.locator(".message").textContent()) ?? "")).toBe(norm(issue.message));
-    const failed = issues.filter((i: any) => i.severity === "source_error");
+    const failed = issues.filter((i) => i.severity === "source_error");
     for (const f of failed) expect(await page.locator(".failed-sources").textContent()).toContain(f.unitName);
     await page.screenshot({ path: await screenshotPath("phone-quality.png") });
     await page.close();
   });
 
   it("lets an administrator start a sync with “Đồng bộ ngay” and lists the new run first", async () => {
-    const before = (await api(url, "/api/sync/runs")).runs[0].id;
+    const before = (await api<Runs>(url, "/api/sync/runs")).runs[0]!.id;
     const page = await open("/?view=sync");
     await page.locator("tr.run").first().waitFor();
     await page.getByRole("button", { name: "Đồng bộ ngay" }).click();
@@ -217,9 +239,9 @@ describe("the leaders' dashboard", () => {
       .getByRole("status")
       .filter({ hasText: /Đồng bộ xong|Đã bắt đầu đồng bộ/ })
       .waitFor({ timeout: 60_000 });
-    const { runs } = await api(url, "/api/sync/runs");
-    expect(runs[0].id).toBeGreaterThan(before);
-    expect(runs[0].trigger).toBe("manual");
+    const { runs } = await api<Runs>(url, "/api/sync/runs");
+    expect(runs[0]!.id).toBeGreaterThan(before);
+    expect(runs[0]!.trigger).toBe("manual");
     await expect.poll(() => page.locator("tr.run").count()).toBe(runs.length);
     expect(await page.locator("tr.run").first().locator("td").nth(1).textContent()).toBe("Thủ công");
     await page.close();
@@ -227,8 +249,8 @@ describe("the leaders' dashboard", () => {
 
   it("prints the report on A4 with the speech's first sentence and its figures in the PDF text", async () => {
     const { defaultUnit: unit, defaultPeriod: period } = meta;
-    const report = await api(url, `/api/report?unit=${unit}&period=${period}`);
-    const first: string = report.paragraphs[0];
+    const report = await api<{ paragraphs: string[] }>(url, `/api/report?unit=${unit}&period=${period}`);
+    const first = report.paragraphs[0]!;
     expect(first).toMatch(/\d/);
     const page = await open("/?view=report", PROJECTOR);
     await page.locator(".speech p").first().waitFor();

@@ -4,13 +4,48 @@ import { join } from "node:path";
 
 const OUTPUT_DIR = join(import.meta.dirname, "..", "output");
 
-export async function api<T = any>(url: string, path: string, init?: RequestInit): Promise<T> {
+/**
+ * What these tests read of the API's answers. The Worker's own types (`AppType`) belong to another TypeScript
+ * project, so the fields used here are said here.
+ */
+export type Meta = { defaultUnit: string; defaultPeriod: string };
+type Indicator = {
+  code: string;
+  kind: string;
+  value: number | null;
+  previous: number | null;
+  approximate: boolean;
+  headline: number | null;
+  reporting: number;
+  previousReporting: number;
+  comparable: { value: number; previous: number; communes: number } | null;
+};
+export type Summary = { indicators: Indicator[]; coverage: { expected: number; reported: number } };
+export type Breakdown = {
+  rows: {
+    unit: { code: string; name: string };
+    value: number | null;
+    approximate: boolean;
+    status: "reported" | "missing";
+  }[];
+};
+export type Conference = {
+  id: number;
+  title: string;
+  unitCode: string;
+  startsAt: string;
+  windowHours: number;
+  frozenAt: string | null;
+};
+
+/** An answer of the API; `T` says what it is, as the route sends it. */
+export async function api<T = unknown>(url: string, path: string, init?: RequestInit): Promise<T> {
   const res = await fetch(url + path, init);
   if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
 
-export const postApi = <T = any>(url: string, path: string, body?: unknown) =>
+export const postApi = <T = unknown>(url: string, path: string, body?: unknown) =>
   api<T>(url, path, {
     method: "POST",
     headers: { "content-type": "application/json" },

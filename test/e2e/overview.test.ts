@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
+import { api, type Summary } from "./helpers";
 
 /**
  * The province's security teams straight from the fixture files: the 2025 cell of the `security_team_count` row
@@ -41,8 +42,8 @@ describe("the leaders' dashboard on demo data", () => {
     const expected = await securityTeamsInSheets(inject("fixturesDir"));
     expect(expected).toBeGreaterThan(5000);
 
-    const summary: any = await (await fetch(`${url}/api/summary?unit=99&period=2025`)).json();
-    expect(summary.indicators.find((i: any) => i.code === "security_team_count").value).toBe(expected);
+    const summary = await api<Summary>(url, "/api/summary?unit=99&period=2025");
+    expect(summary.indicators.find((i) => i.code === "security_team_count")!.value).toBe(expected);
 
     const page = await browser.newPage();
     await page.goto(url);
