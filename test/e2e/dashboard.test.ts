@@ -149,6 +149,7 @@ describe("the leaders' dashboard", () => {
     expect(page.url()).toContain(`commune=${code}`);
     expect(await page.locator("h1").textContent()).toContain(row.unit.name);
     const commune = await api<Summary>(url, `/api/summary?unit=${code}&period=${period}`);
+    expect(commune.indicators.length).toBeGreaterThan(20);
     for (const i of commune.indicators) {
       expect(await page.locator(`tr[data-indicator="${i.code}"] .value`).textContent(), i.code).toBe(
         expectedFigure(i.value, i.kind, i.approximate),
@@ -225,6 +226,7 @@ describe("the leaders' dashboard", () => {
     expect(await item.locator(".raw q").textContent()).toBe(issue.raw);
     expect(norm((await item.locator(".message").textContent()) ?? "")).toBe(norm(issue.message));
     const failed = issues.filter((i) => i.severity === "source_error");
+    expect(failed.length).toBeGreaterThan(0);
     for (const f of failed) expect(await page.locator(".failed-sources").textContent()).toContain(f.unitName);
     await page.screenshot({ path: await screenshotPath("phone-quality.png") });
     await page.close();
