@@ -7,12 +7,14 @@ import { type AuditEntry, auditStatement } from "../db/audit";
 import { runBatch } from "../db/batch";
 import { codesWithValues, listIndicators, replaceCatalog } from "../db/catalog";
 import type { Db } from "../db/client";
-import { replaceUnitList, unitListFor, unknownUnitCodes } from "../db/units";
+import { activeSourcesOf } from "../db/sources";
+import { replaceUnitList, unitListFor, unitsNamed, unknownUnitCodes } from "../db/units";
 import { type Indicator, parseCatalog } from "../reference/catalog";
-import { lostZeros, parseSources, type SourceRow } from "../reference/sources";
+import { lostZeros, otherUnitsUse, parseSources, type SourceRow } from "../reference/sources";
 import { type ImportProblem, readReferenceFile } from "../reference/table";
 import { parseUnits, type UnitRow } from "../reference/units";
 import { rebuildEverything } from "../rollups/write";
+import { belongsTo } from "./sources";
 
 /** What importing a file would do: its rows, its problems by line, and what refuses it whole (`conflict`). */
 export type Checked<R> = { rows: R[]; problems: ImportProblem[]; warnings: ImportProblem[]; conflict: string | null };
@@ -66,8 +68,28 @@ export async function checkSources(db: Db, body: ArrayBuffer): Promise<Checked<S
         ]
       : [],
   );
+  // A sheet already read for another unit, or given to two units in the file, belongs to one of them only.
+  const owners = await activeSourcesOf(
+    db,
+    rows.map((r) => r.spreadsheetId),
+    listDate,
+  );
+  const names = new Map(
+    (
+      await unitsNamed(
+        db,
+        listDate,
+        rows.map((r) => r.unitCode),
+      )
+    ).map((u) => [u.code, u.fullName]),
+  );
+  const taken = rows.flatMap((r, i) => {
+    const earlier = rows.slice(0, i).map((e) => ({ ...e, unitName: names.get(e.unitCode) ?? null }));
+    const owner = otherUnitsUse(r, [...owners, ...earlier]);
+    return owner ? [{ line: lines[i] ?? null, message: belongsTo(owner) }] : [];
+  });
   const byLine = (a: ImportProblem, b: ImportProblem) => (a.line ?? 0) - (b.line ?? 0);
-  return { rows, problems: [...problems, ...unlisted].sort(byLine), warnings, conflict: null };
+  return { rows, problems: [...problems, ...unlisted, ...taken].sort(byLine), warnings, conflict: null };
 }
 
 /** Replaces the list of that date and rebuilds every roll-up (a list decides which communes each unit sums). */

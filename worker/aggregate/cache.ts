@@ -33,7 +33,8 @@ export async function cachedFigures<T>(db: Db, key: string, build: () => Promise
   const value = build();
   entries.delete(key);
   entries.set(key, { version: version.key, at: now, value });
-  if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value!);
+  const oldest = entries.keys().next();
+  if (entries.size > MAX_ENTRIES && !oldest.done) entries.delete(oldest.value);
   // A failed build (unknown unit, bad period) is not kept.
   value.catch(() => entries.delete(key));
   return value;

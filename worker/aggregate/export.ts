@@ -35,8 +35,8 @@ export async function buildExportTable(db: Db, unitCode: string, period: string)
   ]);
   const byUnit = new Map<string, Map<string, { value: number; approximate: number }>>();
   for (const v of values) {
-    let m = byUnit.get(v.unitCode);
-    if (!m) byUnit.set(v.unitCode, (m = new Map()));
+    const m = byUnit.get(v.unitCode) ?? new Map<string, { value: number; approximate: number }>();
+    byUnit.set(v.unitCode, m);
     m.set(v.indicatorCode, v);
   }
   const heading = [

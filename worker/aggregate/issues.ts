@@ -2,15 +2,12 @@
 
 import type { Db } from "../db/client";
 import { type IssueRow, issueRows } from "../db/issues";
+import { sheetUrl } from "../reference/sources";
 import { resolveScope } from "./resolve";
 
 export type IssueItem = Omit<IssueRow, "sourceId" | "spreadsheetId" | "gid" | "sourceTitle"> & {
   source: { id: number; title: string | null; url: string | null };
 };
-
-export function sheetUrl(spreadsheetId: string, gid: number | null): string {
-  return `https://docs.google.com/spreadsheets/d/${encodeURIComponent(spreadsheetId)}/edit#gid=${gid ?? 0}`;
-}
 
 export async function listIssues(db: Db, unitCode: string, period: string): Promise<{ issues: IssueItem[] }> {
   const { scope } = await resolveScope(db, unitCode, period, null);

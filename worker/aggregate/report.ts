@@ -233,16 +233,18 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
     // Spoken only like for like: over the communes that reported the figure in both periods, and said so.
     const changes = s.indicators
       .filter((i) => i.kind !== "ratio" && i.kind !== "flag")
-      .map((i) => ({ i, c: i.comparable!, change: changePercent(i) }))
-      .filter((x) => x.change !== null && x.change !== 0)
+      .flatMap((i) => {
+        const change = changePercent(i);
+        return i.comparable && change !== null && change !== 0 ? [{ i, c: i.comparable, change }] : [];
+      })
       .slice(0, 6);
     const sets = new Set(changes.map((x) => x.c.communes));
-    const one = sets.size === 1 ? [...sets][0]! : null;
+    const one = sets.size === 1 ? ([...sets][0] ?? null) : null;
     const spoken = changes.map(({ i, c, change }) => {
-      const [verb, to] = change! > 0 ? ["tăng", "lên"] : ["giảm", "xuống"];
+      const [verb, to] = change > 0 ? ["tăng", "lên"] : ["giảm", "xuống"];
       const same = one === null ? `, cùng ${count(c.communes)} đơn vị` : "";
       const from = say({ ...i, value: c.previous });
-      return `${lower(i.label)} ${verb} ${formatNumber(Math.abs(change!), "ratio")} (từ ${from} ${to} ${say({ ...i, value: c.value })}${same})`;
+      return `${lower(i.label)} ${verb} ${formatNumber(Math.abs(change), "ratio")} (từ ${from} ${to} ${say({ ...i, value: c.value })}${same})`;
     });
     // A commune is compared with itself: only a unit above it names the communes compared.
     const over =

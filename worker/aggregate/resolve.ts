@@ -43,7 +43,7 @@ export async function resolveScope(
   if (conferenceId !== null && !conference) throw new AppError("not_found", `Không có hội nghị số ${conferenceId}`);
   const frozen = conference?.frozenAt != null;
   return {
-    scope: { listDate, unitCode: unit.code, conferenceId: frozen ? conference!.id : null },
+    scope: { listDate, unitCode: unit.code, conferenceId: frozen ? (conference?.id ?? null) : null },
     unit,
     conference,
     frozen,

@@ -60,7 +60,7 @@ export type Figure = { value: number | null; reporting: number; approximate: boo
 const NO_FIGURE: Figure = { value: null, reporting: 0, approximate: false, doubtful: false };
 
 /** A sum, or a ratio as a percentage of Σ numerator / Σ denominator; null when no commune counts. */
-function valueOf(kind: Indicator["kind"], total: number, numerator: number, denominator: number): number | null {
+function figureValue(kind: Indicator["kind"], total: number, numerator: number, denominator: number): number | null {
   return kind === "ratio" ? (denominator ? (100 * numerator) / denominator : null) : total;
 }
 
@@ -68,7 +68,7 @@ function valueOf(kind: Indicator["kind"], total: number, numerator: number, deno
 export function figureOf(row: RollupRow | undefined, kind: Indicator["kind"]): Figure {
   if (!row?.reporting) return NO_FIGURE;
   return {
-    value: valueOf(kind, row.total, row.numerator, row.denominator),
+    value: figureValue(kind, row.total, row.numerator, row.denominator),
     reporting: row.reporting,
     approximate: row.approximate > 0,
     doubtful: row.doubtful > 0,
@@ -79,7 +79,7 @@ export function figureOf(row: RollupRow | undefined, kind: Indicator["kind"]): F
 export function previousOf(row: RollupRow | undefined, kind: Indicator["kind"]): Figure {
   if (!row?.previousReporting) return NO_FIGURE;
   return {
-    value: valueOf(kind, row.previousTotal, row.previousNumerator, row.previousDenominator),
+    value: figureValue(kind, row.previousTotal, row.previousNumerator, row.previousDenominator),
     reporting: row.previousReporting,
     approximate: false,
     doubtful: false,
@@ -89,8 +89,8 @@ export function previousOf(row: RollupRow | undefined, kind: Indicator["kind"]):
 /** The like-for-like pair; null without a commune in both periods (or a ratio without a denominator). */
 export function comparableOf(row: RollupRow | undefined, kind: Indicator["kind"]): Comparable | null {
   if (!row?.sameCommunes) return null;
-  const value = valueOf(kind, row.sameTotal, row.sameNumerator, row.sameDenominator);
-  const previous = valueOf(kind, row.samePrevious, row.samePreviousNumerator, row.samePreviousDenominator);
+  const value = figureValue(kind, row.sameTotal, row.sameNumerator, row.sameDenominator);
+  const previous = figureValue(kind, row.samePrevious, row.samePreviousNumerator, row.samePreviousDenominator);
   return value === null || previous === null ? null : { value, previous, communes: row.sameCommunes };
 }
 

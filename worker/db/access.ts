@@ -98,7 +98,8 @@ export async function createToken(db: Db, token: TokenInput, hash: string, actor
       now,
     ),
   ]);
-  return created!;
+  if (!created) throw new Error(`token ${token.name} was not created`);
+  return created;
 }
 
 export async function revokeToken(db: Db, id: number, actor: string, now = Date.now()) {

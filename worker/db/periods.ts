@@ -18,7 +18,9 @@ export function deadlineQuery(code: string): SQL {
 
 /** The period's deadline from `deadlineQuery`'s rows: the one an administrator set, else the default. */
 export function deadlineFrom(code: string, rows: { deadline: number | null }[]): number {
-  return rows[0]?.deadline ?? defaultDeadline(parsePeriodCode(code)!);
+  const period = parsePeriodCode(code);
+  if (!period) throw new Error(`not a period code: ${code}`);
+  return rows[0]?.deadline ?? defaultDeadline(period);
 }
 
 /** Every known period, newest first, with the deadline an administrator set (or null) and the default one. */

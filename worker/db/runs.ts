@@ -26,10 +26,13 @@ export async function startRun(db: Db, trigger: RunTrigger, actor: string | null
     .insert(syncRuns)
     .values({ trigger, actor, status: "running", startedAt: now })
     .returning({ id: syncRuns.id });
-  if (trigger !== "manual" || actor === null) return (await insert)[0]!.id;
   // A sync by hand is an admin action: it goes into the audit log with the run.
-  const [[run]] = await db.batch([insert, auditStatement(db, { actor, action: "sync.manual" }, now)]);
-  return run!.id;
+  const [run] =
+    trigger !== "manual" || actor === null
+      ? await insert
+      : (await db.batch([insert, auditStatement(db, { actor, action: "sync.manual" }, now)]))[0];
+  if (!run) throw new Error("starting a run returned no row");
+  return run.id;
 }
 
 export async function setRunTotal(db: Db, runId: number, total: number): Promise<void> {

@@ -12,6 +12,30 @@ import { unitTree } from "./units";
 
 export type SourceRecord = typeof sources.$inferSelect;
 
+/** An active source of a spreadsheet, with the name of the unit it belongs to. */
+export type SheetOwner = {
+  spreadsheetId: string;
+  unitCode: string;
+  unitName: string | null;
+  layout: "form" | "table";
+  tab: string | null;
+  gid: number | null;
+};
+
+/** The active sources that read these spreadsheets, with the name of the unit each belongs to in the list. */
+export async function activeSourcesOf(
+  db: Db,
+  spreadsheetIds: string[],
+  listDate: string | null,
+): Promise<SheetOwner[]> {
+  return db.all<SheetOwner>(sql`
+    SELECT s.spreadsheet_id AS spreadsheetId, s.unit_code AS unitCode, u.full_name AS unitName, s.layout AS layout,
+           s.tab AS tab, s.gid AS gid
+    FROM json_each(${JSON.stringify([...new Set(spreadsheetIds)])}) w
+    CROSS JOIN sources s ON s.spreadsheet_id = w.value AND s.active = 1
+    LEFT JOIN units u ON u.valid_from = ${listDate} AND u.code = s.unit_code`);
+}
+
 export async function activeSources(db: Db): Promise<SourceRecord[]> {
   return db.select().from(sources).where(eq(sources.active, true)).orderBy(sources.id);
 }
@@ -182,4 +206,23 @@ export async function deactivateSource(db: Db, id: number, audit: AuditEntry, no
     auditStatement(db, audit, now),
   ]);
   return row !== undefined;
+}
+
+/**
+ * Makes a stopped source active again, after `check` (which may refuse by throwing); an active one is left as it is;
+ * null when there is no such source.
+ */
+export async function reactivateSource(
+  db: Db,
+  id: number,
+  audit: AuditEntry,
+  check: (source: SourceRecord) => Promise<void>,
+  now = Date.now(),
+): Promise<SourceRecord | null> {
+  const [source] = await db.select().from(sources).where(eq(sources.id, id));
+  if (!source) return null;
+  if (source.active) return source;
+  await check(source);
+  await db.batch([db.update(sources).set({ active: true }).where(eq(sources.id, id)), auditStatement(db, audit, now)]);
+  return { ...source, active: true };
 }

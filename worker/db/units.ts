@@ -134,6 +134,17 @@ export async function findUnit(db: Db, listDate: string, code: string) {
   return unit ?? null;
 }
 
+/** The full names of these units in the list (those it has). */
+export async function unitsNamed(
+  db: Db,
+  listDate: string,
+  codes: string[],
+): Promise<{ code: string; fullName: string }[]> {
+  return db.all<{ code: string; fullName: string }>(sql`
+    SELECT u.code AS code, u.full_name AS fullName FROM json_each(${JSON.stringify([...new Set(codes)])}) w
+    CROSS JOIN units u ON u.valid_from = ${listDate} AND u.code = w.value`);
+}
+
 export async function unknownUnitCodes(db: Db, listDate: string, codes: string[]): Promise<string[]> {
   const wanted = [...new Set(codes)];
   const known = new Set<string>();
@@ -142,7 +153,7 @@ export async function unknownUnitCodes(db: Db, listDate: string, codes: string[]
       .select({ code: units.code })
       .from(units)
       .where(and(eq(units.validFrom, listDate), inArray(units.code, part)));
-    found.forEach((f) => known.add(f.code));
+    for (const f of found) known.add(f.code);
   }
   return wanted.filter((c) => !known.has(c));
 }

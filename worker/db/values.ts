@@ -22,19 +22,23 @@ export function valuesJoin(conferenceId: number, alias: string, on: SQL): SQL {
     : sql`CROSS JOIN snapshot_values ${a} ON ${a}.conference_id = ${conferenceId} AND ${on}`;
 }
 
+/** A value another active source already gives: who gives it, to name it beside the cell that conflicts. */
+export type TakenSlot = { sourceId: number; title: string | null; spreadsheetId: string; gid: number | null };
+
 /**
- * In one round trip: the values a source wrote last time, and the stored values of these units in these (previous)
- * periods, keyed `unit|indicator|period`, for the jump check.
+ * In one round trip (and one beside it): the values a source wrote last time; the stored values of these units in the previous periods,
+ * keyed `unit|indicator|period`, for the jump check; and the values of these units in the periods read that another
+ * active source gives (a second sheet for the same commune), keyed the same way.
  */
 export async function storedForSource(
   db: Db,
   sourceId: number,
   unitCodes: string[],
-  periods: string[],
-): Promise<{ existing: StoredValue[]; previous: Map<string, number> }> {
+  read: { periods: string[]; previous: string[] },
+): Promise<{ existing: StoredValue[]; previous: Map<string, number>; taken: Map<string, TakenSlot> }> {
   const bySource = db.select().from(values).where(eq(values.sourceId, sourceId));
-  const parts = periods.length ? chunk(unitCodes, 1 + periods.length) : [];
-  const prevQueries = parts.map((part) =>
+  const parts = (periods: string[]) => (periods.length ? chunk(unitCodes, 1 + periods.length) : []);
+  const prevQueries = parts(read.previous).map((part) =>
     db
       .select({
         unitCode: values.unitCode,
@@ -43,14 +47,34 @@ export async function storedForSource(
         value: values.value,
       })
       .from(values)
-      .where(and(inArray(values.unitCode, part), inArray(values.period, periods))),
+      .where(and(inArray(values.unitCode, part), inArray(values.period, read.previous))),
   );
-  const [existing, ...prev] = await db.batch([bySource, ...prevQueries]);
+  const takenQuery = sql`
+    SELECT v.unit_code AS unitCode, v.indicator_code AS indicatorCode, v.period AS period, v.source_id AS sourceId,
+           s.title AS title, s.spreadsheet_id AS spreadsheetId, s.gid AS gid
+    FROM json_each(${JSON.stringify(unitCodes)}) u
+    CROSS JOIN indicator_values v INDEXED BY values_rollup_idx
+      ON v.unit_code = u.value AND v.period IN (SELECT value FROM json_each(${JSON.stringify(read.periods)}))
+    JOIN sources s ON s.id = v.source_id AND s.active = 1
+    WHERE v.source_id != ${sourceId}`;
+  const [[existing, ...prev], taken] = await Promise.all([
+    db.batch([bySource, ...prevQueries]),
+    db.all<TakenSlot & { unitCode: string; indicatorCode: string; period: string }>(takenQuery),
+  ]);
   const previous = new Map<string, number>();
   for (const rows of prev as { unitCode: string; indicatorCode: string; period: string; value: number }[][]) {
-    for (const r of rows) previous.set(`${r.unitCode}|${r.indicatorCode}|${r.period}`, r.value);
+    for (const r of rows) previous.set(slotKey(r.unitCode, r.indicatorCode, r.period), r.value);
   }
-  return { existing: existing as StoredValue[], previous };
+  const takenBy = new Map<string, TakenSlot>();
+  for (const r of taken) {
+    takenBy.set(slotKey(r.unitCode, r.indicatorCode, r.period), {
+      sourceId: r.sourceId,
+      title: r.title,
+      spreadsheetId: r.spreadsheetId,
+      gid: r.gid,
+    });
+  }
+  return { existing: existing as StoredValue[], previous, taken: takenBy };
 }
 
 /** A source's new values against what it wrote last time: the statements that store them, and what they change. */

@@ -73,3 +73,32 @@ export function parseSources(records: TableRecord[]): {
   }
   return { rows, lines, problems, warnings };
 }
+
+/** The sheet's address in Google Sheets, on its tab. */
+export function sheetUrl(spreadsheetId: string, gid: number | null): string {
+  return `https://docs.google.com/spreadsheets/d/${encodeURIComponent(spreadsheetId)}/edit#gid=${gid ?? 0}`;
+}
+
+type SheetUse = {
+  unitCode: string;
+  spreadsheetId: string;
+  layout: "form" | "table";
+  tab: string | null;
+  gid: number | null;
+};
+
+/**
+ * The use of the same sheet by another unit, which a new row may not make: a spreadsheet belongs to one commune, and
+ * only a table's different tabs may belong to different units.
+ */
+export function otherUnitsUse<T extends SheetUse>(row: SheetUse, uses: readonly T[]): T | null {
+  const sameTab = (u: SheetUse) => (u.tab ?? null) === (row.tab ?? null) && (u.gid ?? null) === (row.gid ?? null);
+  return (
+    uses.find(
+      (u) =>
+        u.spreadsheetId === row.spreadsheetId &&
+        u.unitCode !== row.unitCode &&
+        !(u.layout === "table" && row.layout === "table" && !sameTab(u)),
+    ) ?? null
+  );
+}

@@ -2,13 +2,13 @@
  * `GET /api/sources?unit=<code>`: the registered sheets with their last run, last success and last error; and an
  * administrator's sheets one at a time (`/api/admin/sources`): register, read again, stop.
  */
+
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { vietnamToday } from "../../domain/time";
 import { requireRole } from "../access/middleware";
 import { readableUnit } from "../access/scope";
-import { readSourceNow, registerSource, stopSource } from "../admin/sources";
-import { sheetUrl } from "../aggregate/issues";
+import { readAgain, registerSource, stopSource } from "../admin/sources";
 import { getDb } from "../db/client";
 import { type FeedbackStatus, listSources, type SourceListRow } from "../db/sources";
 import { unitListFor } from "../db/units";
@@ -16,6 +16,7 @@ import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { iso } from "../http/json";
 import { idParam, unitCode, unitOrCountry, valid } from "../http/params";
+import { sheetUrl } from "../reference/sources";
 import { FEEDBACK_TAB } from "../sync/feedback";
 
 export const sourcesRoute = new Hono<AppEnv>().get(
@@ -76,6 +77,7 @@ const registration = z.object({
   unitCode,
   layout: z.enum(["form", "table"]).default("form"),
   tab: z.string().trim().nullable().default(null),
+  confirm: z.boolean().default(false),
 });
 
 export const adminSources = new Hono<AppEnv>()
@@ -87,7 +89,7 @@ export const adminSources = new Hono<AppEnv>()
   })
   .post("/:id/read", valid("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
-    const run = await readSourceNow(c.env, id, c.get("principal").email);
+    const run = await readAgain(c.env, getDb(c.env.DB), id, c.get("principal").email);
     return answerSource(c, id, { run });
   })
   .delete("/:id", valid("param", idParam), async (c) => {

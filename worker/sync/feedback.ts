@@ -5,10 +5,11 @@
  * (cells the new rows do not cover are cleared). Nothing else in the spreadsheet is touched.
  * @see https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/request#updatecellsrequest
  */
+
 import { formatDateTime } from "../../domain/time";
-import { sheetUrl } from "../aggregate/issues";
 import type { GoogleClient } from "../google/client";
 import type { Indicator } from "../reference/catalog";
+import { sheetUrl } from "../reference/sources";
 import type { CellIssue, SheetReading } from "../sheets/types";
 
 export const FEEDBACK_TAB = "Kiểm tra số liệu";

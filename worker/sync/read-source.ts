@@ -24,8 +24,16 @@ export type SourceRef = {
   layout: "form" | "table";
 };
 
-/** A reading, with the spreadsheet's tabs (title → sheetId) for links into it. */
-export type SourceRead = SheetReading & { title: string; locale: string | null; tabs: Map<string, number> };
+/**
+ * A reading, with the spreadsheet's tabs (title → sheetId) for links into it, and the words above a form's header
+ * (its title rows, where a clerk writes the commune's name).
+ */
+export type SourceRead = SheetReading & {
+  title: string;
+  locale: string | null;
+  tabs: Map<string, number>;
+  heading: string[];
+};
 
 /** The spreadsheet Sheets reads for a source (a shortcut's target) and the version that tells whether it changed. */
 /** Where a source is read from, its version, and (when asked) whether the service account may edit it. */
@@ -113,7 +121,7 @@ export async function readSource(
   const grids: Grid[] = picked.map((tab, i) => ({ tab, rows: ranges[i]?.values ?? [] }));
   const grid =
     source.tab !== null || source.gid !== null
-      ? grids[0]!
+      ? grids[0]
       : (grids.find((g) => hasHeader(source.layout, g, ctx)) ?? grids[0]);
   if (!grid) throw new SourceError("no_tab", "Bảng tính không có trang nào");
   const reading = readLayout(source.layout, grid, { ...ctx, sheetTitle: meta.properties.title });
@@ -133,12 +141,22 @@ export async function readSource(
     });
   }
   const tabs = new Map(meta.sheets.map((x) => [x.properties.title, x.properties.sheetId]));
-  return { ...reading, title: meta.properties.title, locale, tabs };
+  return { ...reading, title: meta.properties.title, locale, tabs, heading: headingOf(source.layout, grid) };
 }
 
 /** `vi_VN`, `vi`: the locales whose number formats are the clerks' (GOOGLE.md "Values"). */
 function isVietnamese(locale: string | null): boolean {
   return locale?.toLowerCase().startsWith("vi") ?? false;
+}
+
+/** The text of a form's rows above its header (at most its first five rows); a table's names many communes: none. */
+function headingOf(layout: SourceRef["layout"], grid: Grid): string[] {
+  if (layout !== "form") return [];
+  const header = findFormHeader(grid.rows, grid.tab)?.row ?? 0;
+  return grid.rows
+    .slice(0, Math.min(header, 5))
+    .flat()
+    .filter((cell): cell is string => typeof cell === "string" && cell.trim() !== "");
 }
 
 function readLayout(layout: SourceRef["layout"], grid: Grid, ctx: ReadContext): SheetReading {

@@ -2,16 +2,26 @@
  * One source of a run, as small steps: locate it on Drive, skip it when unchanged, read and validate it, store what
  * changed, write the check results back into the sheet. Each source ends in one explicit outcome.
  */
+
 import { previousYearPeriod } from "../../domain/periods";
 import { ensurePeriods } from "../db/periods";
 import { recordFeedback, type SourceRecord } from "../db/sources";
-import { storedForSource } from "../db/values";
+import { storedForSource, type TakenSlot } from "../db/values";
 import { GoogleError } from "../google/errors";
-import { SourceError } from "../sheets/types";
+import { sheetUrl } from "../reference/sources";
+import { type CellIssue, type CellValue, SourceError, slotKey } from "../sheets/types";
 import { validateReading } from "../sheets/validate";
 import { communesFor, type SyncContext } from "./context";
 import { FEEDBACK_TAB, type FeedbackInput, writeFeedback } from "./feedback";
-import { asSourceError, configurationProblem, type LocatedSource, locateSource, readSource } from "./read-source";
+import {
+  asSourceError,
+  configurationProblem,
+  type LocatedSource,
+  locateSource,
+  readSource,
+  type SourceRead,
+  type SourceRef,
+} from "./read-source";
 import { recordSourceError, writeReading } from "./write";
 
 /** What became of one source. */
@@ -62,16 +72,21 @@ async function readAndStore(
     { catalog: ctx.catalog, unitCode: source.unitCode, communes },
     located.readId,
   );
-  // The jump check compares each value with the year before it.
+  // The jump check compares each value with the year before it; another sheet may already give the same cells.
+  const periods = new Set<string>();
   const previousPeriods = new Set<string>();
   const unitCodes = new Set<string>();
   for (const v of raw.values) {
+    periods.add(v.period);
     const prev = previousYearPeriod(v.period);
     if (prev) previousPeriods.add(prev);
     unitCodes.add(v.unitCode);
   }
-  const { existing, previous } = await storedForSource(db, source.id, [...unitCodes], [...previousPeriods]);
-  const reading = { ...raw, ...validateReading(raw, ctx.catalog, previous) };
+  const { existing, previous, taken } = await storedForSource(db, source.id, [...unitCodes], {
+    periods: [...periods],
+    previous: [...previousPeriods],
+  });
+  const reading = withoutConflicts({ ...raw, ...validateReading(raw, ctx.catalog, previous) }, taken);
   await recordPeriods(ctx, reading.values);
   const stored = await writeReading(
     db,
@@ -100,6 +115,36 @@ async function readAndStore(
     });
   }
   return { kind: "read", written: stored.written, removed: stored.removed, issues: reading.issues.length };
+}
+
+/**
+ * A value another active sheet already gives for the same commune, period and indicator is not taken: the value there
+ * stands, and the cell here is an error naming the other sheet (a second sheet registered for a commune, or one
+ * registered for the wrong commune, never changes a figure silently).
+ */
+function withoutConflicts<R extends { values: CellValue[]; issues: CellIssue[] }>(
+  reading: R,
+  taken: Map<string, TakenSlot>,
+): R {
+  if (!taken.size) return reading;
+  const conflicts: CellIssue[] = [];
+  const values = reading.values.filter((v) => {
+    const other = taken.get(slotKey(v.unitCode, v.indicatorCode, v.period));
+    if (!other) return true;
+    const name = other.title ? `“${other.title}”` : `số ${other.sourceId}`;
+    conflicts.push({
+      unitCode: v.unitCode,
+      period: v.period,
+      indicatorCode: v.indicatorCode,
+      cell: v.cell,
+      raw: v.raw,
+      severity: "error",
+      code: "conflict",
+      message: `Trùng số liệu: ô này đã có số liệu từ bảng tính khác (${name}, ${sheetUrl(other.spreadsheetId, other.gid)}) cho cùng xã, kỳ và chỉ tiêu; số liệu ở bảng tính kia được giữ — mỗi xã chỉ báo cáo một chỉ tiêu ở một bảng tính: xoá số ở đây, hoặc ngừng đọc bảng tính kia nếu nó sai`,
+    });
+    return false;
+  });
+  return { ...reading, values, issues: [...reading.issues, ...conflicts] };
 }
 
 /** Periods first seen in this run are recorded, so deadlines can be attached to them. */
@@ -166,4 +211,28 @@ async function writeBack(
 /** A source's cause when the run as a whole cannot reach Google: the run's problem, not the sheet's. */
 function causeOfRun(problem: string): string {
   return `Chưa đọc được vì lỗi cấu hình Google của cả lượt đồng bộ, không phải lỗi của bảng tính này: ${problem}`;
+}
+
+/**
+ * Reads a sheet without storing anything — what registering it would read — or says why it cannot be read, in the
+ * words a source's error would use.
+ */
+export async function tryRead(
+  ctx: SyncContext,
+  ref: SourceRef & { unitCode: string },
+): Promise<{ ok: true; read: SourceRead } | { ok: false; error: SourceError }> {
+  try {
+    const located = await locateSource(ctx.google, ref.spreadsheetId);
+    const communes = ref.layout === "table" ? await communesFor(ctx, ref.unitCode) : [];
+    const read = await readSource(
+      ctx.google,
+      ref,
+      { catalog: ctx.catalog, unitCode: ref.unitCode, communes },
+      located.readId,
+    );
+    return { ok: true, read };
+  } catch (err) {
+    const problem = configurationProblem(err, ctx.google);
+    return { ok: false, error: problem ? new SourceError("config", problem) : asSourceError(err, ctx.google.email) };
+  }
 }
