@@ -5,16 +5,19 @@
  * Builds a §8 folder in a temp dir from ../shared/data (every commune of the country, one `form` sheet each, every
  * typed indicator for 2024 and 2025), starts the real product on it (wrangler dev + local D1 + the Google stand-in),
  * runs the full sync through the Worker, then an unchanged re-sync, then loads the aggregation API, and compares it
- * with the same SQL run straight on the D1 SQLite file (Python's sqlite3: the floor, no Worker, no HTTP).
- * Writes BENCHMARKS.md and bench/results.json.
+ * with the floor: the Worker's own statements (bench/worker-sql.ts) run on a copy of its D1 database through
+ * Miniflare from Node, without the Worker and without HTTP.
+ * Writes BENCHMARKS.md and bench/results.json. `BENCH_PROVINCES=N` builds the folder from the first N provinces only
+ * (a quick run of the same machinery; the figures are not the national ones).
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { createRequire } from "node:module";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { runnerImport } from "vite";
+import { getPlatformProxy } from "wrangler";
 import { seededRandom } from "../demo/generate.mjs";
 import { parseCsv } from "../tools/csv.mjs";
 import { ROOT, startProduct } from "./local-product.mjs";
@@ -33,6 +36,8 @@ const CONNECTIONS = 50;
 /** Requests for each province's (and the country's) cold summary and breakdown. */
 const PER_UNIT = 25;
 const COMMUNE_KINDS = ["commune", "ward", "special_zone"];
+/** Provinces in the folder, in the unit list's order: all of them unless BENCH_PROVINCES says fewer. */
+const PROVINCES = Number(process.env.BENCH_PROVINCES) || Infinity;
 
 /** @param {string} msg */
 const log = (msg) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}`);
@@ -91,7 +96,9 @@ async function buildNationalFolder(dir) {
   const catalog = parseCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8")).filter(
     (i) => i.kind !== "ratio",
   );
-  const communes = units.filter((u) => COMMUNE_KINDS.includes(u.kind ?? ""));
+  const provinces = units.filter((u) => !u.parent_code).slice(0, PROVINCES);
+  const inFolder = new Set(provinces.map((p) => p.code));
+  const communes = units.filter((u) => COMMUNE_KINDS.includes(u.kind ?? "") && inFolder.has(u.parent_code));
   await writeFile(join(dir, "units.csv"), unitsCsv);
   let sources = "unit_code,sheet,tab,layout\n";
   let values = 0;
@@ -133,7 +140,6 @@ async function buildNationalFolder(dir) {
     sources += `${c.code},https://docs.google.com/spreadsheets/d/${id}/edit#gid=0,,form\n`;
   }
   await writeFile(join(dir, "sources.csv"), sources);
-  const provinces = units.filter((u) => !u.parent_code);
   const size = new Map(provinces.map((p) => [p.code, communes.filter((c) => c.parent_code === p.code).length]));
   const largest = [...size.entries()].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
   return {
@@ -141,7 +147,7 @@ async function buildNationalFolder(dir) {
     provinces: provinces.map((p) => ({ code: p.code ?? "", communes: size.get(p.code) ?? 0 })),
     indicators: catalog.length,
     values,
-    largest: { code: largest[0], communes: largest[1] },
+    largest: { code: largest[0], communes: largest[1], kind: provinces.find((p) => p.code === largest[0])?.kind ?? "" },
     figures,
   };
 }
@@ -340,68 +346,68 @@ async function load(url, headers) {
 }
 
 /**
- * The statements the Worker runs for a summary and a breakdown (worker/db/rollups.ts, stored rows), to time on the
- * SQLite file as the floor. @param {string} listDate @param {string} unit @param {string} indicator
+ * @typedef {{ sql: string, params: unknown[] }} Statement
+ * @typedef {{ stored: Statement[], fromValues: Statement[] }} Paths
+ * @typedef {{ unit: string, kind: string, period: string, listDate: string, indicator: string }} Read
+ * @typedef {{ meta?: { duration?: number } }} Result
+ * @typedef {{ prepare: (sql: string) => { bind: (...params: unknown[]) => unknown },
+ *   batch: (statements: unknown[]) => Promise<Result[]> }} D1
  */
-function floorSql(listDate, unit, indicator) {
-  const children = unit === "VN" ? `parent_code IS NULL` : `parent_code = '${unit}'`;
-  const self = unit === "VN" ? `parent_code IS NULL` : `code = '${unit}'`;
-  return {
-    summary: [
-      `SELECT * FROM rollups WHERE conference_id = 0 AND unit_code = '${unit}' AND period = '2025'`,
-      `SELECT * FROM rollup_coverage WHERE conference_id = 0 AND unit_code = '${unit}' AND period = '2025'`,
-      `SELECT COALESCE(SUM(communes), 0) FROM units WHERE valid_from = '${listDate}' AND ${self}`,
-      `SELECT * FROM indicators WHERE active = 1 ORDER BY position`,
-    ],
-    breakdown: [
-      `SELECT u.code, r.* FROM units u CROSS JOIN rollups r ON r.conference_id = 0 AND r.unit_code = u.code
-         AND r.period = '2025' AND r.indicator_code = '${indicator}' WHERE u.valid_from = '${listDate}' AND ${children}`,
-      `SELECT code, full_name, kind FROM units WHERE valid_from = '${listDate}' AND ${children} ORDER BY code`,
-    ],
-  };
+
+/**
+ * The floor's statements are the Worker's own: bench/worker-sql.ts builds them with the functions a summary and a
+ * breakdown run (worker/aggregate, worker/rollups/read.ts, worker/db), loaded here through Vite.
+ * @returns {Promise<(r: Read) => Promise<{ summary: Paths, breakdown: Paths }>>}
+ */
+async function loadWorkerStatements() {
+  /** @type {{ module: any }} */
+  const { module } = await runnerImport(join(ROOT, "bench", "worker-sql.ts"), {
+    root: ROOT,
+    configFile: false,
+    logLevel: "warn",
+  });
+  return module.workerStatements;
 }
 
 /**
- * What a national summary cost before the roll-ups: its sums computed from every commune value at read time (the
- * statement the Worker ran until then), timed on the same file for comparison. @param {string} listDate
+ * The D1 database the Worker synced, without the Worker: a copy of its local state (taken while nothing writes),
+ * opened by Miniflare from Node with wrangler.toml's binding. @param {string} stateDir @param {string} work
  */
-function fromValuesSql(listDate) {
-  return [
-    `WITH RECURSIVE tree(code, kind) AS (
-      SELECT code, kind FROM units WHERE valid_from = '${listDate}' AND parent_code IS NULL
-      UNION ALL SELECT u.code, u.kind FROM tree t CROSS JOIN units u ON u.valid_from = '${listDate}' AND u.parent_code = t.code)
-    SELECT v.period, v.indicator_code, SUM(v.value), COUNT(*), MAX(v.approximate)
-    FROM tree c CROSS JOIN indicator_values v INDEXED BY values_rollup_idx ON v.unit_code = c.code AND v.period IN ('2025', '2024')
-    WHERE c.kind IN ('commune', 'ward', 'special_zone') GROUP BY v.period, v.indicator_code`,
-  ];
+async function floorDatabase(stateDir, work) {
+  const copy = join(work, "floor-state");
+  await cp(join(stateDir, "v3", "d1"), join(copy, "v3", "d1"), { recursive: true });
+  const proxy = await getPlatformProxy({
+    configPath: join(ROOT, "wrangler.toml"),
+    persist: { path: join(copy, "v3") },
+    remoteBindings: false,
+    envFiles: [],
+  });
+  return { db: /** @type {D1} */ (proxy.env.DB), dispose: () => proxy.dispose() };
 }
 
-/** Median and p99 of running the statements back to back on the SQLite file, in ms. @param {string} file @param {string[]} statements */
-function floor(file, statements, n = 50) {
-  const script = `
-import json, sqlite3, sys, time
-con = sqlite3.connect("file:" + sys.argv[1] + "?mode=ro", uri=True)
-stmts = json.loads(sys.stdin.read())
-times = []
-for i in range(${n} + 5):
-    t0 = time.perf_counter()
-    for s in stmts:
-        con.execute(s).fetchall()
-    times.append((time.perf_counter() - t0) * 1000)
-times = sorted(times[5:])
-print(json.dumps({"p50": times[len(times) // 2], "p99": times[min(len(times) - 1, int(len(times) * 0.99))]}))
-`;
-  const r = spawnSync("python3", ["-c", script, file], { input: JSON.stringify(statements), encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`floor query failed: ${r.stderr}`);
-  return /** @type {{ p50: number, p99: number }} */ (JSON.parse(r.stdout));
-}
-
-/** The D1 database file under wrangler's local state. @param {string} stateDir */
-function d1File(stateDir) {
-  const dir = join(stateDir, "v3", "d1", "miniflare-D1DatabaseObject");
-  const file = readdirSync(dir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  if (!file) throw new Error(`no D1 file in ${dir}`);
-  return join(dir, file);
+/**
+ * Median and p99 of running the statements on the database, in ms: the wall clock around one D1 batch of them all (one
+ * trip from Node to workerd and back, where a `.all()` each would add a trip per statement) and D1's own
+ * `meta.duration`, summed over the statements. @param {D1} db @param {Statement[]} statements
+ */
+async function floor(db, statements, n = 50) {
+  const bound = statements.map((s) => db.prepare(s.sql).bind(...s.params));
+  /** @type {number[]} */
+  const wall = [];
+  /** @type {number[]} */
+  const d1 = [];
+  for (let i = 0; i < n + 5; i++) {
+    const t0 = performance.now();
+    const results = await db.batch(bound);
+    if (i < 5) continue;
+    wall.push(performance.now() - t0);
+    d1.push(results.reduce((sum, r) => sum + (r.meta?.duration ?? NaN), 0));
+  }
+  return {
+    p50: percentile(wall, 50),
+    p99: percentile(wall, 99),
+    d1: { p50: percentile(d1, 50), p99: percentile(d1, 99) },
+  };
 }
 
 const ms = (/** @type {number} */ x) => (Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 1) : "–");
@@ -447,17 +453,18 @@ function markdown(r) {
     "",
     `One connection (requests one after another, 100 each) and ${CONNECTIONS} concurrent connections for ${LOAD_SECONDS} s (autocannon).`,
     'Rows and D1 time are read from each answer\'s `Server-Timing` (`d1;dur=…;desc="rows_read=N"`): the most rows any',
-    "answer read, and the median time in D1. The floor is the same SQL run directly on the D1 SQLite file with Python's",
-    "`sqlite3` (no Worker, no HTTP, no JSON).",
+    "answer read, and the median time in D1. The floor is the Worker's own statements for that answer (bench/worker-sql.ts)",
+    "run as one D1 batch on a copy of its D1 database through Miniflare from Node (no Worker, no HTTP, no JSON): the wall",
+    "clock around the batch, and in brackets D1's own time (`meta.duration`, whole milliseconds, summed).",
     "",
     "| endpoint | 1 conn p50 | 1 conn p99 | rows read | D1 p50 | 50 conn p50 | 50 conn p99 | req/s (50 conn) | floor p50 |",
     "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ...r.api.map(
       (/** @type {any} */ a) =>
-        `| ${a.name} | ${a.single ? `${ms(a.single.p50)} ms | ${ms(a.single.p99)} ms | ${a.single.rows} | ${ms(a.single.d1)} ms` : "– | – | – | –"} | ${ms(a.load.p50)} ms | ${ms(a.load.p99)} ms | ${Math.round(a.load.rps)} | ${a.floor ? `${ms(a.floor.p50)} ms` : "–"} |`,
+        `| ${a.name} | ${a.single ? `${ms(a.single.p50)} ms | ${ms(a.single.p99)} ms | ${a.single.rows} | ${ms(a.single.d1)} ms` : "– | – | – | –"} | ${ms(a.load.p50)} ms | ${ms(a.load.p99)} ms | ${Math.round(a.load.rps)} | ${a.floor ? `${ms(a.floor.p50)} ms (${ms(a.floor.d1.p50)} ms)` : "–"} |`,
     ),
     "",
-    `Before the roll-ups, a national summary summed every commune value on each cold read: that statement alone takes ${ms(r.beforeRollups.p50)} ms on the same file.`,
+    `Before the roll-ups, a national summary summed every commune value on each cold read: its statements computed from the values (the Worker's path until the roll-ups are built) take ${ms(r.beforeRollups.p50)} ms (${ms(r.beforeRollups.d1.p50)} ms in D1) on the same database.`,
     "",
     "With 50 connections on one workerd isolate, requests queue: the 50-connection p50 is roughly 50 × the service time,",
     "so req/s is the figure to read there; the one-connection latencies are what one dashboard sees.",
@@ -559,6 +566,8 @@ async function main() {
     workerVars: { GOOGLE_READS_PER_MINUTE: "0", FIGURE_CACHE: "false" },
     log,
   });
+  /** @type {{ db: D1, dispose: () => Promise<void> } | null} */
+  let floorDb = null;
   try {
     await httpJson("POST", `${product.standinUrl}/__standin/reset`);
     log("full sync…");
@@ -573,7 +582,12 @@ async function main() {
     log(`re-sync: ${again.seconds.toFixed(1)} s, ${JSON.stringify(again.run)}`);
 
     const province = data.largest.code ?? "";
-    const file = d1File(product.stateDir);
+    // Copied now, while nothing writes: the floor's database holds what the reads below read.
+    floorDb = await floorDatabase(product.stateDir, work);
+    const workerStatements = await loadWorkerStatements();
+    const read = { period: "2025", listDate: LIST, indicator: "security_team_count" };
+    const national = await workerStatements({ ...read, unit: "VN", kind: "country" });
+    const largest = await workerStatements({ ...read, unit: province, kind: data.largest.kind });
     const ratios = parseCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8")).filter(
       (i) => i.kind === "ratio",
     );
@@ -611,22 +625,22 @@ async function main() {
       {
         name: "summary, national (VN)",
         path: `/api/summary?unit=VN&period=2025`,
-        floor: floorSql(LIST, "VN", "").summary,
+        floor: national.summary.stored,
       },
       {
         name: `summary, province ${province} (${data.largest.communes} communes)`,
         path: `/api/summary?unit=${province}&period=2025`,
-        floor: floorSql(LIST, province, "").summary,
+        floor: largest.summary.stored,
       },
       {
         name: "breakdown, national (34 provinces), security_team_count",
         path: `/api/breakdown?unit=VN&period=2025&indicator=security_team_count`,
-        floor: floorSql(LIST, "VN", "security_team_count").breakdown,
+        floor: national.breakdown.stored,
       },
       {
         name: `breakdown, province ${province} (${data.largest.communes} communes), security_team_count`,
         path: `/api/breakdown?unit=${province}&period=2025&indicator=security_team_count`,
-        floor: floorSql(LIST, province, "security_team_count").breakdown,
+        floor: largest.breakdown.stored,
       },
     ];
     const api = [];
@@ -635,7 +649,7 @@ async function main() {
       log(`loading ${e.name}`);
       const single = e.name === "health" ? health : await sequential(url, 100);
       const loaded = await load(url);
-      const fl = e.floor ? floor(file, e.floor) : null;
+      const fl = e.floor ? await floor(floorDb.db, e.floor) : null;
       api.push({ name: e.name, path: e.path, single: { ...single, body: undefined }, load: loaded, floor: fl });
       log(
         `${e.name}: 1 conn p50 ${ms(single.p50)} ms, ${single.rows} rows, 50 conn p50 ${ms(loaded.p50)} ms, floor ${fl ? ms(fl.p50) : "–"} ms`,
@@ -654,7 +668,7 @@ async function main() {
       load: revalidate,
       floor: null,
     });
-    const beforeRollups = floor(file, fromValuesSql(LIST), 10);
+    const beforeRollups = await floor(floorDb.db, national.summary.fromValues, 10);
 
     // A catalog import rebuilds every roll-up in its own batch: what an administrator waits for at national scale.
     const catalogCsv = await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8");
@@ -691,7 +705,8 @@ async function main() {
         google: againStats.google,
         byEndpoint: againStats.byEndpoint,
       },
-      floorMethod: "python3 sqlite3 on the D1 file, read-only, same statements",
+      floorMethod:
+        "the Worker's own statements (bench/worker-sql.ts), prepared, bound and run as one D1 batch on a copy of its D1 database through Miniflare (wrangler's getPlatformProxy) from Node; p50/p99 are the wall clock around the batch, d1 the sum of D1's meta.duration",
       exact,
       rebuild: { ...rebuild, wrong: rebuilt.wrong.length },
       provinces,
@@ -704,6 +719,7 @@ async function main() {
     await writeFile(join(OUT, "BENCHMARKS.md"), md);
     console.log(`\n${md}`);
   } finally {
+    await floorDb?.dispose();
     await product.stop();
     if (existsSync(work) && !process.env.BENCH_KEEP) await rm(work, { recursive: true, force: true });
   }
