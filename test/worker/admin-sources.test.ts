@@ -41,18 +41,24 @@ describe("one sheet registered from its URL", () => {
     expect((await ok(client.sources.$get({ query: { unit: "33" } }))).sources).toHaveLength(1);
   });
 
-  it("says at once that a sheet is not shared, naming the account to share it with, or that it does not exist", async () => {
+  it("says at once that a sheet is not shared, naming the account to share it with, or that it does not exist, and saves neither", async () => {
     await putSheet(
       "adm-unshared",
       formSheet("Phường Phố Hiến", ["Năm 2025"], [["security_team_count", "Số tổ", 3]], { access: "forbidden" }),
     );
-    const unshared = await (await register({ sheet: "adm-unshared", unitCode: "11953" })).json();
-    expect(unshared.source).toMatchObject({ lastStatus: "error", lastErrorCode: "forbidden" });
-    expect(unshared.source.lastError).toContain(SERVICE_ACCOUNT);
-    const missing = await (
-      await register({ sheet: "https://docs.google.com/spreadsheets/d/adm-nothing/edit", unitCode: "11980" })
-    ).json();
-    expect(missing.source).toMatchObject({ lastErrorCode: "not_found" });
+    const unshared = await register({ sheet: "adm-unshared", unitCode: "11953" });
+    expect(unshared.status).toBe(400);
+    expect(await errorOf(unshared)).toMatchObject({
+      field: "sheet",
+      message: expect.stringContaining(SERVICE_ACCOUNT),
+    });
+    const missing = await register({
+      sheet: "https://docs.google.com/spreadsheets/d/adm-nothing/edit",
+      unitCode: "11980",
+    });
+    expect(missing.status).toBe(400);
+    expect((await errorOf(missing)).message).toContain("Không tìm thấy");
+    expect((await ok(client.sources.$get({ query: { unit: "33" } }))).sources).toHaveLength(0);
   });
 
   it("refuses a link that is not a Google Sheet, and a commune's form for a province, naming the field", async () => {

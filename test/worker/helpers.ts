@@ -30,6 +30,7 @@ const TABLES = [
   "api_tokens",
   "audit_log",
   "boundaries",
+  "source_periods",
 ];
 
 export async function resetDatabase(): Promise<void> {

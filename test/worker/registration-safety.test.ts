@@ -66,7 +66,12 @@ describe("registering a sheet", () => {
     expect(await teams()).toMatchObject({ value: 13, reporting: 1 });
     const { issues } = await ok(client.issues.$get({ query: { unit: "33", period: "2025" } }));
     const conflict = issues.find((i) => i.code === "conflict");
-    expect(conflict).toMatchObject({ severity: "error", cell: "'Năm 2025'!E4", raw: "40", indicator: "security_team_count" });
+    expect(conflict).toMatchObject({
+      severity: "error",
+      cell: "'Năm 2025'!E4",
+      raw: "40",
+      indicator: "security_team_count",
+    });
     expect(conflict?.message).toContain("“Xã Bắc Đông Quan”");
     expect(conflict?.message).toContain("/d/reg-bdq/");
     // What the first sheet does not give is taken from the second.
@@ -84,7 +89,10 @@ describe("registering a sheet", () => {
     const unshared = await register({ sheet: "reg-unshared", unitCode: "11953" });
     expect(unshared.status).toBe(400);
     expect((await errorOf(unshared)).message).toContain("Người xem");
-    const missing = await register({ sheet: "https://docs.google.com/spreadsheets/d/reg-nothing/edit", unitCode: "11953" });
+    const missing = await register({
+      sheet: "https://docs.google.com/spreadsheets/d/reg-nothing/edit",
+      unitCode: "11953",
+    });
     expect(missing.status).toBe(400);
     expect(await errorOf(missing)).toMatchObject({ field: "sheet" });
     expect(await sourceCount()).toBe(1);

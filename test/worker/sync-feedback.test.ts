@@ -177,7 +177,12 @@ describe("check results written back into the sheets", () => {
   });
 
   it("writes nothing into a spreadsheet that several sources read, and says why", async () => {
-    await registerSources("unit_code,sheet,tab,layout\n11953,fb-clean,,form\n");
+    // A second unit on the same spreadsheet, as registered before a spreadsheet could belong to one unit only.
+    await env.DB.prepare(
+      "INSERT INTO sources (key, unit_code, spreadsheet_id, layout, active, created_at) VALUES (?, ?, ?, 'form', 1, ?)",
+    )
+      .bind("11953|fb-clean|||form", "11953", "fb-clean", Date.now())
+      .run();
     await sync();
     const feedback = (await ok(client.sources.$get({ query: { unit: "33" } }))).sources
       .filter((s) => s.spreadsheetId === "fb-clean")
@@ -214,7 +219,7 @@ describe("check results written back into the sheets", () => {
             properties: { sheetId: 0, title: "Năm 2025" },
             values: [
               ["STT", "Tên xã", "Số tổ bảo vệ ANTT", "Số thành viên tổ bảo vệ an ninh trật tự"],
-              [1, "Xã Bắc Đông Quan", "mười", 39],
+              [1, "Phường Phố Hiến", "mười", 39],
               [2, "Phường Sơn Nam", 8, -3],
             ],
           },
@@ -227,7 +232,7 @@ describe("check results written back into the sheets", () => {
     expect(rows[0]).toEqual(["Xã", "Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"]);
     // The errors first, each with its commune; then the warnings (here, the required indicators the table lacks).
     expect(rows.slice(1, 3).map((r) => [r[0], r[1], r[3]])).toEqual([
-      ["Xã Bắc Đông Quan", "'Năm 2025'!C2", "mười"],
+      ["Phường Phố Hiến", "'Năm 2025'!C2", "mười"],
       ["Phường Sơn Nam", "'Năm 2025'!D3", "-3"],
     ]);
     expect(rows.length).toBeGreaterThan(3);

@@ -25,8 +25,7 @@ describe("Vietnam's today", () => {
 
   it("puts a unit list valid from today in force at 01:00 Vietnam time, while the UTC date is still yesterday", async () => {
     const dev = clientFor({ ...env, DEV_MODE: "true" });
-    const codes = async () =>
-      (await ok(dev.admin.units.$get({ query: { unit: "33" } }))).units.map((u) => u.code);
+    const codes = async () => (await ok(dev.admin.units.$get({ query: { unit: "33" } }))).units.map((u) => u.code);
 
     at("2026-06-30T23:59:00");
     expect(await codes()).not.toContain("99999");
@@ -38,7 +37,9 @@ describe("Vietnam's today", () => {
   it("lets a token that expires today work until 23:59 Vietnam time, and no longer after midnight", async () => {
     const dev = clientFor({ ...env, DEV_MODE: "true" });
     const { token, secret } = await ok(
-      dev.admin.tokens.$post({ json: { name: "báo cáo", role: "leader", scopeUnitCode: "33", expiresAt: "2026-07-01" } }),
+      dev.admin.tokens.$post({
+        json: { name: "báo cáo", role: "leader", scopeUnitCode: "33", expiresAt: "2026-07-01" },
+      }),
     );
     expect(token.expiresAt).toBe("2026-07-01T16:59:59.999Z");
     const meta = () => callWorker(productionEnv(), "/api/meta", { headers: bearer(secret) });

@@ -1,8 +1,10 @@
 /** One indicator across the units one level down, including those that did not report (PRODUCT.md §9). */
 
+import { sql } from "drizzle-orm";
 import { readBatch } from "../db/batch";
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
+import { rejectedByChildQuery } from "../db/issues";
 import { type ChildUnit, childUnitsQuery } from "../db/units";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
@@ -20,7 +22,10 @@ type BreakdownRow = {
   doubtful: boolean;
   /** This child against the comparison period over its communes that have the figure in both. */
   comparable: Comparable | null;
-  status: "reported" | "missing";
+  /** Communes of this unit whose cells of the indicator were all rejected (nothing stored): they need fixing. */
+  rejected: number;
+  /** `error`: no figure, but rejected cells — the commune reported and its sheet needs fixing; `missing`: nothing. */
+  status: "reported" | "error" | "missing";
 };
 
 export type Breakdown = {
@@ -65,11 +70,22 @@ async function computeBreakdown(
   ]);
   const from = figureSource(scope, conference, period, compare, built);
   const comparing = from.pair.compare !== null;
-  const [children, rows] = await readBatch<[ChildUnit[], RollupRow[]]>(db, [
+  // A ratio's cells are its parts'.
+  const cells = indicator.kind === "ratio" ? [indicator.numerator, indicator.denominator] : [indicator.code];
+  const [children, rows, rejected] = await readBatch<[ChildUnit[], RollupRow[], { key: string; n: number }[]]>(db, [
     childUnitsQuery(scope, unit.kind),
     childFigureQuery(scope, unit.kind, indicator.code, from),
+    scope.conferenceId === null
+      ? rejectedByChildQuery(
+          scope,
+          unit.kind,
+          period,
+          cells.filter((c): c is string => c !== null),
+        )
+      : sql`SELECT NULL AS key, 0 AS n WHERE 0`,
   ]);
   const byChild = new Map(rows.map((r) => [r.key, r]));
+  const rejectedIn = new Map(rejected.map((r) => [r.key, r.n]));
   return {
     unit,
     indicator: { code: indicator.code, label: indicator.label, unit: indicator.unit, kind: indicator.kind },
@@ -87,7 +103,8 @@ async function computeBreakdown(
         approximate: now.approximate,
         doubtful: now.doubtful,
         comparable: comparing ? comparableOf(row, indicator.kind) : null,
-        status: now.value === null ? "missing" : "reported",
+        rejected: rejectedIn.get(child.code) ?? 0,
+        status: now.value !== null ? "reported" : rejectedIn.has(child.code) ? "error" : "missing",
       };
     }),
   };

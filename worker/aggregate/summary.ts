@@ -1,11 +1,14 @@
 /** A unit's key figures for a period, with the comparison period beside them (PRODUCT.md §7, §9). */
 
+import { sql } from "drizzle-orm";
 import { DEFAULT_HEADLINES } from "../../domain/indicators";
 import { readBatch } from "../db/batch";
 import { type CatalogRow, catalogQuery, indicatorOf } from "../db/catalog";
 import type { Db } from "../db/client";
+import { rejectedUnderQuery } from "../db/issues";
 import { deadlineFrom, deadlineQuery } from "../db/periods";
 import { lastSyncQuery } from "../db/runs";
+import { staleQuery } from "../db/sources";
 import { iso } from "../http/json";
 import type { Indicator } from "../reference/catalog";
 import {
@@ -38,6 +41,8 @@ export type SummaryIndicator = {
   headline: number | null;
   /** Like for like: both periods over the communes that have the figure in both; null when none has. */
   comparable: Comparable | null;
+  /** A ratio's parts as it was computed: Σ numerator and Σ denominator over the `reporting` communes; else null. */
+  parts: { numerator: number; denominator: number } | null;
 };
 
 /** A change is said only over the same communes (`communes` of them), never between different sets. */
@@ -51,7 +56,13 @@ export type Summary = {
   frozen: boolean;
   conference: { id: number; title: string } | null;
   deadline: string;
-  coverage: Coverage;
+  /** `rejected`: communes with nothing stored for the period but cells rejected — they reported, their sheet needs fixing. */
+  coverage: Coverage & { rejected: number };
+  /**
+   * Communes whose figures come (in part) from sheets that could not be read at the last sync, and the oldest of those
+   * sheets' last good reads; null when there are none (and for a frozen conference, whose figures are its snapshot's).
+   */
+  stale: { communes: number; since: string | null } | null;
   indicators: SummaryIndicator[];
 };
 
@@ -116,10 +127,29 @@ async function computeSummary(
   const { scope, unit, conference, frozen, built } = await resolveScope(db, unitCode, period, conferenceId);
   const from = figureSource(scope, conference, period, compare, built);
   const comparing = from.pair.compare !== null;
-  // One round trip: the catalog, the unit's rows and coverage, its communes, the deadline and the last sync.
-  const [catalogRows, rows, covered, expected, deadlines, synced] = await readBatch<
-    [CatalogRow[], RollupRow[], CoverageRow[], { n: number }[], { deadline: number | null }[], { at: number }[]]
-  >(db, [catalogQuery, ...unitFigureQueries(scope, from), expectedQuery(scope), deadlineQuery(period), lastSyncQuery]);
+  // One round trip: the catalog, the unit's rows and coverage, its communes, the deadline, the last sync, and (live)
+  // the communes whose cells were all rejected and those counted from sheets that failed.
+  const live = scope.conferenceId === null;
+  const [catalogRows, rows, covered, expected, deadlines, synced, rejected, stale] = await readBatch<
+    [
+      CatalogRow[],
+      RollupRow[],
+      CoverageRow[],
+      { n: number }[],
+      { deadline: number | null }[],
+      { at: number }[],
+      { code: string }[],
+      { communes: number; since: number | null }[],
+    ]
+  >(db, [
+    catalogQuery,
+    ...unitFigureQueries(scope, from),
+    expectedQuery(scope),
+    deadlineQuery(period),
+    lastSyncQuery,
+    live ? rejectedUnderQuery(scope, period) : sql`SELECT NULL AS code WHERE 0`,
+    live ? staleQuery(scope, unit.kind, period) : sql`SELECT 0 AS communes, NULL AS since`,
+  ]);
   const catalog = catalogRows.map(indicatorOf);
   const deadline = deadlineFrom(period, deadlines);
   const asOf = frozen ? (conference?.frozenAt ?? null) : (synced[0]?.at ?? null);
@@ -136,7 +166,8 @@ async function computeSummary(
     frozen,
     conference: conference ? { id: conference.id, title: conference.title } : null,
     deadline: iso(deadline),
-    coverage: coverageOf(covered, expected[0]?.n ?? 0),
+    coverage: { ...coverageOf(covered, expected[0]?.n ?? 0), rejected: rejected.length },
+    stale: stale[0]?.communes ? { communes: stale[0].communes, since: iso(stale[0].since) } : null,
     indicators: catalog.map((ind) => {
       const row = byCode.get(ind.code);
       const now = figureOf(row, ind.kind);
@@ -155,6 +186,8 @@ async function computeSummary(
         doubtful: now.doubtful,
         headline: headlineOf(ind),
         comparable: comparing ? comparableOf(row, ind.kind) : null,
+        parts:
+          ind.kind === "ratio" && row?.reporting ? { numerator: row.numerator, denominator: row.denominator } : null,
       };
     }),
   };

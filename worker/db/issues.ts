@@ -1,10 +1,11 @@
 /** Issues (PRODUCT.md §5): a source's, replaced with each reading, and a unit's, with the sheet each one is in. */
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, type SQL, sql } from "drizzle-orm";
+import { NATIONAL } from "../../domain/units";
 import type { CellIssue, SourceError } from "../sheets/types";
 import { chunk, type Statement } from "./batch";
 import type { Db } from "./client";
 import { issues } from "./schema";
-import { type Scope, unitTree } from "./units";
+import { childRoots, type Scope, unitTree } from "./units";
 
 export type IssueRow = {
   unitCode: string | null;
@@ -72,4 +73,46 @@ export function replaceSourceError(
       createdAt: now,
     }),
   ];
+}
+
+/**
+ * `rejected(commune)` and `up(commune, code)`: the communes whose cells for the period (of these indicators, or any)
+ * were all rejected — an error at a cell, and no value stored for it — and every unit above each. They reported; their
+ * sheet needs fixing, which is not silence.
+ */
+function rejectedCtes(listDate: string, period: string, indicatorCodes: string[] | null): SQL {
+  const which =
+    indicatorCodes === null
+      ? sql``
+      : sql` AND i.indicator_code IN (SELECT value FROM json_each(${JSON.stringify(indicatorCodes)}))`;
+  const stored =
+    indicatorCodes === null
+      ? sql`v.unit_code = i.unit_code AND v.period = i.period`
+      : sql`v.unit_code = i.unit_code AND v.period = i.period AND v.indicator_code = i.indicator_code`;
+  return sql`rejected(commune) AS (
+      SELECT DISTINCT i.unit_code FROM issues i INDEXED BY issues_period_idx
+      WHERE i.period = ${period} AND i.severity = 'error'${which} AND i.unit_code IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM indicator_values v INDEXED BY values_rollup_idx WHERE ${stored})
+    ),
+    up(commune, code) AS (
+      SELECT r.commune, r.commune FROM rejected r CROSS JOIN units u ON u.valid_from = ${listDate} AND u.code = r.commune
+      UNION ALL
+      SELECT up.commune, u.parent_code FROM up CROSS JOIN units u ON u.valid_from = ${listDate} AND u.code = up.code
+      WHERE u.parent_code IS NOT NULL
+    )`;
+}
+
+/** For each unit one level down, its communes whose cells of these indicators were all rejected (`key`, `n`). */
+export function rejectedByChildQuery(s: Scope, unitKind: string, period: string, indicatorCodes: string[]): SQL {
+  return sql`WITH RECURSIVE ${rejectedCtes(s.listDate, period, indicatorCodes)}
+    SELECT up.code AS key, COUNT(DISTINCT up.commune) AS n FROM up
+    WHERE up.code IN (SELECT code FROM units WHERE valid_from = ${s.listDate} AND ${childRoots(s, unitKind)})
+    GROUP BY up.code`;
+}
+
+/** The communes under the unit with nothing stored for the period but rejected cells (codes). */
+export function rejectedUnderQuery(s: Scope, period: string): SQL {
+  const under = s.unitCode === NATIONAL ? sql`` : sql` WHERE up.code = ${s.unitCode}`;
+  return sql`WITH RECURSIVE ${rejectedCtes(s.listDate, period, null)}
+    SELECT DISTINCT up.commune AS code FROM up${under}`;
 }

@@ -82,7 +82,21 @@ export const sources = sqliteTable(
     feedbackAt: integer(),
     feedbackError: text(),
   },
-  (t) => [index("sources_unit_idx").on(t.unitCode)],
+  (t) => [index("sources_unit_idx").on(t.unitCode), index("sources_status_idx").on(t.lastStatus)],
+);
+
+/**
+ * The communes each source fed in each period at its last successful read, kept with its values: a figure built
+ * partly from sheets that could not be read at the last sync says how many communes that is.
+ */
+export const sourcePeriods = sqliteTable(
+  "source_periods",
+  {
+    sourceId: integer().notNull(),
+    period: text().notNull(),
+    communes: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.period] })],
 );
 
 /** One figure: a unit × indicator × period, with where it came from. */
@@ -163,7 +177,11 @@ export const issues = sqliteTable(
     message: text().notNull(),
     createdAt: integer().notNull(),
   },
-  (t) => [index("issues_source_idx").on(t.sourceId), index("issues_unit_idx").on(t.unitCode, t.period)],
+  (t) => [
+    index("issues_source_idx").on(t.sourceId),
+    index("issues_unit_idx").on(t.unitCode, t.period),
+    index("issues_period_idx").on(t.period, t.severity, t.indicatorCode),
+  ],
 );
 
 /** A review conference: its sync window, and the moment its figures were frozen. */

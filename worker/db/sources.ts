@@ -1,14 +1,14 @@
 /** Registered sources (PRODUCT.md §8 `sources.csv`): registration, the lists a run reads, and each one's state. */
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
-import { NATIONAL } from "../../domain/units";
+import { isCommuneKind, NATIONAL } from "../../domain/units";
 import type { SourceRow } from "../reference/sources";
 import type { SourceError } from "../sheets/types";
 import { type AuditEntry, auditStatement } from "./audit";
 import { chunk } from "./batch";
 import type { Db } from "./client";
 import { sources } from "./schema";
-import { unitTree } from "./units";
+import { type Scope, unitTree } from "./units";
 
 export type SourceRecord = typeof sources.$inferSelect;
 
@@ -151,6 +151,49 @@ export function markRead(
       lastError: null,
     })
     .where(eq(sources.id, sourceId));
+}
+
+/** The communes the source feeds in each period, counted again from its values (after its write, in its batch). */
+export function recountSourcePeriods(sourceId: number): SQL[] {
+  return [
+    sql`DELETE FROM source_periods WHERE source_id = ${sourceId}`,
+    sql`INSERT INTO source_periods (source_id, period, communes)
+      SELECT source_id, period, COUNT(DISTINCT unit_code) FROM indicator_values INDEXED BY values_source_idx
+      WHERE source_id = ${sourceId} GROUP BY source_id, period`,
+  ];
+}
+
+/**
+ * The communes under the scope's unit whose figures for the period come (in part) from active sheets that could not
+ * be read at their last sync, and the oldest of those sheets' last good reads. A commune's own values say it directly;
+ * a unit above counts through each failing sheet's communes per period.
+ */
+export function staleQuery(s: Scope, unitKind: string, period: string): SQL {
+  if (isCommuneKind(unitKind))
+    return sql`
+      SELECT COUNT(DISTINCT v.unit_code) AS communes, MIN(src.last_success_at) AS since
+      FROM indicator_values v INDEXED BY values_rollup_idx
+      CROSS JOIN sources src ON src.id = v.source_id AND src.last_status = 'error' AND src.active = 1
+      WHERE v.unit_code = ${s.unitCode} AND v.period = ${period}`;
+  const under =
+    s.unitCode === NATIONAL
+      ? sql``
+      : sql`WHERE f.id IN (
+          WITH RECURSIVE up(id, code) AS (
+            SELECT id, unit_code FROM failing
+            UNION ALL
+            SELECT up.id, u.parent_code FROM up CROSS JOIN units u ON u.valid_from = ${s.listDate} AND u.code = up.code
+            WHERE u.parent_code IS NOT NULL
+          )
+          SELECT id FROM up WHERE code = ${s.unitCode})`;
+  return sql`
+    WITH failing(id, unit_code, since) AS (
+      SELECT id, unit_code, last_success_at FROM sources INDEXED BY sources_status_idx
+      WHERE last_status = 'error' AND active = 1
+    )
+    SELECT COALESCE(SUM(p.communes), 0) AS communes, MIN(f.since) AS since
+    FROM failing f CROSS JOIN source_periods p ON p.source_id = f.id AND p.period = ${period}
+    ${under}`;
 }
 
 /** A source that could not be read keeps its values and its last success; its status says why. */

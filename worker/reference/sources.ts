@@ -88,17 +88,18 @@ type SheetUse = {
 };
 
 /**
- * The use of the same sheet by another unit, which a new row may not make: a spreadsheet belongs to one commune, and
- * only a table's different tabs may belong to different units.
+ * The use of the same sheet by another unit, which a new row may not make: a spreadsheet read whole belongs to one
+ * unit; only different tabs of it, each named (by tab or gid) on both registrations, may belong to different units.
  */
 export function otherUnitsUse<T extends SheetUse>(row: SheetUse, uses: readonly T[]): T | null {
+  const named = (u: SheetUse) => u.tab !== null || u.gid !== null;
   const sameTab = (u: SheetUse) => (u.tab ?? null) === (row.tab ?? null) && (u.gid ?? null) === (row.gid ?? null);
   return (
     uses.find(
       (u) =>
         u.spreadsheetId === row.spreadsheetId &&
         u.unitCode !== row.unitCode &&
-        !(u.layout === "table" && row.layout === "table" && !sameTab(u)),
+        (!named(u) || !named(row) || sameTab(u)),
     ) ?? null
   );
 }

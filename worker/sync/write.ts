@@ -5,7 +5,7 @@
 import { runBatch } from "../db/batch";
 import type { Db } from "../db/client";
 import { replaceSourceError, replaceSourceIssues } from "../db/issues";
-import { markFailed, markRead, type SourceRecord } from "../db/sources";
+import { markFailed, markRead, recountSourcePeriods, type SourceRecord } from "../db/sources";
 import { type StoredValue, valueChanges } from "../db/values";
 import { rollupWrite } from "../rollups/write";
 import type { CellIssue, CellValue, SourceError } from "../sheets/types";
@@ -31,6 +31,7 @@ export async function writeReading(
     ),
     ...replaceSourceIssues(db, source.id, reading.issues, runId, now),
     markRead(db, source.id, { title: reading.title, locale: reading.locale, ...version }, runId, now),
+    ...(change.touched.length ? recountSourcePeriods(source.id) : []),
   ]);
   return { written: change.written, removed: change.removed };
 }
