@@ -1,14 +1,14 @@
 /** One indicator across the units one level down, including those that did not report (PRODUCT.md §9). */
 
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { readBatch } from "../db/batch";
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
 import { rejectedByChildQuery } from "../db/issues";
-import { type ChildUnit, childUnitsQuery } from "../db/units";
+import { type ChildUnit, childUnitsQuery, type Scope } from "../db/units";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
-import { childFigureQuery, figureSource, type RollupRow } from "../rollups/read";
+import { childFigureQuery, type FigureSource, figureSource, type RollupRow } from "../rollups/read";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
 import { type Comparable, comparableOf, figureOf, previousOf } from "./summary";
@@ -56,6 +56,30 @@ export function buildBreakdown(
   );
 }
 
+/** A breakdown's one round trip: the children, their rows, and (live) their communes whose cells were rejected. */
+export function breakdownQueries(
+  scope: Scope,
+  unitKind: string,
+  indicator: Pick<Indicator, "code" | "kind" | "numerator" | "denominator">,
+  from: FigureSource,
+  period: string,
+): SQL[] {
+  // A ratio's cells are its parts'.
+  const cells = indicator.kind === "ratio" ? [indicator.numerator, indicator.denominator] : [indicator.code];
+  return [
+    childUnitsQuery(scope, unitKind),
+    childFigureQuery(scope, unitKind, indicator.code, from),
+    scope.conferenceId === null
+      ? rejectedByChildQuery(
+          scope,
+          unitKind,
+          period,
+          cells.filter((c): c is string => c !== null),
+        )
+      : sql`SELECT NULL AS key, 0 AS n WHERE 0`,
+  ];
+}
+
 async function computeBreakdown(
   db: Db,
   unitCode: string,
@@ -70,20 +94,10 @@ async function computeBreakdown(
   ]);
   const from = figureSource(scope, conference, period, compare, built);
   const comparing = from.pair.compare !== null;
-  // A ratio's cells are its parts'.
-  const cells = indicator.kind === "ratio" ? [indicator.numerator, indicator.denominator] : [indicator.code];
-  const [children, rows, rejected] = await readBatch<[ChildUnit[], RollupRow[], { key: string; n: number }[]]>(db, [
-    childUnitsQuery(scope, unit.kind),
-    childFigureQuery(scope, unit.kind, indicator.code, from),
-    scope.conferenceId === null
-      ? rejectedByChildQuery(
-          scope,
-          unit.kind,
-          period,
-          cells.filter((c): c is string => c !== null),
-        )
-      : sql`SELECT NULL AS key, 0 AS n WHERE 0`,
-  ]);
+  const [children, rows, rejected] = await readBatch<[ChildUnit[], RollupRow[], { key: string; n: number }[]]>(
+    db,
+    breakdownQueries(scope, unit.kind, indicator, from, period),
+  );
   const byChild = new Map(rows.map((r) => [r.key, r]));
   const rejectedIn = new Map(rejected.map((r) => [r.key, r.n]));
   return {

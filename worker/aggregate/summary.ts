@@ -1,6 +1,6 @@
 /** A unit's key figures for a period, with the comparison period beside them (PRODUCT.md §7, §9). */
 
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { DEFAULT_HEADLINES } from "../../domain/indicators";
 import { readBatch } from "../db/batch";
 import { type CatalogRow, catalogQuery, indicatorOf } from "../db/catalog";
@@ -9,6 +9,7 @@ import { rejectedUnderQuery } from "../db/issues";
 import { deadlineFrom, deadlineQuery } from "../db/periods";
 import { lastSyncQuery } from "../db/runs";
 import { staleQuery } from "../db/sources";
+import type { Scope } from "../db/units";
 import { iso } from "../http/json";
 import type { Indicator } from "../reference/catalog";
 import {
@@ -16,6 +17,7 @@ import {
   type CoverageRow,
   coverageOf,
   expectedQuery,
+  type FigureSource,
   figureSource,
   type RollupRow,
   unitFigureQueries,
@@ -117,6 +119,34 @@ export function buildSummary(
   );
 }
 
+type SummaryRows = [
+  CatalogRow[],
+  RollupRow[],
+  CoverageRow[],
+  { n: number }[],
+  { deadline: number | null }[],
+  { at: number }[],
+  { code: string }[],
+  { communes: number; since: number | null }[],
+];
+
+/**
+ * A summary's one round trip: the catalog, the unit's rows and coverage, its communes, the deadline, the last sync,
+ * and (live) the communes whose cells were all rejected and those counted from sheets that failed.
+ */
+export function summaryQueries(scope: Scope, unitKind: string, from: FigureSource, period: string): SQL[] {
+  const live = scope.conferenceId === null;
+  return [
+    catalogQuery,
+    ...unitFigureQueries(scope, from),
+    expectedQuery(scope),
+    deadlineQuery(period),
+    lastSyncQuery,
+    live ? rejectedUnderQuery(scope, period) : sql`SELECT NULL AS code WHERE 0`,
+    live ? staleQuery(scope, unitKind, period) : sql`SELECT 0 AS communes, NULL AS since`,
+  ];
+}
+
 async function computeSummary(
   db: Db,
   unitCode: string,
@@ -127,29 +157,10 @@ async function computeSummary(
   const { scope, unit, conference, frozen, built } = await resolveScope(db, unitCode, period, conferenceId);
   const from = figureSource(scope, conference, period, compare, built);
   const comparing = from.pair.compare !== null;
-  // One round trip: the catalog, the unit's rows and coverage, its communes, the deadline, the last sync, and (live)
-  // the communes whose cells were all rejected and those counted from sheets that failed.
-  const live = scope.conferenceId === null;
-  const [catalogRows, rows, covered, expected, deadlines, synced, rejected, stale] = await readBatch<
-    [
-      CatalogRow[],
-      RollupRow[],
-      CoverageRow[],
-      { n: number }[],
-      { deadline: number | null }[],
-      { at: number }[],
-      { code: string }[],
-      { communes: number; since: number | null }[],
-    ]
-  >(db, [
-    catalogQuery,
-    ...unitFigureQueries(scope, from),
-    expectedQuery(scope),
-    deadlineQuery(period),
-    lastSyncQuery,
-    live ? rejectedUnderQuery(scope, period) : sql`SELECT NULL AS code WHERE 0`,
-    live ? staleQuery(scope, unit.kind, period) : sql`SELECT 0 AS communes, NULL AS since`,
-  ]);
+  const [catalogRows, rows, covered, expected, deadlines, synced, rejected, stale] = await readBatch<SummaryRows>(
+    db,
+    summaryQueries(scope, unit.kind, from, period),
+  );
   const catalog = catalogRows.map(indicatorOf);
   const deadline = deadlineFrom(period, deadlines);
   const asOf = frozen ? (conference?.frozenAt ?? null) : (synced[0]?.at ?? null);

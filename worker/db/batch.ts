@@ -30,8 +30,8 @@ export async function runBatch(db: Db, statements: Statement[]): Promise<void> {
   await db.$client.batch(prepared(db, statements));
 }
 
-/** Reads in one round trip (one D1 batch): each query's rows, as `db.all` gives them. */
-export async function readBatch<T extends unknown[][]>(db: Db, queries: { [K in keyof T]: SQL }): Promise<T> {
-  const results = await db.$client.batch(prepared(db, queries as SQL[]));
+/** Reads in one round trip (one D1 batch): each query's rows, as `db.all` gives them (`T`, one entry per query). */
+export async function readBatch<T extends unknown[][]>(db: Db, queries: SQL[]): Promise<T> {
+  const results = await db.$client.batch(prepared(db, queries));
   return results.map((r) => r.results) as T;
 }
