@@ -162,8 +162,9 @@ function namedCommune(
   return others.find((c) => written.includes(nameKey(c.fullName))) ?? null;
 }
 
+/** One sheet read on its own: a run of its own kind, told apart from a sync of every sheet started by hand. */
 function readSourceNow(env: Env, id: number, actor: string): Promise<SyncResult> {
-  return runSync(env, { trigger: "manual", actor, sourceIds: [id], force: true });
+  return runSync(env, { trigger: "sheet", actor, sourceIds: [id], force: true });
 }
 
 /** Stops reading a source; its values stay. */

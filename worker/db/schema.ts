@@ -141,7 +141,8 @@ export const syncRuns = sqliteTable(
   "sync_runs",
   {
     id: integer().primaryKey({ autoIncrement: true }),
-    trigger: text({ enum: ["cron", "manual", "conference", "startup"] }).notNull(),
+    /** `sheet`: one sheet read on its own, when an administrator registers it or presses “Đọc lại”. */
+    trigger: text({ enum: ["cron", "manual", "conference", "startup", "sheet"] }).notNull(),
     status: text({ enum: ["running", "ok", "partial", "failed"] }).notNull(),
     startedAt: integer().notNull(),
     finishedAt: integer(),

@@ -8,7 +8,7 @@ import { type AuditEntry, auditStatement } from "./audit";
 import { chunk } from "./batch";
 import type { Db } from "./client";
 import { sources } from "./schema";
-import { type Scope, unitTree } from "./units";
+import { COMMUNE_KINDS, type Scope, unitTree } from "./units";
 
 export type SourceRecord = typeof sources.$inferSelect;
 
@@ -89,6 +89,8 @@ export type SourceListRow = {
   title: string | null;
   locale: string | null;
   lastStatus: "ok" | "unchanged" | "error" | null;
+  /** The run that last read (or failed to read) it; an unchanged sheet keeps the run that last read it. */
+  lastRunId: number | null;
   lastCheckedAt: number | null;
   lastSuccessAt: number | null;
   lastErrorCode: string | null;
@@ -120,12 +122,37 @@ export async function listSources(
   return db.all<SourceListRow>(sql`
     SELECT s.id AS id, s.unit_code AS unitCode, u.full_name AS unitName, s.spreadsheet_id AS spreadsheetId, s.tab AS tab,
       s.gid AS gid, s.layout AS layout, s.active AS active, s.title AS title, s.locale AS locale,
-      s.last_status AS lastStatus, s.last_checked_at AS lastCheckedAt, s.last_success_at AS lastSuccessAt,
+      s.last_status AS lastStatus, s.last_run_id AS lastRunId, s.last_checked_at AS lastCheckedAt, s.last_success_at AS lastSuccessAt,
       s.last_error_code AS lastErrorCode, s.last_error AS lastError, s.feedback_status AS feedbackStatus,
       s.feedback_at AS feedbackAt, s.feedback_error AS feedbackError
     FROM sources s LEFT JOIN units u ON u.code = s.unit_code AND u.valid_from = ${listDate}
     ${under}
     ORDER BY s.unit_code, s.id`);
+}
+
+/**
+ * The communes under a unit (the unit itself when it is one) that no active source reads: no form of their own and
+ * no summary table of their district or province.
+ */
+export async function communesWithoutSource(
+  db: Db,
+  listDate: string,
+  unitCode: string,
+): Promise<{ code: string; name: string }[]> {
+  return db.all<{ code: string; name: string }>(sql`
+    WITH RECURSIVE ${unitTree({ listDate, unitCode })}
+    SELECT u.code AS code, u.full_name AS name
+    FROM tree t JOIN units u ON u.valid_from = ${listDate} AND u.code = t.code
+    WHERE t.kind IN ${COMMUNE_KINDS}
+      AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.unit_code = u.code AND s.active = 1)
+      AND NOT EXISTS (
+        SELECT 1 FROM sources s
+        WHERE s.layout = 'table' AND s.active = 1 AND s.unit_code IN (
+          u.parent_code,
+          (SELECT p.parent_code FROM units p WHERE p.valid_from = ${listDate} AND p.code = u.parent_code)
+        )
+      )
+    ORDER BY u.code`);
 }
 
 /** A source read: its sheet's title, locale and version, and its status ok. */

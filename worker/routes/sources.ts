@@ -1,16 +1,18 @@
 /**
- * `GET /api/sources?unit=<code>`: the registered sheets with their last run, last success and last error; and an
- * administrator's sheets one at a time (`/api/admin/sources`): register, read again, stop.
+ * `GET /api/sources?unit=<code>`: the registered sheets with their last run, last success and last error;
+ * `GET /api/sources/missing?unit=<code>`: the communes no sheet reads yet; and an administrator's sheets one at a
+ * time (`/api/admin/sources`): register, read again, stop.
  */
 
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { vietnamToday } from "../../domain/time";
+import { NATIONAL } from "../../domain/units";
 import { requireRole } from "../access/middleware";
 import { readableUnit } from "../access/scope";
 import { readAgain, registerSource, stopSource } from "../admin/sources";
 import { getDb } from "../db/client";
-import { type FeedbackStatus, listSources, type SourceListRow } from "../db/sources";
+import { communesWithoutSource, type FeedbackStatus, listSources, type SourceListRow } from "../db/sources";
 import { unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
@@ -19,17 +21,22 @@ import { idParam, unitCode, unitOrCountry, valid } from "../http/params";
 import { sheetUrl } from "../reference/sources";
 import { FEEDBACK_TAB } from "../sync/feedback";
 
-export const sourcesRoute = new Hono<AppEnv>().get(
-  "/",
-  valid("query", z.object({ unit: unitOrCountry.optional() })),
-  async (c) => {
+const unitQuery = valid("query", z.object({ unit: unitOrCountry.optional() }));
+
+export const sourcesRoute = new Hono<AppEnv>()
+  .get("/", unitQuery, async (c) => {
     const db = getDb(c.env.DB);
     const unit = await readableUnit(db, c.get("principal"), c.req.valid("query").unit);
     const listDate = await unitListFor(db, vietnamToday());
     const rows = await listSources(db, listDate, unit);
     return c.json({ sources: rows.map(sourceJson) });
-  },
-);
+  })
+  .get("/missing", unitQuery, async (c) => {
+    const db = getDb(c.env.DB);
+    const unit = (await readableUnit(db, c.get("principal"), c.req.valid("query").unit)) ?? NATIONAL;
+    const listDate = await unitListFor(db, vietnamToday());
+    return c.json({ communes: listDate ? await communesWithoutSource(db, listDate, unit) : [] });
+  });
 
 /** A source as the API shows it: its sheet's URL, its last read, its last error in plain words. */
 function sourceJson(r: SourceListRow) {
@@ -46,6 +53,7 @@ function sourceJson(r: SourceListRow) {
     title: r.title,
     locale: r.locale,
     lastStatus: r.lastStatus,
+    lastRunId: r.lastRunId,
     lastCheckedAt: iso(r.lastCheckedAt),
     lastSuccessAt: iso(r.lastSuccessAt),
     lastErrorCode: r.lastErrorCode,
