@@ -136,6 +136,8 @@ describe("admin-only endpoints", () => {
     ["GET", "/api/admin/audit"],
     ["GET", "/api/admin/periods"],
     ["GET", "/api/admin/units?unit=33"],
+    ["GET", "/api/admin/templates/units.csv"],
+    ["GET", "/api/admin/catalog.csv"],
     ["POST", "/api/admin/units?validFrom=2025-07-01", { headers: { "content-type": "text/csv" }, body: UNITS }],
     ["POST", "/api/admin/catalog", { headers: { "content-type": "text/csv" }, body: "code\n" }],
     [

@@ -148,6 +148,122 @@ describe("a units or catalog file", () => {
   });
 });
 
+describe("a file whose header row does not fit", () => {
+  beforeEach(resetDatabase);
+
+  const previewOf = async (file: "units" | "catalog" | "sources", body: BodyInit) => {
+    const res = await upload(`/api/admin/${file}?preview=true`, body);
+    expect(res.status).toBe(200);
+    return (await res.json()) as { preview: true; rows: number; problems: unknown[]; warnings: unknown[] };
+  };
+  /** The CSV with one heading of its header row replaced. */
+  const renamed = (csv: string, from: string, to: string) => {
+    const [head = "", ...rest] = csv.split("\n");
+    return [head.replace(new RegExp(`(^|,)${from}(?=,|$)`), `$1${to}`), ...rest].join("\n");
+  };
+  const catalogInUse = async () => (await api("/api/admin/catalog.csv")).text();
+
+  it("names a renamed required column once, with the heading it became, instead of a complaint on every line", async () => {
+    const csv = renamed(env.TEST_CATALOG_CSV, "label_vi", "ten_chi_tieu");
+    const message = "Thiếu cột label_vi (tên chỉ tiêu); tệp có cột “ten_chi_tieu” — đổi tên cột thành label_vi";
+    expect(await previewOf("catalog", csv)).toEqual({
+      preview: true,
+      rows: 0,
+      problems: [{ line: 1, message }],
+      warnings: [],
+    });
+    const refused = await upload("/api/admin/catalog", csv);
+    expect(refused.status).toBe(400);
+    expect((await errorOf(refused)).message).toBe(`Tệp có 1 lỗi, chưa nhập gì: dòng 1: ${message}`);
+    expect((await catalogInUse()).trim().split("\n")).toHaveLength(1);
+  });
+
+  it("says the same of a unit list from Excel as from CSV, naming every missing column and the renamed ones", async () => {
+    const rows = UNITS_CSV.trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(","))
+      .map(([code = "", name = "", fullName = "", kind = "", , codeName = ""]) => [
+        code,
+        name,
+        fullName,
+        kind,
+        codeName,
+      ]);
+    const header = ["Mã", "Tên", "full_name", "kind", "code_name"];
+    const csv = [header, ...rows].map((r) => r.join(",")).join("\n");
+    const fromCsv = await previewOf("units", csv);
+    expect(fromCsv.problems).toEqual([
+      {
+        line: 1,
+        message:
+          "Thiếu các cột code (mã đơn vị), name (tên đơn vị) và parent_code (mã đơn vị cấp trên, để trống ở tỉnh và thành phố); " +
+          "tệp có cột “Mã” — đổi tên cột thành code; tệp có cột “Tên” — đổi tên cột thành name; " +
+          "dòng 1 là dòng tiêu đề của tệp: thêm cột parent_code, hoặc đổi tên cột đang có cho đúng như tệp mẫu",
+      },
+    ]);
+    expect(await previewOf("units", xlsxWorkbook("units", [header, ...rows]))).toEqual(fromCsv);
+  });
+
+  it("takes a heading with a name that says nothing, standing where the column stands, for the renamed column", async () => {
+    const { problems } = await previewOf("catalog", renamed(env.TEST_CATALOG_CSV, "label_vi", "Diễn giải"));
+    expect(problems).toEqual([
+      { line: 1, message: "Thiếu cột label_vi (tên chỉ tiêu); tệp có cột “Diễn giải” — đổi tên cột thành label_vi" },
+    ]);
+  });
+
+  it("names a file uploaded on the wrong page for what it is", async () => {
+    expect((await previewOf("units", env.TEST_CATALOG_CSV)).problems).toEqual([
+      {
+        line: 1,
+        message: "Tệp này là danh mục chỉ tiêu, không phải danh sách đơn vị hành chính: chọn đúng tệp rồi tải lại",
+      },
+    ]);
+    expect((await previewOf("sources", UNITS_CSV)).problems).toEqual([
+      {
+        line: 1,
+        message: "Tệp này là danh sách đơn vị hành chính, không phải danh sách bảng tính: chọn đúng tệp rồi tải lại",
+      },
+    ]);
+  });
+
+  it("points to the header row when a title was typed above it, and to a column given twice", async () => {
+    const titled = await previewOf("catalog", `DANH MỤC CHỈ TIÊU NĂM 2025\n\n${env.TEST_CATALOG_CSV}`);
+    expect(titled.problems).toEqual([
+      {
+        line: 1,
+        message:
+          "Dòng tiêu đề cột phải là dòng đầu tiên có chữ của tệp, nhưng tệp có nó ở dòng 3: xoá các dòng phía trên dòng 3 rồi tải lại",
+      },
+    ]);
+    const twice = await previewOf("sources", "\nunit_code,sheet,Sheet,layout\n12745,imp-a,imp-b,form\n");
+    expect(twice.problems).toEqual([
+      { line: 2, message: "Cột sheet có 2 lần (cột B và C): giữ một cột, xoá các cột kia rồi tải lại" },
+    ]);
+  });
+
+  it("keeps optional columns optional, reads headings in any case, and warns of an optional column renamed", async () => {
+    await seedReference();
+    expect(await previewOf("sources", "Unit_Code,SHEET\n12745,imp-a\n")).toEqual({
+      preview: true,
+      rows: 1,
+      problems: [],
+      warnings: [],
+    });
+    const minimal = "code,name,kind,parent_code\n33,Hưng Yên,province,\n12745,Bắc Đông Quan,commune,33\n";
+    expect(await previewOf("units", minimal)).toMatchObject({ rows: 2, problems: [], warnings: [] });
+    const unread = renamed(env.TEST_CATALOG_CSV, "required", "bắt buộc");
+    const warning = {
+      line: 1,
+      message:
+        "cột “bắt buộc” không được đọc: nếu đó là cột required (bắt buộc báo cáo: yes hoặc no), đổi tên cột thành required",
+    };
+    expect(await previewOf("catalog", unread)).toMatchObject({ rows: 34, problems: [], warnings: [warning] });
+    const imported = await upload("/api/admin/catalog", unread);
+    expect(await imported.json()).toEqual({ preview: false, imported: 34, warnings: [warning] });
+  });
+});
+
 describe("deadlines and conference syncs as the pages show them", () => {
   beforeEach(async () => {
     await resetDatabase();

@@ -2,6 +2,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  api,
   client,
   errorOf,
   formSheet,
@@ -60,6 +61,32 @@ describe("the catalog", () => {
     expect(
       (await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }))).indicators.length,
     ).toBeGreaterThan(30);
+  });
+  it("downloads as a file that imports back unchanged, so an office adds an indicator by adding its row", async () => {
+    const inUse = async () =>
+      new TextDecoder("utf-8", { fatal: false, ignoreBOM: true }).decode(
+        await (await api("/api/admin/catalog.csv")).arrayBuffer(),
+      );
+    const before = await inUse();
+    expect(before.startsWith("\uFEFFcode,group,label_vi,unit_vi,kind,")).toBe(true);
+    const codes = (csv: string) =>
+      csv
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((l) => l.split(",")[0]);
+    expect(codes(before)).toEqual(codes(env.TEST_CATALOG_CSV));
+    const order = await headlines();
+
+    const added = `${before}checkpoint_count,luc_luong,Số chốt an ninh trật tự,chốt,count,,,yes,no,\r\n`;
+    const res = await postCsv("/api/admin/catalog", added);
+    expect(await res.json()).toEqual({ preview: false, imported: 35, warnings: [] });
+    expect(await inUse()).toBe(added);
+    const summary = await ok(client.summary.$get({ query: { unit: "33", period: "2025" } }));
+    expect(summary.indicators.find((i) => i.code === "checkpoint_count")).toMatchObject({
+      label: "Số chốt an ninh trật tự",
+    });
+    expect(await headlines()).toEqual(order);
   });
 });
 

@@ -9,24 +9,41 @@ import { codesWithValues, listIndicators, replaceCatalog } from "../db/catalog";
 import type { Db } from "../db/client";
 import { activeSourcesOf } from "../db/sources";
 import { replaceUnitList, unitListFor, unitsNamed, unknownUnitCodes } from "../db/units";
-import { type Indicator, parseCatalog } from "../reference/catalog";
-import { lostZeros, otherUnitsUse, parseSources, type SourceRow } from "../reference/sources";
-import { type ImportProblem, readReferenceFile } from "../reference/table";
-import { parseUnits, type UnitRow } from "../reference/units";
+import { CATALOG_FILE, type Indicator, parseCatalog } from "../reference/catalog";
+import { lostZeros, otherUnitsUse, parseSources, SOURCES_FILE, type SourceRow } from "../reference/sources";
+import { type ImportProblem, type ReferenceFormat, type ReferenceTable, readReferenceFile } from "../reference/table";
+import { parseUnits, UNIT_FILE, type UnitRow } from "../reference/units";
 import { rebuildEverything } from "../rollups/write";
 import { belongsTo } from "./sources";
 
 /** What importing a file would do: its rows, its problems by line, and what refuses it whole (`conflict`). */
 export type Checked<R> = { rows: R[]; problems: ImportProblem[]; warnings: ImportProblem[]; conflict: string | null };
 
+const FORMATS = [UNIT_FILE, CATALOG_FILE, SOURCES_FILE];
+
+/** The file read as `format`, its header checked against it (a file meant for another page is named as such). */
+const readAs = (body: ArrayBuffer, format: ReferenceFormat) =>
+  readReferenceFile(
+    body,
+    format,
+    FORMATS.filter((f) => f !== format),
+  );
+
+/** A file whose header does not fit: its header's problems alone, since none of its rows could be read right. */
+const refusedHeader = ({ problems }: ReferenceTable) => ({ rows: [], problems, warnings: [], conflict: null });
+
 export async function checkUnits(body: ArrayBuffer): Promise<Checked<UnitRow>> {
-  const { rows, problems } = parseUnits(await readReferenceFile(body));
-  return { rows, problems, warnings: [], conflict: null };
+  const file = await readAs(body, UNIT_FILE);
+  if (file.problems.length) return refusedHeader(file);
+  const { rows, problems } = parseUnits(file.records);
+  return { rows, problems, warnings: file.warnings, conflict: null };
 }
 
 /** A catalog file, refused whole when it drops a required indicator that communes already report. */
 export async function checkCatalog(db: Db, body: ArrayBuffer): Promise<Checked<Indicator>> {
-  const { rows, problems } = parseCatalog(await readReferenceFile(body));
+  const file = await readAs(body, CATALOG_FILE);
+  if (file.problems.length) return refusedHeader(file);
+  const { rows, problems } = parseCatalog(file.records);
   // A required indicator that communes already report cannot vanish with an upload: its figures would disappear.
   const kept = new Set(rows.map((r) => r.code));
   const dropped = (await listIndicators(db)).filter((i) => i.required && !kept.has(i.code));
@@ -40,12 +57,15 @@ export async function checkCatalog(db: Db, body: ArrayBuffer): Promise<Checked<I
   const conflict = names.length
     ? `Danh mục mới bỏ ${names.length} chỉ tiêu bắt buộc đã có số liệu: ${names.join("; ")} — chưa nhập gì; giữ các dòng này trong tệp (có thể bỏ đánh dấu bắt buộc) rồi tải lại`
     : null;
-  return { rows, problems, warnings: [], conflict };
+  return { rows, problems, warnings: file.warnings, conflict };
 }
 
 /** A sources file, each row's unit looked up in today's unit list. */
 export async function checkSources(db: Db, body: ArrayBuffer): Promise<Checked<SourceRow>> {
-  const { rows, lines, problems, warnings } = parseSources(await readReferenceFile(body));
+  const file = await readAs(body, SOURCES_FILE);
+  if (file.problems.length) return refusedHeader(file);
+  const { rows, lines, problems, warnings: rowWarnings } = parseSources(file.records);
+  const warnings = [...file.warnings, ...rowWarnings];
   const listDate = await unitListFor(db, vietnamToday());
   if (!listDate) {
     const conflict = "Chưa có danh sách đơn vị hành chính: nhập danh sách đơn vị (trang “Danh mục”) trước";

@@ -1,6 +1,6 @@
 /** The indicator catalog in the format of catalog/indicators.csv (PRODUCT.md §2). */
 import { DEFAULT_HEADLINES, INDICATOR_KINDS, type IndicatorKind } from "../../domain/indicators";
-import type { ImportProblem, TableRecord } from "./table";
+import { type ImportProblem, referenceFormat, type TableRecord } from "./table";
 
 export type Indicator = {
   code: string;
@@ -17,6 +17,75 @@ export type Indicator = {
   /** Place among the figures a conference leads with; null for the others. */
   headline: number | null;
 };
+
+/** The columns of an indicator catalog, checked on upload and written into its template. */
+export const CATALOG_FILE = referenceFormat({
+  title: "danh mục chỉ tiêu",
+  columns: [
+    { name: "code", meaning: "mã chỉ tiêu", required: true, aliases: ["mã", "mã chỉ tiêu", "indicator"] },
+    { name: "group", meaning: "nhóm chỉ tiêu", required: false, aliases: ["nhóm", "nhóm chỉ tiêu"] },
+    {
+      name: "label_vi",
+      meaning: "tên chỉ tiêu",
+      required: true,
+      aliases: ["tên", "tên chỉ tiêu", "chỉ tiêu", "nội dung", "label"],
+    },
+    { name: "unit_vi", meaning: "đơn vị tính", required: false, aliases: ["đơn vị", "đơn vị tính", "ĐVT", "unit"] },
+    {
+      name: "kind",
+      meaning: "loại: count, amount, flag hoặc ratio",
+      required: true,
+      aliases: ["loại", "loại chỉ tiêu", "kiểu", "type"],
+    },
+    { name: "numerator", meaning: "tử số của tỷ lệ", required: false, aliases: ["tử số"] },
+    { name: "denominator", meaning: "mẫu số của tỷ lệ", required: false, aliases: ["mẫu số"] },
+    { name: "integer", meaning: "số nguyên: yes hoặc no", required: false, aliases: ["số nguyên"] },
+    { name: "required", meaning: "bắt buộc báo cáo: yes hoặc no", required: false, aliases: ["bắt buộc"] },
+    {
+      name: "headline",
+      meaning: "thứ tự trong phần số liệu chính, để trống nếu không",
+      required: false,
+      aliases: ["số liệu chính", "thứ tự"],
+    },
+  ],
+  examples: [
+    {
+      code: "security_team_count",
+      group: "luc_luong",
+      label_vi: "Số tổ bảo vệ an ninh trật tự ở cơ sở",
+      unit_vi: "tổ",
+      kind: "count",
+      integer: "yes",
+      required: "yes",
+      headline: "1",
+    },
+    {
+      code: "explosives_kg",
+      group: "vu_khi",
+      label_vi: "Khối lượng vật liệu nổ được vận động giao nộp",
+      unit_vi: "kg",
+      kind: "amount",
+      integer: "no",
+      required: "no",
+    },
+  ],
+});
+
+/** An indicator as a row of the catalog file, so the catalog in use can be downloaded, edited and uploaded again. */
+export function catalogRecord(i: Indicator): Record<string, string> {
+  return {
+    code: i.code,
+    group: i.group,
+    label_vi: i.label,
+    unit_vi: i.unit,
+    kind: i.kind,
+    numerator: i.numerator ?? "",
+    denominator: i.denominator ?? "",
+    integer: i.integer ? "yes" : "no",
+    required: i.required ? "yes" : "no",
+    headline: i.headline === null ? "" : String(i.headline),
+  };
+}
 
 const yes = (v: string | undefined) => ["yes", "true", "1", "có"].includes((v ?? "").toLowerCase());
 

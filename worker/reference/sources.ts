@@ -1,6 +1,53 @@
 /** The §8 `sources.csv`: `unit_code,sheet,tab,layout`, where `sheet` is a Google Sheets URL or a bare id. */
-import { CONVERT_TO_SHEETS } from "../sync/read-source";
-import type { ImportProblem, TableRecord } from "./table";
+import { type ImportProblem, referenceFormat, type TableRecord } from "./table";
+
+/** The Vietnamese words for what to do with an Office file, as the Google screen names them. */
+export const CONVERT_TO_SHEETS = "Mở tệp → Tệp → Lưu dưới dạng Google Trang tính, rồi đăng ký đường dẫn mới";
+
+/** The columns of a sources file, checked on upload and written into its template. */
+export const SOURCES_FILE = referenceFormat({
+  title: "danh sách bảng tính",
+  columns: [
+    {
+      name: "unit_code",
+      meaning: "mã xã của biểu, hoặc mã tỉnh của bảng tổng hợp",
+      required: true,
+      aliases: ["mã", "mã đơn vị", "mã xã", "code"],
+    },
+    {
+      name: "sheet",
+      meaning: "đường dẫn hoặc mã bảng tính Google",
+      required: true,
+      aliases: ["đường dẫn", "link", "url", "bảng tính", "spreadsheet"],
+    },
+    {
+      name: "tab",
+      meaning: "tên trang tính, có thể để trống",
+      required: false,
+      aliases: ["trang", "tên trang", "trang tính"],
+    },
+    {
+      name: "layout",
+      meaning: "form (biểu của xã) hoặc table (bảng tổng hợp), để trống là form",
+      required: false,
+      aliases: ["kiểu", "kiểu biểu", "loại biểu"],
+    },
+  ],
+  examples: [
+    {
+      unit_code: "12745",
+      sheet: "https://docs.google.com/spreadsheets/d/1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789-_AbCd/edit#gid=0",
+      tab: "",
+      layout: "form",
+    },
+    {
+      unit_code: "33",
+      sheet: "https://docs.google.com/spreadsheets/d/1ZyXwVuTsRqPoNmLkJiHgFeDcBa9876543210_-ZyXw/edit#gid=0",
+      tab: "Năm 2025",
+      layout: "table",
+    },
+  ],
+});
 
 export type SourceRow = {
   unitCode: string;
@@ -72,11 +119,6 @@ export function parseSources(records: TableRecord[]): {
     rows.push({ unitCode, ...ref, tab: r.tab ? r.tab.normalize("NFC") : null, layout });
   }
   return { rows, lines, problems, warnings };
-}
-
-/** The sheet's address in Google Sheets, on its tab. */
-export function sheetUrl(spreadsheetId: string, gid: number | null): string {
-  return `https://docs.google.com/spreadsheets/d/${encodeURIComponent(spreadsheetId)}/edit#gid=${gid ?? 0}`;
 }
 
 type SheetUse = {

@@ -1,6 +1,57 @@
 /** Administrative units in the §2 CSV format (`code,name,full_name,kind,parent_code,code_name`). */
 import { UNIT_KINDS, type UnitKind } from "../../domain/units";
-import type { ImportProblem, TableRecord } from "./table";
+import { type ImportProblem, referenceFormat, type TableRecord } from "./table";
+
+/** The columns of a unit list, checked on upload and written into its template. */
+export const UNIT_FILE = referenceFormat({
+  title: "danh sách đơn vị hành chính",
+  columns: [
+    {
+      name: "code",
+      meaning: "mã đơn vị",
+      required: true,
+      aliases: ["mã", "mã đơn vị", "mã ĐVHC", "mã xã", "unit_code"],
+    },
+    { name: "name", meaning: "tên đơn vị", required: true, aliases: ["tên", "tên đơn vị", "tên ĐVHC", "tên xã"] },
+    {
+      name: "full_name",
+      meaning: "tên đầy đủ, như Xã Bắc Đông Quan; để trống thì lấy tên",
+      required: false,
+      aliases: ["tên đầy đủ", "fullname"],
+    },
+    {
+      name: "kind",
+      meaning: "loại đơn vị: province, city, commune, ward, special_zone hoặc district",
+      required: true,
+      aliases: ["loại", "loại đơn vị", "cấp", "type"],
+    },
+    {
+      name: "parent_code",
+      meaning: "mã đơn vị cấp trên, để trống ở tỉnh và thành phố",
+      required: true,
+      aliases: ["mã cấp trên", "mã đơn vị cấp trên", "mã tỉnh", "parent"],
+    },
+    { name: "code_name", meaning: "tên viết không dấu", required: false, aliases: ["tên không dấu", "slug"] },
+  ],
+  examples: [
+    {
+      code: "33",
+      name: "Hưng Yên",
+      full_name: "Tỉnh Hưng Yên",
+      kind: "province",
+      parent_code: "",
+      code_name: "hung_yen",
+    },
+    {
+      code: "12745",
+      name: "Bắc Đông Quan",
+      full_name: "Xã Bắc Đông Quan",
+      kind: "commune",
+      parent_code: "33",
+      code_name: "bac_dong_quan",
+    },
+  ],
+});
 
 export type UnitRow = {
   code: string;

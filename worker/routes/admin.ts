@@ -1,7 +1,8 @@
 /**
  * Reference data for administrators: units, the indicator catalog and sources, each uploaded as a CSV or an Excel
  * (.xlsx) file. `?preview=true` checks the file as the import would and answers its problems by line, saving nothing;
- * without it, a file with any problem is refused whole.
+ * without it, a file with any problem is refused whole. Each file has a template to download, written from the same
+ * column definitions the upload is checked against, and the catalog in use can be downloaded to be edited.
  */
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -16,13 +17,19 @@ import {
   importCatalog,
   importUnitList,
 } from "../admin/reference";
+import { csvText } from "../aggregate/export";
+import { xlsxWorkbook } from "../aggregate/xlsx";
+import { listIndicators } from "../db/catalog";
 import { getDb } from "../db/client";
 import { importSources } from "../db/sources";
 import { unitListFor, unitsUnder } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { unitOrCountry, valid } from "../http/params";
-import type { ImportProblem } from "../reference/table";
+import { CATALOG_FILE, catalogRecord } from "../reference/catalog";
+import { SOURCES_FILE } from "../reference/sources";
+import type { ImportProblem, ReferenceFormat } from "../reference/table";
+import { UNIT_FILE } from "../reference/units";
 
 const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
@@ -50,6 +57,48 @@ function previewJson(c: Context<AppEnv>, checked: Checked<unknown>) {
   });
 }
 
+const TEMPLATES = {
+  units: { format: UNIT_FILE, name: "mau-danh-sach-don-vi" },
+  catalog: { format: CATALOG_FILE, name: "mau-danh-muc-chi-tieu" },
+  sources: { format: SOURCES_FILE, name: "mau-danh-sach-bang-tinh" },
+};
+const templateKind = z.enum(["units", "catalog", "sources"]);
+const fileType = z.enum(["csv", "xlsx"]);
+/** `catalog.csv`, `units.xlsx`…: which file, in which type. */
+const templateFile = z
+  .templateLiteral([templateKind, ".", fileType])
+  .transform((file) => {
+    const [kind, type] = file.split(".");
+    return { kind, type };
+  })
+  .pipe(z.object({ kind: templateKind, type: fileType }));
+
+/**
+ * A reference file to download: its columns in order, then `records`. CSV in UTF-8 with a BOM, so that Excel reads
+ * the accents right; or a workbook, whose cells stay text (codes keep their leading zeros).
+ */
+function referenceDownload(
+  c: Context<AppEnv>,
+  format: ReferenceFormat,
+  records: readonly Readonly<Partial<Record<string, string>>>[],
+  name: string,
+  type: "csv" | "xlsx",
+) {
+  const heading = format.columns.map((col) => col.name);
+  const rows = records.map((r) => heading.map((h) => r[h] ?? ""));
+  const headers = { "Content-Disposition": `attachment; filename="${name}.${type}"` };
+  if (type === "csv") {
+    return c.body(csvText({ name, heading, rows }), 200, {
+      ...headers,
+      "Content-Type": "text/csv; charset=utf-8",
+    });
+  }
+  return c.body(xlsxWorkbook(name, [heading, ...rows]).buffer as ArrayBuffer, 200, {
+    ...headers,
+    "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+  });
+}
+
 export const admin = new Hono<AppEnv>()
   .use(requireRole("admin"))
   // The units an administrator picks from: a province (or every province) and its communes, from today's list.
@@ -59,6 +108,17 @@ export const admin = new Hono<AppEnv>()
     const { unit } = c.req.valid("query");
     const rows = listDate ? await unitsUnder(db, listDate, unit) : [];
     return c.json({ units: rows });
+  })
+  // The header and example rows of each reference file, from the columns its upload is checked against.
+  .get("/templates/:file", valid("param", z.object({ file: templateFile })), (c) => {
+    const { kind, type } = c.req.valid("param").file;
+    const { format, name } = TEMPLATES[kind];
+    return referenceDownload(c, format, format.examples, name, type);
+  })
+  // The catalog in use, as a file that imports back unchanged: to add an indicator, add its row and upload it.
+  .get("/catalog.csv", async (c) => {
+    const rows = (await listIndicators(getDb(c.env.DB))).map(catalogRecord);
+    return referenceDownload(c, CATALOG_FILE, rows, "danh-muc-chi-tieu", "csv");
   })
   .use(
     bodyLimit({
@@ -87,7 +147,7 @@ export const admin = new Hono<AppEnv>()
       target: validFrom,
       detail: { rows: checked.rows.length },
     });
-    return c.json({ preview: false as const, imported: checked.rows.length, warnings: [] });
+    return c.json({ preview: false as const, imported: checked.rows.length, warnings: checked.warnings });
   })
   .post("/catalog", valid("query", upload), async (c) => {
     const db = getDb(c.env.DB);
@@ -99,7 +159,7 @@ export const admin = new Hono<AppEnv>()
       action: "catalog.import",
       detail: { rows: checked.rows.length },
     });
-    return c.json({ preview: false as const, imported: checked.rows.length, warnings: [] });
+    return c.json({ preview: false as const, imported: checked.rows.length, warnings: checked.warnings });
   })
   .post("/sources", valid("query", upload), async (c) => {
     const db = getDb(c.env.DB);

@@ -11,6 +11,7 @@ import {
   type SpreadsheetMeta,
 } from "../google/client";
 import { GoogleError } from "../google/errors";
+import { CONVERT_TO_SHEETS } from "../reference/sources";
 import { findFormHeader, readForm } from "../sheets/form";
 import { findTableHeader, readTable } from "../sheets/table";
 import { quoteTab } from "../sheets/text";
@@ -47,8 +48,8 @@ const EXCEL_MIMES = new Set([
   "text/csv",
 ]);
 
-/** The Vietnamese words for what to do with an Office file, as the Google screen names them. */
-export const CONVERT_TO_SHEETS = "Mở tệp → Tệp → Lưu dưới dạng Google Trang tính, rồi đăng ký đường dẫn mới";
+// Defined with the sources file's messages; admin/sources.ts imports it from here.
+export { CONVERT_TO_SHEETS };
 
 /**
  * Drive's word on a registered file (GOOGLE.md "Errors"): a shortcut is followed to its target, whose `version` is

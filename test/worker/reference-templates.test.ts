@@ -1,0 +1,56 @@
+/**
+ * Each reference file has a template to download, written from the columns its upload is checked against: a CSV for
+ * Excel (UTF-8 with a BOM) or a workbook, holding the header and example rows that pass the upload's own check.
+ */
+import { beforeEach, describe, expect, it } from "vitest";
+import { api, resetDatabase, seedReference } from "./helpers";
+
+const FILES = ["units", "catalog", "sources"] as const;
+
+const download = (path: string) => api(path);
+
+describe("a reference file's template", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    // The sources' example rows name Hưng Yên and one of its communes, as an office would find them in its list.
+    await seedReference();
+  });
+
+  for (const file of FILES) {
+    it(`${file}: a CSV for Excel whose header and example rows pass the upload's check`, async () => {
+      const res = await download(`/api/admin/templates/${file}.csv`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
+      expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="mau-[a-z-]+\.csv"$/);
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+      const lines = new TextDecoder().decode(bytes).trim().split("\r\n");
+      expect(lines.length).toBeGreaterThanOrEqual(2);
+      expect(lines.length).toBeLessThanOrEqual(3);
+
+      const preview = await api(`/api/admin/${file}?preview=true`, { method: "POST", body: bytes });
+      expect(await preview.json()).toEqual({ preview: true, rows: lines.length - 1, problems: [], warnings: [] });
+    });
+
+    it(`${file}: the same template as an Excel workbook, checked the same way`, async () => {
+      const csv = await (await download(`/api/admin/templates/${file}.csv`)).arrayBuffer();
+      const res = await download(`/api/admin/templates/${file}.xlsx`);
+      expect(res.headers.get("content-type")).toBe("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+      expect(res.headers.get("content-disposition")).toMatch(/\.xlsx"$/);
+      const book = await res.arrayBuffer();
+      const preview = async (body: ArrayBuffer) =>
+        (await api(`/api/admin/${file}?preview=true`, { method: "POST", body })).json();
+      expect(await preview(book)).toEqual(await preview(csv));
+    });
+  }
+
+  it("has the unit list's columns in the order of the official list", async () => {
+    const csv = await (await download("/api/admin/templates/units.csv")).text();
+    expect(csv.replace(/^\uFEFF/, "").split("\r\n")[0]).toBe("code,name,full_name,kind,parent_code,code_name");
+  });
+
+  it("is refused for a file that has none", async () => {
+    const res = await download("/api/admin/templates/boundaries.csv");
+    expect(res.status).toBe(400);
+  });
+});
