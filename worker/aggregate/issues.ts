@@ -2,7 +2,7 @@
 
 import type { Db } from "../db/client";
 import { type IssueRow, issueRows } from "../db/issues";
-import { sheetUrl } from "../reference/sources";
+import { sheetUrl } from "../sheets/text";
 import { resolveScope } from "./resolve";
 
 export type IssueItem = Omit<IssueRow, "sourceId" | "spreadsheetId" | "gid" | "sourceTitle"> & {

@@ -18,7 +18,7 @@ import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { iso } from "../http/json";
 import { idParam, unitCode, unitOrCountry, valid } from "../http/params";
-import { sheetUrl } from "../reference/sources";
+import { sheetUrl } from "../sheets/text";
 import { FEEDBACK_TAB } from "../sync/feedback";
 
 const unitQuery = valid("query", z.object({ unit: unitOrCountry.optional() }));

@@ -29,3 +29,8 @@ export function columnLetters(index: number): string {
 export function inSentence(label: string): string {
   return label.charAt(0).toLocaleLowerCase("vi") + label.slice(1);
 }
+
+/** The sheet's address in Google Sheets, on its tab. */
+export function sheetUrl(spreadsheetId: string, gid: number | null): string {
+  return `https://docs.google.com/spreadsheets/d/${encodeURIComponent(spreadsheetId)}/edit#gid=${gid ?? 0}`;
+}

@@ -9,7 +9,7 @@
 import { formatDateTime } from "../../domain/time";
 import type { GoogleClient } from "../google/client";
 import type { Indicator } from "../reference/catalog";
-import { sheetUrl } from "../reference/sources";
+import { sheetUrl } from "../sheets/text";
 import type { CellIssue, SheetReading } from "../sheets/types";
 
 export const FEEDBACK_TAB = "Kiểm tra số liệu";

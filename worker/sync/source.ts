@@ -8,7 +8,7 @@ import { ensurePeriods } from "../db/periods";
 import { recordFeedback, type SourceRecord } from "../db/sources";
 import { storedForSource, type TakenSlot } from "../db/values";
 import { GoogleError } from "../google/errors";
-import { sheetUrl } from "../reference/sources";
+import { sheetUrl } from "../sheets/text";
 import { type CellIssue, type CellValue, SourceError, slotKey } from "../sheets/types";
 import { validateReading } from "../sheets/validate";
 import { communesFor, type SyncContext } from "./context";
