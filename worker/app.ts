@@ -13,6 +13,7 @@ import { httpCaching } from "./http/cache";
 import { d1Cost } from "./http/d1-cost";
 import { d1Session } from "./http/d1-session";
 import { admin } from "./routes/admin";
+import { assets } from "./routes/assets";
 import { audit } from "./routes/audit";
 import { adminBoundaries, boundariesRoute } from "./routes/boundaries";
 import { breakdown } from "./routes/breakdown";
@@ -62,6 +63,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/admin/boundaries", adminBoundaries)
   .route("/api/admin/sources", adminSources)
   .route("/api/admin", admin)
+  .route("/assets", assets)
   .all("/api/*", () => {
     throw new AppError("not_found", "Không có địa chỉ API này");
   });

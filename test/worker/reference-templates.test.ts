@@ -2,7 +2,8 @@
  * Each reference file has a template to download, written from the columns its upload is checked against: a CSV for
  * Excel (UTF-8 with a BOM) or a workbook, holding the header and example rows that pass the upload's own check.
  */
-import { beforeEach, describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { assert, beforeEach, describe, expect, it } from "vitest";
 import { api, resetDatabase, seedReference } from "./helpers";
 
 const FILES = ["units", "catalog", "sources"] as const;
@@ -52,5 +53,22 @@ describe("a reference file's template", () => {
   it("is refused for a file that has none", async () => {
     const res = await download("/api/admin/templates/boundaries.csv");
     expect(res.status).toBe(400);
+  });
+});
+
+describe("the dashboard's bundles", () => {
+  it("come from the static assets with their year-long cache; one that is not there is a 404 nobody keeps", async () => {
+    const page = await (await env.ASSETS.fetch("http://dashboard.local/")).text();
+    const script = /<script type="module"[^>]* src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
+    assert(script, "index.html names its bundle");
+    const bundle = await api(script);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("content-type")).toContain("javascript");
+    expect(bundle.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+
+    const gone = await api("/assets/index-0ldBu1ld.js");
+    expect(gone.status).toBe(404);
+    expect(gone.headers.get("cache-control")).toBe("no-store");
+    expect(gone.headers.get("content-type")).not.toContain("text/html");
   });
 });

@@ -142,6 +142,11 @@ export function uploadReference(kind: ReferenceFile, file: Blob, preview: boolea
   return ok(api.admin.sources.$post({ query }, init));
 }
 
+/** A reference file's template (`catalog.csv`, `units.xlsx`…): its columns and example rows. */
+export const templateUrl = (kind: ReferenceFile, type: "csv" | "xlsx") =>
+  api.admin.templates[":file"].$url({ param: { file: `${kind}.${type}` } }).href;
+export const catalogInUseUrl = () => api.admin["catalog.csv"].$url().href;
+
 export const exportCsvUrl = (unit: string, period: string) => api["export.csv"].$url({ query: { unit, period } }).href;
 
 export type Role = "admin" | "leader" | "commune";

@@ -3,6 +3,7 @@
  * effect) and the indicator catalog — each imported from a file checked line by line before anything is saved.
  */
 import { useState } from "preact/hooks";
+import { catalogInUseUrl } from "../../api";
 import { FileImport } from "./FileImport";
 import { Field } from "./form";
 
@@ -12,8 +13,9 @@ export function CatalogPage({ onUnitsChanged }: { onUnitsChanged: () => void }) 
     <>
       <h2>Danh sách đơn vị hành chính</h2>
       <p class="muted">
-        Các cột: <code>code,name,full_name,kind,parent_code,code_name</code> — như tệp danh sách đơn vị chính thức. Danh
-        sách mới áp dụng cho các kỳ kết thúc từ ngày có hiệu lực; số liệu các kỳ trước vẫn cộng theo danh sách cũ.
+        Danh sách đơn vị hành chính chính thức: mỗi dòng một tỉnh, thành phố, xã, phường hoặc đặc khu, với mã đơn vị cấp
+        trên. Danh sách mới áp dụng cho các kỳ kết thúc từ ngày có hiệu lực; số liệu các kỳ trước vẫn cộng theo danh
+        sách cũ.
       </p>
       <Field id="validFrom" label="Có hiệu lực từ ngày" error={null} hint="Ví dụ 01/07/2025 cho danh sách sau sắp xếp.">
         <input id="validFrom" type="date" value={validFrom} onInput={(e) => setValidFrom(e.currentTarget.value)} />
@@ -29,8 +31,12 @@ export function CatalogPage({ onUnitsChanged }: { onUnitsChanged: () => void }) 
       />
       <h2>Danh mục chỉ tiêu</h2>
       <p class="muted">
-        Các cột như tệp <code>catalog/indicators.csv</code>: mã, nhóm, tên, đơn vị tính, loại, tử số và mẫu số của tỷ
-        lệ, bắt buộc, thứ tự trong phần số liệu chính. Chỉ tiêu bắt buộc đã có số liệu không thể bị bỏ.
+        Mỗi dòng một chỉ tiêu: mã, nhóm, tên, đơn vị tính, loại, tử số và mẫu số của tỷ lệ, bắt buộc, thứ tự trong phần
+        số liệu chính. Muốn thêm chỉ tiêu:{" "}
+        <a href={catalogInUseUrl()} download>
+          tải danh mục đang dùng
+        </a>
+        , thêm dòng rồi tải lên lại. Chỉ tiêu bắt buộc đã có số liệu không thể bị bỏ.
       </p>
       <FileImport kind="catalog" id="catalog-file" label="Tệp danh mục chỉ tiêu" rowWord="chỉ tiêu" />
     </>

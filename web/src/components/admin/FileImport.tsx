@@ -4,7 +4,7 @@
  */
 import { useState } from "preact/hooks";
 import { formatExact } from "../../../../domain/numbers";
-import { type ReferenceFile, type UploadAnswer, uploadReference } from "../../api";
+import { type ReferenceFile, templateUrl, type UploadAnswer, uploadReference } from "../../api";
 import { tick } from "../../state";
 import { Notice, useSubmit } from "./form";
 
@@ -73,6 +73,16 @@ export function FileImport(props: {
         />
         <span class="hint">
           CSV (UTF-8) hoặc Excel (.xlsx); dòng đầu là tiêu đề cột. Tệp được kiểm tra trước, chưa lưu gì.
+        </span>
+        <span class="hint">
+          <a href={templateUrl(kind, "csv")} download>
+            Tải tệp mẫu
+          </a>{" "}
+          (CSV) hoặc{" "}
+          <a href={templateUrl(kind, "xlsx")} download>
+            tệp mẫu Excel
+          </a>
+          : đủ các cột, có dòng ví dụ — thay các dòng ví dụ bằng số liệu của mình.
         </span>
       </div>
       {busy && (
