@@ -174,6 +174,8 @@ const MISTAKES = /** @type {Record<number, Record<string, string>>} */ ({
   77: { commune_safe: "2" },
 });
 const FORBIDDEN = 96;
+/** A sheet copied from another file whose formulas now point nowhere: every 2025 cell shows #REF!, so nothing is stored. */
+const BROKEN_FORMULAS = 133;
 const UNREGISTERED = [120, 121];
 const LABELS_ONLY = [5, 64];
 
@@ -230,7 +232,9 @@ export async function generateDemo(outDir) {
       const v25 = y2025[ind.code] ?? 0;
       // Some clerks type numbers as text the Vietnamese way.
       const typed25 =
-        mistakes[ind.code] ?? (i % 5 === 2 && v25 >= 1000 ? new Intl.NumberFormat("vi-VN").format(v25) : v25);
+        i === BROKEN_FORMULAS
+          ? "#REF!"
+          : (mistakes[ind.code] ?? (i % 5 === 2 && v25 >= 1000 ? new Intl.NumberFormat("vi-VN").format(v25) : v25));
       const label = labelsOnly && ind.code === "security_team_count" ? "Tổ BV ANTT" : ind.label;
       values.push(
         labelsOnly ? [n + 1, label, ind.unit, v24, typed25] : [n + 1, label, ind.code, ind.unit, v24, typed25],

@@ -24,6 +24,26 @@ export function formatFigure(value: number | null, kind: IndicatorKind, approxim
   return (approximate ? "khoảng " : "") + formatNumber(value, kind);
 }
 
+/**
+ * A yes/no indicator (kind `flag`) as a leader reads it: over several communes “121/144 xã đạt” (`value` communes
+ * with 1 of the `reporting` that answered), for one commune “Đạt” or “Chưa đạt” — never a bare 1 or 0.
+ */
+export function formatFlag(value: number | null, reporting: number, oneCommune: boolean): string {
+  if (value === null) return "Chưa có số liệu";
+  if (oneCommune) return value > 0 ? "Đạt" : "Chưa đạt";
+  return `${integer.format(value)}/${integer.format(reporting)} xã đạt`;
+}
+
+/** Any figure as a person reads it: a flag through `formatFlag`, every other kind through `formatFigure`. */
+export function formatIndicator(
+  f: { value: number | null; kind: IndicatorKind; approximate: boolean; reporting: number },
+  oneCommune: boolean,
+): string {
+  return f.kind === "flag"
+    ? formatFlag(f.value, f.reporting, oneCommune)
+    : formatFigure(f.value, f.kind, f.approximate);
+}
+
 /** The change against the comparison period: “+12,5%” for sums, “+1,2 điểm %” for ratios; null when not comparable. */
 export function formatChange(value: number | null, previous: number | null, kind: IndicatorKind): string | null {
   if (value === null || previous === null) return null;

@@ -8,7 +8,7 @@ import { writeFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { api, type Breakdown, expectedFigure, type Meta, type Summary, screenshotPath } from "./helpers";
+import { api, type Breakdown, expectedFigure, expectedFlag, type Meta, type Summary, screenshotPath } from "./helpers";
 
 type Issue = {
   unitCode: string;
@@ -51,7 +51,9 @@ describe("the leaders' dashboard", () => {
     expect(summary.indicators.length).toBeGreaterThan(20);
     for (const i of summary.indicators) {
       const shown = await page.locator(`[data-indicator="${i.code}"] .figure-value`).textContent();
-      expect(shown, i.code).toBe(expectedFigure(i.value, i.kind, i.approximate));
+      expect(shown, i.code).toBe(
+        i.kind === "flag" ? expectedFlag(i.value, i.reporting, false) : expectedFigure(i.value, i.kind, i.approximate),
+      );
     }
     expect(await page.locator(".coverage").textContent()).toBe(
       `${summary.coverage.reported}/${summary.coverage.expected} xã đã báo cáo`,
@@ -84,10 +86,10 @@ describe("the leaders' dashboard", () => {
       const box = await page.locator(`.headlines [data-indicator="${code}"]`).boundingBox();
       expect(box!.y + box!.height, code).toBeLessThanOrEqual(PHONE.height);
     }
-    // Coverage as a picture, and the communes that have not reported one tap away.
+    // Coverage as a picture, and the communes without figures one tap away (those whose cells were all rejected apart).
     const silent = summary.coverage.expected - summary.coverage.reported;
     expect(await page.locator('.coverage-bar svg[role="img"]').getAttribute("aria-label")).toContain(
-      `${silent} xã chưa báo cáo`,
+      `${silent - summary.coverage.rejected} xã chưa báo cáo`,
     );
     await page.locator(".coverage-bar summary").click();
     await expect.poll(() => page.locator(".silent-list li").count()).toBe(silent);
@@ -152,7 +154,7 @@ describe("the leaders' dashboard", () => {
     expect(commune.indicators.length).toBeGreaterThan(20);
     for (const i of commune.indicators) {
       expect(await page.locator(`tr[data-indicator="${i.code}"] .value`).textContent(), i.code).toBe(
-        expectedFigure(i.value, i.kind, i.approximate),
+        i.kind === "flag" ? expectedFlag(i.value, i.reporting, true) : expectedFigure(i.value, i.kind, i.approximate),
       );
     }
     const { sources } = await api<{ sources: { url: string }[] }>(url, `/api/sources?unit=${code}`);

@@ -20,7 +20,10 @@ type Indicator = {
   previousReporting: number;
   comparable: { value: number; previous: number; communes: number } | null;
 };
-export type Summary = { indicators: Indicator[]; coverage: { expected: number; reported: number } };
+export type Summary = {
+  indicators: Indicator[];
+  coverage: { expected: number; reported: number; rejected: number; late: number; timelinessUnknown: number };
+};
 export type Breakdown = {
   rows: {
     unit: { code: string; name: string };
@@ -91,6 +94,14 @@ export function expectedFigure(value: number | null, kind: string, approximate =
   if (value === null) return "Chưa có số liệu";
   const n = new Intl.NumberFormat("vi-VN", { maximumFractionDigits: kind === "ratio" ? 1 : 2 }).format(value);
   return (approximate ? "khoảng " : "") + n + (kind === "ratio" ? "%" : "");
+}
+
+/** How a reader expects a yes/no indicator: “121/144 xã đạt” over communes, “Đạt” / “Chưa đạt” for one commune. */
+export function expectedFlag(value: number | null, reporting: number, oneCommune: boolean): string {
+  if (value === null) return "Chưa có số liệu";
+  if (oneCommune) return value ? "Đạt" : "Chưa đạt";
+  const vi = new Intl.NumberFormat("vi-VN");
+  return `${vi.format(value)}/${vi.format(reporting)} xã đạt`;
 }
 
 export async function screenshotPath(name: string): Promise<string> {

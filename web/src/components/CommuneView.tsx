@@ -1,10 +1,10 @@
-import { formatFigure } from "../../../domain/numbers";
+import { formatFigure, formatFlag, formatIndicator } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { fetchIssues, fetchSources, fetchSummary, type Scope } from "../api";
 import { route, useLoad } from "../state";
 import { Doubtful, FiguresHead, Link, likeForLike, Status } from "./common";
 import { IssueList, sourceUrl } from "./IssueList";
-import { SummaryMeta } from "./Overview";
+import { StaleNote, SummaryMeta, Timeliness } from "./Overview";
 
 /** One commune: all its figures, its issues, and a link that opens its sheet at the right tab. */
 export function CommuneView({ scope }: { scope: Scope }) {
@@ -38,7 +38,18 @@ export function CommuneView({ scope }: { scope: Scope }) {
         {s ? s.unit.name : `Đơn vị ${commune}`} — {periodLabel(scope.period)}
       </h1>
       <Status state={summary} what="số liệu của xã" />
-      {s && <SummaryMeta summary={s} />}
+      {s && (
+        <>
+          <SummaryMeta summary={s} />
+          {s.coverage.rejected > 0 && (
+            <p class="stale">
+              Xã đã nhập số liệu nhưng các ô đều bị từ chối: <a href="#commune-issues">xem lỗi cần sửa</a>.
+            </p>
+          )}
+          <StaleNote summary={s} />
+          <Timeliness summary={s} />
+        </>
+      )}
       <div class="sheet-links">
         {sheetLinks.map((x) => (
           <p key={x.id}>
@@ -67,21 +78,29 @@ export function CommuneView({ scope }: { scope: Scope }) {
               {s.indicators.map((i) => (
                 <tr key={i.code} data-indicator={i.code} class={i.value === null ? "missing" : undefined}>
                   <th scope="row">
-                    {i.label} <span class="muted">({i.kind === "ratio" ? "%" : i.unit})</span>
+                    {i.label}
+                    {i.kind !== "flag" && <span class="muted"> ({i.kind === "ratio" ? "%" : i.unit})</span>}
                   </th>
                   <td class="num value">
-                    {formatFigure(i.value, i.kind, i.approximate)}
+                    {formatIndicator(i, true)}
                     {i.doubtful && i.value !== null && <Doubtful />}
                   </td>
-                  {s.compare && <td class="num">{formatFigure(i.previous, i.kind)}</td>}
-                  {s.compare && <td class="num wide-only">{likeForLike(i) ?? "—"}</td>}
+                  {s.compare && (
+                    <td class="num">
+                      {i.kind === "flag"
+                        ? formatFlag(i.previous, i.previousReporting, true)
+                        : formatFigure(i.previous, i.kind)}
+                    </td>
+                  )}
+                  {/* A yes/no answer has no percentage change: the two columns say it. */}
+                  {s.compare && <td class="num wide-only">{(i.kind !== "flag" && likeForLike(i)) || "—"}</td>}
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
-      <h2>Lỗi và cảnh báo cần sửa</h2>
+      <h2 id="commune-issues">Lỗi và cảnh báo cần sửa</h2>
       <Status state={issues} what="danh sách lỗi" />
       {issues.data &&
         (issues.data.issues.length ? (

@@ -1,7 +1,8 @@
 import { useEffect, useState } from "preact/hooks";
-import { formatFigure } from "../../../domain/numbers";
+import { formatIndicator } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
+import { isCommuneKind } from "../../../domain/units";
 import {
   type Conference,
   fetchConferences,
@@ -11,7 +12,8 @@ import {
   type SummaryIndicator,
 } from "../api";
 import { meta, navigate, route, tick, useLoad } from "../state";
-import { Comparison, Link, Status } from "./common";
+import { Link, Status } from "./common";
+import { FigureComparison, StaleNote } from "./Overview";
 
 /** The conference to show: the one in the URL, else the latest frozen one, else the latest one. */
 function pick(list: Conference[] | undefined, id: number | null): Conference | null {
@@ -25,49 +27,59 @@ function Spotlight({
   figure,
   live,
   compare,
+  oneCommune,
 }: {
   figure: SummaryIndicator;
   live: SummaryIndicator | undefined;
   compare: string | null;
+  oneCommune: boolean;
 }) {
-  const liveDiffers = live && (live.value !== figure.value || live.approximate !== figure.approximate);
+  const liveDiffers =
+    live &&
+    (live.value !== figure.value || live.approximate !== figure.approximate || live.reporting !== figure.reporting);
   return (
     <div class="spotlight" data-indicator={figure.code} aria-live="polite">
       <p class="spot-label">{figure.label}</p>
       <p class="spot-value">
-        <strong class="frozen-value">{formatFigure(figure.value, figure.kind, figure.approximate)}</strong>
-        {figure.value !== null && figure.kind !== "ratio" && (
-          <span class="spot-unit"> {figure.kind === "flag" ? `/${figure.reporting} ${figure.unit}` : figure.unit}</span>
+        <strong class="frozen-value">{formatIndicator(figure, oneCommune)}</strong>
+        {figure.value !== null && figure.kind !== "ratio" && figure.kind !== "flag" && (
+          <span class="spot-unit"> {figure.unit}</span>
         )}
       </p>
       {compare && (
         <p class="spot-compare">
-          <Comparison figure={figure} compare={compare} />
+          <FigureComparison figure={figure} compare={compare} oneCommune={oneCommune} />
         </p>
       )}
       {liveDiffers && (
         <p class="spot-live">
-          Số liệu trực tiếp hiện nay:{" "}
-          <span class="live-value">{formatFigure(live.value, live.kind, live.approximate)}</span>
+          Số liệu trực tiếp hiện nay: <span class="live-value">{formatIndicator(live, oneCommune)}</span>
         </p>
       )}
     </div>
   );
 }
 
-/** Conference mode: full screen, large type, the frozen snapshot's figures and its time, one key figure at a time. */
+/**
+ * Conference mode: full screen, large type, the frozen snapshot's figures and its time, one key figure at a time.
+ * Without a conference it projects the live figures of the unit and period being viewed, saying they are not frozen.
+ */
 export function ConferenceView({ scope }: { scope: Scope }) {
   const list = useLoad(() => fetchConferences(scope.unit), `conf:${scope.unit}`);
   const wanted = route.value.conference;
   const conf = pick(list.data?.conferences, wanted);
+  // No conference to show (none created, or the one asked for is not there): the live figures, said as such.
+  const liveOnly = Boolean(list.data && !conf);
   const frozenScope: Scope | null = conf
     ? { unit: conf.unitCode, period: conf.period, compare: conf.comparePeriod ?? undefined, conference: conf.id }
     : list.error && wanted
       ? { ...scope, conference: wanted }
-      : null;
+      : liveOnly
+        ? { ...scope, conference: null }
+        : null;
   const key = JSON.stringify(frozenScope);
   const frozen = useLoad(frozenScope ? () => fetchSummary(frozenScope) : null, key);
-  const liveScope = frozenScope ? { ...frozenScope, conference: null } : null;
+  const liveScope = frozenScope && !liveOnly ? { ...frozenScope, conference: null } : null;
   const live = useLoad(liveScope ? () => fetchSummary(liveScope) : null, `live:${key}`);
   const [step, setStep] = useState(0);
   const [freezeError, setFreezeError] = useState<string | null>(null);
@@ -97,6 +109,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
   }, [count]);
 
   const s = frozen.data;
+  const oneCommune = s ? isCommuneKind(s.unit.kind) : false;
   const liveOf = (code: string) => live.data?.indicators.find((i) => i.code === code);
   return (
     <section class="conference" aria-labelledby="conference-title">
@@ -125,13 +138,16 @@ export function ConferenceView({ scope }: { scope: Scope }) {
           </label>
         )}
       </div>
-      <h1 id="conference-title">{conf?.title ?? s?.conference?.title ?? "Hội nghị"}</h1>
+      <h1 id="conference-title">
+        {conf?.title ?? s?.conference?.title ?? (liveOnly ? "Phong trào Toàn dân bảo vệ an ninh Tổ quốc" : "Hội nghị")}
+      </h1>
       <Status state={list} what="danh sách hội nghị" />
-      {list.data && !conf && (
-        <p>
-          Chưa có hội nghị nào cho đơn vị này.{" "}
+      {liveOnly && (
+        <p class="live-notice">
+          {wanted ? "Không tìm thấy hội nghị này" : "Chưa có hội nghị nào cho đơn vị này"}, nên đang chiếu số liệu trực
+          tiếp: số liệu chưa được chốt và có thể thay đổi khi các xã cập nhật bảng tính.{" "}
           {meta.value?.principal.role === "admin" ? (
-            <Link to={{ view: "admin", task: "conferences" }}>Tạo hội nghị ở trang Quản trị</Link>
+            <Link to={{ view: "admin", task: "conferences" }}>Tạo hội nghị và chốt số liệu ở trang Quản trị</Link>
           ) : (
             "Quản trị viên tạo hội nghị và chốt số liệu trước khi họp."
           )}
@@ -168,10 +184,17 @@ export function ConferenceView({ scope }: { scope: Scope }) {
             <span class="as-of">
               {s.frozen && s.asOf
                 ? `Số liệu chốt lúc ${formatDateTime(s.asOf)}`
-                : "Chưa chốt số liệu: đang hiển thị số liệu trực tiếp"}
-            </span>{" "}
-            · {s.coverage.reported}/{s.coverage.expected} xã đã báo cáo
+                : `Số liệu trực tiếp, chưa chốt${s.asOf ? ` — cập nhật lúc ${formatDateTime(s.asOf)}` : ""}`}
+            </span>
+            {!oneCommune && (
+              <>
+                {" "}
+                · {s.coverage.reported}/{s.coverage.expected} xã đã báo cáo
+                {s.coverage.rejected > 0 && ` · ${s.coverage.rejected} xã có số liệu lỗi — cần sửa`}
+              </>
+            )}
           </p>
+          <StaleNote summary={s} />
           {current === undefined ? (
             <p>Chưa có số liệu cho kỳ này.</p>
           ) : (
@@ -180,6 +203,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
                 figure={current}
                 live={s.frozen ? liveOf(current.code) : undefined}
                 compare={conf && !conf.comparePeriod ? null : s.compare}
+                oneCommune={oneCommune}
               />
               <div class="stepper">
                 <button type="button" onClick={() => setStep(Math.max(at - 1, 0))} disabled={at === 0}>
@@ -197,7 +221,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
                   <li key={f.code} data-indicator={f.code} class={i === at ? "current" : undefined}>
                     <button type="button" onClick={() => setStep(i)} aria-current={i === at ? "step" : undefined}>
                       <span class="figure-label">{f.label}</span>{" "}
-                      <strong class="frozen-value">{formatFigure(f.value, f.kind, f.approximate)}</strong>
+                      <strong class="frozen-value">{formatIndicator(f, oneCommune)}</strong>
                     </button>
                   </li>
                 ))}

@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { GROUP_TITLES } from "../../../domain/indicators";
-import { formatChange, formatFigure } from "../../../domain/numbers";
+import { formatChange, formatFlag, formatIndicator } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
 import { isCommuneKind } from "../../../domain/units";
@@ -25,6 +25,27 @@ function HeadlineMap({ scope, indicator }: { scope: Scope; indicator: SummaryInd
   return <CommuneMap unit={scope.unit} rows={rows.data.rows} kind={indicator.kind} label={indicator.label} />;
 }
 
+/**
+ * The comparison of a figure: a yes/no indicator as communes meeting the standard then (“Năm 2024: 118/140 xã đạt”),
+ * every other kind like for like.
+ */
+export function FigureComparison({
+  figure,
+  compare,
+  oneCommune,
+}: {
+  figure: SummaryIndicator;
+  compare: string;
+  oneCommune: boolean;
+}) {
+  if (figure.kind !== "flag") return <Comparison figure={figure} compare={compare} />;
+  return (
+    <span class="figure-compare">
+      {periodLabel(compare)}: {formatFlag(figure.previous, figure.previousReporting, oneCommune)}
+    </span>
+  );
+}
+
 function Figure({
   indicator,
   compare,
@@ -41,10 +62,8 @@ function Figure({
   return (
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
       <span class="figure-label">{title}</span>
-      <strong class="figure-value">{formatFigure(value, kind, approximate)}</strong>
-      {value !== null && kind !== "ratio" && (
-        <span class="figure-unit">{kind === "flag" ? `${unit} (trên ${reporting} xã có số liệu)` : unit}</span>
-      )}
+      <strong class="figure-value">{formatIndicator(indicator, !drill)}</strong>
+      {value !== null && kind !== "ratio" && kind !== "flag" && <span class="figure-unit">{unit}</span>}
       {value !== null && kind !== "flag" && reporting < reported && (
         <span class="figure-cover">
           Mới có số liệu của {reporting}/{reported} xã
@@ -52,40 +71,33 @@ function Figure({
       )}
       {approximate && value !== null && <span class="tag approx">Có số ước tính</span>}
       {indicator.doubtful && value !== null && <Doubtful />}
-      {compare && <Comparison figure={indicator} compare={compare} />}
+      {compare && <FigureComparison figure={indicator} compare={compare} oneCommune={!drill} />}
     </li>
   );
 }
 
-/** Coverage and freshness: “132/148 xã đã báo cáo · Cập nhật lúc 07:30 23/11/2026” (for one commune, its own status). */
+/**
+ * Whether a unit's communes reported, and freshness: “145/148 xã đã báo cáo · Cập nhật lúc 23/11/2026 07:30”; for one
+ * commune its own status. How complete and how timely stand elsewhere (the coverage bar, `Timeliness`).
+ */
 export function SummaryMeta({ summary }: { summary: Summary }) {
   const { coverage } = summary;
-  const parts = isCommuneKind(summary.unit.kind)
-    ? [
-        coverage.reported ? "Đã báo cáo" : "Chưa báo cáo",
-        ...(coverage.reported
-          ? [coverage.complete ? "đủ các chỉ tiêu bắt buộc" : "chưa đủ các chỉ tiêu bắt buộc"]
-          : []),
-        ...(coverage.late ? ["báo cáo sau hạn"] : []),
-        ...(coverage.timelinessUnknown ? ["chưa xác định được đúng hạn"] : []),
-      ]
-    : [
-        `${coverage.complete} xã đủ chỉ tiêu bắt buộc`,
-        ...(coverage.late ? [`${coverage.late} xã báo cáo sau hạn`] : []),
-        // Sheets registered after the deadline: when those communes reported cannot be known, so it is not guessed.
-        ...(coverage.timelinessUnknown ? [`${coverage.timelinessUnknown} xã chưa xác định được đúng hạn`] : []),
-      ];
+  const commune = isCommuneKind(summary.unit.kind);
   return (
-    <p class="meta">
-      {!isCommuneKind(summary.unit.kind) && (
-        <>
-          <span class="coverage">
-            {coverage.reported}/{coverage.expected} xã đã báo cáo
-          </span>
-          {" · "}
-        </>
+    <p class="meta summary-meta">
+      {commune ? (
+        <span class="coverage">
+          {coverage.reported
+            ? `Đã báo cáo · ${coverage.complete ? "đủ các chỉ tiêu bắt buộc" : "chưa đủ các chỉ tiêu bắt buộc"}`
+            : coverage.rejected
+              ? "Có số liệu lỗi — cần sửa"
+              : "Chưa báo cáo"}
+        </span>
+      ) : (
+        <span class="coverage">
+          {coverage.reported}/{coverage.expected} xã đã báo cáo
+        </span>
       )}
-      {parts.join(" · ")}
       {" · "}
       <span class="as-of">
         {summary.asOf
@@ -96,17 +108,63 @@ export function SummaryMeta({ summary }: { summary: Summary }) {
   );
 }
 
-/** Coverage as a picture: complete, reported but incomplete, not reported; the silent communes one tap away. */
+/**
+ * Figures that rest on sheets the last sync could not read, said beside them: “28 xã dùng số liệu đọc lúc
+ * 05/12/2026 06:00: bảng tính lỗi”, the error a tap away on the data-quality page.
+ */
+export function StaleNote({ summary }: { summary: Summary }) {
+  const { stale } = summary;
+  if (!stale) return null;
+  const read = stale.since ? `đọc lúc ${formatDateTime(stale.since)}` : "của lần đọc trước";
+  const who = isCommuneKind(summary.unit.kind) ? "Đang" : `${stale.communes} xã`;
+  return (
+    <p class="stale">
+      {who} dùng số liệu {read}: <Link to={{ view: "quality", commune: null, conference: null }}>bảng tính lỗi</Link>
+    </p>
+  );
+}
+
+/**
+ * Timeliness where it is known, in plain words: who reported after the deadline, and for how many it cannot be
+ * known because their sheet was registered only after the deadline (history imported later).
+ */
+export function Timeliness({ summary }: { summary: Summary }) {
+  const { late, timelinessUnknown: unknown } = summary.coverage;
+  const deadline = formatDateTime(summary.deadline);
+  const commune = isCommuneKind(summary.unit.kind);
+  const parts = [
+    ...(late ? [commune ? "báo cáo sau hạn" : `${late} xã báo cáo sau hạn`] : []),
+    ...(unknown
+      ? [`chưa rõ ${commune ? "" : `${unknown} xã `}có báo cáo đúng hạn hay không, vì bảng tính được đăng ký sau hạn`]
+      : []),
+  ];
+  return parts.length ? (
+    <p class="timeliness">
+      Hạn báo cáo {deadline}: {parts.join("; ")}.
+    </p>
+  ) : null;
+}
+
+/**
+ * Coverage as a picture: complete, reported but incomplete, reported with every cell rejected (their sheet needs
+ * fixing), not reported at all; the communes without figures one tap away, each said as what it is.
+ */
 function CoverageBar({ summary, scope }: { summary: Summary; scope: Scope }) {
-  const { expected, reported, complete } = summary.coverage;
+  const { expected, reported, complete, rejected } = summary.coverage;
+  const missing = Math.max(expected - reported - rejected, 0);
   const [open, setOpen] = useState(false);
   const silent = useLoad(open ? () => fetchSilent(scope) : null, `${JSON.stringify(scope)}|${open}`);
   if (!expected) return null;
   const parts = [
     { key: "complete", n: complete, label: "đủ chỉ tiêu bắt buộc" },
     { key: "partial", n: reported - complete, label: "đã báo cáo, chưa đủ" },
-    { key: "silent", n: expected - reported, label: "chưa báo cáo" },
-  ];
+    { key: "rejected", n: rejected, label: "có số liệu lỗi — cần sửa" },
+    { key: "silent", n: missing, label: "chưa báo cáo" },
+  ].filter((p) => p.n > 0);
+  const lists = [
+    { status: "missing", n: missing, title: "Chưa báo cáo" },
+    { status: "error", n: rejected, title: "Có số liệu lỗi — cần sửa bảng tính" },
+  ].filter((l) => l.n > 0);
   let x = 0;
   return (
     <div class="coverage-bar">
@@ -130,20 +188,35 @@ function CoverageBar({ summary, scope }: { summary: Summary; scope: Scope }) {
           </li>
         ))}
       </ul>
-      {expected > reported && (
+      {lists.length > 0 && (
         <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
-          <summary>Xem {expected - reported} xã chưa báo cáo</summary>
-          <Status state={silent} what="danh sách xã chưa báo cáo" />
-          {silent.data && (
-            <ul class="silent-list">
-              {silent.data.communes.map((c) => (
-                <li key={c.code}>
-                  <Link to={{ view: "commune", commune: c.code }}>{c.name}</Link>
-                  {c.parentName && scope.unit === "VN" ? ` (${c.parentName})` : ""}
-                </li>
-              ))}
-            </ul>
-          )}
+          <summary>
+            Xem{" "}
+            {[
+              ...(missing ? [`${missing} xã chưa báo cáo`] : []),
+              ...(rejected ? [`${rejected} xã có số liệu lỗi`] : []),
+            ].join(" và ")}
+          </summary>
+          <Status state={silent} what="danh sách xã chưa có số liệu" />
+          {silent.data &&
+            lists.map((l) => {
+              const communes = silent.data?.communes.filter((c) => c.status === l.status) ?? [];
+              return (
+                communes.length > 0 && (
+                  <section key={l.status} class="silent-group" data-status={l.status} aria-label={l.title}>
+                    <h3 class="silent-head">{l.title}</h3>
+                    <ul class="silent-list">
+                      {communes.map((c) => (
+                        <li key={c.code}>
+                          <Link to={{ view: "commune", commune: c.code }}>{c.name}</Link>
+                          {c.parentName && scope.unit === "VN" ? ` (${c.parentName})` : ""}
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                )
+              );
+            })}
         </details>
       )}
     </div>
@@ -164,22 +237,29 @@ function Headline({
   reported: number;
 }) {
   const { value, kind, reporting, comparable: c } = indicator;
-  const change = c ? formatChange(c.value, c.previous, kind) : null;
+  // A flag's change is said as communes meeting the standard then, not as a percentage of a count.
+  const flag = kind === "flag";
+  const change = c && !flag ? formatChange(c.value, c.previous, kind) : null;
   const notes = [
-    ...(value !== null && kind !== "flag" && reporting < reported ? [`${reporting}/${reported} xã có số liệu`] : []),
+    ...(value !== null && !flag && reporting < reported ? [`${reporting}/${reported} xã có số liệu`] : []),
+    ...(compare && flag && indicator.previous !== null
+      ? [`${periodLabel(compare)}: ${formatFlag(indicator.previous, indicator.previousReporting, false)}`]
+      : []),
     ...(compare && c && change
       ? [
           `${change} so với ${periodLabel(compare).toLowerCase()}${c.communes < reporting ? ` (cùng ${c.communes} xã)` : ""}`,
         ]
       : []),
-    ...(compare && value !== null && indicator.previous !== null && !c ? ["chưa so sánh được với kỳ trước"] : []),
+    ...(compare && !flag && value !== null && indicator.previous !== null && !c
+      ? ["chưa so sánh được với kỳ trước"]
+      : []),
   ];
   return (
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
       <span class="figure-label">
         <Link to={{ view: "indicator", indicator: indicator.code }}>{indicator.label}</Link>
       </span>
-      <strong class="figure-value">{formatFigure(value, kind, indicator.approximate)}</strong>
+      <strong class="figure-value">{formatIndicator(indicator, false)}</strong>
       {notes.length > 0 && <span class="figure-note">{notes.join(" · ")}</span>}
       {indicator.doubtful && value !== null && <Doubtful />}
     </li>
@@ -222,7 +302,7 @@ export function Overview({ scope }: { scope: Scope }) {
       {summary && (
         <>
           <SummaryMeta summary={summary} />
-          {!isCommune && <CoverageBar summary={summary} scope={scope} />}
+          <StaleNote summary={summary} />
           {summary.indicators.length === 0 && <p>Chưa có chỉ tiêu nào trong danh mục.</p>}
           {headlines.length > 0 && (
             <section class="headlines" aria-label="Số liệu chính">
@@ -242,6 +322,9 @@ export function Overview({ scope }: { scope: Scope }) {
               </ul>
             </section>
           )}
+          {/* Who has reported, after the figures a leader opens the page for. */}
+          {!isCommune && <CoverageBar summary={summary} scope={scope} />}
+          <Timeliness summary={summary} />
           <p class="actions">
             <Link to={{ view: "report" }}>Báo cáo để in</Link>
             <a href={exportCsvUrl(scope.unit, scope.period)} download>
