@@ -24,8 +24,8 @@ export function endOfDayOrMoment(value: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T23:59:59.999+07:00`) : Date.parse(value);
 }
 
-/** The Vietnam calendar date of a moment, as `yyyy-mm-dd` (what a date input holds). */
-export function vietnamDate(at: string | number): string {
+/** The Vietnam calendar date of a moment, as `yyyy-mm-dd`. */
+function vietnamDate(at: string | number): string {
   return new Date(new Date(at).getTime() + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
 }
 

@@ -94,6 +94,7 @@ export const fetchBreakdown = (s: Scope, indicator: string) =>
   ok(api.breakdown.$get({ query: { ...figures(s), indicator } }));
 export const fetchIssues = (unit: string, period: string) => ok(api.issues.$get({ query: { unit, period } }));
 export const fetchSources = (unit: string) => ok(api.sources.$get({ query: { unit } }));
+export const fetchCommunesWithoutSheet = (unit: string) => ok(api.sources.missing.$get({ query: { unit } }));
 export const fetchRuns = () => ok(api.sync.runs.$get());
 export const fetchConferences = (unit: string) => ok(api.conferences.$get({ query: { unit } }));
 export const fetchReport = (s: Scope) => ok(api.report.$get({ query: figures(s) }));
@@ -101,7 +102,8 @@ export const freezeConference = (id: number) =>
   ok(api.admin.conferences[":id"].freeze.$post({ param: { id: String(id) } }));
 export const startSync = () => ok(api.sync.$post());
 export const fetchAdminUnits = (unit: string) => ok(api.admin.units.$get({ query: { unit } }));
-export const registerSheet = (json: { sheet: string; unitCode: string; layout: "form" | "table" }) =>
+/** `confirm`: registered even though the sheet's title or heading names another commune. */
+export const registerSheet = (json: { sheet: string; unitCode: string; layout: "form" | "table"; confirm: boolean }) =>
   ok(api.admin.sources.register.$post({ json: { ...json, tab: null } }));
 export const readSheetAgain = (id: number) => ok(api.admin.sources[":id"].read.$post({ param: { id: String(id) } }));
 export const deactivateSheet = (id: number) => ok(api.admin.sources[":id"].$delete({ param: { id: String(id) } }));

@@ -1,7 +1,8 @@
+import { formatExact } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
-import { fetchIssues, fetchSources, type Issue, type Scope } from "../api";
-import { useLoad } from "../state";
+import { fetchCommunesWithoutSheet, fetchIssues, fetchSources, type Issue, type Scope } from "../api";
+import { meta, useLoad } from "../state";
 import { Link, Status } from "./common";
 import { IssueList } from "./IssueList";
 
@@ -15,7 +16,7 @@ function byCommune(issues: Issue[]): Group[] {
     if (!g) {
       g = {
         code: i.unitCode,
-        name: i.unitName ?? (i.unitCode ? `Đơn vị ${i.unitCode}` : "Không rõ đơn vị"),
+        name: i.unitName ?? (i.unitCode ? `Xã mã ${i.unitCode}` : "Không rõ xã"),
         issues: [],
       };
       groups.set(k, g);
@@ -26,7 +27,45 @@ function byCommune(issues: Issue[]): Group[] {
   return [...groups.values()].sort((a, b) => errors(b) - errors(a) || a.name.localeCompare(b.name, "vi"));
 }
 
-/** Data quality: what each commune must fix (cell by cell), and the sheets that could not be read and why. */
+/** The communes of the unit that no sheet reads: their figures cannot come in until one is registered. */
+function CommunesWithoutSheet({ unit }: { unit: string }) {
+  const missing = useLoad(() => fetchCommunesWithoutSheet(unit), `without-sheet|${unit}`);
+  const communes = [...(missing.data?.communes ?? [])].sort((a, b) => a.name.localeCompare(b.name, "vi"));
+  return (
+    <>
+      <h2>Xã chưa có bảng tính</h2>
+      <Status state={missing} what="danh sách xã chưa có bảng tính" />
+      {missing.data &&
+        (communes.length === 0 ? (
+          <p>Xã nào cũng đã có bảng tính được đọc.</p>
+        ) : (
+          <>
+            <p>
+              {formatExact(communes.length)} xã chưa có bảng tính nào được đọc nên chưa có số liệu.{" "}
+              {meta.value?.principal.role === "admin" ? (
+                <>
+                  Đăng ký bảng tính của các xã này ở trang{" "}
+                  <Link to={{ view: "admin", task: "sheets" }}>Quản trị → Bảng tính</Link>.
+                </>
+              ) : (
+                "Quản trị viên cần đăng ký bảng tính của các xã này."
+              )}
+            </p>
+            <ul class="communes-without-sheet">
+              {communes.map((c) => (
+                <li key={c.code} data-unit={c.code}>
+                  <Link to={{ view: "commune", commune: c.code }}>{c.name}</Link>
+                </li>
+              ))}
+            </ul>
+          </>
+        ))}
+    </>
+  );
+}
+
+/** Data quality: what each commune must fix (cell by cell), the sheets that could not be read and why, and the
+ * communes no sheet reads. */
 export function QualityView({ scope }: { scope: Scope }) {
   const key = JSON.stringify([scope.unit, scope.period]);
   const issues = useLoad(() => fetchIssues(scope.unit, scope.period), key);
@@ -73,12 +112,14 @@ export function QualityView({ scope }: { scope: Scope }) {
           <p>Tất cả bảng tính đều đọc được.</p>
         ))}
 
+      <CommunesWithoutSheet unit={scope.unit} />
+
       <h2>Lỗi theo xã</h2>
       <Status state={issues} what="danh sách lỗi" />
       {issues.data && (
         <p class="meta">
           {count("error")} lỗi · {count("warning")} cảnh báo · {count("source_error")} bảng tính không đọc được ·{" "}
-          {groups.length} đơn vị
+          {groups.length} xã
         </p>
       )}
       {issues.data && groups.length === 0 && <p>Không có lỗi nào cho kỳ này.</p>}

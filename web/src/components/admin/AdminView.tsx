@@ -56,7 +56,7 @@ export function AdminView() {
       {task === "conferences" && <ConferencesPage units={all} />}
       {task === "deadlines" && <DeadlinesPage />}
       {task === "catalog" && <CatalogPage onUnitsChanged={() => setUnitsVersion((v) => v + 1)} />}
-      {task === "audit" && <AuditPage />}
+      {task === "audit" && <AuditPage units={all} />}
     </section>
   );
 }

@@ -4,11 +4,13 @@
  */
 import { useState } from "preact/hooks";
 import { catalogInUseUrl } from "../../api";
+import { DateField, readDate } from "./DateField";
 import { FileImport } from "./FileImport";
 import { Field } from "./form";
 
 export function CatalogPage({ onUnitsChanged }: { onUnitsChanged: () => void }) {
-  const [validFrom, setValidFrom] = useState("");
+  const [validFromText, setValidFromText] = useState("");
+  const validFrom = readDate(validFromText);
   return (
     <>
       <h2>Danh sách đơn vị hành chính</h2>
@@ -18,15 +20,21 @@ export function CatalogPage({ onUnitsChanged }: { onUnitsChanged: () => void }) 
         sách cũ.
       </p>
       <Field id="validFrom" label="Có hiệu lực từ ngày" error={null} hint="Ví dụ 01/07/2025 cho danh sách sau sắp xếp.">
-        <input id="validFrom" type="date" value={validFrom} onInput={(e) => setValidFrom(e.currentTarget.value)} />
+        <DateField id="validFrom" value={validFromText} onInput={setValidFromText} />
       </Field>
       <FileImport
         kind="units"
         id="units-file"
         label="Tệp danh sách đơn vị"
         rowWord="đơn vị"
-        validFrom={validFrom}
-        missing={() => (validFrom ? null : "Chọn ngày có hiệu lực của danh sách đơn vị rồi bấm “Nhập tệp” lại")}
+        validFrom={validFrom.ok ? validFrom.value : ""}
+        missing={() =>
+          validFrom.ok
+            ? null
+            : validFromText.trim()
+              ? `Ngày có hiệu lực: ${validFrom.message}`
+              : "Nhập ngày có hiệu lực của danh sách đơn vị (ngày/tháng/năm) rồi bấm “Nhập tệp” lại"
+        }
         onImported={onUnitsChanged}
       />
       <h2>Danh mục chỉ tiêu</h2>

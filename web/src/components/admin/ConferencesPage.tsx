@@ -8,7 +8,8 @@ import { formatDateTime, vietnamToday } from "../../../../domain/time";
 import { type AdminUnit, type Conference, createConference, fetchConferences, freezeConference } from "../../api";
 import { meta, tick, useLoad } from "../../state";
 import { Link, Status } from "../common";
-import { Field, FormAlert, invalid, Notice, UnitOptions, useRowAction, useSubmit } from "./form";
+import { DateField, dateHint, readDate } from "./DateField";
+import { ConfirmDialog, Field, FormAlert, invalid, Notice, UnitOptions, useRowAction, useSubmit } from "./form";
 import { scopeName } from "./UsersPage";
 
 const DEFAULT_WINDOW_HOURS = 72;
@@ -35,9 +36,9 @@ function ConferenceForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (
       return setError({ field: "title", message: "Đặt tên hội nghị, ví dụ “Sơ kết phong trào năm 2025”" });
     if (!unitCode) return setError({ field: "unitCode", message: "Chọn đơn vị tổ chức hội nghị" });
     if (!period) return setError({ field: "period", message: "Chọn kỳ báo cáo" });
-    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(startsAt))
-      return setError({ field: "startsAt", message: "Chọn ngày và giờ bắt đầu hội nghị (giờ Việt Nam)" });
-    const start = `${startsAt}:00+07:00`;
+    const starts = readDate(startsAt, true);
+    if (!starts.ok) return setError({ field: "startsAt", message: starts.message });
+    const start = starts.value;
     if (Date.parse(start) <= Date.now())
       return setError({ field: "startsAt", message: "Thời điểm bắt đầu đã qua: chọn một thời điểm sắp tới" });
     const hours = Number(windowHours);
@@ -104,19 +105,8 @@ function ConferenceForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (
           ))}
         </select>
       </Field>
-      <Field
-        id="startsAt"
-        label="Bắt đầu"
-        error={error}
-        hint="Ngày và giờ theo giờ Việt Nam. Số liệu được chốt lúc bắt đầu."
-      >
-        <input
-          id="startsAt"
-          type="datetime-local"
-          value={startsAt}
-          onInput={(e) => setStartsAt(e.currentTarget.value)}
-          {...invalid(error, "startsAt")}
-        />
+      <Field id="startsAt" label="Bắt đầu" error={error} hint={`${dateHint(true)} Số liệu được chốt lúc bắt đầu.`}>
+        <DateField id="startsAt" time value={startsAt} onInput={setStartsAt} {...invalid(error, "startsAt")} />
       </Field>
       <Field
         id="windowHours"
@@ -153,6 +143,7 @@ function syncsText(c: Conference): string {
 export function ConferencesPage({ units }: { units: AdminUnit[] }) {
   const list = useLoad(() => fetchConferences("VN"), "admin-conferences");
   const { busy, notice, setNotice, run } = useRowAction<number>();
+  const [asking, setAsking] = useState<Conference | null>(null);
   const freeze = (c: Conference) =>
     run(c.id, async () => {
       const { conference } = await freezeConference(c.id);
@@ -190,7 +181,7 @@ export function ConferencesPage({ units }: { units: AdminUnit[] }) {
                   type="button"
                   aria-label={`Chốt số liệu ngay: ${c.title}`}
                   disabled={busy === c.id}
-                  onClick={() => freeze(c)}
+                  onClick={() => setAsking(c)}
                 >
                   Chốt số liệu ngay
                 </button>
@@ -202,6 +193,22 @@ export function ConferencesPage({ units }: { units: AdminUnit[] }) {
           </li>
         ))}
       </ul>
+      {asking && (
+        <ConfirmDialog
+          question={`Chốt số liệu hội nghị “${asking.title}” ngay bây giờ?`}
+          detail={frozenWhat(units, asking)}
+          confirm="Chốt số liệu"
+          onConfirm={() => {
+            freeze(asking);
+            setAsking(null);
+          }}
+          onCancel={() => setAsking(null)}
+        />
+      )}
     </>
   );
 }
+
+/** What a freeze keeps, and that it is for good: the conference's unit and periods, from now on. */
+const frozenWhat = (units: AdminUnit[], c: Conference) =>
+  `Số liệu ${scopeName(units, c.unitCode)}, ${periodLabel(c.period)}${c.comparePeriod ? ` so với ${periodLabel(c.comparePeriod)}` : ""} được giữ nguyên từ lúc này để trình chiếu và in báo cáo${Date.parse(c.startsAt) > Date.now() ? `, không chờ đến giờ bắt đầu (${formatDateTime(c.startsAt)})` : ""}. Đã chốt thì không chốt lại được.`;

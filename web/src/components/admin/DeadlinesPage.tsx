@@ -4,19 +4,20 @@
  */
 import { useState } from "preact/hooks";
 import { periodLabel } from "../../../../domain/periods";
-import { formatDateTime, vietnamDate } from "../../../../domain/time";
+import { formatDateTime } from "../../../../domain/time";
 import { fetchPeriods, type PeriodDeadline, setDeadline } from "../../api";
 import { tick, useLoad } from "../../state";
+import { DateField, dateText, readDate } from "./DateField";
 import { AdminTable, Notice, useSubmit } from "./form";
 
 function DeadlineRow({ p, onSaved }: { p: PeriodDeadline; onSaved: (text: string) => void }) {
-  const [date, setDate] = useState(vietnamDate(p.deadline ?? p.defaultDeadline));
+  const [date, setDate] = useState(dateText(p.deadline ?? p.defaultDeadline));
   const { busy, error, setError, run } = useSubmit();
   const id = `deadline-${p.code}`;
   const save = (value: string | null) =>
     run(async () => {
       const { period } = await setDeadline(p.code, value);
-      if (!value) setDate(vietnamDate(period.defaultDeadline));
+      if (!value) setDate(dateText(period.defaultDeadline));
       onSaved(
         `${periodLabel(p.code)}: hạn báo cáo ${formatDateTime(period.deadline ?? period.defaultDeadline)}${value ? "" : " (mặc định)"}.`,
       );
@@ -30,17 +31,17 @@ function DeadlineRow({ p, onSaved }: { p: PeriodDeadline; onSaved: (text: string
           class="inline-form"
           onSubmit={(e) => {
             e.preventDefault();
-            if (!date) return setError({ field: "deadline", message: "Chọn ngày" });
-            save(date);
+            const read = readDate(date);
+            if (!read.ok) return setError({ field: "deadline", message: read.message });
+            save(read.value);
           }}
           noValidate
         >
           <label for={id}>Hạn báo cáo {periodLabel(p.code)}</label>
-          <input
+          <DateField
             id={id}
-            type="date"
             value={date}
-            onInput={(e) => setDate(e.currentTarget.value)}
+            onInput={setDate}
             aria-invalid={error !== null}
             aria-describedby={error ? `${id}-error` : undefined}
           />
@@ -73,7 +74,7 @@ export function DeadlinesPage() {
       <h2>Hạn báo cáo</h2>
       <p class="muted">
         Hạn mặc định là hết ngày thứ 15 sau khi kỳ kết thúc (giờ Việt Nam). Xã gửi số liệu đầu tiên sau hạn được tính là
-        nộp muộn. Ngày chọn ở đây tính đến 23:59 ngày đó.
+        nộp muộn. Nhập ngày theo dạng ngày/tháng/năm (ví dụ 15/01/2026); hạn tính đến 23:59 ngày đó.
       </p>
       <Notice notice={notice} />
       <AdminTable

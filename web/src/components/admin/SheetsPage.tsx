@@ -1,13 +1,26 @@
 /**
- * “Bảng tính”: every registered sheet with its status and cause in plain words, filterable; register one from its URL
- * and see at once whether it can be read; read one again; stop reading one; import many from a sources file.
+ * “Bảng tính”: register a sheet from its URL (read before anything is saved: a refusal says why beside the field, and
+ * a sheet naming another commune asks to be confirmed) or many from a sources file; then every registered sheet with
+ * its status and cause in plain words, searchable and paged; read one again, stop reading one after asking.
  */
 import { useState } from "preact/hooks";
+import { formatExact } from "../../../../domain/numbers";
 import { formatDateTime } from "../../../../domain/time";
 import { type AdminUnit, deactivateSheet, fetchSources, readSheetAgain, registerSheet, type Source } from "../../api";
 import { navigate, tick, useLoad } from "../../state";
 import { FileImport } from "./FileImport";
-import { AdminTable, Field, FormAlert, invalid, Notice, UnitOptions, useRowAction, useSubmit } from "./form";
+import {
+  AdminTable,
+  ConfirmDialog,
+  Field,
+  FormAlert,
+  invalid,
+  Notice,
+  type NoticeText,
+  UnitOptions,
+  useRowAction,
+  useSubmit,
+} from "./form";
 
 type Filter = "all" | "error" | "unread" | "ok";
 const FILTERS: [Filter, string][] = [
@@ -16,6 +29,7 @@ const FILTERS: [Filter, string][] = [
   ["unread", "Chưa đọc"],
   ["ok", "Đã đọc"],
 ];
+const PAGE_SIZE = 50;
 
 function statusOf(s: Source): Exclude<Filter, "all"> {
   if (s.lastStatus === "error") return "error";
@@ -24,12 +38,38 @@ function statusOf(s: Source): Exclude<Filter, "all"> {
 
 const STATUS_WORDS = { error: "Lỗi", unread: "Chưa đọc", ok: "Đã đọc" } as const;
 
-function RegisterForm({ units, onDone }: { units: AdminUnit[]; onDone: (s: Source, warnings: string[]) => void }) {
+/** Text compared without case or diacritics: “da bac” finds “Đà Bắc” on a phone typed without accents. */
+const folded = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase();
+
+const matches = (s: Source, query: string) =>
+  [s.unitName ?? "", s.unitCode, s.title ?? "", s.spreadsheetId].some((t) => folded(t).includes(query));
+
+/** A sheet as a person names it: its title, and the commune it belongs to. */
+const sheetName = (s: Source) => `${s.title ? `bảng tính “${s.title}”` : "bảng tính"} của ${s.unitName ?? s.unitCode}`;
+
+type Registration = Parameters<typeof registerSheet>[0];
+
+function RegisterForm({ units, onDone }: { units: AdminUnit[]; onDone: (answer: RegisterAnswer) => void }) {
   const [sheet, setSheet] = useState("");
   const [layout, setLayout] = useState<"form" | "table">("form");
   const [unitCode, setUnitCode] = useState("");
+  /** The registration the API asked to confirm: “Vẫn đăng ký” sends it again, confirmed. */
+  const [asked, setAsked] = useState<Registration | null>(null);
   const { busy, error, setError, run } = useSubmit();
 
+  const send = (json: Registration) =>
+    run(async () => {
+      setAsked(json);
+      const answer = await registerSheet(json);
+      setAsked(null);
+      onDone(answer);
+      setSheet("");
+    });
+  /** Anything changed after a question was asked makes it a new registration, checked again. */
+  const changed = () => {
+    setAsked(null);
+    if (error?.field === "confirm") setError(null);
+  };
   const submit = (e: Event) => {
     e.preventDefault();
     if (!sheet.trim())
@@ -38,21 +78,26 @@ function RegisterForm({ units, onDone }: { units: AdminUnit[]; onDone: (s: Sourc
         message: "Dán đường dẫn bảng tính (sao chép từ thanh địa chỉ của trình duyệt)",
       });
     if (!unitCode) return setError({ field: "unitCode", message: "Chọn đơn vị của bảng tính" });
-    run(async () => {
-      const { source, warnings } = await registerSheet({ sheet: sheet.trim(), unitCode, layout });
-      onDone(source, warnings);
-      setSheet("");
-    });
+    send({ sheet: sheet.trim(), unitCode, layout, confirm: false });
   };
+  const confirming = error?.field === "confirm" && asked !== null;
   return (
     <form class="admin-form" onSubmit={submit} noValidate>
       <h2>Đăng ký một bảng tính</h2>
-      <Field id="sheet" label="Đường dẫn bảng tính" error={error}>
+      <Field
+        id="sheet"
+        label="Đường dẫn bảng tính"
+        error={error}
+        hint="Bảng tính được đọc thử trước khi lưu; không đọc được thì chưa lưu gì."
+      >
         <input
           id="sheet"
           type="url"
           value={sheet}
-          onInput={(e) => setSheet(e.currentTarget.value)}
+          onInput={(e) => {
+            setSheet(e.currentTarget.value);
+            changed();
+          }}
           placeholder="https://docs.google.com/spreadsheets/d/…/edit#gid=0"
           {...invalid(error, "sheet")}
         />
@@ -64,6 +109,7 @@ function RegisterForm({ units, onDone }: { units: AdminUnit[]; onDone: (s: Sourc
           onChange={(e) => {
             setLayout(e.currentTarget.value as "form" | "table");
             setUnitCode("");
+            changed();
           }}
         >
           <option value="form">Biểu của xã</option>
@@ -74,7 +120,10 @@ function RegisterForm({ units, onDone }: { units: AdminUnit[]; onDone: (s: Sourc
         <select
           id="unitCode"
           value={unitCode}
-          onChange={(e) => setUnitCode(e.currentTarget.value)}
+          onChange={(e) => {
+            setUnitCode(e.currentTarget.value);
+            changed();
+          }}
           {...invalid(error, "unitCode")}
         >
           <UnitOptions
@@ -84,31 +133,70 @@ function RegisterForm({ units, onDone }: { units: AdminUnit[]; onDone: (s: Sourc
           />
         </select>
       </Field>
-      <FormAlert error={error} fields={["sheet", "unitCode"]} />
-      <button type="submit" disabled={busy}>
-        {busy ? "Đang đọc bảng tính…" : "Đăng ký bảng tính"}
-      </button>
+      <FormAlert error={error} fields={["sheet", "unitCode", "confirm"]} />
+      {confirming && error && (
+        <div class="confirm-needed" role="alert">
+          <p>{error.message}</p>
+          <p class="actions">
+            <button type="button" class="primary" disabled={busy} onClick={() => send({ ...asked, confirm: true })}>
+              Vẫn đăng ký
+            </button>
+            <button type="button" disabled={busy} onClick={changed}>
+              Thôi
+            </button>
+          </p>
+        </div>
+      )}
+      {!confirming && (
+        <button type="submit" disabled={busy}>
+          {busy ? "Đang đọc bảng tính…" : "Đăng ký bảng tính"}
+        </button>
+      )}
     </form>
   );
+}
+
+type RegisterAnswer = Awaited<ReturnType<typeof registerSheet>>;
+
+/** What became of a sheet after it was read: what it gave, or its cause when it could not be read. */
+function outcome(s: Source, run: { valuesWritten: number; issuesFound: number } | null, warnings: string[] = []) {
+  const name = s.unitName ?? s.unitCode;
+  if (s.lastStatus === "error") return { ok: false, text: `${name}: ${s.lastError ?? "không đọc được bảng tính"}` };
+  const found =
+    run && run.issuesFound > 0 ? ` Có ${formatExact(run.issuesFound)} ô cần xem lại ở trang Chất lượng số liệu.` : "";
+  return {
+    ok: true,
+    text: [`${name}: đã đọc bảng tính${s.title ? ` “${s.title}”` : ""}.${found}`, ...warnings].join(" "),
+  };
 }
 
 export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }) {
   const sources = useLoad(() => fetchSources(unit), `admin-sources|${unit}`);
   const [filter, setFilter] = useState<Filter>("all");
+  const [query, setQuery] = useState("");
+  const [page, setPage] = useState(0);
+  const [stopping, setStopping] = useState<Source | null>(null);
   const { busy, notice, setNotice, run } = useRowAction<number>();
   const all = sources.data?.sources ?? [];
   const provinces = units.filter((u) => u.parentCode === null);
-  const shown = all.filter((s) => filter === "all" || statusOf(s) === filter);
+  const q = folded(query.trim());
+  const found = q ? all.filter((s) => matches(s, q)) : all;
+  const shown = found.filter((s) => filter === "all" || statusOf(s) === filter);
+  const pages = Math.max(1, Math.ceil(shown.length / PAGE_SIZE));
+  const current = Math.min(page, pages - 1);
+  const onPage = shown.slice(current * PAGE_SIZE, (current + 1) * PAGE_SIZE);
 
-  /** What became of a sheet after it was read: its cause when it could not be. */
-  const outcome = (s: Source, warnings: string[] = []) => {
-    const name = s.unitName ?? s.unitCode;
-    return s.lastStatus === "error"
-      ? { ok: false, text: `${name}: ${s.lastError ?? "không đọc được bảng tính"}` }
-      : { ok: true, text: [`${name}: đã đọc bảng tính.`, ...warnings].join(" ") };
-  };
-  const act = (id: number, action: () => Promise<{ source: Source }>) =>
-    run(id, async () => outcome((await action()).source));
+  const readAgain = (s: Source) =>
+    run(s.id, async (): Promise<NoticeText> => {
+      const answer = await readSheetAgain(s.id);
+      const read = outcome(answer.source, answer.run);
+      return s.active ? read : { ...read, text: `${read.text} Từ nay bảng tính lại được đọc ở mỗi lần đồng bộ.` };
+    });
+  const stop = (s: Source) =>
+    run(s.id, async (): Promise<NoticeText> => {
+      await deactivateSheet(s.id);
+      return { ok: true, text: `Đã ngừng đọc ${sheetName(s)}. Số liệu đã đọc vẫn giữ; bấm “Đọc lại” để đọc tiếp.` };
+    });
 
   return (
     <>
@@ -127,35 +215,71 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
       )}
       <RegisterForm
         units={units}
-        onDone={(s, warnings) => {
-          setNotice(outcome(s, warnings));
+        onDone={(answer) => {
+          setNotice(outcome(answer.source, answer.run, answer.warnings));
           tick.value++;
         }}
       />
       <Notice notice={notice} />
+      <section class="admin-form sheets-import" aria-labelledby="sheets-import-title">
+        <h2 id="sheets-import-title">Nhập nhiều bảng tính từ tệp</h2>
+        <p class="muted">
+          Các cột: <code>unit_code,sheet,tab,layout</code> — mã đơn vị, đường dẫn bảng tính, tên trang (có thể trống),
+          form (biểu của xã) hoặc table (bảng tổng hợp).
+        </p>
+        <FileImport
+          kind="sources"
+          id="sources-file"
+          label="Tệp danh sách bảng tính"
+          rowWord="bảng tính"
+          next="Các bảng tính được đọc ở lần đồng bộ tới; muốn đọc ngay, bấm “Đồng bộ ngay” ở trang Đồng bộ."
+        />
+      </section>
       <h2>Các bảng tính đã đăng ký</h2>
+      <div class="field sheets-search">
+        <label for="sheets-search">Tìm bảng tính</label>
+        <input
+          id="sheets-search"
+          type="search"
+          value={query}
+          placeholder="Tên xã, mã xã hoặc tên bảng tính"
+          onInput={(e) => {
+            setQuery(e.currentTarget.value);
+            setPage(0);
+          }}
+        />
+      </div>
       <fieldset class="filters" aria-label="Lọc theo trạng thái">
         {FILTERS.map(([f, label]) => (
-          <button key={f} type="button" aria-pressed={filter === f} onClick={() => setFilter(f)}>
-            {label} ({f === "all" ? all.length : all.filter((s) => statusOf(s) === f).length})
+          <button
+            key={f}
+            type="button"
+            aria-pressed={filter === f}
+            onClick={() => {
+              setFilter(f);
+              setPage(0);
+            }}
+          >
+            {label} ({formatExact(f === "all" ? found.length : found.filter((s) => statusOf(s) === f).length)})
           </button>
         ))}
       </fieldset>
       <AdminTable
         state={sources}
         what="danh sách bảng tính"
-        empty="Không có bảng tính nào."
-        rows={shown.length}
+        empty={q ? `Không có bảng tính nào khớp “${query.trim()}”.` : "Không có bảng tính nào."}
+        rows={onPage.length}
         class="admin-sheets"
         columns={["Đơn vị", "Trạng thái", "Đọc lần cuối", "Thao tác"]}
       >
-        {shown.map((s) => (
+        {onPage.map((s) => (
           <tr key={s.id} data-source={s.id} class={statusOf(s)}>
             <th scope="row">
               {s.unitName ?? s.unitCode}
               <span class="muted"> · {s.layout === "table" ? "Bảng tổng hợp" : "Biểu của xã"}</span>
               {!s.active && <span class="tag">Đã ngừng đọc</span>}
               <br />
+              {s.title && <span class="sheet-title">{s.title} · </span>}
               <a href={s.url} target="_blank" rel="noopener noreferrer">
                 Mở trang tính
               </a>
@@ -174,13 +298,19 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
             <td data-label="Thao tác" class="actions">
               <button
                 type="button"
-                disabled={busy === s.id || !s.active}
-                onClick={() => act(s.id, () => readSheetAgain(s.id))}
+                aria-label={`Đọc lại ${sheetName(s)}`}
+                disabled={busy === s.id}
+                onClick={() => readAgain(s)}
               >
                 Đọc lại
               </button>
               {s.active && (
-                <button type="button" disabled={busy === s.id} onClick={() => act(s.id, () => deactivateSheet(s.id))}>
+                <button
+                  type="button"
+                  aria-label={`Ngừng đọc ${sheetName(s)}`}
+                  disabled={busy === s.id}
+                  onClick={() => setStopping(s)}
+                >
                   Ngừng đọc
                 </button>
               )}
@@ -188,18 +318,32 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
           </tr>
         ))}
       </AdminTable>
-      <h2>Nhập nhiều bảng tính từ tệp</h2>
-      <p class="muted">
-        Các cột: <code>unit_code,sheet,tab,layout</code> — mã đơn vị, đường dẫn bảng tính, tên trang (có thể trống),
-        form (biểu của xã) hoặc table (bảng tổng hợp).
-      </p>
-      <FileImport
-        kind="sources"
-        id="sources-file"
-        label="Tệp danh sách bảng tính"
-        rowWord="bảng tính"
-        next="Các bảng tính được đọc ở lần đồng bộ tới; muốn đọc ngay, bấm “Đồng bộ ngay” ở trang Đồng bộ."
-      />
+      {shown.length > PAGE_SIZE && (
+        <nav class="pager" aria-label="Các trang bảng tính">
+          <button type="button" disabled={current === 0} onClick={() => setPage(current - 1)}>
+            Trang trước
+          </button>
+          <span>
+            {formatExact(current * PAGE_SIZE + 1)}–{formatExact(current * PAGE_SIZE + onPage.length)} trong{" "}
+            {formatExact(shown.length)} bảng tính · trang {formatExact(current + 1)}/{formatExact(pages)}
+          </span>
+          <button type="button" disabled={current >= pages - 1} onClick={() => setPage(current + 1)}>
+            Trang sau
+          </button>
+        </nav>
+      )}
+      {stopping && (
+        <ConfirmDialog
+          question={`Ngừng đọc ${sheetName(stopping)}?`}
+          detail="Các lần đồng bộ sau không đọc bảng tính này nữa; số liệu đã đọc vẫn giữ. Muốn đọc tiếp, bấm “Đọc lại”."
+          confirm="Ngừng đọc"
+          onConfirm={() => {
+            stop(stopping);
+            setStopping(null);
+          }}
+          onCancel={() => setStopping(null)}
+        />
+      )}
     </>
   );
 }

@@ -3,16 +3,14 @@
  * so it is gone after a reload. A token expires (90 days unless chosen otherwise) or is revoked.
  */
 import { useState } from "preact/hooks";
-import { formatDateTime, vietnamDate } from "../../../../domain/time";
+import { formatDateTime, vietnamToday } from "../../../../domain/time";
 import { type AdminUnit, createToken, fetchTokens, type Role, revokeToken, type Token } from "../../api";
 import { tick, useLoad } from "../../state";
-import { AdminTable, Field, FormAlert, invalid, Notice, ROLE_WORDS, scopeLevel, useRowAction, useSubmit } from "./form";
-import { RoleScopeFields, scopeName } from "./UsersPage";
+import { DateField, dateHint, dateText, readDate } from "./DateField";
+import { AdminTable, Field, FormAlert, invalid, Notice, ROLE_WORDS, useRowAction, useSubmit } from "./form";
+import { chosenScope, RoleScopeFields, scopeName } from "./UsersPage";
 
 const DEFAULT_DAYS = 90;
-
-/** The Vietnam date `days` from now. */
-const dateIn = (days: number) => vietnamDate(Date.now() + days * 86400_000);
 
 function stateOf(t: Token): string {
   if (t.revokedAt) return `Đã thu hồi lúc ${formatDateTime(t.revokedAt)}`;
@@ -49,21 +47,29 @@ function TokenForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (token
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("leader");
   const [scope, setScope] = useState("");
-  const [expires, setExpires] = useState(dateIn(DEFAULT_DAYS));
+  const [expires, setExpires] = useState(() => dateText(Date.now() + DEFAULT_DAYS * 86400_000));
   const [never, setNever] = useState(false);
   const { busy, error, setError, run } = useSubmit();
 
   const submit = (e: Event) => {
     e.preventDefault();
     if (!name.trim()) return setError({ field: "name", message: "Đặt tên cho mã, ví dụ “Tập lệnh báo cáo tỉnh”" });
-    if (!never && !expires) return setError({ field: "expiresAt", message: "Chọn ngày hết hạn của mã" });
-    if (role === "commune" && !scope) return setError({ field: "scopeUnitCode", message: "Chọn xã của mã" });
+    const chosen = chosenScope(role, scope);
+    if (!chosen.ok) return setError({ field: "scopeUnitCode", message: chosen.message });
+    let expiresAt: string | null = null;
+    if (!never) {
+      const expiry = readDate(expires);
+      if (!expiry.ok) return setError({ field: "expiresAt", message: expiry.message });
+      if (expiry.value <= vietnamToday())
+        return setError({ field: "expiresAt", message: "Ngày hết hạn phải sau hôm nay" });
+      expiresAt = expiry.value;
+    }
     run(async () => {
       const { secret, token } = await createToken({
         name: name.trim(),
         role,
-        scopeUnitCode: scopeLevel(role) === null ? null : scope || null,
-        expiresAt: never ? null : expires,
+        scopeUnitCode: chosen.code,
+        expiresAt,
       });
       onCreated(token, secret);
       setName("");
@@ -86,14 +92,17 @@ function TokenForm({ units, onCreated }: { units: AdminUnit[]; onCreated: (token
         }}
         onScope={setScope}
       />
-      <Field id="expiresAt" label="Hết hạn ngày" error={error} hint={`Mặc định ${DEFAULT_DAYS} ngày kể từ hôm nay.`}>
-        <input
+      <Field
+        id="expiresAt"
+        label="Hết hạn ngày"
+        error={error}
+        hint={`${dateHint()} Mặc định ${DEFAULT_DAYS} ngày kể từ hôm nay; mã dùng được đến hết ngày này.`}
+      >
+        <DateField
           id="expiresAt"
-          type="date"
           value={never ? "" : expires}
-          min={dateIn(1)}
           disabled={never}
-          onInput={(e) => setExpires(e.currentTarget.value)}
+          onInput={setExpires}
           {...invalid(error, "expiresAt")}
         />
       </Field>

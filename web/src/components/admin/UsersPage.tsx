@@ -4,6 +4,7 @@
  */
 import { useState } from "preact/hooks";
 import { formatDateTime } from "../../../../domain/time";
+import { NATIONAL } from "../../../../domain/units";
 import { type AdminUnit, disableUser, fetchUsers, type Role, saveUser, type User } from "../../api";
 import { tick, useLoad } from "../../state";
 import {
@@ -25,7 +26,31 @@ export function scopeName(units: AdminUnit[], code: string | null): string {
   return units.find((u) => u.code === code)?.name ?? code;
 }
 
-/** Role and scope chosen together: the scope offered is the one the role may have. */
+/**
+ * The scope as the form holds it: "" until a unit is chosen, `VN` when “Toàn quốc” is; what the API takes, or a
+ * message for the unit field when nothing was chosen. An administrator is always national.
+ */
+export function chosenScope(
+  role: Role,
+  scope: string,
+): { ok: true; code: string | null } | { ok: false; message: string } {
+  const level = scopeLevel(role);
+  if (level === null) return { ok: true, code: null };
+  if (!scope)
+    return {
+      ok: false,
+      message:
+        level === "commune"
+          ? "Chọn xã, phường, đặc khu của cán bộ xã"
+          : "Chọn tỉnh mà lãnh đạo được xem, hoặc “Toàn quốc” để xem cả nước",
+    };
+  return { ok: true, code: scope === NATIONAL ? null : scope };
+}
+
+/** The form's scope for a user or token as saved: `VN` for national. */
+const scopeChoice = (code: string | null) => code ?? NATIONAL;
+
+/** Role and scope chosen together: the scope offered is the one the role may have, and one must be chosen. */
 export function RoleScopeFields(props: {
   role: Role;
   scope: string;
@@ -71,7 +96,8 @@ export function RoleScopeFields(props: {
             <UnitOptions
               units={units}
               level={level}
-              none={level === "province" ? "Toàn quốc" : "— Chọn xã, phường, đặc khu —"}
+              national={level === "province"}
+              none={level === "province" ? "— Chọn tỉnh hoặc Toàn quốc —" : "— Chọn xã, phường, đặc khu —"}
             />
           )}
         </select>
@@ -91,20 +117,17 @@ function UserForm({
 }) {
   const [email, setEmail] = useState(editing?.email ?? "");
   const [role, setRole] = useState<Role>(editing?.role ?? "leader");
-  const [scope, setScope] = useState(editing?.scopeUnitCode ?? "");
+  const [scope, setScope] = useState(editing ? scopeChoice(editing.scopeUnitCode) : "");
   const { busy, error, setError, run } = useSubmit();
 
   const submit = (e: Event) => {
     e.preventDefault();
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email.trim()))
       return setError({ field: "email", message: "Nhập email của người dùng, ví dụ lanhdao@hungyen.gov.vn" });
-    if (role === "commune" && !scope) return setError({ field: "scopeUnitCode", message: "Chọn xã của cán bộ xã" });
+    const chosen = chosenScope(role, scope);
+    if (!chosen.ok) return setError({ field: "scopeUnitCode", message: chosen.message });
     run(async () => {
-      const { user } = await saveUser({
-        email: email.trim(),
-        role,
-        scopeUnitCode: scopeLevel(role) === null ? null : scope || null,
-      });
+      const { user } = await saveUser({ email: email.trim(), role, scopeUnitCode: chosen.code });
       onSaved(user);
       if (!editing) setEmail("");
     });

@@ -3,7 +3,8 @@
  * error shown beside the field it names (or above the button), labels tied to their controls for screen readers.
  */
 import type { ComponentChildren } from "preact";
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { NATIONAL } from "../../../../domain/units";
 import { type AdminUnit, ApiError } from "../../api";
 import { type Loaded, tick } from "../../state";
 import { Status } from "../common";
@@ -104,22 +105,74 @@ export function Notice({ notice }: { notice: NoticeText | null }) {
 }
 
 /**
+ * An action that asks once before it is done, naming what it acts on; “Thôi” (or Escape) leaves everything as it
+ * was. A modal dialog: nothing else on the page can be pressed meanwhile, and focus goes back where it was.
+ */
+export function ConfirmDialog(props: {
+  question: string;
+  detail?: string;
+  confirm: string;
+  onConfirm: () => void;
+  onCancel: () => void;
+}) {
+  const { question, detail, confirm, onConfirm, onCancel } = props;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const cancel = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    dialog.current?.showModal();
+    // “Thôi” first: Enter on an open question does nothing that cannot be undone.
+    cancel.current?.focus();
+  }, []);
+  const finish = (then: () => void) => {
+    dialog.current?.close();
+    then();
+  };
+  return (
+    <dialog
+      ref={dialog}
+      class="confirm-dialog"
+      aria-labelledby="confirm-question"
+      onCancel={(e) => {
+        e.preventDefault();
+        finish(onCancel);
+      }}
+    >
+      <p id="confirm-question">
+        <strong>{question}</strong>
+      </p>
+      {detail && <p>{detail}</p>}
+      <p class="actions">
+        <button type="button" class="primary" onClick={() => finish(onConfirm)}>
+          {confirm}
+        </button>
+        <button type="button" ref={cancel} onClick={() => finish(onCancel)}>
+          Thôi
+        </button>
+      </p>
+    </dialog>
+  );
+}
+
+/**
  * Units to pick by name: provinces alone, or communes grouped under their province (names repeat across provinces,
- * never within one). `none` is the first choice's text, when there is one.
+ * never within one). `none` is the first choice's text, when there is one; `national` offers “Toàn quốc” (`VN`).
  */
 export function UnitOptions({
   units,
   level,
   none,
+  national = false,
 }: {
   units: AdminUnit[];
   level: "province" | "commune";
   none?: string;
+  national?: boolean;
 }) {
   const provinces = units.filter((u) => u.parentCode === null);
   return (
     <>
       {none !== undefined && <option value="">{none}</option>}
+      {national && <option value={NATIONAL}>Toàn quốc</option>}
       {level === "province"
         ? provinces.map((p) => (
             <option key={p.code} value={p.code}>
