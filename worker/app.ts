@@ -13,6 +13,7 @@ import { httpCaching } from "./http/cache";
 import { d1Cost } from "./http/d1-cost";
 import { d1Session } from "./http/d1-session";
 import { admin } from "./routes/admin";
+import { approvalsRoute } from "./routes/approvals";
 import { assets } from "./routes/assets";
 import { audit } from "./routes/audit";
 import { adminBoundaries, boundariesRoute } from "./routes/boundaries";
@@ -32,6 +33,8 @@ import { tokens } from "./routes/tokens";
 import { users } from "./routes/users";
 
 export const app = new Hono<AppEnv>()
+  // First, so no API middleware touches them: the bundles stay static files, with the static files' headers.
+  .route("/assets", assets)
   .use("*", securityHeaders)
   .use("*", refuseMisconfiguredDevelopmentMode)
   .use("/api/*", d1Session)
@@ -56,6 +59,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/sync", sync)
   .route("/api/sources", sourcesRoute)
   .route("/api/conferences", conferencesRoute)
+  .route("/api/approvals", approvalsRoute)
   .route("/api/admin/conferences", adminConferences)
   .route("/api/admin/users", users)
   .route("/api/admin/tokens", tokens)
@@ -63,7 +67,6 @@ export const app = new Hono<AppEnv>()
   .route("/api/admin/boundaries", adminBoundaries)
   .route("/api/admin/sources", adminSources)
   .route("/api/admin", admin)
-  .route("/assets", assets)
   .all("/api/*", () => {
     throw new AppError("not_found", "Không có địa chỉ API này");
   });

@@ -4,6 +4,7 @@
  */
 import { env } from "cloudflare:workers";
 import { assert, beforeEach, describe, expect, it } from "vitest";
+import { callWorker, productionEnv } from "./access-helpers";
 import { api, resetDatabase, seedReference } from "./helpers";
 
 const FILES = ["units", "catalog", "sources"] as const;
@@ -57,10 +58,16 @@ describe("a reference file's template", () => {
 });
 
 describe("the dashboard's bundles", () => {
-  it("come from the static assets with their year-long cache; one that is not there is a 404 nobody keeps", async () => {
+  /** The script index.html loads, by its hashed name. */
+  const pageBundle = async () => {
     const page = await (await env.ASSETS.fetch("http://dashboard.local/")).text();
     const script = /<script type="module"[^>]* src="(\/assets\/[^"]+\.js)"/.exec(page)?.[1];
     assert(script, "index.html names its bundle");
+    return script;
+  };
+
+  it("come from the static assets with their year-long cache; one that is not there is a 404 nobody keeps", async () => {
+    const script = await pageBundle();
     const bundle = await api(script);
     expect(bundle.status).toBe(200);
     expect(bundle.headers.get("content-type")).toContain("javascript");
@@ -70,5 +77,14 @@ describe("the dashboard's bundles", () => {
     expect(gone.status).toBe(404);
     expect(gone.headers.get("cache-control")).toBe("no-store");
     expect(gone.headers.get("content-type")).not.toContain("text/html");
+  });
+
+  it("are served as static files even when development mode is set where it must not be, so the page can say so", async () => {
+    const script = await pageBundle();
+    const misconfigured = productionEnv({ DEV_MODE: "true" });
+    expect((await callWorker(misconfigured, "/api/meta")).status).toBe(500);
+    const bundle = await callWorker(misconfigured, script);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
   });
 });
