@@ -31,6 +31,8 @@ const TABLES = [
   "audit_log",
   "boundaries",
   "source_periods",
+  "approvals",
+  "pending_values",
 ];
 
 export async function resetDatabase(): Promise<void> {

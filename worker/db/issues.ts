@@ -116,3 +116,14 @@ export function rejectedUnderQuery(s: Scope, period: string): SQL {
   return sql`WITH RECURSIVE ${rejectedCtes(s.listDate, period, null)}
     SELECT DISTINCT up.commune AS code FROM up${under}`;
 }
+
+/** The cells of a commune's period that hold errors (what blocks a submission), in sheet order. */
+export async function errorCells(
+  db: Db,
+  unitCode: string,
+  period: string,
+): Promise<{ cell: string | null; message: string }[]> {
+  return db.all<{ cell: string | null; message: string }>(sql`
+    SELECT cell, message FROM issues INDEXED BY issues_unit_idx
+    WHERE unit_code = ${unitCode} AND period = ${period} AND severity = 'error' ORDER BY cell, id`);
+}

@@ -185,6 +185,49 @@ export const issues = sqliteTable(
   ],
 );
 
+/**
+ * A commune's figures for a period made official (PRODUCT.md §12): `open` → `submitted` by the commune → `accepted`
+ * by the province (or `returned`, with a reason, to be submitted again); an accepted commune is reopened with a reason.
+ * No row is `open`.
+ */
+export const approvals = sqliteTable(
+  "approvals",
+  {
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    state: text({ enum: ["open", "submitted", "accepted", "returned"] }).notNull(),
+    submittedAt: integer(),
+    submittedBy: text(),
+    acceptedAt: integer(),
+    acceptedBy: text(),
+    returnedAt: integer(),
+    returnedBy: text(),
+    /** Why it was returned or reopened. */
+    reason: text(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitCode, t.period] }), index("approvals_period_idx").on(t.period, t.state)],
+);
+
+/**
+ * What an accepted commune's sheet says now where it differs from its accepted figures: kept and shown to the
+ * province, never taking the accepted value's place until the commune is reopened. `value` null: the cell was cleared.
+ */
+export const pendingValues = sqliteTable(
+  "pending_values",
+  {
+    unitCode: text().notNull(),
+    indicatorCode: text().notNull(),
+    period: text().notNull(),
+    value: real(),
+    raw: text(),
+    cell: text(),
+    sourceId: integer().notNull(),
+    writtenAt: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitCode, t.indicatorCode, t.period] })],
+);
+
 /** A review conference: its sync window, and the moment its figures were frozen. */
 export const conferences = sqliteTable("conferences", {
   id: integer().primaryKey({ autoIncrement: true }),

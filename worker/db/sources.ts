@@ -296,3 +296,12 @@ export async function reactivateSource(
   await db.batch([db.update(sources).set({ active: true }).where(eq(sources.id, id)), auditStatement(db, audit, now)]);
   return { ...source, active: true };
 }
+
+/** The active sources that read a commune: its own sheets, and the tables its values came from. */
+export async function activeSourceIdsFor(db: Db, unitCode: string): Promise<number[]> {
+  const rows = await db.all<{ id: number }>(sql`
+    SELECT id FROM sources WHERE active = 1 AND (unit_code = ${unitCode}
+      OR id IN (SELECT source_id FROM indicator_values INDEXED BY values_rollup_idx WHERE unit_code = ${unitCode}))
+    ORDER BY id`);
+  return rows.map((r) => r.id);
+}

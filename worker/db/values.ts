@@ -88,7 +88,7 @@ export type ValueChanges = {
 
 /**
  * Changed values upserted, vanished ones removed and audited (a cell whose formula failed keeps the value it last
- * gave). Statements only: the caller runs them in one batch with everything else the reading changes.
+ * gave, and `keep`'s slots — `unit|indicator|period` — stay as stored). Statements only: the caller runs them in one batch with everything else the reading changes.
  */
 export function valueChanges(
   db: Db,
@@ -97,11 +97,13 @@ export function valueChanges(
   existing: StoredValue[],
   runId: number,
   now: number,
+  keep: ReadonlySet<string> = new Set(),
 ): ValueChanges {
   const key = (v: { unitCode: string; indicatorCode: string; period: string }) =>
     slotKey(v.unitCode, v.indicatorCode, v.period);
   const before = new Map(existing.map((v) => [key(v), v]));
-  const fresh = new Set(reading.values.map(key));
+  // Slots held as they are (an accepted commune's) stay whatever the reading says.
+  const fresh = new Set([...reading.values.map(key), ...keep]);
   for (const i of reading.issues)
     if (i.code === KEEPS_LAST_GOOD && i.unitCode && i.indicatorCode && i.period)
       fresh.add(slotKey(i.unitCode, i.indicatorCode, i.period));

@@ -4,9 +4,10 @@
  */
 
 import { previousYearPeriod } from "../../domain/periods";
+import { heldApprovals, type PendingValue } from "../db/approvals";
 import { ensurePeriods } from "../db/periods";
 import { recordFeedback, type SourceRecord } from "../db/sources";
-import { storedForSource, type TakenSlot } from "../db/values";
+import { type StoredValue, storedForSource, type TakenSlot } from "../db/values";
 import { GoogleError } from "../google/errors";
 import { sheetUrl } from "../sheets/text";
 import { type CellIssue, type CellValue, SourceError, slotKey } from "../sheets/types";
@@ -22,7 +23,7 @@ import {
   type SourceRead,
   type SourceRef,
 } from "./read-source";
-import { recordSourceError, writeReading } from "./write";
+import { type Held, NOTHING_HELD, recordSourceError, writeReading } from "./write";
 
 /** What became of one source. */
 export type SourceOutcome =
@@ -86,7 +87,14 @@ async function readAndStore(
     periods: [...periods],
     previous: [...previousPeriods],
   });
-  const reading = withoutConflicts({ ...raw, ...validateReading(raw, ctx.catalog, previous) }, taken);
+  const validated = withoutConflicts({ ...raw, ...validateReading(raw, ctx.catalog, previous) }, taken);
+  const { reading, held } = holdApproved(
+    validated,
+    await heldApprovals(db, [...unitCodes], [...periods]),
+    existing,
+    source.id,
+    now(),
+  );
   await recordPeriods(ctx, reading.values);
   const stored = await writeReading(
     db,
@@ -96,6 +104,7 @@ async function readAndStore(
     ctx.runId,
     now(),
     existing,
+    held,
   ).catch((err: unknown) => {
     console.error(`writing source ${source.id} failed`, err);
     throw new SourceError(
@@ -145,6 +154,51 @@ function withoutConflicts<R extends { values: CellValue[]; issues: CellIssue[] }
     return false;
   });
   return { ...reading, values, issues: [...reading.issues, ...conflicts] };
+}
+
+/**
+ * An accepted commune's period is locked (PRODUCT.md §12): the reading's values there are not taken; where they
+ * differ from what is stored (or a stored cell was cleared) they become pending changes for the province to see. A
+ * submitted commune's period is taken as read, and a change there withdraws the submission (`writeReading`).
+ */
+function holdApproved<R extends { values: CellValue[] }>(
+  reading: R,
+  approvals: { unitCode: string; period: string; state: string }[],
+  existing: StoredValue[],
+  sourceId: number,
+  now: number,
+): { reading: R; held: Held } {
+  if (!approvals.length) return { reading, held: NOTHING_HELD };
+  const pair = (v: { unitCode: string; period: string }) => `${v.unitCode}|${v.period}`;
+  const accepted = approvals.filter((a) => a.state === "accepted");
+  const locked = new Set(accepted.map(pair));
+  const stored = new Map(
+    existing.filter((v) => locked.has(pair(v))).map((v) => [slotKey(v.unitCode, v.indicatorCode, v.period), v]),
+  );
+  const pending: PendingValue[] = [];
+  const seen = new Set<string>();
+  for (const v of reading.values) {
+    if (!locked.has(pair(v))) continue;
+    const key = slotKey(v.unitCode, v.indicatorCode, v.period);
+    seen.add(key);
+    if (stored.get(key)?.value === v.value) continue;
+    const { unitCode, indicatorCode, period, value, raw, cell } = v;
+    pending.push({ unitCode, indicatorCode, period, value, raw, cell, sourceId, writtenAt: now });
+  }
+  for (const [key, v] of stored) {
+    if (seen.has(key)) continue;
+    const { unitCode, indicatorCode, period, cell } = v;
+    pending.push({ unitCode, indicatorCode, period, value: null, raw: null, cell, sourceId, writtenAt: now });
+  }
+  return {
+    reading: { ...reading, values: reading.values.filter((v) => !locked.has(pair(v))) },
+    held: {
+      keep: new Set(stored.keys()),
+      accepted: accepted.map((a) => ({ unitCode: a.unitCode, period: a.period })),
+      pending,
+      submitted: new Set(approvals.filter((a) => a.state === "submitted").map(pair)),
+    },
+  };
 }
 
 /** Periods first seen in this run are recorded, so deadlines can be attached to them. */

@@ -2,6 +2,7 @@
  * Storing what a source's reading changed — its values, its issues, its status and the roll-ups above its communes —
  * in one D1 batch, so a run that dies half-way leaves each source either as it was or fully updated (PRODUCT.md §6).
  */
+import { type PendingValue, replacePending, withdrawSubmissions } from "../db/approvals";
 import { runBatch } from "../db/batch";
 import type { Db } from "../db/client";
 import { replaceSourceError, replaceSourceIssues } from "../db/issues";
@@ -12,7 +13,23 @@ import type { CellIssue, CellValue, SourceError } from "../sheets/types";
 
 export type Reading = { values: CellValue[]; issues: CellIssue[]; title: string; locale: string | null };
 
-/** Changed values upserted, vanished ones removed (and audited), issues replaced, roll-ups moved: one batch. */
+/**
+ * What approvals hold back from a reading (PRODUCT.md §12): the slots of accepted communes kept as accepted, with
+ * what the sheet says there now as pending changes; and the submitted communes whose submission a change withdraws.
+ */
+export type Held = {
+  keep: ReadonlySet<string>;
+  accepted: { unitCode: string; period: string }[];
+  pending: PendingValue[];
+  submitted: ReadonlySet<string>;
+};
+
+export const NOTHING_HELD: Held = { keep: new Set(), accepted: [], pending: [], submitted: new Set() };
+
+/**
+ * Changed values upserted, vanished ones removed (and audited), issues replaced, roll-ups moved, accepted communes'
+ * pending changes replaced, and submissions the change touches withdrawn: one batch.
+ */
 export async function writeReading(
   db: Db,
   source: SourceRecord,
@@ -21,8 +38,16 @@ export async function writeReading(
   runId: number,
   now: number,
   existing: StoredValue[],
-): Promise<{ written: number; removed: number }> {
-  const change = valueChanges(db, source.id, reading, existing, runId, now);
+  held: Held = NOTHING_HELD,
+): Promise<{ written: number; removed: number; withdrawn: number }> {
+  const change = valueChanges(db, source.id, reading, existing, runId, now, held.keep);
+  const withdrawn = [
+    ...new Map(
+      change.touched
+        .filter((t) => held.submitted.has(`${t.unitCode}|${t.period}`))
+        .map((t) => [`${t.unitCode}|${t.period}`, t]),
+    ).values(),
+  ];
   await runBatch(db, [
     ...change.statements,
     ...rollupWrite(
@@ -32,8 +57,10 @@ export async function writeReading(
     ...replaceSourceIssues(db, source.id, reading.issues, runId, now),
     markRead(db, source.id, { title: reading.title, locale: reading.locale, ...version }, runId, now),
     ...(change.touched.length ? recountSourcePeriods(source.id) : []),
+    ...replacePending(db, held.accepted, held.pending),
+    ...withdrawSubmissions(db, withdrawn, now),
   ]);
-  return { written: change.written, removed: change.removed };
+  return { written: change.written, removed: change.removed, withdrawn: withdrawn.length };
 }
 
 /** A source that could not be read keeps its values; it records why, as its status and as one issue. */

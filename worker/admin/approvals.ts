@@ -1,0 +1,143 @@
+/**
+ * Official figures (PRODUCT.md §12): a commune submits its period (refused while an error remains), the province
+ * accepts it or returns it with a reason, and reopens an accepted one with a reason. Every move is audited with who,
+ * when and why; a move the state does not allow is refused (409) naming the state, and changes nothing.
+ */
+
+import { type ApprovalRecord, type ApprovalState, findApproval, replacePending, saveApproval } from "../db/approvals";
+import { auditStatement } from "../db/audit";
+import { runBatch } from "../db/batch";
+import type { Db } from "../db/client";
+import { errorCells } from "../db/issues";
+import { activeSourceIdsFor } from "../db/sources";
+import { AppError } from "../errors";
+import { runSync } from "../sync/run";
+
+/** The state in words, as a refusal names it. */
+export const STATE_WORDS: Record<ApprovalState, string> = {
+  open: "chưa chốt",
+  submitted: "xã đã chốt, chờ tỉnh duyệt",
+  accepted: "tỉnh đã duyệt",
+  returned: "tỉnh đã trả lại",
+};
+
+const blank = (unitCode: string, period: string, now: number): ApprovalRecord => ({
+  unitCode,
+  period,
+  state: "open",
+  submittedAt: null,
+  submittedBy: null,
+  acceptedAt: null,
+  acceptedBy: null,
+  returnedAt: null,
+  returnedBy: null,
+  reason: null,
+  updatedAt: now,
+});
+
+async function current(db: Db, unitCode: string, period: string, now: number): Promise<ApprovalRecord> {
+  return (await findApproval(db, unitCode, period)) ?? blank(unitCode, period, now);
+}
+
+function refuse(a: ApprovalRecord, wanted: string): never {
+  throw new AppError(
+    "conflict",
+    `Không thể ${wanted}: số liệu kỳ ${a.period} của đơn vị ${a.unitCode} đang ở trạng thái “${STATE_WORDS[a.state]}”`,
+  );
+}
+
+async function save(db: Db, next: ApprovalRecord, action: string, actor: string, now: number): Promise<ApprovalRecord> {
+  await runBatch(db, [
+    saveApproval(db, next),
+    auditStatement(
+      db,
+      { actor, action, target: `${next.unitCode}/${next.period}`, detail: next.reason ? { reason: next.reason } : {} },
+      now,
+    ),
+  ]);
+  return next;
+}
+
+/** The commune confirms its figures for the period; refused while any of its cells holds an error. */
+export async function submit(db: Db, unitCode: string, period: string, actor: string): Promise<ApprovalRecord> {
+  const now = Date.now();
+  const a = await current(db, unitCode, period, now);
+  if (a.state !== "open" && a.state !== "returned") refuse(a, "chốt số liệu");
+  const errors = await errorCells(db, unitCode, period);
+  if (errors.length) {
+    const cells = errors.map((e) => (e.cell ? `${e.cell} (${e.message})` : e.message));
+    throw new AppError(
+      "conflict",
+      `Chưa chốt được: còn ${errors.length} ô lỗi cần sửa trong bảng tính — ${cells.join("; ")}`,
+    );
+  }
+  return save(
+    db,
+    { ...a, state: "submitted", submittedAt: now, submittedBy: actor, updatedAt: now },
+    "approval.submit",
+    actor,
+    now,
+  );
+}
+
+/** The province accepts each submitted commune of the list; the others are answered with why not. */
+export async function accept(
+  db: Db,
+  unitCodes: string[],
+  period: string,
+  actor: string,
+): Promise<{ unitCode: string; approval: ApprovalRecord | null; refused: string | null }[]> {
+  const out = [];
+  for (const unitCode of [...new Set(unitCodes)]) {
+    const now = Date.now();
+    const a = await current(db, unitCode, period, now);
+    if (a.state !== "submitted") {
+      out.push({ unitCode, approval: a, refused: `Chưa duyệt: trạng thái “${STATE_WORDS[a.state]}”` });
+      continue;
+    }
+    const next = { ...a, state: "accepted" as const, acceptedAt: now, acceptedBy: actor, reason: null, updatedAt: now };
+    out.push({ unitCode, approval: await save(db, next, "approval.accept", actor, now), refused: null });
+  }
+  return out;
+}
+
+/** The province sends a submitted commune back with a reason; the commune submits again. */
+export async function returnToCommune(
+  db: Db,
+  unitCode: string,
+  period: string,
+  reason: string,
+  actor: string,
+): Promise<ApprovalRecord> {
+  const now = Date.now();
+  const a = await current(db, unitCode, period, now);
+  if (a.state !== "submitted") refuse(a, "trả lại");
+  const next = { ...a, state: "returned" as const, returnedAt: now, returnedBy: actor, reason, updatedAt: now };
+  return save(db, next, "approval.return", actor, now);
+}
+
+/**
+ * The province reopens an accepted commune with a reason: its pending changes are dropped and its sheets read again
+ * at once, so what they say now becomes its figures.
+ */
+export async function reopen(
+  env: Env,
+  db: Db,
+  unitCode: string,
+  period: string,
+  reason: string,
+  actor: string,
+): Promise<ApprovalRecord> {
+  const now = Date.now();
+  const a = await current(db, unitCode, period, now);
+  if (a.state !== "accepted") refuse(a, "mở lại");
+  const next = { ...blank(unitCode, period, now), reason };
+  await runBatch(db, [
+    saveApproval(db, next),
+    ...replacePending(db, [{ unitCode, period }], []),
+    auditStatement(db, { actor, action: "approval.reopen", target: `${unitCode}/${period}`, detail: { reason } }, now),
+  ]);
+  const sourceIds = await activeSourceIdsFor(db, unitCode);
+  if (sourceIds.length) await runSync(env, { trigger: "sheet", actor, sourceIds, force: true });
+  return next;
+}
