@@ -2,18 +2,28 @@
  * The conference report as data (PRODUCT.md §10): the sentences a speaker reads out, built from the summary, and the
  * tables printed under them. Numbers are vi-VN; an approximate figure is said as “khoảng”; a missing one is never
  * said as 0 — its clause is left out and the indicator is named among those without figures.
+ *
+ * Every figure is said as the dashboard says it (`formatFigure`, `formatFlag`, `formatChange` of domain/numbers): a
+ * rate to one decimal with the parts it was computed from, a rate's change in points, a flag as “121/144 xã đạt”; a
+ * change is like for like, over the communes that have the figure in both periods.
  */
 
-import { formatNumber } from "../../domain/numbers";
+import { GROUP_TITLES } from "../../domain/indicators";
+import { formatChange, formatFigure, formatFlag, formatIndicator, formatNumber } from "../../domain/numbers";
 import { periodLabel } from "../../domain/periods";
 import { formatDateTime } from "../../domain/time";
 import { isCommuneKind } from "../../domain/units";
 import type { Db } from "../db/client";
 import { type CommuneRow, communeRows } from "../db/values";
 import { resolveScope } from "./resolve";
-import { buildSummary, type Summary, type SummaryIndicator } from "./summary";
+import { buildSummary, type Comparable, type Summary, type SummaryIndicator } from "./summary";
 
-type ReportTable = { title: string; columns: string[]; rows: (string | number | null)[][] };
+/** A right-aligned column holds figures. */
+type ReportColumn = { title: string; numeric: boolean };
+/** Rows under a heading (the catalog's group), printed together; `title` null for a table without groups. */
+type ReportSection = { title: string | null; rows: string[][] };
+/** Cells are text, said as the speech says them; the first column names the row unless it is numeric. */
+type ReportTable = { title: string; columns: ReportColumn[]; sections: ReportSection[]; notes: string[] };
 export type Report = {
   title: string;
   unit: Summary["unit"];
@@ -41,10 +51,25 @@ type Get = (code: string) => SummaryIndicator | undefined;
 
 /** A figure as spoken: “5.012”, “khoảng 5.400”, “94,2%”; null when there is no figure. */
 function say(f: SummaryIndicator | undefined): string | null {
-  if (!f || f.value === null) return null;
-  const n = formatNumber(f.value, f.kind);
-  return f.approximate ? `khoảng ${n}` : n;
+  return !f || f.value === null ? null : formatFigure(f.value, f.kind, f.approximate);
 }
+
+/** A flag's label without the sheet's instruction: “Xã/phường đạt tiêu chuẩn …” rather than “… (1 = đạt; 0 = chưa đạt)”. */
+const flagName = (i: SummaryIndicator) => i.label.replace(/\s*\([^()]*=[^()]*\)$/, "");
+
+/**
+ * A rate's parts as it was computed — Σ numerator / Σ denominator over the communes that reported both — so that the
+ * fraction gives the rate: “5.394/5.760 khu dân cư của 144 xã có đủ số liệu”; null for a figure without parts.
+ */
+function partsOf(f: SummaryIndicator, noun: string | null, isCommune: boolean): string | null {
+  if (!f.parts) return null;
+  const of = isCommune ? "" : ` của ${count(f.reporting)} xã có đủ số liệu`;
+  return `${count(f.parts.numerator)}/${count(f.parts.denominator)}${noun ? ` ${noun}` : ""}${of}`;
+}
+
+/** A change is said “cùng N xã” when the communes compared are not all those that have the figure in either period. */
+const partial = (i: SummaryIndicator, c: Comparable) =>
+  c.communes !== i.reporting || c.communes !== i.previousReporting;
 
 /** Clauses joined as Vietnamese lists are: “a, b và c”. */
 function joinAnd(parts: string[]): string {
@@ -88,25 +113,22 @@ function sentences(s: Summary, get: Get): string[] {
   ]);
   if (models.length) out.push(`Xây dựng, duy trì ${joinAnd(models)}.`);
 
-  /** “95,1% khu dân cư (39/41)”: the rate, with its parts when both were reported. */
-  const rate = (code: string, part: string, whole: string, noun: string) =>
-    clause(get, code, (n) => {
-      const [p, w] = [say(get(part)), say(get(whole))];
-      return p && w ? `${n} ${noun} (${p}/${w})` : `${n} ${noun}`;
-    });
+  /** “93,6% khu dân cư (5.394/5.760 khu dân cư của 144 xã có đủ số liệu)”: the rate with the parts it was computed from. */
+  const rate = (code: string, noun: string) => {
+    const f = get(code);
+    const n = say(f);
+    const parts = f && partsOf(f, noun, isCommune);
+    return n === null ? null : parts ? `${n} ${noun} (${parts})` : `${n} ${noun}`;
+  };
   const safe = present([
-    rate("residential_area_safe_rate", "residential_area_safe", "residential_area_total", "khu dân cư"),
-    rate("agency_enterprise_safe_rate", "agency_enterprise_safe", "agency_enterprise_total", "cơ quan, doanh nghiệp"),
-    rate("school_safe_rate", "school_safe", "school_total", "cơ sở giáo dục"),
+    rate("residential_area_safe_rate", "khu dân cư"),
+    rate("agency_enterprise_safe_rate", "cơ quan, doanh nghiệp"),
+    rate("school_safe_rate", "cơ sở giáo dục"),
   ]);
   const flag = get("commune_safe");
   const flagSentence =
     flag && flag.value !== null
-      ? isCommune
-        ? flag.value >= 1
-          ? `${s.unit.name} đạt tiêu chuẩn “An toàn về an ninh trật tự”`
-          : `${s.unit.name} chưa đạt tiêu chuẩn “An toàn về an ninh trật tự”`
-        : `${count(flag.value)}/${count(flag.reporting)} xã, phường, đặc khu báo cáo đạt tiêu chuẩn “An toàn về an ninh trật tự”`
+      ? `${isCommune ? `${s.unit.name} ` : ""}${lower(formatFlag(flag.value, flag.reporting, isCommune))} tiêu chuẩn “An toàn về an ninh trật tự”`
       : null;
   if (safe.length)
     out.push(
@@ -197,17 +219,95 @@ const COVERED_BY_SENTENCES = new Set([
   "commended_individuals",
 ]);
 
-/** The like-for-like change, as a percentage rounded to one decimal; null without communes in both periods. */
-function changePercent(i: SummaryIndicator): number | null {
-  const c = i.comparable;
-  if (!c || i.kind === "ratio" || c.previous === 0) return null;
-  return Math.round((1000 * (c.value - c.previous)) / c.previous) / 10;
+/** A flag in both periods, each over the communes that answered it then, as the dashboard compares it. */
+function flagThen(i: SummaryIndicator, compareLabel: string, isCommune: boolean): string {
+  return `${lower(formatIndicator(i, isCommune))} (${lower(compareLabel)}: ${lower(formatFlag(i.previous, i.previousReporting, isCommune))})`;
 }
 
-const rounded = (n: number | null | undefined) => (n === null || n === undefined ? null : Math.round(n * 100) / 100);
+/**
+ * One figure's change as a speaker says it: “số tổ … tăng 9,2% (từ 4.893 lên 5.345, cùng 144 xã)”, like for like; a
+ * rate's in points (“tăng 0,9 điểm %”); a flag as the communes meeting it in each period. Null when it cannot be said.
+ */
+function spokenChange(i: SummaryIndicator, compareLabel: string, isCommune: boolean): string | null {
+  if (i.value === null) return null;
+  if (i.kind === "flag")
+    return i.previous === null ? null : `${lower(flagName(i))}: ${flagThen(i, compareLabel, isCommune)}`;
+  const c = i.comparable;
+  if (!c) return null;
+  const label = lower(i.label);
+  const same = !isCommune && partial(i, c) ? `, cùng ${count(c.communes)} xã` : "";
+  const [from, to] = [formatFigure(c.previous, i.kind), formatFigure(c.value, i.kind, i.approximate)];
+  if (c.value === c.previous) return `${label} không đổi (${to}${same})`;
+  const [verb, toward] = c.value > c.previous ? ["tăng", "lên"] : ["giảm", "xuống"];
+  // “+9,2%”, “-3,1%”, “+0,9 điểm %” as the dashboard shows it, said with its verb; none from nothing (a count from 0).
+  const change = formatChange(c.value, c.previous, i.kind)?.replace(/^[+-]/, "");
+  return `${label} ${verb}${change ? ` ${change}` : ""} (từ ${from} ${toward} ${to}${same})`;
+}
+
+/** A table's change cell: the dashboard's “+9,2%” or “+0,9 điểm %”, like for like, with the communes compared. */
+function changeCell(i: SummaryIndicator, isCommune: boolean): string {
+  const c = i.comparable;
+  // A flag's two periods stand in their own cells, each over its own communes: no difference is made of them.
+  if (i.kind === "flag") return "—";
+  if (!c) return i.value !== null && i.previous !== null ? "chưa so sánh được" : "—";
+  // formatChange has no percentage for a count that was 0: it can only have grown.
+  const change = formatChange(c.value, c.previous, i.kind) ?? `tăng từ ${formatFigure(c.previous, i.kind)}`;
+  return !isCommune && partial(i, c) ? `${change} (cùng ${count(c.communes)} xã)` : change;
+}
+
+/** The main table: every figure of the catalog under its group's title, in the catalog's order. */
+function figuresTable(s: Summary, isCommune: boolean): ReportTable {
+  const label = periodLabel(s.period);
+  const compareLabel = s.compare ? periodLabel(s.compare) : null;
+  const groups = [...new Set(s.indicators.map((i) => i.group))];
+  const row = (i: SummaryIndicator) => [
+    i.kind === "flag" ? flagName(i) : i.label,
+    i.unit,
+    formatIndicator(i, isCommune),
+    ...(compareLabel
+      ? [
+          formatIndicator({ ...i, value: i.previous, reporting: i.previousReporting, approximate: false }, isCommune),
+          changeCell(i, isCommune),
+        ]
+      : []),
+    ...(isCommune ? [] : [count(i.reporting)]),
+  ];
+  const rates = s.indicators.flatMap((i) => {
+    const parts = partsOf(i, null, isCommune);
+    return parts ? [`${lower(i.label)} ${say(i)} = ${parts}`] : [];
+  });
+  return {
+    title: "Các chỉ tiêu",
+    columns: [
+      { title: "Chỉ tiêu", numeric: false },
+      { title: "Đơn vị tính", numeric: false },
+      { title: label, numeric: true },
+      ...(compareLabel
+        ? [
+            { title: compareLabel, numeric: true },
+            { title: "Tăng/giảm", numeric: true },
+          ]
+        : []),
+      ...(isCommune ? [] : [{ title: "Số xã có số liệu", numeric: true }]),
+    ],
+    sections: groups.map((g) => ({
+      title: GROUP_TITLES[g] ?? g,
+      rows: s.indicators.filter((i) => i.group === g).map(row),
+    })),
+    notes: [
+      ...(rates.length && !isCommune ? [`Cách tính tỷ lệ: ${rates.join("; ")}.`] : []),
+      ...(compareLabel && !isCommune
+        ? [
+            `Tăng/giảm so với ${lower(compareLabel)} tính trên cùng những xã có số liệu cả hai kỳ (ghi “cùng N xã” khi không phải mọi xã có số liệu); tỷ lệ tăng/giảm tính bằng điểm phần trăm.`,
+          ]
+        : []),
+    ],
+  };
+}
 
 function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
   const get: Get = (code) => s.indicators.find((i) => i.code === code);
+  const isCommune = isCommuneKind(s.unit.kind);
   const label = periodLabel(s.period);
   const compareLabel = s.compare ? periodLabel(s.compare) : null;
   const c = s.coverage;
@@ -217,92 +317,76 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
       ? `số liệu chốt lúc ${formatDateTime(s.asOf)}`
       : `cập nhật lúc ${formatDateTime(s.asOf)}`
     : "chưa đồng bộ lần nào";
-  const lateText = c.late ? `; ${count(c.late)} đơn vị báo cáo sau hạn` : "";
-  paragraphs.push(
-    `Số liệu ${lower(label)} được tổng hợp từ ${count(c.reported)}/${count(c.expected)} xã, phường, đặc khu đã báo cáo (${count(c.complete)} đơn vị báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}.`,
-  );
+  if (isCommune) {
+    const state = !c.reported
+      ? "chưa có số liệu"
+      : `${c.complete ? "đã báo cáo đủ" : "đã báo cáo, chưa đủ"} các chỉ tiêu bắt buộc${c.late ? ", sau hạn" : ""}`;
+    paragraphs.push(`Số liệu ${lower(label)} của ${s.unit.name}: ${state}; ${when}.`);
+  } else {
+    const lateText = c.late ? `; ${count(c.late)} xã báo cáo sau hạn` : "";
+    paragraphs.push(
+      `Số liệu ${lower(label)} được tổng hợp từ ${count(c.reported)}/${count(c.expected)} xã, phường, đặc khu đã báo cáo (${count(c.complete)} xã báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}.`,
+    );
+  }
   paragraphs.push(...sentences(s, get));
 
-  const others = s.indicators.filter(
-    (i) => !COVERED_BY_SENTENCES.has(i.code) && i.value !== null && i.kind !== "ratio",
-  );
-  if (others.length)
-    paragraphs.push(`Các chỉ tiêu khác: ${others.map((i) => `${lower(i.label)}: ${say(i)} ${i.unit}`).join("; ")}.`);
+  const others = s.indicators.filter((i) => !COVERED_BY_SENTENCES.has(i.code) && i.value !== null);
+  const other = (i: SummaryIndicator) => {
+    if (i.kind === "flag") return `${lower(flagName(i))}: ${lower(formatIndicator(i, isCommune))}`;
+    const parts = partsOf(i, null, isCommune);
+    return `${lower(i.label)}: ${say(i)}${i.kind === "ratio" ? (parts ? ` (${parts})` : "") : ` ${i.unit}`}`;
+  };
+  if (others.length) paragraphs.push(`Các chỉ tiêu khác: ${others.map(other).join("; ")}.`);
 
   if (compareLabel) {
-    // Spoken only like for like: over the communes that reported the figure in both periods, and said so.
-    const changes = s.indicators
-      .filter((i) => i.kind !== "ratio" && i.kind !== "flag")
-      .flatMap((i) => {
-        const change = changePercent(i);
-        return i.comparable && change !== null && change !== 0 ? [{ i, c: i.comparable, change }] : [];
-      })
-      .slice(0, 6);
-    const sets = new Set(changes.map((x) => x.c.communes));
-    const one = sets.size === 1 ? ([...sets][0] ?? null) : null;
-    const spoken = changes.map(({ i, c, change }) => {
-      const [verb, to] = change > 0 ? ["tăng", "lên"] : ["giảm", "xuống"];
-      const same = one === null ? `, cùng ${count(c.communes)} đơn vị` : "";
-      const from = say({ ...i, value: c.previous });
-      return `${lower(i.label)} ${verb} ${formatNumber(Math.abs(change), "ratio")} (từ ${from} ${to} ${say({ ...i, value: c.value })}${same})`;
-    });
-    // A commune is compared with itself: only a unit above it names the communes compared.
-    const over =
-      one === null || isCommuneKind(s.unit.kind) ? "" : `, cùng ${count(one)} xã, phường, đặc khu có số liệu cả hai kỳ`;
-    if (spoken.length) paragraphs.push(`So với ${lower(compareLabel)}${over}: ${spoken.join("; ")}.`);
+    // The figures a conference leads with, in their order, then the communes meeting a standard; each like for like.
+    const led = [
+      ...s.indicators
+        .filter((i): i is SummaryIndicator & { headline: number } => i.headline !== null)
+        .sort((a, b) => a.headline - b.headline),
+      ...s.indicators.filter((i) => i.headline === null && i.kind === "flag"),
+    ];
+    const spoken = present(led.map((i) => spokenChange(i, compareLabel, isCommune)));
+    if (spoken.length) paragraphs.push(`So với ${lower(compareLabel)}: ${spoken.join("; ")}.`);
   }
 
   const missing = s.indicators.filter((i) => i.value === null);
   if (missing.length) paragraphs.push(`Chưa có số liệu: ${missing.map((i) => lower(i.label)).join("; ")}.`);
 
+  const numeric = (title: string) => ({ title, numeric: true });
   const tables: ReportTable[] = [
-    {
-      title: "Các chỉ tiêu chủ yếu",
-      columns: [
-        "Chỉ tiêu",
-        "Đơn vị tính",
-        label,
-        "Số đơn vị báo cáo",
-        // A change compares the same communes: both periods are shown over those communes, with how many they are.
-        ...(compareLabel
-          ? [`${label} (cùng đơn vị)`, `${compareLabel} (cùng đơn vị)`, "Tăng/giảm (%)", "Số đơn vị so sánh"]
-          : []),
-        "Ước tính",
-      ],
-      rows: s.indicators.map((i) => [
-        i.label,
-        i.unit,
-        rounded(i.value),
-        i.reporting,
-        ...(compareLabel
-          ? [
-              rounded(i.comparable?.value),
-              rounded(i.comparable?.previous),
-              changePercent(i),
-              i.comparable?.communes ?? 0,
-            ]
-          : []),
-        i.approximate ? "có" : "",
-      ]),
-    },
+    figuresTable(s, isCommune),
     {
       title: "Tình hình báo cáo",
       columns: [
-        "Số đơn vị phải báo cáo",
+        "Số xã phải báo cáo",
         "Đã báo cáo",
         "Đủ chỉ tiêu bắt buộc",
         "Báo cáo sau hạn",
         "Chưa xác định được đúng hạn",
         "Chưa báo cáo",
+      ].map(numeric),
+      sections: [
+        {
+          title: null,
+          rows: [[c.expected, c.reported, c.complete, c.late, c.timelinessUnknown, c.expected - c.reported].map(count)],
+        },
       ],
-      rows: [[c.expected, c.reported, c.complete, c.late, c.timelinessUnknown, c.expected - c.reported]],
+      notes: [],
     },
   ];
   if (silent.length) {
+    // The parent is named only when it is not the unit itself (the country's communes, a district's before 2025).
+    const parent = silent.some((u) => u.parentName !== s.unit.name);
     tables.push({
-      title: "Đơn vị chưa báo cáo",
-      columns: ["Mã đơn vị", "Tên đơn vị", "Trực thuộc"],
-      rows: silent.map((u) => [u.code, u.name, u.parentName]),
+      title: "Xã chưa báo cáo",
+      columns: [
+        { title: "Tên xã", numeric: false },
+        { title: "Mã", numeric: false },
+        ...(parent ? [{ title: "Trực thuộc", numeric: false }] : []),
+      ],
+      sections: [{ title: null, rows: silent.map((u) => [u.name, u.code, ...(parent ? [u.parentName ?? ""] : [])]) }],
+      notes: [],
     });
   }
   const title = `Báo cáo kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” ${lower(label)} — ${s.unit.name}`;

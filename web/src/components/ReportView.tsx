@@ -1,10 +1,77 @@
-import { formatNumber } from "../../../domain/numbers";
 import { formatDateTime } from "../../../domain/time";
 import { fetchReport, type Scope } from "../api";
 import { route, useLoad } from "../state";
 import { Link, Status } from "./common";
 
-const cell = (v: string | number | null) => (v === null ? "—" : typeof v === "number" ? formatNumber(v, "amount") : v);
+type ReportTable = Awaited<ReturnType<typeof fetchReport>>["tables"][number];
+
+/** A figure's cell breaks only before its note — “+9,2%” then “(cùng 144 xã)” — never inside a number or a change. */
+function FigureText({ text }: { text: string }) {
+  const at = text.indexOf(" (");
+  if (at < 0) return <span class="unbroken">{text}</span>;
+  return (
+    <>
+      <span class="unbroken">{text.slice(0, at)}</span> <span class="unbroken">{text.slice(at + 1)}</span>
+    </>
+  );
+}
+
+/**
+ * One of the report's tables. Each group of rows is its own `tbody` under its heading row, which printing keeps with
+ * the group's first row (styles.css, @media print); on a phone each row reflows into a card, each figure under its
+ * column's name, so that nothing needs the page to scroll sideways.
+ */
+function ReportTableView({ table }: { table: ReportTable }) {
+  const { columns } = table;
+  const named = columns[0]?.numeric === false;
+  return (
+    <div class="table-wrap">
+      <table class="report-table">
+        <caption>{table.title}</caption>
+        <thead>
+          <tr>
+            {columns.map((c, j) => (
+              <th scope="col" key={j} class={c.numeric ? "num" : undefined}>
+                {c.title}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        {table.sections.map((section, i) => (
+          <tbody key={i}>
+            {section.title !== null && (
+              <tr class="group-title">
+                <th scope="colgroup" colSpan={columns.length}>
+                  {section.title}
+                </th>
+              </tr>
+            )}
+            {section.rows.map((row, j) => (
+              <tr key={j}>
+                {row.map((v, k) =>
+                  k === 0 && named ? (
+                    <th scope="row" key={k}>
+                      {v}
+                    </th>
+                  ) : (
+                    <td key={k} class={columns[k]?.numeric ? "num" : undefined} data-label={columns[k]?.title}>
+                      {columns[k]?.numeric ? <FigureText text={v} /> : v}
+                    </td>
+                  ),
+                )}
+              </tr>
+            ))}
+          </tbody>
+        ))}
+      </table>
+      {table.notes.map((n, i) => (
+        <p class="table-note" key={i}>
+          {n}
+        </p>
+      ))}
+    </div>
+  );
+}
 
 /** The printable report: the conference speech (the API's sentences), then its tables, on A4 (see styles.css @media print). */
 export function ReportView({ scope }: { scope: Scope }) {
@@ -35,31 +102,7 @@ export function ReportView({ scope }: { scope: Scope }) {
             ))}
           </div>
           {r.tables.map((t, i) => (
-            <div class="table-wrap" key={i}>
-              <table>
-                <caption>{t.title}</caption>
-                <thead>
-                  <tr>
-                    {t.columns.map((c, j) => (
-                      <th scope="col" key={j}>
-                        {c}
-                      </th>
-                    ))}
-                  </tr>
-                </thead>
-                <tbody>
-                  {t.rows.map((row, j) => (
-                    <tr key={j}>
-                      {row.map((v, k) => (
-                        <td key={k} class={typeof v === "number" ? "num" : undefined}>
-                          {cell(v)}
-                        </td>
-                      ))}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <ReportTableView table={t} key={i} />
           ))}
         </>
       )}
