@@ -28,3 +28,8 @@ export const GROUP_TITLES: Record<string, string> = {
   ngay_hoi: "Ngày hội toàn dân bảo vệ an ninh Tổ quốc",
   khen_thuong: "Khen thưởng",
 };
+
+/** A label as a reader sees it: a flag's coding note for the clerk, “(1 = đạt; 0 = chưa đạt)”, left out. */
+export function readerLabel(label: string): string {
+  return label.replace(/\s*\(\s*1\s*=[^)]*\)\s*$/, "");
+}

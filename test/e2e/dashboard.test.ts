@@ -111,7 +111,7 @@ describe("the leaders' dashboard", () => {
     await map.locator("path").first().waitFor();
     expect(await map.getAttribute("aria-label")).toMatch(/^Bản đồ /);
     expect(await map.locator("path").count()).toBe(rows.length);
-    const silent = rows.filter((r) => r.value === null);
+    const silent = rows.filter((r) => r.status === "missing");
     expect(await map.locator("path.silent").count()).toBe(silent.length);
     const one = rows.find((r) => r.value !== null)!;
     expect(await map.locator(`path[data-unit="${one.unit.code}"] title`).textContent()).toBe(

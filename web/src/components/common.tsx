@@ -176,3 +176,12 @@ export function Comparison({
     </span>
   );
 }
+
+/**
+ * A commune without a figure, said as what the province must do about it: one whose cells were all rejected did report
+ * and its sheet needs fixing; only one that sent nothing has not reported (`GET /api/breakdown`, `/api/coverage/silent`).
+ */
+export const NO_FIGURE: Record<"error" | "missing", string> = {
+  error: "Có số liệu lỗi — cần sửa",
+  missing: "Chưa báo cáo",
+};
