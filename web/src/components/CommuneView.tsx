@@ -1,3 +1,4 @@
+import { readerLabel } from "../../../domain/indicators";
 import { formatFigure, formatFlag, formatIndicator } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { fetchIssues, fetchSources, fetchSummary, type Scope } from "../api";
@@ -78,7 +79,7 @@ export function CommuneView({ scope }: { scope: Scope }) {
               {s.indicators.map((i) => (
                 <tr key={i.code} data-indicator={i.code} class={i.value === null ? "missing" : undefined}>
                   <th scope="row">
-                    {i.label}
+                    {readerLabel(i.label)}
                     {i.kind !== "flag" && <span class="muted"> ({i.kind === "ratio" ? "%" : i.unit})</span>}
                   </th>
                   <td class="num value">

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { readerLabel } from "../../../domain/indicators";
 import { formatIndicator } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
@@ -39,7 +40,7 @@ function Spotlight({
     (live.value !== figure.value || live.approximate !== figure.approximate || live.reporting !== figure.reporting);
   return (
     <div class="spotlight" data-indicator={figure.code} aria-live="polite">
-      <p class="spot-label">{figure.label}</p>
+      <p class="spot-label">{readerLabel(figure.label)}</p>
       <p class="spot-value">
         <strong class="frozen-value">{formatIndicator(figure, oneCommune)}</strong>
         {figure.value !== null && figure.kind !== "ratio" && figure.kind !== "flag" && (
@@ -220,7 +221,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
                 {figures.map((f, i) => (
                   <li key={f.code} data-indicator={f.code} class={i === at ? "current" : undefined}>
                     <button type="button" onClick={() => setStep(i)} aria-current={i === at ? "step" : undefined}>
-                      <span class="figure-label">{f.label}</span>{" "}
+                      <span class="figure-label">{readerLabel(f.label)}</span>{" "}
                       <strong class="frozen-value">{formatIndicator(f, oneCommune)}</strong>
                     </button>
                   </li>

@@ -1,5 +1,5 @@
 import { useState } from "preact/hooks";
-import { GROUP_TITLES } from "../../../domain/indicators";
+import { GROUP_TITLES, readerLabel } from "../../../domain/indicators";
 import { formatChange, formatFlag, formatIndicator } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
@@ -14,7 +14,7 @@ import {
   type SummaryIndicator,
 } from "../api";
 import { useLoad } from "../state";
-import { Comparison, Doubtful, Link, lazyView, Status } from "./common";
+import { Comparison, Doubtful, Link, lazyView, NO_FIGURE, Status } from "./common";
 
 const CommuneMap = lazyView(() => import("./CommuneMap").then((m) => m.CommuneMap));
 
@@ -57,7 +57,8 @@ function Figure({
   drill: boolean;
   reported: number;
 }) {
-  const { value, approximate, kind, unit, label, reporting } = indicator;
+  const { value, approximate, kind, unit, reporting } = indicator;
+  const label = readerLabel(indicator.label);
   const title = drill ? <Link to={{ view: "indicator", indicator: indicator.code }}>{label}</Link> : label;
   return (
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
@@ -90,8 +91,8 @@ export function SummaryMeta({ summary }: { summary: Summary }) {
           {coverage.reported
             ? `Đã báo cáo · ${coverage.complete ? "đủ các chỉ tiêu bắt buộc" : "chưa đủ các chỉ tiêu bắt buộc"}`
             : coverage.rejected
-              ? "Có số liệu lỗi — cần sửa"
-              : "Chưa báo cáo"}
+              ? NO_FIGURE.error
+              : NO_FIGURE.missing}
         </span>
       ) : (
         <span class="coverage">
@@ -158,12 +159,12 @@ function CoverageBar({ summary, scope }: { summary: Summary; scope: Scope }) {
   const parts = [
     { key: "complete", n: complete, label: "đủ chỉ tiêu bắt buộc" },
     { key: "partial", n: reported - complete, label: "đã báo cáo, chưa đủ" },
-    { key: "rejected", n: rejected, label: "có số liệu lỗi — cần sửa" },
-    { key: "silent", n: missing, label: "chưa báo cáo" },
+    { key: "rejected", n: rejected, label: NO_FIGURE.error.toLowerCase() },
+    { key: "silent", n: missing, label: NO_FIGURE.missing.toLowerCase() },
   ].filter((p) => p.n > 0);
   const lists = [
-    { status: "missing", n: missing, title: "Chưa báo cáo" },
-    { status: "error", n: rejected, title: "Có số liệu lỗi — cần sửa bảng tính" },
+    { status: "missing", n: missing, title: NO_FIGURE.missing },
+    { status: "error", n: rejected, title: `${NO_FIGURE.error} bảng tính` },
   ].filter((l) => l.n > 0);
   let x = 0;
   return (
@@ -257,7 +258,7 @@ function Headline({
   return (
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
       <span class="figure-label">
-        <Link to={{ view: "indicator", indicator: indicator.code }}>{indicator.label}</Link>
+        <Link to={{ view: "indicator", indicator: indicator.code }}>{readerLabel(indicator.label)}</Link>
       </span>
       <strong class="figure-value">{formatIndicator(indicator, false)}</strong>
       {notes.length > 0 && <span class="figure-note">{notes.join(" · ")}</span>}
