@@ -14,7 +14,7 @@ import { AppError } from "../errors";
 import { runSync } from "../sync/run";
 
 /** The state in words, as a refusal names it. */
-export const STATE_WORDS: Record<ApprovalState, string> = {
+const STATE_WORDS: Record<ApprovalState, string> = {
   open: "chưa chốt",
   submitted: "xã đã chốt, chờ tỉnh duyệt",
   accepted: "tỉnh đã duyệt",

@@ -67,14 +67,6 @@ export async function heldApprovals(
     WHERE a.period IN (SELECT value FROM json_each(${JSON.stringify(periods)})) AND a.state IN ('submitted', 'accepted')`);
 }
 
-/** An accepted commune's pending changes for the period. */
-export async function pendingOf(db: Db, unitCode: string, period: string): Promise<PendingValue[]> {
-  return db
-    .select()
-    .from(pendingValues)
-    .where(and(eq(pendingValues.unitCode, unitCode), eq(pendingValues.period, period)));
-}
-
 /** The statements that replace the pending changes of these communes' accepted periods with `rows`. */
 export function replacePending(
   db: Db,
@@ -90,7 +82,7 @@ export function replacePending(
 }
 
 /** Why a submission went back to `open`: the sheet changed after it. */
-export const WITHDRAWN = "Bảng tính đã sửa sau khi chốt: cần chốt lại";
+const WITHDRAWN = "Bảng tính đã sửa sau khi chốt: cần chốt lại";
 
 /** The statements that take back these communes' submissions (only those still `submitted`), audited. */
 export function withdrawSubmissions(db: Db, pairs: { unitCode: string; period: string }[], now: number): Statement[] {
