@@ -62,6 +62,26 @@ describe("official figures", () => {
     expect(approval).toMatchObject({ state: "submitted", submittedBy: "dev@localhost", onTime: expect.any(Boolean) });
   });
 
+  it("counts the communes that confirmed and those the province accepted in the coverage, up to the country", async () => {
+    const coverage = async (unit: string) =>
+      (await ok(client.summary.$get({ query: { unit, period: "2025" } }))).coverage;
+    expect(await coverage("33")).toMatchObject({ reported: 2, submitted: 0, accepted: 0 });
+    await ok(client.approvals.submit.$post({ json: move }));
+    await ok(client.approvals.submit.$post({ json: { unitCode: "11953", period: "2025" } }));
+    expect(await coverage("33")).toMatchObject({ submitted: 2, accepted: 0 });
+    await ok(client.approvals.accept.$post({ json: { unitCodes: ["12745"], period: "2025" } }));
+    expect(await coverage("33")).toMatchObject({ submitted: 2, accepted: 1 });
+    expect(await coverage("VN")).toMatchObject({ submitted: 2, accepted: 1 });
+    await ok(client.approvals.return.$post({ json: { unitCode: "11953", period: "2025", reason: "Thiếu" } }));
+    expect(await coverage("33")).toMatchObject({ submitted: 1, accepted: 1 });
+  });
+
+  it("refuses to confirm a period the commune has no figures for", async () => {
+    const res = await client.approvals.submit.$post({ json: { unitCode: "11980", period: "2025" } });
+    expect(res.status).toBe(409);
+    expect((await errorOf(res)).message).toContain("chưa có số liệu");
+  });
+
   it("holds accepted figures still: a later edit waits as a pending change until the province reopens", async () => {
     await ok(client.approvals.submit.$post({ json: move }));
     const { approvals } = await ok(

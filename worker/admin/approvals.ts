@@ -10,7 +10,9 @@ import { runBatch } from "../db/batch";
 import type { Db } from "../db/client";
 import { errorCells } from "../db/issues";
 import { activeSourceIdsFor } from "../db/sources";
+import { hasValues } from "../db/values";
 import { AppError } from "../errors";
+import { rollupWrite } from "../rollups/write";
 import { runSync } from "../sync/run";
 
 /** The state in words, as a refusal names it. */
@@ -46,9 +48,11 @@ function refuse(a: ApprovalRecord, wanted: string): never {
   );
 }
 
+/** The move saved with its audit entry, and the commune's coverage counted again above it (submitted, accepted). */
 async function save(db: Db, next: ApprovalRecord, action: string, actor: string, now: number): Promise<ApprovalRecord> {
   await runBatch(db, [
     saveApproval(db, next),
+    ...rollupWrite([next.unitCode], [next.period]),
     auditStatement(
       db,
       { actor, action, target: `${next.unitCode}/${next.period}`, detail: next.reason ? { reason: next.reason } : {} },
@@ -71,6 +75,8 @@ export async function submit(db: Db, unitCode: string, period: string, actor: st
       `Chưa chốt được: còn ${errors.length} ô lỗi cần sửa trong bảng tính — ${cells.join("; ")}`,
     );
   }
+  if (!(await hasValues(db, unitCode, period)))
+    throw new AppError("conflict", `Chưa chốt được: chưa có số liệu kỳ ${period} nào của đơn vị ${unitCode} để chốt`);
   return save(
     db,
     { ...a, state: "submitted", submittedAt: now, submittedBy: actor, updatedAt: now },
@@ -134,6 +140,7 @@ export async function reopen(
   const next = { ...blank(unitCode, period, now), reason };
   await runBatch(db, [
     saveApproval(db, next),
+    ...rollupWrite([unitCode], [period]),
     ...replacePending(db, [{ unitCode, period }], []),
     auditStatement(db, { actor, action: "approval.reopen", target: `${unitCode}/${period}`, detail: { reason } }, now),
   ]);

@@ -308,6 +308,10 @@ export const rollupCoverage = sqliteTable(
     complete: integer().notNull(),
     late: integer().notNull(),
     timelinessUnknown: integer().notNull(),
+    /** Communes that confirmed their figures (submitted or accepted, PRODUCT.md §12), accepted, and submitted in time. */
+    submitted: integer().notNull().default(0),
+    accepted: integer().notNull().default(0),
+    submittedOnTime: integer().notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.period] })],
 );

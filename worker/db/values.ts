@@ -215,3 +215,11 @@ export async function communeValues(db: Db, s: Scope, period: string): Promise<C
     FROM tree t ${valuesJoin(s.conferenceId ?? LIVE, "v", sql`v.unit_code = t.code AND v.period = ${period}`)}
     WHERE t.kind IN ${COMMUNE_KINDS}`);
 }
+
+/** True when the commune has a stored value for the period. */
+export async function hasValues(db: Db, unitCode: string, period: string): Promise<boolean> {
+  const [row] = await db.all<{ found: number }>(sql`
+    SELECT 1 AS found FROM indicator_values INDEXED BY values_rollup_idx
+    WHERE unit_code = ${unitCode} AND period = ${period} LIMIT 1`);
+  return row !== undefined;
+}

@@ -44,7 +44,7 @@ export const FIGURES = {
 export const COVERED = {
   name: "rollup_coverage",
   key: ["period"],
-  counts: ["reported", "complete", "late", "timelinessUnknown"],
+  counts: ["reported", "complete", "late", "timelinessUnknown", "submitted", "accepted", "submittedOnTime"],
   sums: [],
 } as const satisfies TableOf<typeof rollupCoverage>;
 

@@ -101,9 +101,11 @@ function figuresCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
 }
 
 /**
- * `fresh(code, period, reported, complete, late, timeliness_unknown)`: each commune that reported in each pair's
- * period: complete = every required indicator; late = its first value after the deadline from a sheet watched before
- * it; timeliness unknown = its first value after the deadline from a sheet registered only after it.
+ * `fresh(code, period, reported, complete, late, timeliness_unknown, submitted, accepted, submitted_on_time)`: each
+ * commune that reported in each pair's period: complete = every required indicator; late = its first value after the
+ * deadline from a sheet watched before it; timeliness unknown = its first value after the deadline from a sheet
+ * registered only after it; submitted, accepted = its approval (§12; a conference reads today's), on time = submitted
+ * before the deadline.
  */
 function coverageCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
   // A frozen snapshot keeps when each value was written, which stands in for when it first arrived.
@@ -113,7 +115,9 @@ function coverageCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
     own AS (
       SELECT c.code AS code, p.period AS period, p.deadline AS deadline,
              SUM(v.indicator_code IN (SELECT code FROM required)) AS required_count,
-             MIN(${firstAt}) AS first_at, MIN(src.created_at) AS watched_since
+             MIN(${firstAt}) AS first_at, MIN(src.created_at) AS watched_since,
+             (SELECT a.state FROM approvals a WHERE a.unit_code = c.code AND a.period = p.period) AS state,
+             (SELECT a.submitted_at FROM approvals a WHERE a.unit_code = c.code AND a.period = p.period) AS submitted_at
       FROM pairs p CROSS JOIN s c ${valuesJoin(conferenceId, "v", sql`v.unit_code = c.code AND v.period = p.period`)}
       LEFT JOIN sources src ON src.id = v.source_id
       GROUP BY c.code, p.period
@@ -121,7 +125,9 @@ function coverageCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
     fresh AS (
       SELECT code, period, 1 AS reported, required_count >= (SELECT COUNT(*) FROM required) AS complete,
              first_at > deadline AND COALESCE(watched_since <= deadline, 0) AS late,
-             first_at > deadline AND (watched_since IS NULL OR watched_since > deadline) AS timeliness_unknown
+             first_at > deadline AND (watched_since IS NULL OR watched_since > deadline) AS timeliness_unknown,
+             COALESCE(state IN ('submitted', 'accepted'), 0) AS submitted, COALESCE(state = 'accepted', 0) AS accepted,
+             COALESCE(state IN ('submitted', 'accepted') AND submitted_at <= deadline, 0) AS submitted_on_time
       FROM own
     )`);
 }

@@ -18,7 +18,9 @@ export type { CoverageRow, RollupRow } from "./columns";
  * expected = communes under the unit; reported = communes with at least one value; complete = communes with every
  * required indicator; late = communes whose first value for the period arrived after `deadline` although the product
  * was watching their sheet before it (registered before the deadline); timelinessUnknown = communes whose first
- * value arrived after the deadline from a sheet registered only after it — whether they were late cannot be known.
+ * value arrived after the deadline from a sheet registered only after it — whether they were late cannot be known;
+ * submitted = communes that confirmed their figures (or whose confirmation the province accepted), accepted = those
+ * the province accepted, submittedOnTime = those that confirmed before the deadline (PRODUCT.md §12).
  */
 export type Coverage = CoverageRow & { expected: number };
 
@@ -82,8 +84,20 @@ export function coverageOf(rows: CoverageRow[], expected: number): Coverage {
         complete: row.complete,
         late: row.late,
         timelinessUnknown: row.timelinessUnknown,
+        submitted: row.submitted,
+        accepted: row.accepted,
+        submittedOnTime: row.submittedOnTime,
       }
-    : { expected, reported: 0, complete: 0, late: 0, timelinessUnknown: 0 };
+    : {
+        expected,
+        reported: 0,
+        complete: 0,
+        late: 0,
+        timelinessUnknown: 0,
+        submitted: 0,
+        accepted: 0,
+        submittedOnTime: 0,
+      };
 }
 
 /** One indicator's row for each unit one level down (`key` the child). */

@@ -50,6 +50,8 @@ export async function writeReading(
   ];
   await runBatch(db, [
     ...change.statements,
+    // A submission the change takes back is counted as such by the roll-ups that follow.
+    ...withdrawSubmissions(db, withdrawn, now),
     ...rollupWrite(
       change.touched.map((v) => v.unitCode),
       change.touched.map((v) => v.period),
@@ -58,7 +60,6 @@ export async function writeReading(
     markRead(db, source.id, { title: reading.title, locale: reading.locale, ...version }, runId, now),
     ...(change.touched.length ? recountSourcePeriods(source.id) : []),
     ...replacePending(db, held.accepted, held.pending),
-    ...withdrawSubmissions(db, withdrawn, now),
   ]);
   return { written: change.written, removed: change.removed, withdrawn: withdrawn.length };
 }
