@@ -130,6 +130,14 @@ export const createConference = (json: {
 export const fetchPeriods = () => ok(api.admin.periods.$get());
 export const setDeadline = (code: string, deadline: string | null) =>
   ok(api.admin.periods[":code"].$put({ param: { code }, json: { deadline } }));
+export const fetchApprovals = (unit: string, period: string) => ok(api.approvals.$get({ query: { unit, period } }));
+export const submitApproval = (unitCode: string, period: string) =>
+  ok(api.approvals.submit.$post({ json: { unitCode, period } }));
+export const acceptApprovals = (unitCodes: string[], period: string) =>
+  ok(api.approvals.accept.$post({ json: { unitCodes, period } }));
+/** “Trả lại” (a submitted commune, back to it with the reason) or “Mở lại” (an accepted one, open again). */
+export const moveApproval = (move: "return" | "reopen", json: { unitCode: string; period: string; reason: string }) =>
+  ok(move === "return" ? api.approvals.return.$post({ json }) : api.approvals.reopen.$post({ json }));
 export const fetchAudit = (before?: number) =>
   ok(api.admin.audit.$get({ query: { limit: "50", ...(before ? { before: String(before) } : {}) } }));
 
@@ -164,5 +172,6 @@ export type User = Awaited<ReturnType<typeof fetchUsers>>["users"][number];
 export type Token = Awaited<ReturnType<typeof fetchTokens>>["tokens"][number];
 export type AdminUnit = Awaited<ReturnType<typeof fetchAdminUnits>>["units"][number];
 export type PeriodDeadline = Awaited<ReturnType<typeof fetchPeriods>>["periods"][number];
+export type Approval = Awaited<ReturnType<typeof fetchApprovals>>["approvals"][number];
 export type AuditEntry = Awaited<ReturnType<typeof fetchAudit>>["entries"][number];
 export type UploadAnswer = Awaited<ReturnType<typeof uploadReference>>;

@@ -1,11 +1,71 @@
 import { readerLabel } from "../../../domain/indicators";
 import { formatFigure, formatFlag, formatIndicator } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
-import { fetchIssues, fetchSources, fetchSummary, type Scope } from "../api";
-import { route, useLoad } from "../state";
+import { formatDateTime } from "../../../domain/time";
+import { fetchApprovals, fetchIssues, fetchSources, fetchSummary, type Scope, submitApproval } from "../api";
+import { meta, route, tick, useLoad } from "../state";
+import { useSubmit } from "./admin/form";
 import { Doubtful, FiguresHead, Link, likeForLike, Status } from "./common";
 import { IssueList, sourceUrl } from "./IssueList";
 import { StaleNote, SummaryMeta, Timeliness } from "./Overview";
+
+/**
+ * The commune's official figures for the period (PRODUCT.md §12): its state in a sentence and, to the commune's own
+ * user or an administrator, “Chốt số liệu”; a refusal names the cells still to fix.
+ */
+function ApprovalState({ commune, period }: { commune: string; period: string }) {
+  const state = useLoad(() => fetchApprovals(commune, period), `approval|${commune}|${period}`);
+  const { busy, error, run } = useSubmit();
+  const a = state.data?.approvals[0];
+  if (!a) return null;
+  const principal = meta.value?.principal;
+  const may = principal?.role === "admin" || (principal?.role === "commune" && principal.scopeUnitCode === commune);
+  const at = (t: string | null) => (t ? ` lúc ${formatDateTime(t)}` : "");
+  const said = {
+    open: "Chưa chốt số liệu",
+    submitted: `Xã đã chốt${at(a.submittedAt)}, chờ tỉnh duyệt`,
+    accepted: `Tỉnh đã duyệt${at(a.acceptedAt)}`,
+    returned: `Tỉnh trả lại: ${a.reason ?? ""}`,
+  }[a.state];
+  const changes = a.pendingChanges.length;
+  return (
+    <div class={`approval-state ${a.state}`} data-state={a.state}>
+      <p>
+        <strong>{said}</strong>
+        {a.state === "submitted" && a.onTime === false && <span class="tag late">sau hạn</span>}
+        {a.state === "open" && a.reason && <span> — {a.reason}</span>}
+      </p>
+      {a.state === "returned" && a.returnedAt && (
+        <p class="muted">Trả lại lúc {formatDateTime(a.returnedAt)}. Sửa bảng tính rồi chốt lại.</p>
+      )}
+      {changes > 0 && (
+        <p>Bảng tính đã sửa {changes} chỉ tiêu sau khi tỉnh duyệt: số liệu mới chỉ được dùng khi tỉnh mở lại.</p>
+      )}
+      {may && (a.state === "open" || a.state === "returned") && (
+        <p>
+          <button
+            type="button"
+            class="primary"
+            disabled={busy}
+            onClick={() =>
+              run(async () => {
+                await submitApproval(commune, period);
+                tick.value++;
+              })
+            }
+          >
+            {busy ? "Đang chốt…" : "Chốt số liệu"}
+          </button>
+        </p>
+      )}
+      {error && (
+        <p role="alert" class="error">
+          {error.message} <a href="#commune-issues">Xem lỗi cần sửa</a>
+        </p>
+      )}
+    </div>
+  );
+}
 
 /** One commune: all its figures, its issues, and a link that opens its sheet at the right tab. */
 export function CommuneView({ scope }: { scope: Scope }) {
@@ -51,6 +111,7 @@ export function CommuneView({ scope }: { scope: Scope }) {
           <Timeliness summary={s} />
         </>
       )}
+      <ApprovalState commune={commune} period={scope.period} />
       <div class="sheet-links">
         {sheetLinks.map((x) => (
           <p key={x.id}>

@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { fetchAdminUnits } from "../../api";
 import { meta, route, useLoad } from "../../state";
 import { Link, Status } from "../common";
+import { ApprovalsPage } from "./ApprovalsPage";
 import { AuditPage } from "./AuditPage";
 import { CatalogPage } from "./CatalogPage";
 import { ConferencesPage } from "./ConferencesPage";
@@ -16,6 +17,7 @@ import { UsersPage } from "./UsersPage";
 
 const TASKS = [
   ["sheets", "Bảng tính"],
+  ["approvals", "Duyệt số liệu"],
   ["users", "Người dùng"],
   ["tokens", "Mã truy cập"],
   ["conferences", "Hội nghị"],
@@ -32,7 +34,7 @@ export function AdminView() {
   const [unitsVersion, setUnitsVersion] = useState(0);
   const units = useLoad(() => fetchAdminUnits("VN"), `admin-units|${unitsVersion}`);
   const all = units.data?.units ?? [];
-  const needsUnits = task !== "catalog" && task !== "audit";
+  const needsUnits = task !== "catalog" && task !== "audit" && task !== "approvals";
   return (
     <section aria-labelledby="admin-title" class="admin">
       <h1 id="admin-title">Quản trị</h1>
@@ -51,6 +53,7 @@ export function AdminView() {
         </p>
       )}
       {task === "sheets" && <SheetsPage unit={route.value.unit ?? meta.value?.defaultUnit ?? "VN"} units={all} />}
+      {task === "approvals" && <ApprovalsPage />}
       {task === "users" && <UsersPage units={all} />}
       {task === "tokens" && <TokensPage units={all} />}
       {task === "conferences" && <ConferencesPage units={all} />}
