@@ -1,8 +1,9 @@
 /**
  * Official figures in the browser (PRODUCT.md §12), on the demo province at phone size: a clean commune submitted from
  * its page; a commune with errors refused, the cells to fix named, the button still there; every submitted commune
- * accepted at once on “Duyệt số liệu” after one question, the counts moving; a commune returned with a reason, which
- * is required and then read on the commune's page. Screenshots of both pages are written to test/output/.
+ * accepted at once on “Duyệt số liệu” after one question, the counts moving, and counted on the overview's coverage
+ * bar; a commune returned with a reason, which is required and then read on the commune's page. Phone and projector
+ * screenshots are written to test/output/.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -120,6 +121,24 @@ describe("official figures: a commune submits, the province accepts or returns",
     const card = page.locator(`.approval[data-unit="${clean[0]!.unitCode}"]`);
     expect(await card.textContent()).toMatch(/Tỉnh duyệt: \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
     expect(await card.getByRole("button", { name: /^Mở lại/ }).isVisible()).toBe(true);
+  });
+
+  it("says on the overview's coverage bar how many communes confirmed and how many the province accepted", async () => {
+    const { coverage } = await api<{
+      coverage: { expected: number; submitted: number; accepted: number; submittedOnTime: number };
+    }>(url, `/api/summary?unit=${UNIT}&period=${period}`);
+    expect(coverage.accepted).toBeGreaterThanOrEqual(3);
+    await page.goto(`${url}/?unit=${UNIT}&period=${period}`);
+    const line = page.locator(".coverage-bar .approval-coverage");
+    await expect
+      .poll(() => line.textContent())
+      .toContain(
+        `${coverage.submitted}/${coverage.expected} xã đã chốt số liệu, ${coverage.accepted} xã đã được tỉnh duyệt`,
+      );
+    await line.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: await screenshotPath("approvals-overview-phone.png") });
+    await line.getByRole("link", { name: "Duyệt số liệu" }).click();
+    await page.locator(".approval-counts").waitFor();
   });
 
   it("returns a submitted commune only with a reason, which the commune then reads", async () => {

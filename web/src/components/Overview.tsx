@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { GROUP_TITLES, readerLabel } from "../../../domain/indicators";
-import { formatChange, formatFlag, formatIndicator } from "../../../domain/numbers";
+import { formatChange, formatExact, formatFlag, formatIndicator } from "../../../domain/numbers";
 import { periodLabel } from "../../../domain/periods";
 import { formatDateTime } from "../../../domain/time";
 import { isCommuneKind } from "../../../domain/units";
@@ -13,7 +13,7 @@ import {
   type Summary,
   type SummaryIndicator,
 } from "../api";
-import { useLoad } from "../state";
+import { meta, useLoad } from "../state";
 import { Comparison, Doubtful, Link, lazyView, NO_FIGURE, Status } from "./common";
 
 const CommuneMap = lazyView(() => import("./CommuneMap").then((m) => m.CommuneMap));
@@ -147,6 +147,28 @@ export function Timeliness({ summary }: { summary: Summary }) {
 }
 
 /**
+ * Official figures (PRODUCT.md §12): how many communes confirmed their figures and how many the province accepted,
+ * with those confirmed after the deadline; an administrator is one tap from “Duyệt số liệu”.
+ */
+function ApprovalCoverage({ summary }: { summary: Summary }) {
+  const { expected, submitted, accepted, submittedOnTime } = summary.coverage;
+  const late = submitted - submittedOnTime;
+  return (
+    <p class="approval-coverage">
+      {submitted
+        ? `${formatExact(submitted)}/${formatExact(expected)} xã đã chốt số liệu, ${formatExact(accepted)} xã đã được tỉnh duyệt${late > 0 ? ` (${formatExact(late)} xã chốt sau hạn)` : ""}`
+        : "Chưa xã nào chốt số liệu"}
+      {meta.value?.principal.role === "admin" && (
+        <>
+          {" · "}
+          <Link to={{ view: "admin", task: "approvals", commune: null }}>Duyệt số liệu</Link>
+        </>
+      )}
+    </p>
+  );
+}
+
+/**
  * Coverage as a picture: complete, reported but incomplete, reported with every cell rejected (their sheet needs
  * fixing), not reported at all; the communes without figures one tap away, each said as what it is.
  */
@@ -189,6 +211,7 @@ function CoverageBar({ summary, scope }: { summary: Summary; scope: Scope }) {
           </li>
         ))}
       </ul>
+      <ApprovalCoverage summary={summary} />
       {lists.length > 0 && (
         <details onToggle={(e) => setOpen((e.currentTarget as HTMLDetailsElement).open)}>
           <summary>
