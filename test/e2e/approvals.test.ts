@@ -5,10 +5,11 @@
  * bar; a commune returned with a reason, which is required and then read on the commune's page. Phone and projector
  * screenshots are written to test/output/.
  */
+import { writeFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
-import { api, type Breakdown, type Meta, postApi, screenshotPath } from "./helpers";
+import { api, type Breakdown, type FixtureSheet, type Meta, postApi, readableSheets, screenshotPath } from "./helpers";
 
 type Approval = { unitCode: string; unitName: string; state: string; reason: string | null };
 type Approvals = { approvals: Approval[] };
@@ -22,6 +23,9 @@ describe("official figures: a commune submits, the province accepts or returns",
   let browser: Browser;
   let page: Page;
   const url = inject("productUrl");
+  const dir = inject("fixturesDir");
+  /** A sheet edited after its commune was accepted, put back afterwards. */
+  let edited: FixtureSheet | undefined;
   let period: string;
   /** Communes that reported this period without any issue, which may be submitted. */
   let clean: Approval[];
@@ -58,6 +62,7 @@ describe("official figures: a commune submits, the province accepts or returns",
     expect(clean).toHaveLength(4);
   });
   afterAll(async () => {
+    if (edited) await writeFile(edited.path, edited.original);
     // The other tests edit and read the demo's sheets: nothing stays locked behind an accepted approval.
     for (const a of await approvals().catch(() => []))
       if (a.state === "accepted")
@@ -139,6 +144,30 @@ describe("official figures: a commune submits, the province accepts or returns",
     await page.screenshot({ path: await screenshotPath("approvals-overview-phone.png") });
     await line.getByRole("link", { name: "Duyệt số liệu" }).click();
     await page.locator(".approval-counts").waitFor();
+  });
+
+  it("shows an accepted commune's later sheet edit as accepted → sheet value, the accepted value kept", async () => {
+    const commune = clean[0]!;
+    edited = (await readableSheets(dir)).find((x) => x.unitCode === commune.unitCode)!;
+    const fixture = JSON.parse(edited.original);
+    const rows: unknown[][] = fixture.sheets[0].values;
+    const row = rows.find((r) => r[2] === "security_team_count")!;
+    const accepted = Number(row[5]);
+    row[5] = accepted + 1000;
+    fixture.version = `${fixture.version}-edited`;
+    await writeFile(edited.path, JSON.stringify(fixture));
+    const { sources } = await api<{ sources: { id: number }[] }>(url, `/api/sources?unit=${commune.unitCode}`);
+    await postApi(url, `/api/admin/sources/${sources[0]!.id}/read`);
+    await page.goto(`${url}/?view=admin&task=approvals&unit=${UNIT}&period=${period}`);
+    const change = page.locator(`.approval[data-unit="${commune.unitCode}"] li[data-indicator="security_team_count"]`);
+    const vi = new Intl.NumberFormat("vi-VN");
+    await expect
+      .poll(() => change.textContent())
+      .toMatch(new RegExp(`: ${vi.format(accepted)} → ${vi.format(accepted + 1000)}$`));
+    expect(await change.textContent()).toContain("Số tổ bảo vệ an ninh trật tự");
+    expect(await stateOf(commune.unitCode)).toBe("accepted");
+    await change.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: await screenshotPath("approvals-pending-phone.png") });
   });
 
   it("returns a submitted commune only with a reason, which the commune then reads", async () => {

@@ -61,10 +61,8 @@ function History({ a }: { a: Approval }) {
 /** An accepted commune's sheet edited since: each figure as accepted → now in the sheet. */
 function PendingChanges({ a, indicators }: { a: Approval; indicators: Map<string, SummaryIndicator> }) {
   if (!a.pendingChanges.length) return null;
-  const said = (code: string, value: number | null) => {
-    const kind = indicators.get(code)?.kind ?? "amount";
-    return value === null ? "ô để trống" : formatIndicator({ value, kind, approximate: false, reporting: 1 }, true);
-  };
+  const said = (code: string, value: number | null) =>
+    formatIndicator({ value, kind: indicators.get(code)?.kind ?? "amount", approximate: false, reporting: 1 }, true);
   return (
     <div class="pending-changes">
       <p>Bảng tính đã sửa sau khi duyệt (chưa dùng, cần mở lại để nhận):</p>
@@ -73,7 +71,7 @@ function PendingChanges({ a, indicators }: { a: Approval; indicators: Map<string
           <li key={p.indicator} data-indicator={p.indicator}>
             {readerLabel(indicators.get(p.indicator)?.label ?? p.indicator)}:{" "}
             <span class="before">{said(p.indicator, p.accepted)}</span> →{" "}
-            <strong class="after">{said(p.indicator, p.latest)}</strong>
+            <strong class="after">{p.latest === null ? "không còn số liệu" : said(p.indicator, p.latest)}</strong>
           </li>
         ))}
       </ul>
