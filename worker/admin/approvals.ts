@@ -6,7 +6,7 @@
 
 import { type ApprovalRecord, type ApprovalState, findApproval, replacePending, saveApproval } from "../db/approvals";
 import { auditStatement } from "../db/audit";
-import { runBatch } from "../db/batch";
+import { runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { errorCells } from "../db/issues";
 import { activeSourceIdsFor } from "../db/sources";
@@ -48,10 +48,21 @@ function refuse(a: ApprovalRecord, wanted: string): never {
   );
 }
 
-/** The move saved with its audit entry, and the commune's coverage counted again above it (submitted, accepted). */
-async function save(db: Db, next: ApprovalRecord, action: string, actor: string, now: number): Promise<ApprovalRecord> {
+/**
+ * The move saved with its audit entry (and `also`, in the same batch), and the commune's coverage counted again above
+ * it (submitted, accepted).
+ */
+async function save(
+  db: Db,
+  next: ApprovalRecord,
+  action: string,
+  actor: string,
+  now: number,
+  also: Statement[] = [],
+): Promise<ApprovalRecord> {
   await runBatch(db, [
     saveApproval(db, next),
+    ...also,
     ...rollupWrite([next.unitCode], [next.period]),
     auditStatement(
       db,
@@ -138,12 +149,7 @@ export async function reopen(
   const a = await current(db, unitCode, period, now);
   if (a.state !== "accepted") refuse(a, "mở lại");
   const next = { ...blank(unitCode, period, now), reason };
-  await runBatch(db, [
-    saveApproval(db, next),
-    ...rollupWrite([unitCode], [period]),
-    ...replacePending(db, [{ unitCode, period }], []),
-    auditStatement(db, { actor, action: "approval.reopen", target: `${unitCode}/${period}`, detail: { reason } }, now),
-  ]);
+  await save(db, next, "approval.reopen", actor, now, replacePending(db, [{ unitCode, period }], []));
   const sourceIds = await activeSourceIdsFor(db, unitCode);
   if (sourceIds.length) await runSync(env, { trigger: "sheet", actor, sourceIds, force: true });
   return next;
