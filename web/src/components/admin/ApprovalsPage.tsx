@@ -19,7 +19,17 @@ import {
 } from "../../api";
 import { meta, navigate, route, tick, useLoad } from "../../state";
 import { Link, Status } from "../common";
-import { ConfirmDialog, Field, FormAlert, invalid, Notice, type NoticeText, useRowAction, useSubmit } from "./form";
+import {
+  ConfirmDialog,
+  Field,
+  FormAlert,
+  folded,
+  invalid,
+  Notice,
+  type NoticeText,
+  useRowAction,
+  useSubmit,
+} from "./form";
 
 type State = Approval["state"];
 const GROUPS: [State, string][] = [
@@ -29,9 +39,6 @@ const GROUPS: [State, string][] = [
   ["open", "Chưa chốt"],
 ];
 type Filter = State | "all";
-
-/** Text compared without case or diacritics: “da bac” finds “Đà Bắc” on a phone typed without accents. */
-const folded = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase();
 
 const nameOf = (a: Approval) => a.unitName ?? a.unitCode;
 

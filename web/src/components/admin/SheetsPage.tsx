@@ -14,6 +14,7 @@ import {
   ConfirmDialog,
   Field,
   FormAlert,
+  folded,
   invalid,
   Notice,
   type NoticeText,
@@ -37,9 +38,6 @@ function statusOf(s: Source): Exclude<Filter, "all"> {
 }
 
 const STATUS_WORDS = { error: "Lỗi", unread: "Chưa đọc", ok: "Đã đọc" } as const;
-
-/** Text compared without case or diacritics: “da bac” finds “Đà Bắc” on a phone typed without accents. */
-const folded = (text: string) => text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase();
 
 const matches = (s: Source, query: string) =>
   [s.unitName ?? "", s.unitCode, s.title ?? "", s.spreadsheetId].some((t) => folded(t).includes(query));

@@ -238,3 +238,7 @@ export function AdminTable(props: {
     </>
   );
 }
+
+/** Text for a search box's match: no case, no diacritics (“hoa thai” finds “Hòa Thái”). */
+export const folded = (text: string) =>
+  text.normalize("NFD").replace(/\p{M}/gu, "").replace(/[đĐ]/g, "d").toLowerCase();
