@@ -97,7 +97,13 @@ describe("official figures", () => {
     await syncNow();
     expect(await figure()).toBe(17);
     expect((await entry("12745"))?.pendingChanges).toEqual([
-      { indicator: "security_team_count", accepted: 12, latest: 20 },
+      {
+        indicator: "security_team_count",
+        label: "Số tổ bảo vệ an ninh trật tự ở cơ sở",
+        kind: "count",
+        accepted: 12,
+        latest: 20,
+      },
     ]);
 
     const noReason = await client.approvals.reopen.$post({ json: { ...move, reason: " " } });

@@ -1,5 +1,6 @@
 /** Approval states of communes' figures (PRODUCT.md §12) and the accepted communes' pending changes. */
 import { and, eq, sql } from "drizzle-orm";
+import type { IndicatorKind } from "../../domain/indicators";
 import type { Statement } from "./batch";
 import type { Db } from "./client";
 import { approvals, auditLog, pendingValues } from "./schema";
@@ -107,11 +108,22 @@ export async function pendingUnder(
   listDate: string,
   unitCode: string,
   period: string,
-): Promise<{ unitCode: string; indicatorCode: string; accepted: number | null; latest: number | null }[]> {
+): Promise<
+  {
+    unitCode: string;
+    indicatorCode: string;
+    label: string;
+    kind: IndicatorKind;
+    accepted: number | null;
+    latest: number | null;
+  }[]
+> {
   return db.all(sql`
     WITH RECURSIVE ${unitTree({ listDate, unitCode })}
-    SELECT p.unit_code AS unitCode, p.indicator_code AS indicatorCode, v.value AS accepted, p.value AS latest
+    SELECT p.unit_code AS unitCode, p.indicator_code AS indicatorCode, COALESCE(i.label, p.indicator_code) AS label,
+           COALESCE(i.kind, 'amount') AS kind, v.value AS accepted, p.value AS latest
     FROM tree t CROSS JOIN pending_values p ON p.unit_code = t.code AND p.period = ${period}
+    LEFT JOIN indicators i ON i.code = p.indicator_code
     LEFT JOIN indicator_values v ON v.unit_code = p.unit_code AND v.indicator_code = p.indicator_code
       AND v.period = p.period
     WHERE t.kind IN ${COMMUNE_KINDS}

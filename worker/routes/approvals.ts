@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
+import type { IndicatorKind } from "../../domain/indicators";
 import { vietnamToday } from "../../domain/time";
 import { requireRole } from "../access/middleware";
 import type { Principal } from "../access/principal";
@@ -19,7 +20,14 @@ import { AppError } from "../errors";
 import { iso } from "../http/json";
 import { periodCode, unitCode, unitOrCountry, valid } from "../http/params";
 
-type Pending = { indicator: string; accepted: number | null; latest: number | null };
+/** A pending change: the indicator (its label and kind, to say it), its accepted value and what the sheet says now. */
+type Pending = {
+  indicator: string;
+  label: string;
+  kind: IndicatorKind;
+  accepted: number | null;
+  latest: number | null;
+};
 
 /** One commune's approval as the API shows it; a commune with no approval yet is `open`. */
 function approvalJson(
@@ -78,7 +86,13 @@ export const approvalsRoute = new Hono<AppEnv>()
     const changes = (code: string): Pending[] =>
       pending
         .filter((p) => p.unitCode === code)
-        .map((p) => ({ indicator: p.indicatorCode, accepted: p.accepted, latest: p.latest }));
+        .map((p) => ({
+          indicator: p.indicatorCode,
+          label: p.label,
+          kind: p.kind,
+          accepted: p.accepted,
+          latest: p.latest,
+        }));
     return c.json({
       period,
       approvals: communes.map((x) => approvalJson(x, x.approval, deadline, changes(x.unitCode))),

@@ -5,18 +5,11 @@
  * accepted value → sheet's value, never taking the accepted value's place.
  */
 import { useState } from "preact/hooks";
-import { readerLabel } from "../../../../domain/indicators";
+import { type IndicatorKind, readerLabel } from "../../../../domain/indicators";
 import { formatExact, formatIndicator } from "../../../../domain/numbers";
 import { periodLabel } from "../../../../domain/periods";
 import { formatDateTime } from "../../../../domain/time";
-import {
-  type Approval,
-  acceptApprovals,
-  fetchApprovals,
-  fetchSummary,
-  moveApproval,
-  type SummaryIndicator,
-} from "../../api";
+import { type Approval, acceptApprovals, fetchApprovals, moveApproval } from "../../api";
 import { meta, navigate, route, tick, useLoad } from "../../state";
 import { Link, Status } from "../common";
 import {
@@ -66,19 +59,18 @@ function History({ a }: { a: Approval }) {
 }
 
 /** An accepted commune's sheet edited since: each figure as accepted → now in the sheet. */
-function PendingChanges({ a, indicators }: { a: Approval; indicators: Map<string, SummaryIndicator> }) {
+function PendingChanges({ a }: { a: Approval }) {
   if (!a.pendingChanges.length) return null;
-  const said = (code: string, value: number | null) =>
-    formatIndicator({ value, kind: indicators.get(code)?.kind ?? "amount", approximate: false, reporting: 1 }, true);
+  const said = (kind: IndicatorKind, value: number | null) =>
+    formatIndicator({ value, kind, approximate: false, reporting: 1 }, true);
   return (
     <div class="pending-changes">
       <p>Bảng tính đã sửa sau khi duyệt (chưa dùng, cần mở lại để nhận):</p>
       <ul>
         {a.pendingChanges.map((p) => (
           <li key={p.indicator} data-indicator={p.indicator}>
-            {readerLabel(indicators.get(p.indicator)?.label ?? p.indicator)}:{" "}
-            <span class="before">{said(p.indicator, p.accepted)}</span> →{" "}
-            <strong class="after">{p.latest === null ? "không còn số liệu" : said(p.indicator, p.latest)}</strong>
+            {readerLabel(p.label)}: <span class="before">{said(p.kind, p.accepted)}</span> →{" "}
+            <strong class="after">{p.latest === null ? "không còn số liệu" : said(p.kind, p.latest)}</strong>
           </li>
         ))}
       </ul>
@@ -149,10 +141,6 @@ export function ApprovalsPage() {
   const period = route.value.period ?? m?.defaultPeriod ?? null;
   const list = useLoad(period ? () => fetchApprovals(unit, period) : null, `approvals|${unit}|${period}`);
   const all = list.data?.approvals ?? [];
-  const changed = all.some((a) => a.pendingChanges.length > 0);
-  // The indicators' labels and kinds, only when there are pending changes to say.
-  const summary = useLoad(changed && period ? () => fetchSummary({ unit, period }) : null, `${unit}|${period}`);
-  const indicators = new Map((summary.data?.indicators ?? []).map((i) => [i.code, i]));
   const [filter, setFilter] = useState<Filter>("all");
   const [query, setQuery] = useState("");
   const [asking, setAsking] = useState(false);
@@ -276,7 +264,7 @@ export function ApprovalsPage() {
                           <Link to={{ view: "commune", commune: a.unitCode, task: null }}>{nameOf(a)}</Link>
                         </p>
                         <History a={a} />
-                        <PendingChanges a={a} indicators={indicators} />
+                        <PendingChanges a={a} />
                         {moving?.code === a.unitCode ? (
                           <ReasonForm
                             a={a}
