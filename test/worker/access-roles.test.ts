@@ -160,6 +160,30 @@ describe("admin-only endpoints", () => {
       { headers: { "content-type": "application/json" }, body: JSON.stringify({ deadline: "2026-01-15" }) },
     ],
     ["POST", "/api/sync"],
+    [
+      "POST",
+      "/api/approvals/accept",
+      {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ unitCodes: ["12745"], period: "2025" }),
+      },
+    ],
+    [
+      "POST",
+      "/api/approvals/return",
+      {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ unitCode: "12745", period: "2025", reason: "x" }),
+      },
+    ],
+    [
+      "POST",
+      "/api/approvals/reopen",
+      {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ unitCode: "12745", period: "2025", reason: "x" }),
+      },
+    ],
   ];
   for (const who of ["leader33", "leaderNational", "commune"] as Who[]) {
     it(`are 403 for ${who}`, async () => {
@@ -182,6 +206,16 @@ describe("admin-only endpoints", () => {
 });
 
 describe("a commune user sees only its own commune", () => {
+  it("in the approvals: its own commune's state, not the province's", async () => {
+    const own = await ok(clientAs("commune").approvals.$get({ query: { unit: "12745", period: "2025" } }));
+    expect(own.approvals.map((a) => a.unitCode)).toEqual(["12745"]);
+    expect((await clientAs("commune").approvals.$get({ query: { unit: "33", period: "2025" } })).status).toBe(403);
+    const submitted = await clientAs("leader33").approvals.submit.$post({
+      json: { unitCode: "12745", period: "2025" },
+    });
+    expect(submitted.status).toBe(403);
+  });
+
   it("in the sources: only its own sheet, also when it names no unit", async () => {
     for (const query of [{ unit: "12745" }, {}]) {
       const body = await ok(clientAs("commune").sources.$get({ query }));
