@@ -83,18 +83,13 @@ async function readAndStore(
     if (prev) previousPeriods.add(prev);
     unitCodes.add(v.unitCode);
   }
-  const { existing, previous, taken } = await storedForSource(db, source.id, [...unitCodes], {
-    periods: [...periods],
-    previous: [...previousPeriods],
-  });
+  // In parallel: what is stored (this sheet's values, the year before, other sheets' cells) and the approvals held.
+  const [{ existing, previous, taken }, approvals] = await Promise.all([
+    storedForSource(db, source.id, [...unitCodes], { periods: [...periods], previous: [...previousPeriods] }),
+    heldApprovals(db, [...unitCodes], [...periods]),
+  ]);
   const validated = withoutConflicts({ ...raw, ...validateReading(raw, ctx.catalog, previous) }, taken);
-  const { reading, held } = holdApproved(
-    validated,
-    await heldApprovals(db, [...unitCodes], [...periods]),
-    existing,
-    source.id,
-    now(),
-  );
+  const { reading, held } = holdApproved(validated, approvals, existing, source.id, now());
   await recordPeriods(ctx, reading.values);
   const stored = await writeReading(
     db,
