@@ -2,7 +2,9 @@
  * An administrator's slip in registering a sheet never changes a figure silently: another commune's sheet, a sheet
  * naming another commune, a second sheet for a commune that already reports, a link that cannot be read.
  */
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { clientFor } from "./access-helpers";
 import { client, errorOf, formSheet, ok, postCsv, putSheet, resetDatabase, seedReference } from "./helpers";
 
 const register = (json: { sheet: string; unitCode: string; confirm?: boolean }) =>
@@ -95,6 +97,17 @@ describe("registering a sheet", () => {
     });
     expect(missing.status).toBe(400);
     expect(await errorOf(missing)).toMatchObject({ field: "sheet" });
+    expect(await sourceCount()).toBe(1);
+  });
+
+  it("saves nothing when the Worker's own Google key is unusable, and says so beside the link", async () => {
+    const broken = clientFor({ ...env, DEV_MODE: "true", GOOGLE_SERVICE_ACCOUNT: "không phải khoá" });
+    await putSheet("reg-later", formSheet("Phường Phố Hiến", ["Năm 2025"], [["security_team_count", "Số tổ", 3]]));
+    const res = await broken.admin.sources.register.$post({
+      json: { sheet: "reg-later", unitCode: "11953", layout: "form", tab: null },
+    });
+    expect(res.status).toBe(409);
+    expect(await errorOf(res)).toMatchObject({ field: "sheet", message: expect.stringContaining("Chưa đọc được") });
     expect(await sourceCount()).toBe(1);
   });
 
