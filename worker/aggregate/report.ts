@@ -336,7 +336,11 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
     const parts = partsOf(i, null, isCommune);
     return `${lower(i.label)}: ${say(i)}${i.kind === "ratio" ? (parts ? ` (${parts})` : "") : ` ${i.unit}`}`;
   };
-  if (others.length) paragraphs.push(`Các chỉ tiêu khác: ${others.map(other).join("; ")}.`);
+  // An indicator the speech has no sentence for (one a province added) is said plainly under its group's title.
+  for (const g of new Set(others.map((i) => i.group))) {
+    const said = others.filter((i) => i.group === g).map(other);
+    paragraphs.push(`${GROUP_TITLES[g] ?? cap(g)}: ${said.join("; ")}.`);
+  }
 
   if (compareLabel) {
     // The figures a conference leads with, in their order, then the communes meeting a standard; each like for like.
