@@ -31,6 +31,8 @@ export default defineConfig({
               bindings: {
                 TEST_MIGRATIONS: migrations,
                 TEST_CATALOG_CSV: readFileSync("./catalog/indicators.csv", "utf8"),
+                // The default catalog of model kinds is the product's data, read where the spec keeps it.
+                TEST_MODEL_TYPES_CSV: readFileSync("../shared/spec/model-types.csv", "utf8"),
                 TEST_SOURCES_XLSX: readFileSync("./test/fixtures/sources-excel.xlsx").toString("base64"),
                 TEST_EXAMPLES: exampleFiles("../shared/examples"),
                 TEST_STANDIN_URL: inject("standinUrl"),

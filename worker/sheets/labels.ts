@@ -24,7 +24,7 @@ const SHORT_FORMS: Record<string, string> = {
 const FILLER = new Set(["so", "luong", "cac", "loai", "duoc", "o", "co", "so"]);
 
 /** A label reduced to its meaningful words, short forms expanded. */
-function labelKey(label: unknown): string[] {
+export function labelKey(label: unknown): string[] {
   const words = foldText(label)
     .split(" ")
     .flatMap((w) => (SHORT_FORMS[w] ?? w).split(" "))
