@@ -10,7 +10,6 @@ import { readCell } from "./cell";
 import { type IndicatorMatcher, indicatorMatcher } from "./labels";
 import { periodFromHeading, periodInText } from "./period-heading";
 import { a1, columnLetters, foldText } from "./text";
-import { isTickHeading, readTick } from "./ticks";
 import { type Grid, type ReadContext, type SheetReading, SourceError, slotKey } from "./types";
 
 type TableHeader = {
@@ -23,14 +22,12 @@ type TableHeader = {
   /** `period` when the column names its own (“Năm 2025” under a merged indicator heading, or in the heading). */
   columns: { column: number; indicator: Indicator; period: string | null }[];
   unknown: { column: number; heading: string }[];
-  /** “Chốt số liệu” columns (PRODUCT.md §12), each for its own period or the table's. */
-  ticks: { column: number; period: string | null }[];
 };
 
 export const CODE_HEADING = /^(ma (xa|phuong|don vi|dvhc|so xa|hanh chinh|dia ban)\b|ma$)/;
 export const NAME_HEADING =
   /^(ten (xa|phuong|don vi|dia ban|dvhc)\b|xa phuong\b|xa$|phuong$|don vi$|dia ban$|don vi hanh chinh$)/;
-export const TOTAL = /^(tong cong|tong so|tong|cong|toan tinh|toan huyen|tong hop|cong toan tinh)\b/;
+const TOTAL = /^(tong cong|tong so|tong|cong|toan tinh|toan huyen|tong hop|cong toan tinh)\b/;
 const INDICATOR_LIKE = /^(so |tong |ty le|khoi luong|luot|gia tri)|^[a-z][a-z0-9]*(?: [a-z0-9]+)*$/;
 const IGNORED =
   /^(stt|tt|ghi chu|ten huyen|huyen|ma huyen|ma tinh|tinh|don vi tinh|dvt|nguoi (bao cao|lap bieu)|ngay.*|cap nhat.*|lien he.*|so dien thoai|dien thoai)$/;
@@ -70,7 +67,6 @@ function indicatorColumns(
 ) {
   const columns: TableHeader["columns"] = [];
   const unknown: TableHeader["unknown"] = [];
-  const ticks: TableHeader["ticks"] = [];
   const width = Math.max(top.length, below?.length ?? 0);
   let group: unknown = "";
   for (let column = 0; column < width; column++) {
@@ -82,10 +78,6 @@ function indicatorColumns(
     if (period !== null) heading = group;
     const f = foldText(heading);
     if (!f || IGNORED.test(f)) continue;
-    if (isTickHeading(heading)) {
-      ticks.push({ column, period: period ?? periodInText(heading) });
-      continue;
-    }
     let indicator = match(heading, heading);
     const named = period === null ? periodInText(heading) : null;
     if (!indicator && named) {
@@ -101,7 +93,7 @@ function indicatorColumns(
       unknown.push({ column, heading: String(heading) });
     }
   }
-  return { columns, unknown, ticks };
+  return { columns, unknown };
 }
 
 function looksLikeUnit(row: unknown[], code: number, name: number): boolean {
@@ -170,16 +162,12 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
     columns.push({ ...c, period: own });
   }
   const period = tablePeriod ?? columns[0]?.period ?? null;
-  const tickColumns = header.ticks.flatMap((t) => {
-    const own = t.period ?? period;
-    return own === null ? [] : [{ column: t.column, period: own }];
-  });
 
   const byCode = new Map(ctx.communes.map((c) => [c.code, c]));
   const communeNamed = communeByName(ctx.communes);
 
   const slots = new Map<string, string>();
-  const reading: SheetReading = { values: [], issues: [], slots, ...(tickColumns.length ? { ticks: [] } : {}) };
+  const reading: SheetReading = { values: [], issues: [], slots };
   for (const { column, heading } of header.unknown) {
     reading.issues.push({
       unitCode: null,
@@ -244,12 +232,6 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
       continue;
     }
     seen.set(unitCode, r);
-    for (const { column, period } of tickColumns) {
-      const at = { unitCode, period, cell: a1(grid.tab, r, column), cellName: `${columnLetters(column)}${r + 1}` };
-      const { tick, issue } = readTick(row[column], at);
-      reading.ticks?.push(tick);
-      if (issue) reading.issues.push(issue);
-    }
     for (const { column, indicator, period } of columns) {
       if (indicator.kind === "ratio") continue;
       const raw = row[column];
