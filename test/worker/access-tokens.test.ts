@@ -118,7 +118,7 @@ describe("API tokens", () => {
 
   it("gives a role only the scope that fits it, the refusal naming the field a form shows it beside", async () => {
     const bad = [
-      { name: "a", role: "admin", scopeUnitCode: "33" },
+      { name: "a", role: "admin", scopeUnitCode: "12745" },
       { name: "b", role: "commune", scopeUnitCode: null },
       { name: "c", role: "commune", scopeUnitCode: "33" },
       { name: "d", role: "leader", scopeUnitCode: "12745" },
@@ -133,6 +133,10 @@ describe("API tokens", () => {
     expect(fields).toEqual([...Array(5).fill("400 scopeUnitCode"), "400 role"]);
     expect(
       (await api("/api/admin/tokens", json("POST", { name: "g", role: "leader", scopeUnitCode: null }))).status,
+    ).toBe(201);
+    // An administrator is national or of one province.
+    expect(
+      (await api("/api/admin/tokens", json("POST", { name: "h", role: "admin", scopeUnitCode: "33" }))).status,
     ).toBe(201);
   });
 

@@ -18,7 +18,13 @@ export type BoundariesImport = {
   withoutCode: number;
 };
 
-export async function importBoundaries(db: Db, input: unknown, actor: string): Promise<BoundariesImport> {
+/** `onlyProvince`: the province of an administrator scoped to one; a file with another province's communes is refused. */
+export async function importBoundaries(
+  db: Db,
+  input: unknown,
+  actor: string,
+  onlyProvince: string | null = null,
+): Promise<BoundariesImport> {
   const listDate = await unitListFor(db, vietnamToday());
   if (!listDate) throw new AppError("conflict", "Chưa có danh sách đơn vị hành chính: nhập danh sách đơn vị trước");
   const parents = await unitParents(db, listDate);
@@ -50,6 +56,13 @@ export async function importBoundaries(db: Db, input: unknown, actor: string): P
     throw new AppError(
       "bad_request",
       `Không có ranh giới nào khớp mã xã trong danh sách đơn vị (${features.length} đối tượng, ${withoutCode} không có mã): mỗi đối tượng cần thuộc tính “code” (hoặc “ma_xa”) là mã xã 5 chữ số`,
+    );
+  }
+  const others = [...byProvince.keys()].filter((p) => onlyProvince !== null && p !== onlyProvince);
+  if (others.length) {
+    throw new AppError(
+      "forbidden",
+      `Tệp có ranh giới của xã thuộc tỉnh khác (mã tỉnh ${others.join(", ")}), chưa nhập gì: quản trị viên của tỉnh mã ${onlyProvince} chỉ tải ranh giới các xã trong tỉnh mình`,
     );
   }
   const rows = [];

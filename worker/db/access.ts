@@ -77,6 +77,12 @@ export async function listTokens(db: Db) {
   return db.select(tokenColumns).from(apiTokens).orderBy(desc(apiTokens.id));
 }
 
+/** A token by its id, revoked or not. */
+export async function findToken(db: Db, id: number): Promise<TokenRecord | null> {
+  const [token] = await db.select(tokenColumns).from(apiTokens).where(eq(apiTokens.id, id)).limit(1);
+  return token ?? null;
+}
+
 export async function createToken(db: Db, token: TokenInput, hash: string, actor: string, now = Date.now()) {
   const [[created]] = await db.batch([
     db

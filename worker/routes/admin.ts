@@ -9,6 +9,7 @@ import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { vietnamToday } from "../../domain/time";
 import { requireRole } from "../access/middleware";
+import { administeredTest, administeredUnit, assertNational } from "../access/scope";
 import {
   type Checked,
   checkCatalog,
@@ -35,7 +36,7 @@ const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 const at = (p: ImportProblem) => (p.line === null ? p.message : `dòng ${p.line}: ${p.message}`);
 
-function refuseProblems({ problems, conflict }: Checked<unknown>) {
+export function refuseProblems({ problems, conflict }: Checked<unknown>) {
   if (problems.length) {
     const shown = problems.slice(0, 20).map(at).join("; ");
     const more = problems.length > 20 ? ` (và ${problems.length - 20} lỗi khác)` : "";
@@ -47,7 +48,7 @@ function refuseProblems({ problems, conflict }: Checked<unknown>) {
 const upload = z.object({ preview: z.enum(["true", "false"]).default("false") });
 
 /** The preview's answer: what would be imported, and every problem, the whole-file ones first. */
-function previewJson(c: Context<AppEnv>, checked: Checked<unknown>) {
+export function previewJson(c: Context<AppEnv>, checked: Checked<unknown>) {
   const fileWide = checked.conflict ? [{ line: null, message: checked.conflict }] : [];
   return c.json({
     preview: true as const,
@@ -77,7 +78,7 @@ const templateFile = z
  * A reference file to download: its columns in order, then `records`. CSV in UTF-8 with a BOM, so that Excel reads
  * the accents right; or a workbook, whose cells stay text (codes keep their leading zeros).
  */
-function referenceDownload(
+export function referenceDownload(
   c: Context<AppEnv>,
   format: ReferenceFormat,
   records: readonly Readonly<Partial<Record<string, string>>>[],
@@ -101,11 +102,12 @@ function referenceDownload(
 
 export const admin = new Hono<AppEnv>()
   .use(requireRole("admin"))
-  // The units an administrator picks from: a province (or every province) and its communes, from today's list.
+  // The units an administrator picks from: a province (or every province) and its communes, from today's list; a
+  // province's admin asking for the whole country gets its province.
   .get("/units", valid("query", z.object({ unit: unitOrCountry })), async (c) => {
     const db = getDb(c.env.DB);
+    const unit = await administeredUnit(db, c.get("principal"), c.req.valid("query").unit);
     const listDate = await unitListFor(db, vietnamToday());
-    const { unit } = c.req.valid("query");
     const rows = listDate ? await unitsUnder(db, listDate, unit) : [];
     return c.json({ units: rows });
   })
@@ -129,6 +131,7 @@ export const admin = new Hono<AppEnv>()
     }),
   )
   .post("/units", valid("query", upload.extend({ validFrom: z.iso.date().optional() })), async (c) => {
+    assertNational(c.get("principal"), "nhập danh sách đơn vị hành chính");
     const checked = await checkUnits(await c.req.arrayBuffer());
     const { validFrom, preview } = c.req.valid("query");
     if (preview === "true") return previewJson(c, checked);
@@ -150,6 +153,7 @@ export const admin = new Hono<AppEnv>()
     return c.json({ preview: false as const, imported: checked.rows.length, warnings: checked.warnings });
   })
   .post("/catalog", valid("query", upload), async (c) => {
+    assertNational(c.get("principal"), "nhập danh mục chỉ tiêu");
     const db = getDb(c.env.DB);
     const checked = await checkCatalog(db, await c.req.arrayBuffer());
     if (c.req.valid("query").preview === "true") return previewJson(c, checked);
@@ -164,6 +168,15 @@ export const admin = new Hono<AppEnv>()
   .post("/sources", valid("query", upload), async (c) => {
     const db = getDb(c.env.DB);
     const checked = await checkSources(db, await c.req.arrayBuffer());
+    // A province's admin registers its own province's sheets only: a file naming another unit is refused whole.
+    const administered = await administeredTest(db, c.get("principal"));
+    const outside = [...new Set(checked.rows.map((r) => r.unitCode).filter((code) => !administered(code)))];
+    if (outside.length) {
+      throw new AppError(
+        "forbidden",
+        `Tệp có bảng tính của ${outside.length} đơn vị ngoài tỉnh của quản trị viên (mã ${outside.slice(0, 10).join(", ")}${outside.length > 10 ? "…" : ""}), chưa nhập gì: bỏ các dòng đó rồi tải lại`,
+      );
+    }
     if (c.req.valid("query").preview === "true") return previewJson(c, checked);
     refuseProblems(checked);
     const ids = await importSources(db, checked.rows, Date.now(), {

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { requireRole } from "../access/middleware";
+import { assertNational } from "../access/scope";
 import { listAudit } from "../db/audit";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
@@ -18,6 +19,8 @@ export const audit = new Hono<AppEnv>().use(requireRole("admin")).get(
     }),
   ),
   async (c) => {
+    // Entries name their targets in many ways (an email, an id, a date, a unit): not told apart by province.
+    assertNational(c.get("principal"), "xem nhật ký thao tác");
     const { limit, before } = c.req.valid("query");
     const entries = await listAudit(getDb(c.env.DB), limit, before);
     return c.json({

@@ -36,7 +36,8 @@ export const adminBoundaries = new Hono<AppEnv>().use(requireRole("admin")).post
     } catch {
       throw new AppError("bad_request", "Tệp ranh giới không phải JSON hợp lệ (cần GeoJSON hoặc TopoJSON)");
     }
-    const result = await importBoundaries(getDb(c.env.DB), input, c.get("principal").email);
+    const { email, scopeUnitCode } = c.get("principal");
+    const result = await importBoundaries(getDb(c.env.DB), input, email, scopeUnitCode);
     return c.json({ ...result, maxGzipBytes: MAX_GZIP_BYTES });
   },
 );

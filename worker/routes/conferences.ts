@@ -7,11 +7,12 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { NATIONAL } from "../../domain/units";
 import { requireRole } from "../access/middleware";
-import { readableUnit } from "../access/scope";
+import { administers, assertAdministers, readableUnit } from "../access/scope";
 import { freezeNow, openConference } from "../admin/conferences";
 import { getDb } from "../db/client";
-import { type ConferenceRecord, listConferences } from "../db/conferences";
+import { type ConferenceRecord, getConference, listConferences } from "../db/conferences";
 import type { AppEnv } from "../env";
+import { AppError } from "../errors";
 import { iso } from "../http/json";
 import { idParam, periodCode, unitCode, unitOrCountry, valid } from "../http/params";
 import { conferenceSyncs } from "../sync/schedule";
@@ -46,8 +47,10 @@ export const adminConferences = new Hono<AppEnv>()
   .use(requireRole("admin"))
   .post("/", valid("json", newConference), async (c) => {
     const body = c.req.valid("json");
+    const db = getDb(c.env.DB);
+    await assertAdministers(db, c.get("principal"), body.unitCode, "hội nghị");
     const conference = await openConference(
-      getDb(c.env.DB),
+      db,
       {
         unitCode: body.unitCode,
         period: body.period,
@@ -61,7 +64,13 @@ export const adminConferences = new Hono<AppEnv>()
     return c.json({ conference: conferenceJson(conference) }, 201);
   })
   .post("/:id/freeze", valid("param", idParam), async (c) => {
-    const frozen = await freezeNow(getDb(c.env.DB), c.req.valid("param").id, c.get("principal").email);
+    const { id } = c.req.valid("param");
+    const db = getDb(c.env.DB);
+    // Another province's conference does not exist for a province's administrator, as for its leaders.
+    const conference = await getConference(db, id);
+    if (conference && !(await administers(db, c.get("principal"), conference.unitCode)))
+      throw new AppError("not_found", `Không có hội nghị số ${id}`);
+    const frozen = await freezeNow(db, id, c.get("principal").email);
     return c.json({ conference: conferenceJson(frozen) });
   });
 

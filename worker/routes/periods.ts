@@ -4,6 +4,7 @@ import { z } from "zod";
 import { defaultDeadline, parsePeriodCode } from "../../domain/periods";
 import { endOfDayOrMoment } from "../../domain/time";
 import { requireRole } from "../access/middleware";
+import { assertNational } from "../access/scope";
 import { setPeriodDeadline } from "../admin/periods";
 import { getDb } from "../db/client";
 import { listPeriods } from "../db/periods";
@@ -26,6 +27,8 @@ export const periods = new Hono<AppEnv>()
   .use(requireRole("admin"))
   .get("/", async (c) => c.json({ periods: (await listPeriods(getDb(c.env.DB))).map(periodJson) }))
   .put("/:code", valid("param", z.object({ code: periodCode })), valid("json", z.object({ deadline })), async (c) => {
+    // One deadline holds for every province: the national calendar.
+    assertNational(c.get("principal"), "đặt hạn báo cáo (hạn chung cho mọi tỉnh)");
     const period = parsePeriodCode(c.req.valid("param").code);
     if (!period) throw new Error("a validated period code did not parse");
     const value = c.req.valid("json").deadline;

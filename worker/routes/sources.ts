@@ -9,9 +9,10 @@ import { z } from "zod";
 import { vietnamToday } from "../../domain/time";
 import { NATIONAL } from "../../domain/units";
 import { requireRole } from "../access/middleware";
-import { readableUnit } from "../access/scope";
+import type { Principal } from "../access/principal";
+import { assertAdministers, readableUnit } from "../access/scope";
 import { readAgain, registerSource, stopSource } from "../admin/sources";
-import { getDb } from "../db/client";
+import { type Db, getDb } from "../db/client";
 import { communesWithoutSource, type FeedbackStatus, listSources, type SourceListRow } from "../db/sources";
 import { unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
@@ -88,20 +89,35 @@ const registration = z.object({
   confirm: z.boolean().default(false),
 });
 
+/**
+ * A source an administrator changes must be of a unit it administers (a form's commune, a table's province or
+ * district); one that does not exist is 404.
+ */
+async function assertAdministersSource(db: Db, principal: Principal, id: number): Promise<void> {
+  const [row] = await listSources(db, null, null, id);
+  if (!row) throw new AppError("not_found", `Không có bảng tính số ${id}`);
+  await assertAdministers(db, principal, row.unitCode, "bảng tính", `bảng tính số ${id} của đơn vị mã ${row.unitCode}`);
+}
+
 export const adminSources = new Hono<AppEnv>()
   .use(requireRole("admin"))
   .post("/register", valid("json", registration), async (c) => {
     const db = getDb(c.env.DB);
+    await assertAdministers(db, c.get("principal"), c.req.valid("json").unitCode, "bảng tính");
     const { id, run, warnings } = await registerSource(c.env, db, c.req.valid("json"), c.get("principal").email);
     return answerSource(c, id, { run, warnings });
   })
   .post("/:id/read", valid("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
-    const run = await readAgain(c.env, getDb(c.env.DB), id, c.get("principal").email);
+    const db = getDb(c.env.DB);
+    await assertAdministersSource(db, c.get("principal"), id);
+    const run = await readAgain(c.env, db, id, c.get("principal").email);
     return answerSource(c, id, { run });
   })
   .delete("/:id", valid("param", idParam), async (c) => {
     const { id } = c.req.valid("param");
-    await stopSource(getDb(c.env.DB), id, c.get("principal").email);
+    const db = getDb(c.env.DB);
+    await assertAdministersSource(db, c.get("principal"), id);
+    await stopSource(db, id, c.get("principal").email);
     return answerSource(c, id, {});
   });

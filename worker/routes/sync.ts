@@ -1,16 +1,28 @@
 /** `POST /api/sync` (administrators, rate-limited) and `GET /api/sync/runs`, newest first. */
 import { Hono } from "hono";
+import { vietnamToday } from "../../domain/time";
 import { requireRole } from "../access/middleware";
 import { getDb } from "../db/client";
 import { type RunRecord, recentRuns } from "../db/runs";
+import { listSources } from "../db/sources";
+import { unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
 import { iso } from "../http/json";
 import { startManualSync } from "../sync/manual";
 
 export const sync = new Hono<AppEnv>()
-  .post("/", requireRole("admin"), async (c) =>
-    c.json({ run: await startManualSync(c.env, c.get("principal").email) }, 200),
-  )
+  // A province's administrator syncs the active sources of its province; a national one every source.
+  .post("/", requireRole("admin"), async (c) => {
+    const { email, scopeUnitCode } = c.get("principal");
+    const db = getDb(c.env.DB);
+    const ids =
+      scopeUnitCode === null
+        ? undefined
+        : (await listSources(db, await unitListFor(db, vietnamToday()), scopeUnitCode))
+            .filter((s) => s.active)
+            .map((s) => s.id);
+    return c.json({ run: await startManualSync(c.env, email, Date.now(), ids) }, 200);
+  })
   .get("/runs", async (c) => {
     const runs = await recentRuns(getDb(c.env.DB), 50);
     // Who started a run is for administrators; others see when and how it went.

@@ -5,8 +5,8 @@ import { endOfDayOrMoment } from "../../domain/time";
 import { hashTokenSecret, newTokenSecret } from "../access/api-token";
 import { requireRole } from "../access/middleware";
 import { ROLES } from "../access/principal";
-import { assertValidScope } from "../access/scope";
-import { createToken, listTokens, revokeToken, type TokenRecord } from "../db/access";
+import { administeredTest, assertAdministers, assertValidScope } from "../access/scope";
+import { createToken, findToken, listTokens, revokeToken, type TokenRecord } from "../db/access";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
@@ -18,7 +18,12 @@ const DEFAULT_TOKEN_DAYS = 90;
 
 export const tokens = new Hono<AppEnv>()
   .use(requireRole("admin"))
-  .get("/", async (c) => c.json({ tokens: (await listTokens(getDb(c.env.DB))).map(tokenJson) }))
+  // A province's admin sees the tokens scoped inside its province only.
+  .get("/", async (c) => {
+    const db = getDb(c.env.DB);
+    const [all, administered] = await Promise.all([listTokens(db), administeredTest(db, c.get("principal"))]);
+    return c.json({ tokens: all.filter((t) => administered(t.scopeUnitCode)).map(tokenJson) });
+  })
   .post(
     "/",
     valid(
@@ -38,6 +43,7 @@ export const tokens = new Hono<AppEnv>()
     async (c) => {
       const { expiresAt: until, ...input } = c.req.valid("json");
       const db = getDb(c.env.DB);
+      await assertAdministers(db, c.get("principal"), input.scopeUnitCode, "mã truy cập");
       await assertValidScope(db, input.role, input.scopeUnitCode);
       const now = Date.now();
       const expiresAt =
@@ -58,7 +64,12 @@ export const tokens = new Hono<AppEnv>()
     },
   )
   .delete("/:id", valid("param", idParam), async (c) => {
-    const token = await revokeToken(getDb(c.env.DB), c.req.valid("param").id, c.get("principal").email);
+    const db = getDb(c.env.DB);
+    const { id } = c.req.valid("param");
+    const found = await findToken(db, id);
+    if (found)
+      await assertAdministers(db, c.get("principal"), found.scopeUnitCode, "mã truy cập", `mã “${found.name}”`);
+    const token = found && (await revokeToken(db, id, c.get("principal").email));
     if (!token) throw new AppError("not_found", "Không có mã truy cập này hoặc mã đã bị thu hồi");
     return c.json({ token: tokenJson(token) });
   });

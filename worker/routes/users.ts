@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { requireRole } from "../access/middleware";
 import { ROLES } from "../access/principal";
-import { assertValidScope } from "../access/scope";
+import { administeredTest, assertAdministers, assertValidScope } from "../access/scope";
 import { disableUser, findUser, listUsers, saveUser, type UserRecord } from "../db/access";
 import { type Db, getDb } from "../db/client";
 import type { AppEnv } from "../env";
@@ -15,13 +15,23 @@ const email = z.string().trim().toLowerCase().max(254).pipe(z.email("email khôn
 
 export const users = new Hono<AppEnv>()
   .use(requireRole("admin"))
-  .get("/", async (c) => c.json({ users: (await listUsers(getDb(c.env.DB))).map(userJson) }))
+  // A province's admin sees the users scoped inside its province only (not national ones, not other provinces').
+  .get("/", async (c) => {
+    const db = getDb(c.env.DB);
+    const [all, administered] = await Promise.all([listUsers(db), administeredTest(db, c.get("principal"))]);
+    return c.json({ users: all.filter((u) => administered(u.scopeUnitCode)).map(userJson) });
+  })
   .put(
     "/",
     valid("json", z.object({ email, role: z.enum(ROLES), scopeUnitCode: unitCode.nullable().default(null) })),
     async (c) => {
       const input = c.req.valid("json");
       const db = getDb(c.env.DB);
+      const principal = c.get("principal");
+      // Both the scope given and, for a user already there, the scope it had must be the admin's to give.
+      await assertAdministers(db, principal, input.scopeUnitCode, "người dùng");
+      const existing = await findUser(db, input.email);
+      if (existing) await assertAdministers(db, principal, existing.scopeUnitCode, "người dùng", input.email);
       await assertValidScope(db, input.role, input.scopeUnitCode);
       return c.json({ user: userJson(await saveUser(db, input, c.get("principal").email)) });
     },
@@ -30,7 +40,9 @@ export const users = new Hono<AppEnv>()
     const db = getDb(c.env.DB);
     const target = c.req.valid("param").email;
     if (target === c.get("principal").email) throw new AppError("bad_request", "Không thể tự khoá tài khoản của mình");
-    if (!(await findUser(db, target))) throw new AppError("not_found", `Không có người dùng ${target}`);
+    const user = await findUser(db, target);
+    if (!user) throw new AppError("not_found", `Không có người dùng ${target}`);
+    await assertAdministers(db, c.get("principal"), user.scopeUnitCode, "người dùng", target);
     await disableUser(db, target, c.get("principal").email);
     return c.json({ user: userJson(await userAfter(db, target)) });
   });

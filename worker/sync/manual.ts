@@ -10,7 +10,13 @@ import { runSync, type SyncResult } from "./run";
 /** A run still "running" after this long is taken as dead and no longer blocks a manual sync. */
 const STALE_RUN_MS = 15 * 60_000;
 
-export async function startManualSync(env: Env, actor: string, now = Date.now()): Promise<SyncResult> {
+/** `sourceIds`: only these sources (a province's administrator syncs its own province's). */
+export async function startManualSync(
+  env: Env,
+  actor: string,
+  now = Date.now(),
+  sourceIds?: number[],
+): Promise<SyncResult> {
   const db = getDb(env.DB);
   const running = await latestRun(db);
   if (running?.status === "running" && now - running.startedAt < STALE_RUN_MS) {
@@ -26,5 +32,5 @@ export async function startManualSync(env: Env, actor: string, now = Date.now())
       "retry-after": String(wait),
     });
   }
-  return runSync(env, { trigger: "manual", actor });
+  return runSync(env, { trigger: "manual", actor, sourceIds });
 }
