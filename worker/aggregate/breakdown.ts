@@ -8,7 +8,15 @@ import { rejectedByChildQuery } from "../db/issues";
 import { type ChildUnit, childUnitsQuery, type Scope } from "../db/units";
 import { AppError } from "../errors";
 import type { Indicator } from "../reference/catalog";
-import { childFigureQuery, type FigureSource, figureSource, type RollupRow } from "../rollups/read";
+import {
+  type Basis,
+  type CoverageRow,
+  childCoverageQuery,
+  childFigureQuery,
+  type FigureSource,
+  figureSource,
+  type RollupRow,
+} from "../rollups/read";
 import { cachedFigures } from "./cache";
 import { type ResolvedUnit, resolveScope } from "./resolve";
 import { type Comparable, comparableOf, figureOf, previousOf } from "./summary";
@@ -24,8 +32,16 @@ type BreakdownRow = {
   comparable: Comparable | null;
   /** Communes of this unit whose cells of the indicator were all rejected (nothing stored): they need fixing. */
   rejected: number;
-  /** `error`: no figure, but rejected cells — the commune reported and its sheet needs fixing; `missing`: nothing. */
-  status: "reported" | "error" | "missing";
+  /**
+   * On the accepted basis, this unit's communes that reported but whose figures the province has not accepted (not
+   * counted); 0 on the latest basis.
+   */
+  notAccepted: number;
+  /**
+   * `error`: no figure, but rejected cells — the commune reported and its sheet needs fixing; `unaccepted` (accepted
+   * basis): no figure, but communes that reported and are not accepted yet; `missing`: nothing.
+   */
+  status: "reported" | "error" | "unaccepted" | "missing";
 };
 
 export type Breakdown = {
@@ -34,6 +50,7 @@ export type Breakdown = {
   period: string;
   compare: string | null;
   frozen: boolean;
+  basis: Basis;
   rows: BreakdownRow[];
 };
 
@@ -50,13 +67,18 @@ export function buildBreakdown(
   indicatorCode: string,
   compare: string | null,
   conferenceId: number | null = null,
+  basis: Basis = "latest",
 ): Promise<Breakdown> {
-  return cachedFigures(db, JSON.stringify(["breakdown", unitCode, period, indicatorCode, compare, conferenceId]), () =>
-    computeBreakdown(db, unitCode, period, indicatorCode, compare, conferenceId),
+  const key = JSON.stringify(["breakdown", unitCode, period, indicatorCode, compare, conferenceId, basis]);
+  return cachedFigures(db, key, () =>
+    computeBreakdown(db, unitCode, period, indicatorCode, compare, conferenceId, basis),
   );
 }
 
-/** A breakdown's one round trip: the children, their rows, and (live) their communes whose cells were rejected. */
+/**
+ * A breakdown's one round trip: the children, their rows, (live) their communes whose cells were rejected, and (on
+ * the accepted basis) their coverage, which says how many reported without being accepted.
+ */
 export function breakdownQueries(
   scope: Scope,
   unitKind: string,
@@ -77,6 +99,7 @@ export function breakdownQueries(
           cells.filter((c): c is string => c !== null),
         )
       : sql`SELECT NULL AS key, 0 AS n WHERE 0`,
+    from.basis === "accepted" ? childCoverageQuery(scope, unitKind, from) : sql`SELECT NULL AS key WHERE 0`,
   ];
 }
 
@@ -87,28 +110,31 @@ async function computeBreakdown(
   indicatorCode: string,
   compare: string | null,
   conferenceId: number | null,
+  basis: Basis,
 ): Promise<Breakdown> {
   const [{ scope, unit, conference, frozen, built }, indicator] = await Promise.all([
     resolveScope(db, unitCode, period, conferenceId),
     findIndicator(db, indicatorCode),
   ]);
-  const from = figureSource(scope, conference, period, compare, built);
+  const from = figureSource(scope, conference, period, compare, built, basis);
   const comparing = from.pair.compare !== null;
-  const [children, rows, rejected] = await readBatch<[ChildUnit[], RollupRow[], { key: string; n: number }[]]>(
-    db,
-    breakdownQueries(scope, unit.kind, indicator, from, period),
-  );
+  const [children, rows, rejected, covered] = await readBatch<
+    [ChildUnit[], RollupRow[], { key: string; n: number }[], (CoverageRow & { key: string })[]]
+  >(db, breakdownQueries(scope, unit.kind, indicator, from, period));
   const byChild = new Map(rows.map((r) => [r.key, r]));
   const rejectedIn = new Map(rejected.map((r) => [r.key, r.n]));
+  const notAcceptedIn = new Map(covered.map((r) => [r.key, r.reported - r.accepted]));
   return {
     unit,
     indicator: { code: indicator.code, label: indicator.label, unit: indicator.unit, kind: indicator.kind },
     period,
     compare,
     frozen,
+    basis,
     rows: children.map((child) => {
       const row = byChild.get(child.code);
       const now = figureOf(row, indicator.kind);
+      const notAccepted = notAcceptedIn.get(child.code) ?? 0;
       return {
         unit: { code: child.code, name: child.name },
         value: now.value,
@@ -118,7 +144,15 @@ async function computeBreakdown(
         doubtful: now.doubtful,
         comparable: comparing ? comparableOf(row, indicator.kind) : null,
         rejected: rejectedIn.get(child.code) ?? 0,
-        status: now.value !== null ? "reported" : rejectedIn.has(child.code) ? "error" : "missing",
+        notAccepted,
+        status:
+          now.value !== null
+            ? "reported"
+            : rejectedIn.has(child.code)
+              ? "error"
+              : notAccepted > 0
+                ? "unaccepted"
+                : "missing",
       };
     }),
   };

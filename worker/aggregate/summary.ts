@@ -13,6 +13,7 @@ import type { Scope } from "../db/units";
 import { iso } from "../http/json";
 import type { Indicator } from "../reference/catalog";
 import {
+  type Basis,
   type Coverage,
   type CoverageRow,
   coverageOf,
@@ -57,6 +58,8 @@ export type Summary = {
   asOf: string | null;
   frozen: boolean;
   conference: { id: number; title: string } | null;
+  /** `accepted`: the figures count only the communes whose figures the province accepted (PRODUCT.md §12). */
+  basis: Basis;
   deadline: string;
   /** `rejected`: communes with nothing stored for the period but cells rejected — they reported, their sheet needs fixing. */
   coverage: Coverage & { rejected: number };
@@ -113,9 +116,10 @@ export function buildSummary(
   period: string,
   compare: string | null,
   conferenceId: number | null = null,
+  basis: Basis = "latest",
 ): Promise<Summary> {
-  return cachedFigures(db, JSON.stringify(["summary", unitCode, period, compare, conferenceId]), () =>
-    computeSummary(db, unitCode, period, compare, conferenceId),
+  return cachedFigures(db, JSON.stringify(["summary", unitCode, period, compare, conferenceId, basis]), () =>
+    computeSummary(db, unitCode, period, compare, conferenceId, basis),
   );
 }
 
@@ -153,9 +157,10 @@ async function computeSummary(
   period: string,
   compare: string | null,
   conferenceId: number | null,
+  basis: Basis,
 ): Promise<Summary> {
   const { scope, unit, conference, frozen, built } = await resolveScope(db, unitCode, period, conferenceId);
-  const from = figureSource(scope, conference, period, compare, built);
+  const from = figureSource(scope, conference, period, compare, built, basis);
   const comparing = from.pair.compare !== null;
   const [catalogRows, rows, covered, expected, deadlines, synced, rejected, stale] = await readBatch<SummaryRows>(
     db,
@@ -176,6 +181,7 @@ async function computeSummary(
     asOf: iso(asOf),
     frozen,
     conference: conference ? { id: conference.id, title: conference.title } : null,
+    basis,
     deadline: iso(deadline),
     coverage: { ...coverageOf(covered, expected[0]?.n ?? 0), rejected: rejected.length },
     stale: stale[0]?.communes ? { communes: stale[0].communes, since: iso(stale[0].since) } : null,

@@ -4,7 +4,7 @@ import { NATIONAL } from "../../domain/units";
 import { auditStatement } from "./audit";
 import type { Statement } from "./batch";
 import type { Db } from "./client";
-import { conferences, snapshotValues, values } from "./schema";
+import { approvals, conferences, snapshotApprovals, snapshotValues, values } from "./schema";
 import { unitTree } from "./units";
 
 export type ConferenceRecord = typeof conferences.$inferSelect;
@@ -81,7 +81,8 @@ export async function conferencesAt(
 
 /**
  * The statements that copy the values of every commune under the conference's unit (and the unit itself) for these
- * periods into its snapshot, in the unit list given, and mark it frozen at `now`.
+ * periods into its snapshot, with each commune's approval of them (PRODUCT.md §12), in the unit list given, and mark
+ * it frozen at `now`.
  */
 export function snapshotStatements(
   db: Db,
@@ -91,12 +92,13 @@ export function snapshotStatements(
   now: number,
 ): Statement[] {
   const unitCode = conference.unitCode;
-  const under =
+  const under = (column: typeof values.unitCode | typeof approvals.unitCode) =>
     unitCode === NATIONAL || listDate === null
       ? sql``
-      : sql`AND ${values.unitCode} IN (WITH RECURSIVE ${unitTree({ listDate, unitCode })} SELECT code FROM tree)`;
+      : sql`AND ${column} IN (WITH RECURSIVE ${unitTree({ listDate, unitCode })} SELECT code FROM tree)`;
   return [
     db.delete(snapshotValues).where(eq(snapshotValues.conferenceId, conference.id)),
+    db.delete(snapshotApprovals).where(eq(snapshotApprovals.conferenceId, conference.id)),
     db.insert(snapshotValues).select(
       db
         .select({
@@ -111,7 +113,20 @@ export function snapshotStatements(
           writtenAt: values.writtenAt,
         })
         .from(values)
-        .where(sql`${inArray(values.period, periods)} ${under}`),
+        .where(sql`${inArray(values.period, periods)} ${under(values.unitCode)}`),
+    ),
+    db.insert(snapshotApprovals).select(
+      db
+        .select({
+          conferenceId: sql<number>`${conference.id}`.as("conference_id"),
+          unitCode: approvals.unitCode,
+          period: approvals.period,
+          state: approvals.state,
+          submittedAt: approvals.submittedAt,
+          acceptedAt: approvals.acceptedAt,
+        })
+        .from(approvals)
+        .where(sql`${inArray(approvals.period, periods)} ${under(approvals.unitCode)}`),
     ),
     db
       .update(conferences)

@@ -228,6 +228,20 @@ export const pendingValues = sqliteTable(
   (t) => [primaryKey({ columns: [t.unitCode, t.indicatorCode, t.period] })],
 );
 
+/** Each commune's approval as a conference froze it: its coverage and its accepted figures read these. */
+export const snapshotApprovals = sqliteTable(
+  "snapshot_approvals",
+  {
+    conferenceId: integer().notNull(),
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    state: text({ enum: ["open", "submitted", "accepted", "returned"] }).notNull(),
+    submittedAt: integer(),
+    acceptedAt: integer(),
+  },
+  (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.period] })],
+);
+
 /** A review conference: its sync window, and the moment its figures were frozen. */
 export const conferences = sqliteTable("conferences", {
   id: integer().primaryKey({ autoIncrement: true }),
@@ -269,9 +283,7 @@ export const LIVE = 0;
  * parts), `approximate`/`doubtful` communes with such a part; `previous_*` is the comparison period over the same
  * unit list; `same_*` counts and sums the communes that have the figure in both periods (like for like).
  */
-export const rollups = sqliteTable(
-  "rollups",
-  {
+const rollupColumns = {
     conferenceId: integer().notNull(),
     unitCode: text().notNull(),
     period: text().notNull(),
@@ -293,9 +305,19 @@ export const rollups = sqliteTable(
     sameDenominator: real().notNull(),
     samePreviousNumerator: real().notNull(),
     samePreviousDenominator: real().notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.period, t.indicatorCode] })],
-);
+};
+
+export const rollups = sqliteTable("rollups", rollupColumns, (t) => [
+  primaryKey({ columns: [t.conferenceId, t.unitCode, t.period, t.indicatorCode] }),
+]);
+
+/**
+ * The same figures on the accepted basis (PRODUCT.md §12, `basis=accepted`): over the communes whose figures the
+ * province accepted for the period (for a frozen conference, accepted when it was frozen), and nobody else.
+ */
+export const rollupsAccepted = sqliteTable("rollups_accepted", rollupColumns, (t) => [
+  primaryKey({ columns: [t.conferenceId, t.unitCode, t.period, t.indicatorCode] }),
+]);
 
 /** A unit's reporting communes for a period, kept beside `rollups`: reported, complete, late, timeliness unknown. */
 export const rollupCoverage = sqliteTable(

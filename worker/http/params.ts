@@ -46,9 +46,15 @@ export const idParam = z.object({ id: z.coerce.number().int().positive("số th�
 
 const conferenceId = z.coerce.number().int().positive();
 
+/** Which communes' figures count (PRODUCT.md §12): every commune (`latest`, the default) or the accepted ones. */
+export const basis = z.enum(["latest", "accepted"], {
+  error: "cơ sở số liệu là latest (mới nhất) hoặc accepted (đã được tỉnh duyệt)",
+});
+
 export const aggregateParams = {
   unit: unitOrCountry,
   period: periodCode,
   compare: periodCode.optional(),
   conference: conferenceId.optional(),
+  basis: basis.default("latest"),
 };

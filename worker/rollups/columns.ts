@@ -3,16 +3,26 @@
  * column the table lacks, and the rows a read answers are typed by the same lists.
  */
 import { sql } from "drizzle-orm";
-import type { rollupCoverage, rollups } from "../db/schema";
+import type { rollupCoverage, rollups, rollupsAccepted } from "../db/schema";
 
 type Columns<T extends { $inferSelect: object }> = readonly (keyof T["$inferSelect"] & string)[];
+
+/**
+ * Which communes' figures count (PRODUCT.md §12): `latest`, every commune (an accepted one with its accepted values);
+ * `accepted`, only the communes whose figures the province accepted.
+ */
+export type Basis = "latest" | "accepted";
 
 /** A period and the one it is compared with (none: null). */
 export type Pair = { period: string; compare: string | null };
 
-/** One roll-up table: its name, the key after (conference, unit), the counts and the sums it adds up. */
+/**
+ * One roll-up table: its name, the key after (conference, unit), the counts and the sums it adds up, and the communes
+ * it counts (`accepted`: only those whose figures the province accepted for the period, PRODUCT.md §12).
+ */
 export type Table = {
-  name: "rollups" | "rollup_coverage";
+  name: "rollups" | "rollups_accepted" | "rollup_coverage";
+  accepted: boolean;
   key: readonly string[];
   counts: readonly string[];
   sums: readonly string[];
@@ -23,6 +33,7 @@ type TableOf<T extends { $inferSelect: object }> = Table & { key: Columns<T>; co
 
 export const FIGURES = {
   name: "rollups",
+  accepted: false,
   key: ["period", "indicatorCode"],
   counts: ["reporting", "approximate", "doubtful", "previousReporting", "sameCommunes"],
   sums: [
@@ -41,8 +52,19 @@ export const FIGURES = {
   ],
 } as const satisfies TableOf<typeof rollups>;
 
+/** The figures on the accepted basis: the same columns, over the accepted communes only. */
+export const ACCEPTED_FIGURES = {
+  ...FIGURES,
+  name: "rollups_accepted",
+  accepted: true,
+} as const satisfies TableOf<typeof rollupsAccepted>;
+
+/** The figures' table of a basis. */
+export const figuresOf = (basis: Basis) => (basis === "accepted" ? ACCEPTED_FIGURES : FIGURES);
+
 export const COVERED = {
   name: "rollup_coverage",
+  accepted: false,
   key: ["period"],
   counts: ["reported", "complete", "late", "timelinessUnknown", "submitted", "accepted", "submittedOnTime"],
   sums: [],

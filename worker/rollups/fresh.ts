@@ -8,7 +8,7 @@ import { NATIONAL } from "../../domain/units";
 import { LIVE } from "../db/schema";
 import { COMMUNE_KINDS, childTree, listInForce, type Scope, unitTree } from "../db/units";
 import { valuesJoin } from "../db/values";
-import { COVERED, FIGURES, type Pair, type Table } from "./columns";
+import { COVERED, type Pair, type Table } from "./columns";
 import { type Cte, cte } from "./cte";
 
 /**
@@ -55,12 +55,25 @@ export function communesOfChildrenCte(scope: Scope, unitKind: string): Cte<"s"> 
 }
 
 /**
+ * The approvals a roll-up counts (PRODUCT.md §12), joined as `ap` on the commune `c` and the pair `p`: today's, or
+ * those a conference froze with its snapshot.
+ */
+function approvalsJoin(conferenceId: number, join: "CROSS JOIN" | "LEFT JOIN", state: SQL = sql``): SQL {
+  const kind = sql.raw(join);
+  return conferenceId === LIVE
+    ? sql`${kind} approvals ap ON ap.unit_code = c.code AND ap.period = p.period${state}`
+    : sql`${kind} snapshot_approvals ap
+        ON ap.conference_id = ${conferenceId} AND ap.unit_code = c.code AND ap.period = p.period${state}`;
+}
+
+/**
  * `fresh(code, period, indicator_code, …every rollups column)`: each commune's own row of each indicator for each pair.
  * A sum's value; a ratio's parts when the commune has both; the comparison period's the same way; like for like when
- * the commune has the figure in both periods.
+ * the commune has the figure in both periods. On the accepted basis, only the communes accepted for the pair's period.
  */
-function figuresCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
+function figuresCte(conferenceId: number, accepted: boolean): Cte<"fresh", "pairs" | "s"> {
   const join = (alias: string, on: SQL) => valuesJoin(conferenceId, alias, on);
+  const counted = accepted ? approvalsJoin(conferenceId, "CROSS JOIN", sql` AND ap.state = 'accepted'`) : sql``;
   const now = sql.raw("v.period = p.period");
   const before = sql.raw("v.period IS p.compare");
   const both = sql.raw("reporting > 0 AND previous_reporting > 0");
@@ -72,7 +85,7 @@ function figuresCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
              SUM(${now}) AS reporting, SUM(${now} AND v.approximate) AS approximate, SUM(${now} AND v.doubtful) AS doubtful,
              TOTAL(CASE WHEN ${before} THEN v.value END) AS previous_total, 0 AS previous_numerator,
              0 AS previous_denominator, SUM(${before}) AS previous_reporting
-      FROM pairs p CROSS JOIN s c ${join("v", sql`v.unit_code = c.code AND v.period IN (p.period, p.compare)`)}
+      FROM pairs p CROSS JOIN s c ${counted} ${join("v", sql`v.unit_code = c.code AND v.period IN (p.period, p.compare)`)}
       WHERE v.indicator_code NOT IN (SELECT code FROM ratio_codes)
       GROUP BY c.code, p.period, v.indicator_code
       UNION ALL
@@ -82,7 +95,7 @@ function figuresCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
              SUM(n.period = p.period AND (n.doubtful OR d.doubtful)), 0,
              TOTAL(CASE WHEN n.period IS p.compare THEN n.value END), TOTAL(CASE WHEN n.period IS p.compare THEN d.value END),
              SUM(n.period IS p.compare)
-      FROM pairs p CROSS JOIN s c CROSS JOIN indicators r
+      FROM pairs p CROSS JOIN s c ${counted} CROSS JOIN indicators r
       ${join("n", sql`n.unit_code = c.code AND n.indicator_code = r.numerator AND n.period IN (p.period, p.compare)`)}
       ${join("d", sql`d.unit_code = c.code AND d.indicator_code = r.denominator AND d.period = n.period`)}
       WHERE r.kind = 'ratio' AND r.active = 1
@@ -104,8 +117,8 @@ function figuresCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
  * `fresh(code, period, reported, complete, late, timeliness_unknown, submitted, accepted, submitted_on_time)`: each
  * commune that reported in each pair's period: complete = every required indicator; late = its first value after the
  * deadline from a sheet watched before it; timeliness unknown = its first value after the deadline from a sheet
- * registered only after it; submitted, accepted = its approval (§12; a conference reads today's), on time = submitted
- * before the deadline.
+ * registered only after it; submitted, accepted = its approval (§12; a conference's as it froze them), on time =
+ * submitted before the deadline.
  */
 function coverageCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
   // A frozen snapshot keeps when each value was written, which stands in for when it first arrived.
@@ -116,10 +129,10 @@ function coverageCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
       SELECT c.code AS code, p.period AS period, p.deadline AS deadline,
              SUM(v.indicator_code IN (SELECT code FROM required)) AS required_count,
              MIN(${firstAt}) AS first_at, MIN(src.created_at) AS watched_since,
-             (SELECT a.state FROM approvals a WHERE a.unit_code = c.code AND a.period = p.period) AS state,
-             (SELECT a.submitted_at FROM approvals a WHERE a.unit_code = c.code AND a.period = p.period) AS submitted_at
+             MIN(ap.state) AS state, MIN(ap.submitted_at) AS submitted_at
       FROM pairs p CROSS JOIN s c ${valuesJoin(conferenceId, "v", sql`v.unit_code = c.code AND v.period = p.period`)}
       LEFT JOIN sources src ON src.id = v.source_id
+      ${approvalsJoin(conferenceId, "LEFT JOIN")}
       GROUP BY c.code, p.period
     ),
     fresh AS (
@@ -134,9 +147,7 @@ function coverageCte(conferenceId: number): Cte<"fresh", "pairs" | "s"> {
 
 /** The communes' own rows of the table (its `fresh`), from the live values or a conference's snapshot. */
 export function freshCte(t: Table, conferenceId: number): Cte<"fresh", "pairs" | "s"> {
-  if (t.name === FIGURES.name) return figuresCte(conferenceId);
-  if (t.name === COVERED.name) return coverageCte(conferenceId);
-  throw new Error(`no rows are computed for ${t.name}`);
+  return t.name === COVERED.name ? coverageCte(conferenceId) : figuresCte(conferenceId, t.accepted);
 }
 
 /**

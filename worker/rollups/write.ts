@@ -12,11 +12,22 @@ import { nextYearPeriod, previousYearPeriod } from "../../domain/periods";
 import { runBatch } from "../db/batch";
 import type { Db } from "../db/client";
 import { LIVE } from "../db/schema";
-import { addExcluded, COVERED, columnsOf, exact, FIGURES, list, type Pair, snake, type Table } from "./columns";
+import {
+  ACCEPTED_FIGURES,
+  addExcluded,
+  COVERED,
+  columnsOf,
+  exact,
+  FIGURES,
+  list,
+  type Pair,
+  snake,
+  type Table,
+} from "./columns";
 import { type Cte, cte, withCtes } from "./cte";
 import { aboveCte, communesCte, everyCommuneCte, freshCte, pairsCte } from "./fresh";
 
-const TABLES = [FIGURES, COVERED] as const;
+const TABLES = [FIGURES, ACCEPTED_FIGURES, COVERED] as const;
 
 /** The communes' own rows for the pairs' periods, computed from their values (after any old ones were deleted). */
 function insertCommuneRows(t: Table, conferenceId: number, communes: Cte<"s">, pairs: Pair[]): SQL {
@@ -92,7 +103,7 @@ function sumAbove(t: Table, conferenceId: number, communes: Cte<"s">, pairs: Pai
 
 /** Rows of the units above the communes that no commune counts any more. */
 function dropEmpty(t: Table, communes: Cte<"s">, pairs: Pair[]): SQL {
-  const empty = t.name === FIGURES.name ? sql`reporting = 0 AND previous_reporting = 0` : sql`reported = 0`;
+  const empty = t.name !== COVERED.name ? sql`reporting = 0 AND previous_reporting = 0` : sql`reported = 0`;
   return withCtes(pairsCte(pairs))
     .and(communes)
     .and(aboveCte)
@@ -122,7 +133,7 @@ export function rollupWrite(communes: string[], periods: Iterable<string>): SQL[
   const s = communesCte(codes);
   // A period's coverage counts its own values only; its figures are also the next year's comparison.
   const pairsOf = (t: Table) =>
-    t.name === FIGURES.name
+    t.name !== COVERED.name
       ? livePairs(touched)
       : touched.map((period) => ({ period, compare: previousYearPeriod(period) }));
   return TABLES.flatMap((t) => [
@@ -205,5 +216,8 @@ export async function rollupsBuilt(db: Db): Promise<boolean> {
  */
 export async function ensureRollups(db: Db): Promise<void> {
   if (await rollupsBuilt(db)) return;
-  await runBatch(db, [sql`DELETE FROM rollups`, sql`DELETE FROM rollup_coverage`, ...(await rebuildEverything(db))]);
+  await runBatch(db, [
+    ...TABLES.map((t) => sql`DELETE FROM ${sql.raw(t.name)}`),
+    ...(await rebuildEverything(db)),
+  ]);
 }

@@ -12,7 +12,7 @@ export const breakdown = new Hono<AppEnv>().get(
   "/",
   valid("query", z.object({ ...aggregateParams, indicator: indicatorCode })),
   async (c) => {
-    const { unit, period, compare, conference, indicator } = c.req.valid("query");
+    const { unit, period, compare, conference, indicator, basis } = c.req.valid("query");
     const db = getDb(c.env.DB);
     await assertCanRead(db, c.get("principal"), unit, conference);
     const body = await buildBreakdown(
@@ -22,6 +22,7 @@ export const breakdown = new Hono<AppEnv>().get(
       indicator,
       compare ?? previousYearPeriod(period),
       conference ?? null,
+      basis,
     );
     cacheFor(c, body.frozen ? "frozen" : "live");
     return c.json(body);

@@ -28,7 +28,7 @@ export type MapRow = {
   unit: { code: string; name: string };
   value: number | null;
   approximate: boolean;
-  status: "reported" | "error" | "missing";
+  status: "reported" | "error" | "unaccepted" | "missing";
 };
 
 type Band = { colour: string; low: number; high: number };
