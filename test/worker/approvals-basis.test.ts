@@ -37,9 +37,7 @@ const teamsOf = async (unit: string, basis: Basis, conference?: number) => {
 
 const breakdownRows = async (basis: Basis) =>
   (
-    await ok(
-      client.breakdown.$get({ query: { unit: "33", period: "2025", indicator: "security_team_count", basis } }),
-    )
+    await ok(client.breakdown.$get({ query: { unit: "33", period: "2025", indicator: "security_team_count", basis } }))
   ).rows
     .filter((r) => r.status !== "missing")
     .map((r) => [r.unit.code, r.status, r.value, r.notAccepted])

@@ -216,8 +216,5 @@ export async function rollupsBuilt(db: Db): Promise<boolean> {
  */
 export async function ensureRollups(db: Db): Promise<void> {
   if (await rollupsBuilt(db)) return;
-  await runBatch(db, [
-    ...TABLES.map((t) => sql`DELETE FROM ${sql.raw(t.name)}`),
-    ...(await rebuildEverything(db)),
-  ]);
+  await runBatch(db, [...TABLES.map((t) => sql`DELETE FROM ${sql.raw(t.name)}`), ...(await rebuildEverything(db))]);
 }
