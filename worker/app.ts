@@ -26,6 +26,7 @@ import { issues } from "./routes/issues";
 import { meta } from "./routes/meta";
 import { periods } from "./routes/periods";
 import { report } from "./routes/report";
+import { adminReportDocument, reportDocx } from "./routes/report-docx";
 import { adminSources, sourcesRoute } from "./routes/sources";
 import { summary } from "./routes/summary";
 import { sync } from "./routes/sync";
@@ -55,6 +56,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/export.csv", exportCsv)
   .route("/api/export.xlsx", exportXlsx)
   .route("/api/report", report)
+  .route("/api/report.docx", reportDocx)
   .route("/api/admin/periods", periods)
   .route("/api/sync", sync)
   .route("/api/sources", sourcesRoute)
@@ -66,6 +68,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/admin/audit", audit)
   .route("/api/admin/boundaries", adminBoundaries)
   .route("/api/admin/sources", adminSources)
+  .route("/api/admin", adminReportDocument)
   .route("/api/admin", admin)
   .all("/api/*", () => {
     throw new AppError("not_found", "Không có địa chỉ API này");

@@ -35,6 +35,9 @@ const TABLES = [
   "source_periods",
   "approvals",
   "pending_values",
+  "report_settings",
+  "report_templates",
+  "report_template_parts",
 ];
 
 export async function resetDatabase(): Promise<void> {

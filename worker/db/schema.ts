@@ -396,3 +396,42 @@ export const boundaries = sqliteTable("boundaries", {
   uploadedAt: integer().notNull(),
   uploadedBy: text().notNull(),
 });
+
+/**
+ * What a province's Word report says about its issuer (PRODUCT.md §13), set once by its admin: the agencies, the
+ * place name, the symbol after “BC-”, the signer and the recipients (one a line). `unitCode` is the province, or VN.
+ */
+export const reportSettings = sqliteTable("report_settings", {
+  unitCode: text().primaryKey(),
+  parentAgency: text().notNull(),
+  agency: text().notNull(),
+  placeName: text().notNull(),
+  symbol: text().notNull(),
+  signerAuthority: text().notNull(),
+  signerTitle: text().notNull(),
+  signerName: text().notNull(),
+  recipients: text().notNull(),
+  updatedAt: integer().notNull(),
+  updatedBy: text().notNull(),
+});
+
+/** A province's own Word template for the report: its name and size; the file itself is in `report_template_parts`. */
+export const reportTemplates = sqliteTable("report_templates", {
+  unitCode: text().primaryKey(),
+  fileName: text().notNull(),
+  bytes: integer().notNull(),
+  parts: integer().notNull(),
+  uploadedAt: integer().notNull(),
+  uploadedBy: text().notNull(),
+});
+
+/** The template file as base64 in parts, each well under D1's limit of 2,000,000 bytes a value. */
+export const reportTemplateParts = sqliteTable(
+  "report_template_parts",
+  {
+    unitCode: text().notNull(),
+    part: integer().notNull(),
+    data: text().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitCode, t.part] })],
+);

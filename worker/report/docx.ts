@@ -1,0 +1,339 @@
+/**
+ * The built-in Word document (PRODUCT.md §13): the report's sentences and tables (worker/aggregate/report.ts, never
+ * figured again here) in the form of a Vietnamese administrative document (Nghị định 30/2020/NĐ-CP, Phụ lục I): A4,
+ * margins 20/20/30/15 mm, Times New Roman, the two-column heading with the national motto, “BÁO CÁO” and its
+ * subject, the body justified with its first line indented, the tables with heading rows repeated on each page,
+ * “Nơi nhận” and the signature, page numbers centred at the top from page 2.
+ * @see https://docx.js.org/
+ */
+import {
+  AlignmentType,
+  BorderStyle,
+  Document,
+  Header,
+  Packer,
+  PageNumber,
+  Paragraph,
+  ShadingType,
+  Table,
+  TableBorders,
+  TableCell,
+  TableRow,
+  TextRun,
+  VerticalAlignTable,
+  WidthType,
+} from "docx";
+import { parsePeriodCode, periodLabel } from "../../domain/periods";
+import type { Report } from "../aggregate/report";
+import { BLANK, type Letterhead } from "./letterhead";
+
+const FONT = "Times New Roman";
+/** Twips in a millimetre (1 inch = 1440 twips = 25.4 mm). */
+const MM = 1440 / 25.4;
+export const PAGE = {
+  width: 11906,
+  height: 16838,
+  top: Math.round(20 * MM),
+  bottom: Math.round(20 * MM),
+  left: Math.round(30 * MM),
+  right: Math.round(15 * MM),
+};
+/** The width text runs in, between the margins. */
+const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
+/** Half-points: the body at 14 pt, the tables at 12 pt, the recipients at 11 pt. */
+const SIZE = { body: 28, heading: 26, motto: 24, table: 24, recipientsTitle: 24, recipients: 22 };
+
+type RunStyle = { bold?: boolean; italics?: boolean; size?: number };
+
+/** Every run names its font and size, so the document reads the same in any word processor. */
+const run = (text: string, s: RunStyle = {}) =>
+  new TextRun({ text, font: FONT, size: s.size ?? SIZE.body, bold: s.bold, italics: s.italics });
+
+const caps = (t: string) => t.toLocaleUpperCase("vi");
+const orBlank = (t: string) => t.trim() || BLANK;
+
+function centred(text: string, s: RunStyle = {}, spacing = { before: 0, after: 0 }) {
+  return new Paragraph({ alignment: AlignmentType.CENTER, spacing, children: [run(text, s)] });
+}
+
+/** A short rule under a line of the heading: an empty paragraph's lower border, its length set by the indents. */
+function rule(cellWidth: number, length: number) {
+  const side = Math.max(0, Math.round((cellWidth - length) / 2));
+  return new Paragraph({
+    indent: { left: side, right: side },
+    spacing: { before: 0, after: 60, line: 60, lineRule: "exact" },
+    border: { bottom: { style: BorderStyle.SINGLE, size: 6, color: "000000", space: 1 } },
+    children: [run("", { size: 2 })],
+  });
+}
+
+const NO_BORDERS = TableBorders.NONE;
+const cell = (width: number, children: Paragraph[]) =>
+  new TableCell({ width: { size: width, type: WidthType.DXA }, children });
+
+/**
+ * The date as Nghị định 30 writes it: a day under 10 and the months 1 and 2 with a leading zero, “ngày 05 tháng 02
+ * năm 2026”, “ngày 15 tháng 8 năm 2026”.
+ */
+export function documentDate(isoDate: string): string {
+  const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
+  const dd = String(d).padStart(2, "0");
+  const mm = m <= 2 ? `0${m}` : String(m);
+  return `ngày ${dd} tháng ${mm} năm ${y}`;
+}
+
+/** The two-column heading: the agencies and the number left, the national title, motto and date right. */
+function heading(l: Letterhead, today: string): Table {
+  const left = Math.round(TEXT_WIDTH * 0.4);
+  const right = TEXT_WIDTH - left;
+  return new Table({
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: [left, right],
+    borders: NO_BORDERS,
+    rows: [
+      new TableRow({
+        children: [
+          cell(left, [
+            centred(caps(orBlank(l.parentAgency)), { size: SIZE.heading }),
+            centred(caps(orBlank(l.agency)), { bold: true, size: SIZE.heading }),
+            rule(left, 1300),
+          ]),
+          cell(right, [
+            centred("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", { bold: true, size: SIZE.motto }),
+            centred("Độc lập - Tự do - Hạnh phúc", { bold: true, size: SIZE.heading }),
+            rule(right, 3300),
+          ]),
+        ],
+      }),
+      new TableRow({
+        children: [
+          cell(left, [
+            centred(`Số: ${BLANK}/BC-${orBlank(l.symbol)}`, { size: SIZE.heading }, { before: 60, after: 0 }),
+          ]),
+          cell(right, [
+            centred(
+              `${orBlank(l.placeName)}, ${documentDate(today)}`,
+              { italics: true, size: SIZE.body },
+              { before: 60, after: 0 },
+            ),
+          ]),
+        ],
+      }),
+    ],
+  });
+}
+
+/** A paragraph of the speech: justified, its first line indented 1.27 cm, 6 pt before. */
+const bodyParagraph = (text: string) =>
+  new Paragraph({
+    alignment: AlignmentType.BOTH,
+    indent: { firstLine: 720 },
+    spacing: { before: 120, after: 0, line: 312 },
+    children: [run(text)],
+  });
+
+type ReportTable = Report["tables"][number];
+
+/** The columns' widths: the first one, naming the row, takes a third when it is text; the others share the rest. */
+function widths(t: ReportTable): number[] {
+  const n = t.columns.length;
+  const named = t.columns[0]?.numeric === false;
+  if (!named || n === 1)
+    return Array.from({ length: n }, (_, i) => Math.floor(TEXT_WIDTH / n) + (i === 0 ? TEXT_WIDTH % n : 0));
+  const first = Math.round(TEXT_WIDTH * (n > 4 ? 0.32 : 0.4));
+  const rest = TEXT_WIDTH - first;
+  return [
+    first,
+    ...Array.from({ length: n - 1 }, (_, i) => Math.floor(rest / (n - 1)) + (i === 0 ? rest % (n - 1) : 0)),
+  ];
+}
+
+const GRID = {
+  top: { style: BorderStyle.SINGLE, size: 4, color: "000000" },
+  bottom: { style: BorderStyle.SINGLE, size: 4, color: "000000" },
+  left: { style: BorderStyle.SINGLE, size: 4, color: "000000" },
+  right: { style: BorderStyle.SINGLE, size: 4, color: "000000" },
+  insideHorizontal: { style: BorderStyle.SINGLE, size: 4, color: "000000" },
+  insideVertical: { style: BorderStyle.SINGLE, size: 4, color: "000000" },
+};
+
+/** One of the report's tables as a Word table: its heading row repeats on each page, a row never splits. */
+function wordTable(t: ReportTable): Table {
+  const w = widths(t);
+  const text = (value: string, align: (typeof AlignmentType)[keyof typeof AlignmentType], s: RunStyle = {}) =>
+    new Paragraph({
+      alignment: align,
+      spacing: { before: 20, after: 20 },
+      children: [run(value, { size: SIZE.table, ...s })],
+    });
+  const header = new TableRow({
+    tableHeader: true,
+    cantSplit: true,
+    children: t.columns.map(
+      (c, i) =>
+        new TableCell({
+          width: { size: w[i] ?? 0, type: WidthType.DXA },
+          verticalAlign: VerticalAlignTable.CENTER,
+          shading: { type: ShadingType.CLEAR, color: "auto", fill: "E7E6E6" },
+          children: [text(c.title, AlignmentType.CENTER, { bold: true })],
+        }),
+    ),
+  });
+  const rows = t.sections.flatMap((section) => [
+    ...(section.title === null
+      ? []
+      : [
+          new TableRow({
+            cantSplit: true,
+            children: [
+              new TableCell({
+                columnSpan: t.columns.length,
+                width: { size: TEXT_WIDTH, type: WidthType.DXA },
+                children: [text(section.title, AlignmentType.LEFT, { bold: true, italics: true })],
+              }),
+            ],
+          }),
+        ]),
+    ...section.rows.map(
+      (row) =>
+        new TableRow({
+          cantSplit: true,
+          children: row.map(
+            (v, i) =>
+              new TableCell({
+                width: { size: w[i] ?? 0, type: WidthType.DXA },
+                verticalAlign: VerticalAlignTable.CENTER,
+                children: [text(v, t.columns[i]?.numeric ? AlignmentType.RIGHT : AlignmentType.LEFT)],
+              }),
+          ),
+        }),
+    ),
+  ]);
+  return new Table({
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: w,
+    borders: GRID,
+    rows: [header, ...rows],
+  });
+}
+
+/** “Nơi nhận” at the left, ending with the archive line; the signature at the right. */
+function closing(l: Letterhead): Table {
+  const left = Math.round(TEXT_WIDTH * 0.45);
+  const right = TEXT_WIDTH - left;
+  const listed = l.recipients.map((r) => (r.startsWith("-") ? r : `- ${r}`));
+  const archived = listed.some((r) => /^-\s*Lưu\b/i.test(r));
+  const recipients = listed.length ? listed : ["- Như trên;", `- ${BLANK};`];
+  if (!archived) recipients.push(`- Lưu: VT, ${orBlank(l.symbol)}.`);
+  const signer = [...(l.signerAuthority.trim() ? [caps(l.signerAuthority.trim())] : []), caps(orBlank(l.signerTitle))];
+  return new Table({
+    width: { size: TEXT_WIDTH, type: WidthType.DXA },
+    columnWidths: [left, right],
+    borders: NO_BORDERS,
+    rows: [
+      new TableRow({
+        cantSplit: true,
+        children: [
+          cell(left, [
+            new Paragraph({
+              spacing: { before: 240, after: 0 },
+              children: [run("Nơi nhận:", { bold: true, italics: true, size: SIZE.recipientsTitle })],
+            }),
+            ...recipients.map(
+              (r) => new Paragraph({ spacing: { before: 0, after: 0 }, children: [run(r, { size: SIZE.recipients })] }),
+            ),
+          ]),
+          cell(right, [
+            ...signer.map((s, i) => centred(s, { bold: true }, { before: i === 0 ? 240 : 0, after: 0 })),
+            ...Array.from({ length: 4 }, () => centred("")),
+            centred(orBlank(l.signerName), { bold: true }),
+          ]),
+        ],
+      }),
+    ],
+  });
+}
+
+/** dd/mm/yyyy of an ISO date. */
+const dmy = (iso: string) => iso.split("-").reverse().join("/");
+
+/** The subject under “BÁO CÁO”: the movement's result for the period, and the unit when it is not a province. */
+function subject(r: Report): string {
+  const label = periodLabel(r.period);
+  const of = r.unit.kind === "province" || r.unit.kind === "city" ? "" : ` trên địa bàn ${r.unit.name}`;
+  return `Kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” ${label.charAt(0).toLowerCase()}${label.slice(1)}${of}`;
+}
+
+/** The built-in document for the report, as the bytes of a .docx file. */
+export async function reportDocument(r: Report, l: Letterhead, today: string): Promise<ArrayBuffer> {
+  const p = parsePeriodCode(r.period);
+  const tables = r.tables.flatMap((t, i) => [
+    new Paragraph({
+      keepNext: true,
+      spacing: { before: 240, after: 120 },
+      children: [run(`Biểu ${i + 1}. ${t.title}`, { bold: true })],
+    }),
+    wordTable(t),
+    ...t.notes.map(
+      (n) =>
+        new Paragraph({
+          alignment: AlignmentType.BOTH,
+          spacing: { before: 60, after: 0 },
+          children: [run(n, { italics: true, size: SIZE.table })],
+        }),
+    ),
+  ]);
+  const doc = new Document({
+    creator: orBlank(l.agency),
+    title: r.title,
+    styles: { default: { document: { run: { font: FONT, size: SIZE.body } } } },
+    sections: [
+      {
+        properties: {
+          titlePage: true,
+          page: {
+            size: { width: PAGE.width, height: PAGE.height },
+            margin: {
+              top: PAGE.top,
+              bottom: PAGE.bottom,
+              left: PAGE.left,
+              right: PAGE.right,
+              header: Math.round(10 * MM),
+              footer: Math.round(10 * MM),
+            },
+          },
+        },
+        headers: {
+          first: new Header({ children: [new Paragraph({ children: [] })] }),
+          default: new Header({
+            children: [
+              new Paragraph({
+                alignment: AlignmentType.CENTER,
+                children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: SIZE.heading })],
+              }),
+            ],
+          }),
+        },
+        children: [
+          heading(l, today),
+          centred("BÁO CÁO", { bold: true }, { before: 360, after: 0 }),
+          centred(subject(r), { bold: true }),
+          rule(TEXT_WIDTH, 1800),
+          ...(p
+            ? [
+                centred(
+                  `Số liệu tính từ ngày ${dmy(p.startsOn)} đến ngày ${dmy(p.endsOn)}`,
+                  { italics: true },
+                  { before: 60, after: 120 },
+                ),
+              ]
+            : []),
+          ...r.paragraphs.map(bodyParagraph),
+          ...tables,
+          closing(l),
+        ],
+      },
+    ],
+  });
+  return Packer.toArrayBuffer(doc);
+}
