@@ -77,7 +77,12 @@ const READ: Expect = {
 };
 /** Any signed-in user; the route names no unit. */
 const SIGNED_IN: Expect = { ...READ, admin33: [200, 200], leader33: [200, 200], commune: [200, 200] };
-const ADMIN_ONLY = { leaderVN: [403, 403], leader33: [403, 403], commune: [403, 403], anonymous: [401, 401] } as const;
+const ADMIN_ONLY: Omit<Expect, "adminVN" | "admin33"> = {
+  leaderVN: [403, 403],
+  leader33: [403, 403],
+  commune: [403, 403],
+  anonymous: [401, 401],
+};
 /** An administrator of any scope; the route names no unit. */
 const ANY_ADMIN = (ok: number): Expect => ({ ...ADMIN_ONLY, adminVN: [ok, ok], admin33: [ok, ok] });
 /** An administrator covering the target: a province's admin only inside its province. */
