@@ -63,6 +63,17 @@ const boundary = (code: string) =>
     ],
   });
 
+const LETTERHEAD = {
+  parentAgency: "UBND TỈNH",
+  agency: "CÔNG AN TỈNH",
+  placeName: "Hưng Yên",
+  symbol: "BC-CAT",
+  signerAuthority: "KT. GIÁM ĐỐC",
+  signerTitle: "PHÓ GIÁM ĐỐC",
+  signerName: "Nguyễn Văn A",
+  recipients: ["Bộ Công an"],
+};
+
 /** Expected status per role, inside then outside the scope. */
 type Expect = Record<Who, [number, number]>;
 
@@ -128,6 +139,11 @@ const DECISIONS: Record<string, Case> = {
     why: "read",
   },
   "GET /api/report": { request: (t) => [`/api/report?unit=${t.commune}&period=2025`], expect: READ, why: "read" },
+  "GET /api/report.docx": {
+    request: (t) => [`/api/report.docx?unit=${t.commune}&period=2025`],
+    expect: READ,
+    why: "read",
+  },
   "GET /api/sources": { request: (t) => [`/api/sources?unit=${t.commune}`], expect: READ, why: "read" },
   "GET /api/sources/missing": {
     request: (t) => [`/api/sources/missing?unit=${t.commune}`],
@@ -250,6 +266,37 @@ const DECISIONS: Record<string, Case> = {
     request: (t) => [`/api/admin/sources/${t.stopSource}`, { method: "DELETE" }],
     expect: ADMINISTERS(200),
     why: "its province's sources",
+  },
+  "GET /api/admin/report-settings": {
+    request: (t) => [`/api/admin/report-settings?unit=${t.province}`],
+    expect: ADMINISTERS(200),
+    why: "its province's letterhead",
+  },
+  "PUT /api/admin/report-settings": {
+    request: (t) => [`/api/admin/report-settings?unit=${t.province}`, json("PUT", LETTERHEAD)],
+    expect: ADMINISTERS(200),
+    why: "its province's letterhead",
+  },
+  // No template uploaded: 404 once access is granted; an empty upload is 400.
+  "GET /api/admin/report-template": {
+    request: (t) => [`/api/admin/report-template?unit=${t.province}`],
+    expect: ADMINISTERS(404),
+    why: "its province's template",
+  },
+  "PUT /api/admin/report-template": {
+    request: (t) => [`/api/admin/report-template?unit=${t.province}`, { method: "PUT", body: "" }],
+    expect: ADMINISTERS(400),
+    why: "its province's template",
+  },
+  "POST /api/admin/report-template": {
+    request: (t) => [`/api/admin/report-template?unit=${t.province}`, { method: "POST", body: "" }],
+    expect: ADMINISTERS(400),
+    why: "its province's template",
+  },
+  "DELETE /api/admin/report-template": {
+    request: (t) => [`/api/admin/report-template?unit=${t.province}`, { method: "DELETE" }],
+    expect: ADMINISTERS(404),
+    why: "its province's template",
   },
   "GET /api/admin/units": {
     request: (t) => [`/api/admin/units?unit=${t.province}`],
