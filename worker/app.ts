@@ -24,6 +24,7 @@ import { exportCsv, exportXlsx } from "./routes/export";
 import { health } from "./routes/health";
 import { issues } from "./routes/issues";
 import { meta } from "./routes/meta";
+import { adminModels, modelsRoute } from "./routes/models";
 import { periods } from "./routes/periods";
 import { report } from "./routes/report";
 import { adminReportDocument, reportDocx } from "./routes/report-docx";
@@ -50,6 +51,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/meta", meta)
   .route("/api/summary", summary)
   .route("/api/coverage", coverageRoute)
+  .route("/api/models", modelsRoute)
   .route("/api/boundaries", boundariesRoute)
   .route("/api/breakdown", breakdown)
   .route("/api/issues", issues)
@@ -68,6 +70,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/admin/audit", audit)
   .route("/api/admin/boundaries", adminBoundaries)
   .route("/api/admin/sources", adminSources)
+  .route("/api/admin/model-types", adminModels)
   .route("/api/admin", adminReportDocument)
   .route("/api/admin", admin)
   .all("/api/*", () => {

@@ -435,3 +435,77 @@ export const reportTemplateParts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.unitCode, t.part] })],
 );
+
+/** The catalog of model kinds (PRODUCT.md §15): data like the indicator catalog; `aliases` joined by `;`. */
+export const modelTypes = sqliteTable("model_types", {
+  code: text().primaryKey(),
+  label: text().notNull(),
+  aliases: text().notNull().default(""),
+  position: integer().notNull(),
+});
+
+/** A commune's list of models for a period as a source gives it; present even when empty (the commune runs none). */
+export const modelLists = sqliteTable(
+  "model_lists",
+  {
+    sourceId: integer().notNull(),
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    /** The list's header cell, A1 with its tab. */
+    cell: text().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sourceId, t.unitCode, t.period] }),
+    index("model_lists_unit_idx").on(t.unitCode, t.period),
+  ],
+);
+
+/**
+ * One kind of model a commune runs in a period, with its points: `kind` is the catalog's code, or `?` and the
+ * clerk's folded words for a kind the catalog lacks; `label` is what the clerk wrote.
+ */
+export const communeModels = sqliteTable(
+  "commune_models",
+  {
+    sourceId: integer().notNull(),
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    kind: text().notNull(),
+    label: text().notNull(),
+    points: integer().notNull(),
+    cell: text().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.sourceId, t.unitCode, t.period, t.kind] }),
+    index("commune_models_unit_idx").on(t.unitCode, t.period, t.kind),
+    index("commune_models_kind_idx").on(t.kind),
+  ],
+);
+
+/** Points and communes per kind for every unit (a commune's own row, and every unit above it up to `VN`), live. */
+export const rollupModels = sqliteTable(
+  "rollup_models",
+  {
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    kind: text().notNull(),
+    label: text().notNull(),
+    points: integer().notNull(),
+    communes: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitCode, t.period, t.kind] })],
+);
+
+/** Per unit and period: distinct kinds, points, communes with a list, communes running at least one model. */
+export const rollupModelTotals = sqliteTable(
+  "rollup_model_totals",
+  {
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    kinds: integer().notNull(),
+    points: integer().notNull(),
+    listed: integer().notNull(),
+    running: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.unitCode, t.period] })],
+);

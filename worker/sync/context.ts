@@ -6,6 +6,8 @@ import type { Db } from "../db/client";
 import { spreadsheetsOfSeveralSources } from "../db/sources";
 import { communesUnder, unitListFor } from "../db/units";
 import { GoogleClient, type GoogleOptions } from "../google/client";
+import type { ModelType } from "../models/catalog";
+import { listModelTypes } from "../models/store";
 import type { Indicator } from "../reference/catalog";
 import type { ReadContext } from "../sheets/types";
 import { asSourceError } from "./read-source";
@@ -14,6 +16,8 @@ export type SyncContext = {
   db: Db;
   google: GoogleClient;
   catalog: Indicator[];
+  /** The catalog of model kinds the models tabs are matched against (PRODUCT.md §15). */
+  modelTypes: ModelType[];
   listDate: string | null;
   communes: Map<string, Promise<ReadContext["communes"]>>;
   /**
@@ -69,8 +73,12 @@ export async function syncContext(
   google: GoogleClient,
   run: { runId: number; now: () => number; force?: boolean },
 ): Promise<SyncContext> {
-  const [catalog, listDate] = await Promise.all([listIndicators(db), unitListFor(db, vietnamToday(run.now()))]);
-  const readerKey = await fingerprint(JSON.stringify([catalog, listDate]));
+  const [catalog, listDate, modelTypes] = await Promise.all([
+    listIndicators(db),
+    unitListFor(db, vietnamToday(run.now())),
+    listModelTypes(db),
+  ]);
+  const readerKey = await fingerprint(JSON.stringify([catalog, listDate, modelTypes]));
   const sharedSpreadsheets = new Set(google.writes ? await spreadsheetsOfSeveralSources(db) : []);
   return {
     ...run,
@@ -79,6 +87,7 @@ export async function syncContext(
     db,
     google,
     catalog,
+    modelTypes,
     listDate,
     communes: new Map(),
     periods: new Set(),

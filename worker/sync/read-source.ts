@@ -11,10 +11,13 @@ import {
   type SpreadsheetMeta,
 } from "../google/client";
 import { GoogleError } from "../google/errors";
+import type { ModelType } from "../models/catalog";
+import { kindMatcher } from "../models/match";
 import { CONVERT_TO_SHEETS } from "../reference/sources";
 import { findFormHeader, readForm } from "../sheets/form";
+import { findModelsGrid, type ModelList, modelCountIssues, readModels } from "../sheets/models";
 import { findTableHeader, readTable } from "../sheets/table";
-import { quoteTab } from "../sheets/text";
+import { foldText, quoteTab } from "../sheets/text";
 import { type Grid, type ReadContext, type SheetReading, SourceError } from "../sheets/types";
 import { FEEDBACK_TAB } from "./feedback";
 
@@ -34,6 +37,8 @@ export type SourceRead = SheetReading & {
   locale: string | null;
   tabs: Map<string, number>;
   heading: string[];
+  /** The communes' lists of models (PRODUCT.md §15) from the spreadsheet's models tab; null when it has none. */
+  models: ModelList[] | null;
 };
 
 /** The spreadsheet Sheets reads for a source (a shortcut's target) and the version that tells whether it changed. */
@@ -113,19 +118,27 @@ async function driveFile(google: GoogleClient, fileId: string) {
 export async function readSource(
   google: GoogleClient,
   source: SourceRef,
-  ctx: ReadContext,
+  ctx: ReadContext & { modelTypes?: ModelType[] },
   readId = source.spreadsheetId,
 ): Promise<SourceRead> {
   const meta = await google.spreadsheet(readId);
   const picked = pickTabs(meta, source);
-  const ranges = await google.batchGet(readId, picked.map(quoteTab));
-  const grids: Grid[] = picked.map((tab, i) => ({ tab, rows: ranges[i]?.values ?? [] }));
+  // A registered tab brings the models tabs along, in the same request (PRODUCT.md §15).
+  const extra = source.tab !== null || source.gid !== null ? modelsTabs(meta, picked) : [];
+  const ranges = await google.batchGet(readId, [...picked, ...extra].map(quoteTab));
+  const grids: Grid[] = [...picked, ...extra].map((tab, i) => ({ tab, rows: ranges[i]?.values ?? [] }));
   const grid =
     source.tab !== null || source.gid !== null
       ? grids[0]
       : (grids.find((g) => hasHeader(source.layout, g, ctx)) ?? grids[0]);
   if (!grid) throw new SourceError("no_tab", "Bảng tính không có trang nào");
   const reading = readLayout(source.layout, grid, { ...ctx, sheetTitle: meta.properties.title });
+  const models = readModelsTab(
+    grids.filter((g) => g !== grid),
+    source.layout,
+    reading,
+    { ...ctx, sheetTitle: meta.properties.title },
+  );
   const locale = meta.properties.locale ?? null;
   if (!isVietnamese(locale)) {
     // Google turned what the clerk typed into numbers by the sheet's locale: “5.000” may now be 5 (GOOGLE.md "Values").
@@ -142,7 +155,38 @@ export async function readSource(
     });
   }
   const tabs = new Map(meta.sheets.map((x) => [x.properties.title, x.properties.sheetId]));
-  return { ...reading, title: meta.properties.title, locale, tabs, heading: headingOf(source.layout, grid) };
+  return { ...reading, title: meta.properties.title, locale, tabs, heading: headingOf(source.layout, grid), models };
+}
+
+/** Tabs beside a registered one whose name says models (“Mô hình”, “Mô hình 2025”): read in the same request. */
+function modelsTabs(meta: SpreadsheetMeta, picked: string[]): string[] {
+  return meta.sheets
+    .map((s) => s.properties)
+    .filter((s) => !s.hidden && !picked.includes(s.title) && ` ${foldText(s.title)} `.includes(" mo hinh "))
+    .map((s) => s.title);
+}
+
+/**
+ * The models tab among the other tabs read (found by its header words), its problems added to the reading's and
+ * its lists checked against the typed count of models (PRODUCT.md §15); null when no tab has a models header.
+ */
+function readModelsTab(
+  grids: Grid[],
+  layout: SourceRef["layout"],
+  reading: SheetReading,
+  ctx: ReadContext & { modelTypes?: ModelType[] },
+): ModelList[] | null {
+  const grid = findModelsGrid(grids);
+  if (!grid) return null;
+  const latest = reading.values.reduce<string | null>((p, v) => (p === null || v.period > p ? v.period : p), null);
+  const { lists, issues } = readModels(grid, {
+    ...ctx,
+    layout,
+    match: kindMatcher(ctx.modelTypes ?? []),
+    fallbackPeriod: layout === "form" ? latest : null,
+  });
+  reading.issues.push(...issues, ...modelCountIssues(lists, reading.values));
+  return lists;
 }
 
 /** `vi_VN`, `vi`: the locales whose number formats are the clerks' (GOOGLE.md "Values"). */

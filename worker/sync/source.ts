@@ -9,6 +9,7 @@ import { ensurePeriods } from "../db/periods";
 import { recordFeedback, type SourceRecord } from "../db/sources";
 import { type StoredValue, storedForSource, type TakenSlot } from "../db/values";
 import { GoogleError } from "../google/errors";
+import { modelWrite, storedModels } from "../models/store";
 import { sheetUrl } from "../sheets/text";
 import { type CellIssue, type CellValue, SourceError, slotKey } from "../sheets/types";
 import { validateReading } from "../sheets/validate";
@@ -70,9 +71,11 @@ async function readAndStore(
   const raw = await readSource(
     google,
     source,
-    { catalog: ctx.catalog, unitCode: source.unitCode, communes },
+    { catalog: ctx.catalog, modelTypes: ctx.modelTypes, unitCode: source.unitCode, communes },
     located.readId,
   );
+  // The models lists this sheet gave last time, read while the values are (PRODUCT.md §15).
+  const lastLists = storedModels(db, source.id);
   // The jump check compares each value with the year before it; another sheet may already give the same cells.
   const periods = new Set<string>();
   const previousPeriods = new Set<string>();
@@ -91,10 +94,11 @@ async function readAndStore(
   const validated = withoutConflicts({ ...raw, ...validateReading(raw, ctx.catalog, previous) }, taken);
   const { reading, held } = holdApproved(validated, approvals, existing, source.id, now());
   await recordPeriods(ctx, reading.values);
+  const modelStatements = modelWrite(source.id, raw.models ?? [], await lastLists);
   const stored = await writeReading(
     db,
     source,
-    reading,
+    { ...reading, modelStatements },
     { ...located.version, version: readAs(located.version.version) },
     ctx.runId,
     now(),
@@ -276,7 +280,7 @@ export async function tryRead(
     const read = await readSource(
       ctx.google,
       ref,
-      { catalog: ctx.catalog, unitCode: ref.unitCode, communes },
+      { catalog: ctx.catalog, modelTypes: ctx.modelTypes, unitCode: ref.unitCode, communes },
       located.readId,
     );
     return { ok: true, read };

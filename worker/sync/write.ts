@@ -2,6 +2,7 @@
  * Storing what a source's reading changed — its values, its issues, its status and the roll-ups above its communes —
  * in one D1 batch, so a run that dies half-way leaves each source either as it was or fully updated (PRODUCT.md §6).
  */
+import type { SQL } from "drizzle-orm";
 import { type PendingValue, replacePending, withdrawSubmissions } from "../db/approvals";
 import { runBatch } from "../db/batch";
 import type { Db } from "../db/client";
@@ -11,7 +12,14 @@ import { type StoredValue, valueChanges } from "../db/values";
 import { rollupWrite } from "../rollups/write";
 import type { CellIssue, CellValue, SourceError } from "../sheets/types";
 
-export type Reading = { values: CellValue[]; issues: CellIssue[]; title: string; locale: string | null };
+export type Reading = {
+  values: CellValue[];
+  issues: CellIssue[];
+  title: string;
+  locale: string | null;
+  /** What the models tab changed (its lists and their roll-ups, PRODUCT.md §15): none when nothing did. */
+  modelStatements?: SQL[];
+};
 
 /**
  * What approvals hold back from a reading (PRODUCT.md §12): the slots of accepted communes kept as accepted, with
@@ -56,6 +64,7 @@ export async function writeReading(
       change.touched.map((v) => v.unitCode),
       change.touched.map((v) => v.period),
     ),
+    ...(reading.modelStatements ?? []),
     ...replaceSourceIssues(db, source.id, reading.issues, runId, now),
     markRead(db, source.id, { title: reading.title, locale: reading.locale, ...version }, runId, now),
     ...(change.touched.length ? recountSourcePeriods(source.id) : []),
