@@ -123,7 +123,7 @@ describe("the built-in document", () => {
     expect(text).toContain("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM");
     expect(text).toContain("Độc lập - Tự do - Hạnh phúc");
     expect(text).toContain("Số: ……/BC-……");
-    expect(text.some((p) => /^……, ngày \d{2} tháng \d{1,2} năm \d{4}$/.test(p))).toBe(true);
+    expect(text.some((p) => /^……………………, ngày \d{2} tháng \d{1,2} năm \d{4}$/.test(p))).toBe(true);
     const title = text.indexOf("BÁO CÁO");
     expect(title).toBeGreaterThan(text.indexOf("Độc lập - Tự do - Hạnh phúc"));
     expect(text[title + 1]).toBe("Kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” năm 2025");
@@ -337,6 +337,23 @@ describe("the province's own template", () => {
     expect(settings.template).toBeNull();
     const text = paragraphsOf((await docx("/api/report.docx?unit=33&period=2025"))["word/document.xml"] ?? "");
     expect(text).toContain("BÁO CÁO");
+  });
+
+  it("repeats a table row once per commune when the loop opens in its first cell and closes in its last", async () => {
+    const cell = (t: string) => `<w:tc><w:p><w:r><w:t xml:space="preserve">${t}</w:t></w:r></w:p></w:tc>`;
+    const row = (...cells: string[]) => `<w:tr>${cells.map(cell).join("")}</w:tr>`;
+    const table = `<w:tbl>${row("Xã", "Số tổ")}${row("{#communes}{name}", "{security_team_count}{/communes}")}</w:tbl>`;
+    expect((await putTemplate("33", wordFile(para("{unit_name}") + table))).status).toBe(200);
+    const doc = (await docx("/api/report.docx?unit=33&period=2025"))["word/document.xml"] ?? "";
+    const rows = [...doc.matchAll(/<w:tr>[\s\S]*?<\/w:tr>/g)].map((m) => paragraphsOf(m[0]));
+    expect(rows).toEqual([
+      ["Xã", "Số tổ"],
+      ["Phường Phố Hiến", "3.000"],
+      ["Phường Hồng Châu", "—"],
+      ["Phường Sơn Nam", "—"],
+      ["Phường Mỹ Hào", "—"],
+      ["Xã Bắc Đông Quan", "2.012"],
+    ]);
   });
 
   it("keeps a template of several D1 parts whole", async () => {

@@ -25,7 +25,7 @@ import {
 } from "docx";
 import { parsePeriodCode, periodLabel } from "../../domain/periods";
 import type { Report } from "../aggregate/report";
-import { BLANK, type Letterhead } from "./letterhead";
+import { BLANK, BLANK_LINE, type Letterhead } from "./letterhead";
 
 const FONT = "Times New Roman";
 /** Twips in a millimetre (1 inch = 1440 twips = 25.4 mm). */
@@ -50,7 +50,7 @@ const run = (text: string, s: RunStyle = {}) =>
   new TextRun({ text, font: FONT, size: s.size ?? SIZE.body, bold: s.bold, italics: s.italics });
 
 const caps = (t: string) => t.toLocaleUpperCase("vi");
-const orBlank = (t: string) => t.trim() || BLANK;
+const orBlank = (t: string, blank = BLANK) => t.trim() || blank;
 
 function centred(text: string, s: RunStyle = {}, spacing = { before: 0, after: 0 }) {
   return new Paragraph({ alignment: AlignmentType.CENTER, spacing, children: [run(text, s)] });
@@ -94,8 +94,8 @@ function heading(l: Letterhead, today: string): Table {
       new TableRow({
         children: [
           cell(left, [
-            centred(caps(orBlank(l.parentAgency)), { size: SIZE.heading }),
-            centred(caps(orBlank(l.agency)), { bold: true, size: SIZE.heading }),
+            centred(caps(orBlank(l.parentAgency, BLANK_LINE)), { size: SIZE.heading }),
+            centred(caps(orBlank(l.agency, BLANK_LINE)), { bold: true, size: SIZE.heading }),
             rule(left, 1300),
           ]),
           cell(right, [
@@ -112,7 +112,7 @@ function heading(l: Letterhead, today: string): Table {
           ]),
           cell(right, [
             centred(
-              `${orBlank(l.placeName)}, ${documentDate(today)}`,
+              `${orBlank(l.placeName, BLANK_LINE)}, ${documentDate(today)}`,
               { italics: true, size: SIZE.body },
               { before: 60, after: 0 },
             ),
@@ -223,9 +223,12 @@ function closing(l: Letterhead): Table {
   const right = TEXT_WIDTH - left;
   const listed = l.recipients.map((r) => (r.startsWith("-") ? r : `- ${r}`));
   const archived = listed.some((r) => /^-\s*Lưu\b/i.test(r));
-  const recipients = listed.length ? listed : ["- Như trên;", `- ${BLANK};`];
+  const recipients = listed.length ? listed : ["- Như trên;", `- ${BLANK_LINE};`];
   if (!archived) recipients.push(`- Lưu: VT, ${orBlank(l.symbol)}.`);
-  const signer = [...(l.signerAuthority.trim() ? [caps(l.signerAuthority.trim())] : []), caps(orBlank(l.signerTitle))];
+  const signer = [
+    ...(l.signerAuthority.trim() ? [caps(l.signerAuthority.trim())] : []),
+    caps(orBlank(l.signerTitle, BLANK_LINE)),
+  ];
   return new Table({
     width: { size: TEXT_WIDTH, type: WidthType.DXA },
     columnWidths: [left, right],
@@ -246,7 +249,7 @@ function closing(l: Letterhead): Table {
           cell(right, [
             ...signer.map((s, i) => centred(s, { bold: true }, { before: i === 0 ? 240 : 0, after: 0 })),
             ...Array.from({ length: 4 }, () => centred("")),
-            centred(orBlank(l.signerName), { bold: true }),
+            centred(orBlank(l.signerName, BLANK_LINE), { bold: true }),
           ]),
         ],
       }),
@@ -330,6 +333,8 @@ export async function reportDocument(r: Report, l: Letterhead, today: string): P
             : []),
           ...r.paragraphs.map(bodyParagraph),
           ...tables,
+          // A paragraph between two tables keeps Word from joining them into one.
+          new Paragraph({ children: [] }),
           closing(l),
         ],
       },

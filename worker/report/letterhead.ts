@@ -35,8 +35,9 @@ export const EMPTY_LETTERHEAD: Letterhead = {
   recipients: [],
 };
 
-/** The dotted blank of a field nobody has set yet. */
+/** The dotted blank of a short field nobody has set yet (the number, the symbol); a name's is longer, to write on. */
 export const BLANK = "……";
+export const BLANK_LINE = "……………………";
 
 /**
  * The unit whose letterhead a report uses: the province the unit lies in (in today's list), the province itself, or

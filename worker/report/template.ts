@@ -131,7 +131,7 @@ type Data = Record<string, string | Record<string, string>[]>;
 
 /**
  * What the placeholders are filled with: the summary's figures as the report says them, and one entry per commune
- * from the commune table (`buildExportTable`: its columns after the four facts are the catalog's, in its order).
+ * from the commune table (`buildExportTable`), its columns found by their headings.
  */
 export function templateData(s: Summary, catalog: Indicator[], communes: ExportTable): Data {
   const isCommune = isCommuneKind(s.unit.kind);
@@ -152,12 +152,18 @@ export function templateData(s: Summary, catalog: Indicator[], communes: ExportT
     );
     data[`${i.code}_change`] = saidChange(i);
   }
-  const approximateColumn = communes.heading.length - 1;
+  // The commune table's columns found by their headings, as export.ts writes them.
+  const column = (title: string) => communes.heading.indexOf(title);
+  const [code, name, approximateColumn] = ["Mã đơn vị", "Tên đơn vị", "Số ước tính (trên/khoảng/gần)"].map(column);
+  const columns = catalog.map((ind) => [ind, column(`${ind.label} (${ind.unit})`)] as const);
   data[LOOP] = communes.rows.map((row) => {
-    const approximate = new Set(String(row[approximateColumn] ?? "").split("; "));
-    const entry: Record<string, string> = { name: String(row[1] ?? ""), unit_code: String(row[0] ?? "") };
-    catalog.forEach((ind, k) => {
-      const v = row[4 + k];
+    const approximate = new Set(String(row[approximateColumn ?? -1] ?? "").split("; "));
+    const entry: Record<string, string> = {
+      name: String(row[name ?? -1] ?? ""),
+      unit_code: String(row[code ?? -1] ?? ""),
+    };
+    for (const [ind, k] of columns) {
+      const v = k < 0 ? null : row[k];
       entry[ind.code] =
         typeof v !== "number"
           ? "—"
@@ -166,7 +172,7 @@ export function templateData(s: Summary, catalog: Indicator[], communes: ExportT
               ? "Đạt"
               : "Chưa đạt"
             : formatFigure(v, ind.kind, approximate.has(ind.label));
-    });
+    }
     return entry;
   });
   return data;
