@@ -126,6 +126,53 @@ describe("figures on the accepted basis", () => {
     expect(frozen).toMatchObject({ reported: 2, submitted: 2, accepted: 1 });
   });
 
+  it("say in the report how many communes confirmed and were accepted, and on the accepted basis who is left out", async () => {
+    await accept("12745");
+    await ok(client.approvals.submit.$post({ json: { unitCode: "11953", period: "2025" } }));
+    const latest = await ok(client.report.$get({ query: { unit: "33", period: "2025" } }));
+    expect(latest.paragraphs[0]).toContain("2 xã đã chốt số liệu, 1 xã đã được tỉnh duyệt");
+    expect(latest.tables.map((t) => t.title)).not.toContain("Xã chưa được tỉnh duyệt");
+
+    const accepted = await ok(client.report.$get({ query: { unit: "33", period: "2025", basis: "accepted" } }));
+    expect(accepted.title).toContain("(số liệu đã được tỉnh duyệt)");
+    expect(accepted.paragraphs[1]).toBe(
+      "Báo cáo chỉ tính số liệu đã được tỉnh duyệt: 1 xã; 1 xã đã báo cáo nhưng chưa được tỉnh duyệt không được tính (bảng “Xã chưa được tỉnh duyệt”).",
+    );
+    expect(accepted.paragraphs.join(" ")).toContain("12 tổ");
+    expect(accepted.paragraphs.join(" ")).not.toContain("17 tổ");
+    const left = accepted.tables.find((t) => t.title === "Xã chưa được tỉnh duyệt");
+    expect(left?.sections[0]?.rows).toEqual([["Phường Phố Hiến", "11953", "Xã đã chốt, chờ tỉnh duyệt"]]);
+  });
+
+  it("give accepted communes' figures only in the accepted export, every commune's state in both", async () => {
+    await accept("12745");
+    const table = async (basis: Basis) => {
+      const res = await api(`/api/export.csv?unit=33&period=2025&basis=${basis}`);
+      expect(res.status).toBe(200);
+      const lines = (await res.text())
+        .replace(/^\uFEFF/, "")
+        .trim()
+        .split("\r\n");
+      const heading = lines[0]?.split(",") ?? [];
+      const col = heading.findIndex((h) => h.startsWith("Số tổ bảo vệ an ninh trật tự ở cơ sở"));
+      return Object.fromEntries(
+        lines
+          .slice(1)
+          .map((l) => l.split(","))
+          .filter((r) => ["12745", "11953"].includes(r[0] ?? ""))
+          .map((r) => [r[0], [r[3], r[4], r[col]]]),
+      );
+    };
+    expect(await table("latest")).toEqual({
+      "12745": ["Đã báo cáo", "Tỉnh đã duyệt", "12"],
+      "11953": ["Đã báo cáo", "Chưa chốt", "5"],
+    });
+    expect(await table("accepted")).toEqual({
+      "12745": ["Đã báo cáo", "Tỉnh đã duyệt", "12"],
+      "11953": ["Đã báo cáo — chưa được tỉnh duyệt (không tính)", "Chưa chốt", ""],
+    });
+  });
+
   it("refuse an unknown basis in Vietnamese, naming it", async () => {
     const res = await api("/api/summary?unit=33&period=2025&basis=official");
     expect(res.status).toBe(400);

@@ -4,9 +4,11 @@
  * neutralised with a leading apostrophe.
  */
 
+import { STATE_WORDS } from "../../domain/approvals";
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
-import { communeRows, communeValues } from "../db/values";
+import { communeRows, communeStates, communeValues } from "../db/values";
+import type { Basis } from "../rollups/read";
 import { resolveScope } from "./resolve";
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -25,16 +27,29 @@ function csvLine(cells: (string | number | null)[]): string {
 
 export type ExportTable = { name: string; heading: string[]; rows: (string | number | null)[][] };
 
-/** One row per commune under the unit (reported or not), one column per indicator; ratios per commune as percentages. */
-export async function buildExportTable(db: Db, unitCode: string, period: string): Promise<ExportTable> {
+const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+
+/**
+ * One row per commune under the unit (reported or not), one column per indicator; ratios per commune as percentages;
+ * each commune's approval state. On the accepted basis, only accepted communes' figures are given (PRODUCT.md §12).
+ */
+export async function buildExportTable(
+  db: Db,
+  unitCode: string,
+  period: string,
+  basis: Basis = "latest",
+): Promise<ExportTable> {
   const { scope, unit } = await resolveScope(db, unitCode, period, null);
-  const [catalog, communes, values] = await Promise.all([
+  const [catalog, communes, values, states] = await Promise.all([
     listIndicators(db),
     communeRows(db, scope),
     communeValues(db, scope, period),
+    communeStates(db, scope, period),
   ]);
+  const counted = (code: string) => basis === "latest" || states.get(code) === "accepted";
   const byUnit = new Map<string, Map<string, { value: number; approximate: number }>>();
   for (const v of values) {
+    if (!counted(v.unitCode)) continue;
     const m = byUnit.get(v.unitCode) ?? new Map<string, { value: number; approximate: number }>();
     byUnit.set(v.unitCode, m);
     m.set(v.indicatorCode, v);
@@ -44,11 +59,18 @@ export async function buildExportTable(db: Db, unitCode: string, period: string)
     "Tên đơn vị",
     "Trực thuộc",
     "Tình trạng",
+    "Duyệt số liệu",
     ...catalog.map((i) => `${i.label} (${i.unit})`),
     "Số ước tính (trên/khoảng/gần)",
   ];
+  const reported = new Set(values.map((v) => v.unitCode));
   const rows = communes.map((c) => {
     const own = byUnit.get(c.code);
+    const status = own
+      ? "Đã báo cáo"
+      : reported.has(c.code)
+        ? "Đã báo cáo — chưa được tỉnh duyệt (không tính)"
+        : "Chưa báo cáo";
     const cells = catalog.map((ind) => {
       if (ind.kind !== "ratio") return own?.get(ind.code)?.value ?? null;
       const n = own?.get(ind.numerator ?? "")?.value;
@@ -60,12 +82,14 @@ export async function buildExportTable(db: Db, unitCode: string, period: string)
       c.code,
       c.name,
       c.parentName,
-      own ? "Đã báo cáo" : "Chưa báo cáo",
+      status,
+      cap(STATE_WORDS[states.get(c.code) ?? "open"]),
       ...cells,
       approximate.join("; ") || null,
     ];
   });
-  return { name: `so-lieu-${unit.code}-${period}`, heading, rows };
+  const name = `so-lieu-${unit.code}-${period}${basis === "accepted" ? "-da-duyet" : ""}`;
+  return { name, heading, rows };
 }
 
 export function csvText(table: ExportTable): string {

@@ -8,13 +8,15 @@
  * change is like for like, over the communes that have the figure in both periods.
  */
 
+import { type ApprovalState, STATE_WORDS } from "../../domain/approvals";
 import { GROUP_TITLES } from "../../domain/indicators";
 import { formatChange, formatFigure, formatFlag, formatIndicator, formatNumber } from "../../domain/numbers";
 import { periodLabel } from "../../domain/periods";
 import { formatDateTime } from "../../domain/time";
 import { isCommuneKind } from "../../domain/units";
 import type { Db } from "../db/client";
-import { type CommuneRow, communeRows } from "../db/values";
+import { type CommuneRow, communeRows, unacceptedCommunes } from "../db/values";
+import type { Basis } from "../rollups/read";
 import { resolveScope } from "./resolve";
 import { buildSummary, type Comparable, type Summary, type SummaryIndicator } from "./summary";
 
@@ -31,9 +33,14 @@ export type Report = {
   compare: string | null;
   asOf: string | null;
   frozen: boolean;
+  /** `accepted`: the figures count only the communes the province accepted (PRODUCT.md §12). */
+  basis: Basis;
   paragraphs: string[];
   tables: ReportTable[];
 };
+
+/** A commune that reported but whose figures the province has not accepted, with its state. */
+type Unaccepted = CommuneRow & { state: Exclude<ApprovalState, "accepted"> };
 
 const count = (n: number) => formatNumber(n, "count");
 
@@ -305,7 +312,40 @@ function figuresTable(s: Summary, isCommune: boolean): ReportTable {
   };
 }
 
-function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
+/** The communes' confirmations (PRODUCT.md §12): “5 xã đã chốt số liệu, 3 xã đã được tỉnh duyệt”. */
+function approvalsSaid(s: Summary): string {
+  const c = s.coverage;
+  return `${count(c.submitted)} xã đã chốt số liệu, ${count(c.accepted)} xã đã được tỉnh duyệt`;
+}
+
+/** The communes one table lists, with the parent named only when it is not the unit itself. */
+function communeTable(s: Summary, title: string, communes: CommuneRow[], more?: [string, (u: CommuneRow) => string]) {
+  // The parent is named only when it is not the unit itself (the country's communes, a district's before 2025).
+  const parent = communes.some((u) => u.parentName !== s.unit.name);
+  return {
+    title,
+    columns: [
+      { title: "Tên xã", numeric: false },
+      { title: "Mã", numeric: false },
+      ...(parent ? [{ title: "Trực thuộc", numeric: false }] : []),
+      ...(more ? [{ title: more[0], numeric: false }] : []),
+    ],
+    sections: [
+      {
+        title: null,
+        rows: communes.map((u) => [
+          u.name,
+          u.code,
+          ...(parent ? [u.parentName ?? ""] : []),
+          ...(more ? [more[1](u)] : []),
+        ]),
+      },
+    ],
+    notes: [],
+  };
+}
+
+function reportFromSummary(s: Summary, silent: CommuneRow[] = [], unaccepted: Unaccepted[] = []): Report {
   const get: Get = (code) => s.indicators.find((i) => i.code === code);
   const isCommune = isCommuneKind(s.unit.kind);
   const label = periodLabel(s.period);
@@ -321,11 +361,26 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
     const state = !c.reported
       ? "chưa có số liệu"
       : `${c.complete ? "đã báo cáo đủ" : "đã báo cáo, chưa đủ"} các chỉ tiêu bắt buộc${c.late ? ", sau hạn" : ""}`;
-    paragraphs.push(`Số liệu ${lower(label)} của ${s.unit.name}: ${state}; ${when}.`);
+    const approval = c.reported
+      ? `; ${c.accepted ? STATE_WORDS.accepted : c.submitted ? STATE_WORDS.submitted : `${STATE_WORDS.open} số liệu`}`
+      : "";
+    paragraphs.push(`Số liệu ${lower(label)} của ${s.unit.name}: ${state}${approval}; ${when}.`);
   } else {
     const lateText = c.late ? `; ${count(c.late)} xã báo cáo sau hạn` : "";
     paragraphs.push(
-      `Số liệu ${lower(label)} được tổng hợp từ ${count(c.reported)}/${count(c.expected)} xã, phường, đặc khu đã báo cáo (${count(c.complete)} xã báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}.`,
+      `Số liệu ${lower(label)} được tổng hợp từ ${count(c.reported)}/${count(c.expected)} xã, phường, đặc khu đã báo cáo (${count(c.complete)} xã báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}; ${approvalsSaid(s)}.`,
+    );
+  }
+  if (s.basis === "accepted") {
+    const left = unaccepted.length
+      ? `; ${count(unaccepted.length)} xã đã báo cáo nhưng chưa được tỉnh duyệt không được tính (bảng “Xã chưa được tỉnh duyệt”)`
+      : "";
+    paragraphs.push(
+      isCommune
+        ? c.accepted
+          ? "Số liệu trong báo cáo là số liệu đã được tỉnh duyệt."
+          : "Báo cáo chỉ tính số liệu đã được tỉnh duyệt: số liệu của xã chưa được duyệt nên không được tính."
+        : `Báo cáo chỉ tính số liệu đã được tỉnh duyệt: ${count(c.accepted)} xã${left}.`,
     );
   }
   paragraphs.push(...sentences(s, get));
@@ -369,31 +424,38 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
         "Báo cáo sau hạn",
         "Chưa xác định được đúng hạn",
         "Chưa báo cáo",
+        "Đã chốt số liệu",
+        "Được tỉnh duyệt",
       ].map(numeric),
       sections: [
         {
           title: null,
-          rows: [[c.expected, c.reported, c.complete, c.late, c.timelinessUnknown, c.expected - c.reported].map(count)],
+          rows: [
+            [
+              c.expected,
+              c.reported,
+              c.complete,
+              c.late,
+              c.timelinessUnknown,
+              c.expected - c.reported,
+              c.submitted,
+              c.accepted,
+            ].map(count),
+          ],
         },
       ],
       notes: [],
     },
   ];
-  if (silent.length) {
-    // The parent is named only when it is not the unit itself (the country's communes, a district's before 2025).
-    const parent = silent.some((u) => u.parentName !== s.unit.name);
-    tables.push({
-      title: "Xã chưa báo cáo",
-      columns: [
-        { title: "Tên xã", numeric: false },
-        { title: "Mã", numeric: false },
-        ...(parent ? [{ title: "Trực thuộc", numeric: false }] : []),
-      ],
-      sections: [{ title: null, rows: silent.map((u) => [u.name, u.code, ...(parent ? [u.parentName ?? ""] : [])]) }],
-      notes: [],
-    });
+  if (silent.length) tables.push(communeTable(s, "Xã chưa báo cáo", silent));
+  if (s.basis === "accepted" && unaccepted.length && !isCommune) {
+    const states = new Map(unaccepted.map((u) => [u.code, cap(STATE_WORDS[u.state])]));
+    tables.push(
+      communeTable(s, "Xã chưa được tỉnh duyệt", unaccepted, ["Trạng thái", (u) => states.get(u.code) ?? ""]),
+    );
   }
-  const title = `Báo cáo kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” ${lower(label)} — ${s.unit.name}`;
+  const accepted = s.basis === "accepted" ? " (số liệu đã được tỉnh duyệt)" : "";
+  const title = `Báo cáo kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” ${lower(label)} — ${s.unit.name}${accepted}`;
   return {
     title,
     unit: s.unit,
@@ -401,6 +463,7 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = []): Report {
     compare: s.compare,
     asOf: s.asOf,
     frozen: s.frozen,
+    basis: s.basis,
     paragraphs,
     tables,
   };
@@ -412,8 +475,13 @@ export async function buildReport(
   period: string,
   compare: string | null,
   conferenceId: number | null,
+  basis: Basis = "latest",
 ): Promise<Report> {
-  const summary = await buildSummary(db, unitCode, period, compare, conferenceId);
+  const summary = await buildSummary(db, unitCode, period, compare, conferenceId, basis);
   const { scope } = await resolveScope(db, unitCode, period, conferenceId);
-  return reportFromSummary(summary, await communeRows(db, scope, period));
+  const [silent, unaccepted] = await Promise.all([
+    communeRows(db, scope, period),
+    basis === "accepted" ? unacceptedCommunes(db, scope, period) : [],
+  ]);
+  return reportFromSummary(summary, silent, unaccepted);
 }

@@ -3,6 +3,7 @@
  * roll-ups, `sync/write.ts`), and the commune rows exports read.
  */
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { ApprovalState } from "../../domain/approvals";
 import { type CellIssue, type CellValue, KEEPS_LAST_GOOD, slotKey } from "../sheets/types";
 import { chunk, type Statement } from "./batch";
 import type { Db } from "./client";
@@ -188,15 +189,19 @@ export type CommuneValue = {
   doubtful: number;
 };
 
+/** The values of the tree's commune `t` for the period: live, or the scope's conference's snapshot. */
+function valuesOfTree(s: Scope, period: string | null): SQL {
+  return s.conferenceId === null
+    ? sql`SELECT 1 FROM indicator_values v INDEXED BY values_rollup_idx WHERE v.unit_code = t.code AND v.period = ${period}`
+    : sql`SELECT 1 FROM snapshot_values v WHERE v.conference_id = ${s.conferenceId} AND v.unit_code = t.code AND v.period = ${period}`;
+}
+
 /**
  * Every commune under the unit with the name of its parent (district or province), for exports; with
  * `silentIn`, only those without any value for that period.
  */
 export async function communeRows(db: Db, s: Scope, silentIn: string | null = null): Promise<CommuneRow[]> {
-  const values =
-    s.conferenceId === null
-      ? sql`SELECT 1 FROM indicator_values v INDEXED BY values_rollup_idx WHERE v.unit_code = t.code AND v.period = ${silentIn}`
-      : sql`SELECT 1 FROM snapshot_values v WHERE v.conference_id = ${s.conferenceId} AND v.unit_code = t.code AND v.period = ${silentIn}`;
+  const values = valuesOfTree(s, silentIn);
   return db.all<CommuneRow>(sql`
     WITH RECURSIVE ${unitTree(s)}
     SELECT t.code AS code, u.full_name AS name, t.kind AS kind, p.full_name AS parentName
@@ -205,6 +210,49 @@ export async function communeRows(db: Db, s: Scope, silentIn: string | null = nu
     LEFT JOIN units p ON p.valid_from = ${s.listDate} AND p.code = u.parent_code
     WHERE t.kind IN ${COMMUNE_KINDS}${silentIn === null ? sql`` : sql` AND NOT EXISTS (${values})`}
     ORDER BY u.parent_code, t.code`);
+}
+
+/** The approval state of the tree's commune `t` for the period (`open` when it never moved): today's, or as the scope's conference froze it. */
+function stateOfTree(s: Scope, period: string): SQL {
+  const state =
+    s.conferenceId === null
+      ? sql`SELECT a.state FROM approvals a WHERE a.unit_code = t.code AND a.period = ${period}`
+      : sql`SELECT a.state FROM snapshot_approvals a
+          WHERE a.conference_id = ${s.conferenceId} AND a.unit_code = t.code AND a.period = ${period}`;
+  return sql`COALESCE((${state}), 'open')`;
+}
+
+/**
+ * Every commune under the unit with its approval state for the period, for exports (the conference's states as it
+ * froze them).
+ */
+export async function communeStates(db: Db, s: Scope, period: string): Promise<Map<string, ApprovalState>> {
+  const rows = await db.all<{ code: string; state: ApprovalState }>(sql`
+    WITH RECURSIVE ${unitTree(s)}
+    SELECT t.code AS code, ${stateOfTree(s, period)} AS state FROM tree t WHERE t.kind IN ${COMMUNE_KINDS}`);
+  return new Map(rows.map((r) => [r.code, r.state]));
+}
+
+/**
+ * The communes under the unit that have values for the period whose figures the province has not accepted (the
+ * conference's states as it froze them), each with its state.
+ */
+export async function unacceptedCommunes(
+  db: Db,
+  s: Scope,
+  period: string,
+): Promise<(CommuneRow & { state: Exclude<ApprovalState, "accepted"> })[]> {
+  return db.all(sql`
+    WITH RECURSIVE ${unitTree(s)}
+    SELECT code, name, kind, parentName, state FROM (
+      SELECT t.code AS code, u.full_name AS name, t.kind AS kind, p.full_name AS parentName,
+             ${stateOfTree(s, period)} AS state, u.parent_code AS parent
+      FROM tree t
+      JOIN units u ON u.valid_from = ${s.listDate} AND u.code = t.code
+      LEFT JOIN units p ON p.valid_from = ${s.listDate} AND p.code = u.parent_code
+      WHERE t.kind IN ${COMMUNE_KINDS} AND EXISTS (${valuesOfTree(s, period)}))
+    WHERE state != 'accepted'
+    ORDER BY parent, code`);
 }
 
 export async function communeValues(db: Db, s: Scope, period: string): Promise<CommuneValue[]> {

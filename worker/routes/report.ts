@@ -9,10 +9,10 @@ import { cacheFor } from "../http/cache";
 import { aggregateParams, valid } from "../http/params";
 
 export const report = new Hono<AppEnv>().get("/", valid("query", z.object(aggregateParams)), async (c) => {
-  const { unit, period, compare, conference } = c.req.valid("query");
+  const { unit, period, compare, conference, basis } = c.req.valid("query");
   const db = getDb(c.env.DB);
   await assertCanRead(db, c.get("principal"), unit, conference);
-  const body = await buildReport(db, unit, period, compare ?? previousYearPeriod(period), conference ?? null);
+  const body = await buildReport(db, unit, period, compare ?? previousYearPeriod(period), conference ?? null, basis);
   cacheFor(c, body.frozen ? "frozen" : "live");
   return c.json(body);
 });
