@@ -26,10 +26,16 @@ const TASKS = [
   ["audit", "Nhật ký"],
 ] as const;
 type Task = (typeof TASKS)[number][0];
+/** What a province's administrator does not do: the national deadlines, unit list and catalog, and the audit log. */
+const NATIONAL_TASKS: readonly Task[] = ["deadlines", "catalog", "audit"];
 
 export function AdminView() {
   const asked = route.value.task;
-  const task: Task = TASKS.some(([t]) => t === asked) ? (asked as Task) : "sheets";
+  // A province's administrator sees its province's pages, said in the title.
+  const scope = meta.value?.principal.scopeUnitCode ?? null;
+  const province = scope === null ? null : meta.value?.provinces.find((p) => p.code === scope);
+  const tasks = scope === null ? TASKS : TASKS.filter(([t]) => !NATIONAL_TASKS.includes(t));
+  const task: Task = tasks.some(([t]) => t === asked) ? (asked as Task) : "sheets";
   // Every unit of today's list, to pick by name; asked again after a new list is imported.
   const [unitsVersion, setUnitsVersion] = useState(0);
   const units = useLoad(() => fetchAdminUnits("VN"), `admin-units|${unitsVersion}`);
@@ -37,9 +43,11 @@ export function AdminView() {
   const needsUnits = task !== "catalog" && task !== "audit" && task !== "approvals";
   return (
     <section aria-labelledby="admin-title" class="admin">
-      <h1 id="admin-title">Quản trị</h1>
+      <h1 id="admin-title">
+        {scope === null ? "Quản trị" : `Quản trị ${lowerFirst(province?.name ?? `tỉnh mã ${scope}`)}`}
+      </h1>
       <nav aria-label="Các việc quản trị" class="tabs">
-        {TASKS.map(([t, label]) => (
+        {tasks.map(([t, label]) => (
           <Link key={t} to={{ view: "admin", task: t }} current={task === t}>
             {label}
           </Link>
@@ -63,3 +71,6 @@ export function AdminView() {
     </section>
   );
 }
+
+/** “Tỉnh Hưng Yên” as it reads after another word: “tỉnh Hưng Yên”. */
+const lowerFirst = (name: string) => name.charAt(0).toLocaleLowerCase("vi") + name.slice(1);

@@ -6,7 +6,7 @@ import { useState } from "preact/hooks";
 import { formatDateTime } from "../../../../domain/time";
 import { NATIONAL } from "../../../../domain/units";
 import { type AdminUnit, disableUser, fetchUsers, type Role, saveUser, type User } from "../../api";
-import { tick, useLoad } from "../../state";
+import { meta, tick, useLoad } from "../../state";
 import {
   AdminTable,
   Field,
@@ -28,29 +28,36 @@ export function scopeName(units: AdminUnit[], code: string | null): string {
 
 /**
  * The scope as the form holds it: "" until a unit is chosen, `VN` when “Toàn quốc” is; what the API takes, or a
- * message for the unit field when nothing was chosen. An administrator is always national.
+ * message for the unit field when nothing was chosen.
  */
 export function chosenScope(
   role: Role,
   scope: string,
 ): { ok: true; code: string | null } | { ok: false; message: string } {
-  const level = scopeLevel(role);
-  if (level === null) return { ok: true, code: null };
-  if (!scope)
-    return {
-      ok: false,
-      message:
-        level === "commune"
-          ? "Chọn xã, phường, đặc khu của cán bộ xã"
-          : "Chọn tỉnh mà lãnh đạo được xem, hoặc “Toàn quốc” để xem cả nước",
-    };
+  if (!scope) return { ok: false, message: SCOPE_MISSING[role] };
   return { ok: true, code: scope === NATIONAL ? null : scope };
 }
+
+const SCOPE_MISSING: Record<Role, string> = {
+  admin: "Chọn tỉnh mà quản trị viên quản lý, hoặc “Toàn quốc”",
+  leader: "Chọn tỉnh mà lãnh đạo được xem, hoặc “Toàn quốc” để xem cả nước",
+  commune: "Chọn xã, phường, đặc khu của cán bộ xã",
+};
+
+const SCOPE_HINT: Record<Role, string> = {
+  admin:
+    "Quản trị viên của một tỉnh chỉ quản lý bảng tính, người dùng, mã truy cập, hội nghị và việc duyệt số liệu của tỉnh đó.",
+  leader: "Lãnh đạo xem số liệu của đơn vị được chọn.",
+  commune: "Cán bộ xã xem và chốt số liệu của xã mình.",
+};
 
 /** The form's scope for a user or token as saved: `VN` for national. */
 const scopeChoice = (code: string | null) => code ?? NATIONAL;
 
-/** Role and scope chosen together: the scope offered is the one the role may have, and one must be chosen. */
+/**
+ * Role and scope chosen together: the scope offered is the one the role may have, and one must be chosen. Only a
+ * national administrator may give national reach; a province's administrator picks within its province.
+ */
 export function RoleScopeFields(props: {
   role: Role;
   scope: string;
@@ -61,6 +68,7 @@ export function RoleScopeFields(props: {
 }) {
   const { role, scope, units, error, onRole, onScope } = props;
   const level = scopeLevel(role);
+  const national = level === "province" && meta.value?.principal.scopeUnitCode === null;
   return (
     <>
       <Field id="role" label="Vai trò" error={error}>
@@ -77,29 +85,25 @@ export function RoleScopeFields(props: {
           ))}
         </select>
       </Field>
-      <Field
-        id="scopeUnitCode"
-        label="Đơn vị"
-        error={error}
-        hint={level === null ? "Quản trị viên có phạm vi toàn quốc." : undefined}
-      >
+      <Field id="scopeUnitCode" label="Đơn vị" error={error} hint={SCOPE_HINT[role]}>
         <select
           id="scopeUnitCode"
           value={scope}
-          disabled={level === null}
           onChange={(e) => onScope(e.currentTarget.value)}
           {...invalid(error, "scopeUnitCode")}
         >
-          {level === null ? (
-            <option value="">Toàn quốc</option>
-          ) : (
-            <UnitOptions
-              units={units}
-              level={level}
-              national={level === "province"}
-              none={level === "province" ? "— Chọn tỉnh hoặc Toàn quốc —" : "— Chọn xã, phường, đặc khu —"}
-            />
-          )}
+          <UnitOptions
+            units={units}
+            level={level}
+            national={national}
+            none={
+              level === "commune"
+                ? "— Chọn xã, phường, đặc khu —"
+                : national
+                  ? "— Chọn tỉnh hoặc Toàn quốc —"
+                  : "— Chọn tỉnh —"
+            }
+          />
         </select>
       </Field>
     </>

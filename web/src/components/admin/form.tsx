@@ -197,9 +197,8 @@ export function UnitOptions({
 
 export const ROLE_WORDS = { admin: "Quản trị viên", leader: "Lãnh đạo", commune: "Cán bộ xã" } as const;
 
-/** The scope a role may have: national for an administrator, national or a province for a leader, a commune. */
-export const scopeLevel = (role: keyof typeof ROLE_WORDS) =>
-  role === "admin" ? null : role === "leader" ? "province" : "commune";
+/** The scope a role may have: national or a province for an administrator or a leader, a commune for a commune user. */
+export const scopeLevel = (role: keyof typeof ROLE_WORDS) => (role === "commune" ? "commune" : "province");
 
 /**
  * A list of an administration page: loading and errors as everywhere, a sentence when it is empty, and a table with
