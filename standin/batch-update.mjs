@@ -13,6 +13,7 @@ const VALIDATION_TYPES = [
   "CUSTOM_FORMULA",
   "NUMBER_GREATER",
   "TEXT_CONTAINS",
+  "BOOLEAN",
 ];
 
 /**
@@ -90,6 +91,14 @@ export function applyRequest(f, request) {
         for (const [j, cell] of (row.values ?? []).entries()) {
           if (values) setCell(s, row0 + i, col0 + j, cellValue(cell.userEnteredValue));
         }
+      }
+      // A note shows when the cell is pointed at (the template's “Chốt số liệu” says what ticking does).
+      if (fields.includes("note") || fields === "*") {
+        f.notes ??= [];
+        for (const [i, row] of (r.rows ?? []).entries())
+          for (const [j, cell] of (row.values ?? []).entries())
+            if (typeof cell?.note === "string")
+              f.notes.push({ sheetId: s.properties.sheetId, row: row0 + i, column: col0 + j, note: cell.note });
       }
       if (fields.includes("userEnteredFormat")) {
         f.formats ??= [];

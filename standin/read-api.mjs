@@ -98,6 +98,15 @@ async function filesGet({ url, send, standin }, { id, fixture, email }) {
     trashed: fixture.trashed === true,
     capabilities: { canEdit: mayEdit(fixture, email) },
   };
+  const editor = fixture.lastModifyingUser;
+  if (editor) {
+    // Drive leaves the email out when that user hides it from the caller (GOOGLE.md "One read").
+    file.lastModifyingUser = {
+      kind: "drive#user",
+      displayName: editor.displayName,
+      ...(editor.hidesEmail || !editor.emailAddress ? {} : { emailAddress: editor.emailAddress }),
+    };
+  }
   if (fixture.shortcutTo) {
     const target = await standin.store.read(fixture.shortcutTo);
     file.shortcutDetails = { targetId: fixture.shortcutTo, targetMimeType: target?.mimeType ?? SPREADSHEET_MIME };

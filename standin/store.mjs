@@ -23,8 +23,11 @@ import { join } from "node:path";
  *   access?: "ok" | "forbidden" | "not_found", mimeType?: string, shortcutTo?: string, trashed?: boolean, driveId?: string,
  *   serviceAccount?: "reader" | "writer", faults?: (number | Fault)[], sheets: FixtureSheet[],
  *   owner?: string, permissions?: Permission[], parents?: string[], createdTime?: string, editedFrom?: string,
- *   protectedRanges?: unknown[], dataValidation?: unknown[], formats?: unknown[], merges?: unknown[] }} Fixture
- *   a spreadsheet file; `owner` and the fields after it are what the stand-in records of a file made or edited there
+ *   protectedRanges?: unknown[], dataValidation?: unknown[], formats?: unknown[], merges?: unknown[],
+ *   notes?: { sheetId: number, row: number, column: number, note: string }[],
+ *   lastModifyingUser?: { displayName: string, emailAddress?: string, hidesEmail?: boolean } }} Fixture
+ *   a spreadsheet file; `owner` and the fields after `owner` are what the stand-in records of a file made or edited
+ *   there; `lastModifyingUser` is who Drive says edited it last (`hidesEmail`: that user hides the email from callers)
  * @typedef {{ disabledApis?: ("drive" | "sheets")[], projectNumber?: string }} ProjectSettings  the folder's `google.json`
  * @typedef {ReturnType<typeof createStore>} Store
  */

@@ -139,8 +139,10 @@ describe("template", () => {
     const catalog = parseCsv(await readFile(resolve(__dirname, "../../catalog/indicators.csv"), "utf8"));
     const typed = catalog.filter((r) => r.kind !== "ratio");
     const body = rows.slice(4);
-    expect(body.map((r) => r[2])).toEqual(typed.map((r) => r.code));
+    // One row per typed indicator, then the row by which the commune confirms a period.
+    expect(body.map((r) => r[2])).toEqual([...typed.map((r) => r.code), "chot_so_lieu"]);
     expect(body[0]).toEqual([1, typed[0]!.label_vi, typed[0]!.code, typed[0]!.unit_vi]);
+    expect(body.at(-1)).toEqual([typed.length + 1, "Chốt số liệu", "chot_so_lieu"]);
     expect(body.map((r) => r[2])).not.toContain("residential_area_safe_rate");
   });
 
@@ -168,6 +170,17 @@ describe("template", () => {
     expect(ruleOf("commune_safe")!.rule!.condition!.values!.map((v) => v.userEnteredValue)).toEqual(["0", "1"]);
     // Every value row has a rule.
     expect(codeRows.every((c) => ruleOf(c))).toBe(true);
+    // “Chốt số liệu”: a checkbox in each period column, and a note on its label saying what ticking does.
+    const tick = ruleOf("chot_so_lieu")!;
+    expect(tick.range).toMatchObject({
+      startColumnIndex: 4,
+      endColumnIndex: 6,
+      endRowIndex: rowOf("chot_so_lieu") + 1,
+    });
+    expect(tick.rule!.condition).toEqual({ type: "BOOLEAN" });
+    const note = f.notes!.find((n) => n.row === rowOf("chot_so_lieu") && n.column === 1)!;
+    expect(note.note).toContain("Đánh dấu ô của kỳ khi số liệu kỳ đó đã đủ và đúng");
+    expect(note.note).toContain("bỏ đánh dấu rồi đánh dấu lại");
 
     const formatOf = (code: string) =>
       f.formats.find((x) => x.range.startRowIndex === rowOf(code) && x.cell!.userEnteredFormat!.numberFormat)!;

@@ -67,6 +67,10 @@ beforeAll(async () => {
     "drive-limited": sheet({ faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }] }),
     "sheets-limited": sheet({ faults: [{ status: 429, api: "sheets" }] }),
     editable: sheet({ serviceAccount: "writer" }),
+    "edited-by": sheet({ lastModifyingUser: { displayName: "Nguyễn Văn A", emailAddress: "a.nguyen@example.vn" } }),
+    "edited-by-hidden": sheet({
+      lastModifyingUser: { displayName: "Trần Thị B", emailAddress: "b.tran@example.vn", hidesEmail: true },
+    }),
     "write-fails": sheet({
       serviceAccount: "writer",
       faults: [{ status: 503, api: "sheets", call: "spreadsheets.batchUpdate" }],
@@ -164,6 +168,26 @@ describe("files that are not plain Google Sheets", () => {
     expect((await refusal(api.drive.files.get({ fileId: "shared", fields: "version" }))).status).toBe(404);
     expect((await fileGet(api, "shared", "version")).data).toEqual({ version: "412" });
     expect((await sheetGet(api, "shared")).status).toBe(200);
+  });
+
+  it("says who edited last when asked, leaving the email out when that user hides it", async () => {
+    const editor = async (id: string) =>
+      (await fileGet(api, id, "version,lastModifyingUser(displayName,emailAddress)")).data;
+    expect(await editor("edited-by")).toEqual({
+      version: "412",
+      lastModifyingUser: { displayName: "Nguyễn Văn A", emailAddress: "a.nguyen@example.vn" },
+    });
+    expect(await editor("edited-by-hidden")).toEqual({
+      version: "412",
+      lastModifyingUser: { displayName: "Trần Thị B" },
+    });
+    // The whole user, `kind` included, when the mask names the field alone; nothing when it is not asked for.
+    expect((await fileGet(api, "edited-by", "lastModifyingUser")).data.lastModifyingUser).toEqual({
+      kind: "drive#user",
+      displayName: "Nguyễn Văn A",
+      emailAddress: "a.nguyen@example.vn",
+    });
+    expect((await fileGet(api, "edited-by")).data.lastModifyingUser).toBeUndefined();
   });
 
   it("Drive without `fields` answers its default fields", async () => {

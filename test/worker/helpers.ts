@@ -40,6 +40,7 @@ const TABLES = [
   "commune_models",
   "rollup_models",
   "rollup_model_totals",
+  "sheet_ticks",
   "report_settings",
   "report_templates",
   "report_template_parts",
@@ -112,6 +113,8 @@ export type Fixture = {
     | { status: number; reason?: string; api?: "drive" | "sheets"; call?: string; retryAfter?: number }
   )[];
   sheets: { properties: { sheetId: number; title: string; hidden?: boolean }; values?: unknown[][] }[];
+  /** Who Drive says edited the file last; `hidesEmail`: that user hides the email from callers (GOOGLE.md). */
+  lastModifyingUser?: { displayName: string; emailAddress?: string; hidesEmail?: boolean };
 };
 
 export async function putSheet(id: string, fixture: Fixture): Promise<void> {

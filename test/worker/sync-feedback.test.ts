@@ -35,6 +35,17 @@ async function feedbackTab(id: string): Promise<string[][] | null> {
   return (range?.values ?? []) as string[][];
 }
 
+/**
+ * The tab below its header lines: a section “Chốt số liệu” (each period's state), then the check results. `states`:
+ * that section's lines; `checks`: what follows it.
+ */
+function sections(tab: string[][] | null): { states: string[]; checks: string[][] } {
+  const rows = tab?.slice(4) ?? [];
+  if (rows[0]?.[0] !== "Chốt số liệu") return { states: [], checks: rows };
+  const end = rows.findIndex((r, i) => i > 0 && !r.length);
+  return { states: rows.slice(1, end).map((r) => r[0] ?? ""), checks: rows.slice(end + 1) };
+}
+
 const sources = async () =>
   Object.fromEntries(
     (await ok(client.sources.$get({ query: { unit: "33" } }))).sources.map((s) => [s.spreadsheetId, s.feedback]),
@@ -90,7 +101,11 @@ describe("check results written back into the sheets", () => {
     expect(typo?.[1]?.[0]).toMatch(/^Kiểm tra lúc \d{2}\/\d{2}\/\d{4} \d{2}:\d{2} \(giờ Việt Nam\)$/);
     const received = complete().length;
     expect(typo?.[2]).toEqual([`Đã nhận ${received - 1} chỉ tiêu · 1 lỗi cần sửa`]);
-    expect(typo?.slice(4)).toEqual([
+    // The period's state first: this sheet has no “Chốt số liệu” row yet.
+    expect(sections(typo).states).toEqual([
+      "Năm 2025: Chưa chốt — để chốt số liệu từ bảng tính, thêm dòng “Chốt số liệu” (ô đánh dấu ở cột của kỳ)",
+    ]);
+    expect(sections(typo).checks).toEqual([
       ["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"],
       [
         "'Năm 2025'!E4",
@@ -102,7 +117,7 @@ describe("check results written back into the sheets", () => {
     ]);
     const clean = await feedbackTab("fb-clean");
     expect(clean?.[2]).toEqual([`Đã nhận ${received} chỉ tiêu · 0 lỗi cần sửa`]);
-    expect(clean?.[4]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
+    expect(sections(clean).checks[0]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
     expect(await feedbackTab("fb-reader")).toBeNull();
 
     const feedback = await sources();
@@ -132,7 +147,9 @@ describe("check results written back into the sheets", () => {
       }),
     );
     expect(await sync()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 2 });
-    expect((await feedbackTab("fb-typo"))?.[4]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
+    expect(sections(await feedbackTab("fb-typo")).checks[0]).toEqual([
+      "Không có lỗi. Số liệu của bảng tính đã được ghi nhận.",
+    ]);
   });
 
   it("keeps the figures when the write fails, says so on the source, and writes at the next sync", async () => {
@@ -151,7 +168,9 @@ describe("check results written back into the sheets", () => {
 
     expect(await sync()).toMatchObject({ sourcesRead: 1, sourcesSkipped: 2 });
     expect((await sources())["fb-typo"]).toMatchObject({ status: "written" });
-    expect((await feedbackTab("fb-typo"))?.[4]).toEqual(["Không có lỗi. Số liệu của bảng tính đã được ghi nhận."]);
+    expect(sections(await feedbackTab("fb-typo")).checks[0]).toEqual([
+      "Không có lỗi. Số liệu của bảng tính đã được ghi nhận.",
+    ]);
   });
 
   it("never takes a clerk's edit made while it was writing for its own: the next sync reads it", async () => {
@@ -202,10 +221,11 @@ describe("check results written back into the sheets", () => {
     await sync();
     const tab = (await feedbackTab("fb-clean"))!;
     expect(tab[2]![0]).toMatch(/^Đã nhận 1 chỉ tiêu · 0 lỗi cần sửa · \d+ cảnh báo$/);
-    expect(tab[4]![0]).toMatch(/^Không có lỗi\. Số liệu của bảng tính đã được ghi nhận\. Có \d+ cảnh báo bên dưới/);
-    expect(tab[6]).toEqual(["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"]);
-    expect(tab.length).toBeGreaterThan(7);
-    expect(tab.slice(7).every((r) => r[3]?.startsWith("Cảnh báo: "))).toBe(true);
+    const { checks } = sections(tab);
+    expect(checks[0]![0]).toMatch(/^Không có lỗi\. Số liệu của bảng tính đã được ghi nhận\. Có \d+ cảnh báo bên dưới/);
+    expect(checks[2]).toEqual(["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"]);
+    expect(checks.length).toBeGreaterThan(3);
+    expect(checks.slice(3).every((r) => r[3]?.startsWith("Cảnh báo: "))).toBe(true);
   });
 
   it("lists every commune's issues in a table's tab", async () => {
@@ -228,7 +248,12 @@ describe("check results written back into the sheets", () => {
     );
     await registerSources("unit_code,sheet,tab,layout\n33,fb-table,,table\n");
     await sync();
-    const rows = (await feedbackTab("fb-table"))!.slice(4);
+    const { states, checks: rows } = sections(await feedbackTab("fb-table"));
+    // Each commune's state, by name.
+    expect(states).toEqual([
+      "Phường Phố Hiến — Năm 2025: Chưa chốt — để chốt số liệu từ bảng tính, thêm cột “Chốt số liệu” (ô đánh dấu ở dòng của mỗi xã)",
+      "Phường Sơn Nam — Năm 2025: Chưa chốt — để chốt số liệu từ bảng tính, thêm cột “Chốt số liệu” (ô đánh dấu ở dòng của mỗi xã)",
+    ]);
     expect(rows[0]).toEqual(["Xã", "Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"]);
     // The errors first, each with its commune; then the warnings (here, the required indicators the table lacks).
     expect(rows.slice(1, 3).map((r) => [r[0], r[1], r[3]])).toEqual([

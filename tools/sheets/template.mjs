@@ -2,7 +2,8 @@
 /**
  * The commune form (PRODUCT.md §3 `form` layout) for one period, built as one spreadsheets.create and one
  * spreadsheets.batchUpdate: title rows, the header, one row per typed indicator, protected labels and codes,
- * data validation and Vietnamese number formats on the value cells.
+ * data validation and Vietnamese number formats on the value cells, and the row “Chốt số liệu” (a checkbox per
+ * period) by which the commune confirms a period's figures from the sheet (PRODUCT.md §12).
  */
 import { periodHeading, previousPeriod } from "./data.mjs";
 
@@ -10,6 +11,14 @@ const SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet";
 /** Header row index (0-based): two title rows and a blank row above it. */
 const HEADER_ROW = 3;
 const FIRST_VALUE_COLUMN = 4;
+
+/** The row by which a commune confirms a period from its sheet: its label, its code, and what ticking does. */
+const TICK_LABEL = "Chốt số liệu";
+const TICK_CODE = "chot_so_lieu";
+const TICK_NOTE =
+  "Đánh dấu ô của kỳ khi số liệu kỳ đó đã đủ và đúng: xã chốt số liệu, gửi tỉnh duyệt (còn ô lỗi thì chưa chốt được — " +
+  "xem trang “Kiểm tra số liệu”). Bỏ đánh dấu để rút lại khi tỉnh chưa duyệt. Sửa số liệu sau khi chốt thì phải chốt " +
+  "lại: bỏ đánh dấu rồi đánh dấu lại.";
 
 /** @param {string} period */
 const templateName = (period) => `Mẫu biểu ANTQ – ${periodHeading(period)}`;
@@ -31,6 +40,7 @@ function templateRows(indicators, period) {
     [],
     ["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", ...periods, "Ghi chú"],
     ...indicators.map((ind, i) => [i + 1, ind.label, ind.code, ind.unit]),
+    [indicators.length + 1, TICK_LABEL, TICK_CODE],
   ];
 }
 
@@ -74,6 +84,8 @@ function templateRequests(indicators, period, sheetId) {
   const lastColumn = FIRST_VALUE_COLUMN + 2; // two period columns, then “Ghi chú”
   const firstRow = HEADER_ROW + 1;
   const endRow = firstRow + indicators.length;
+  // The “Chốt số liệu” row, below the indicators.
+  const tickRow = endRow;
   const grid = (
     /** @type {number} */ r0,
     /** @type {number} */ r1,
@@ -132,7 +144,7 @@ function templateRequests(indicators, period, sheetId) {
     {
       addProtectedRange: {
         protectedRange: {
-          range: grid(firstRow, endRow, 0, FIRST_VALUE_COLUMN),
+          range: grid(firstRow, tickRow + 1, 0, FIRST_VALUE_COLUMN),
           description: "Chỉ tiêu, mã, đơn vị tính — không sửa",
           warningOnly: false,
         },
@@ -154,6 +166,22 @@ function templateRequests(indicators, period, sheetId) {
       },
     });
   });
+  // A checkbox per period column: ticked is TRUE, which the Worker reads as the commune confirming that period.
+  requests.push(
+    {
+      setDataValidation: {
+        range: grid(tickRow, tickRow + 1, FIRST_VALUE_COLUMN, FIRST_VALUE_COLUMN + 2),
+        rule: { condition: { type: "BOOLEAN" }, inputMessage: TICK_NOTE, strict: true },
+      },
+    },
+    {
+      updateCells: {
+        start: { sheetId, rowIndex: tickRow, columnIndex: 1 },
+        rows: [{ values: [{ note: TICK_NOTE, userEnteredFormat: { textFormat: { bold: true } } }] }],
+        fields: "note,userEnteredFormat.textFormat.bold",
+      },
+    },
+  );
   return requests;
 }
 

@@ -4,13 +4,18 @@
  * when and why; a move the state does not allow is refused (409) naming the state, and changes nothing.
  */
 
-import { type ApprovalRecord, type ApprovalState, findApproval, replacePending, saveApproval } from "../db/approvals";
+import {
+  type ApprovalRecord,
+  type ApprovalState,
+  findApproval,
+  replacePending,
+  saveApproval,
+  submissionRefusal,
+} from "../db/approvals";
 import { auditStatement } from "../db/audit";
 import { runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
-import { errorCells } from "../db/issues";
 import { activeSourceIdsFor } from "../db/sources";
-import { hasValues } from "../db/values";
 import { AppError } from "../errors";
 import { rollupWrite } from "../rollups/write";
 import { runSync } from "../sync/run";
@@ -78,16 +83,8 @@ export async function submit(db: Db, unitCode: string, period: string, actor: st
   const now = Date.now();
   const a = await current(db, unitCode, period, now);
   if (a.state !== "open" && a.state !== "returned") refuse(a, "chốt số liệu");
-  const errors = await errorCells(db, unitCode, period);
-  if (errors.length) {
-    const cells = errors.map((e) => (e.cell ? `${e.cell} (${e.message})` : e.message));
-    throw new AppError(
-      "conflict",
-      `Chưa chốt được: còn ${errors.length} ô lỗi cần sửa trong bảng tính — ${cells.join("; ")}`,
-    );
-  }
-  if (!(await hasValues(db, unitCode, period)))
-    throw new AppError("conflict", `Chưa chốt được: chưa có số liệu kỳ ${period} nào của đơn vị ${unitCode} để chốt`);
+  const refusal = await submissionRefusal(db, unitCode, period);
+  if (refusal) throw new AppError("conflict", refusal);
   return save(
     db,
     { ...a, state: "submitted", submittedAt: now, submittedBy: actor, updatedAt: now },

@@ -3,8 +3,10 @@ import { and, eq, sql } from "drizzle-orm";
 import type { IndicatorKind } from "../../domain/indicators";
 import type { Statement } from "./batch";
 import type { Db } from "./client";
-import { approvals, auditLog, pendingValues } from "./schema";
+import { errorCells } from "./issues";
+import { approvals, auditLog, pendingValues, sheetTicks } from "./schema";
 import { COMMUNE_KINDS, unitTree } from "./units";
+import { hasValues } from "./values";
 
 export type ApprovalRecord = typeof approvals.$inferSelect;
 export type ApprovalState = ApprovalRecord["state"];
@@ -54,18 +56,76 @@ export function saveApproval(db: Db, next: ApprovalRecord): Statement {
     .onConflictDoUpdate({ target: [approvals.unitCode, approvals.period], set: rest });
 }
 
-/** The approvals of these communes in these periods that a sync must respect (submitted or accepted). */
-export async function heldApprovals(
-  db: Db,
-  unitCodes: string[],
-  periods: string[],
-): Promise<Pick<ApprovalRecord, "unitCode" | "period" | "state">[]> {
+/**
+ * The approvals of these communes in these periods (none: `open`): what a sync must respect (submitted, accepted)
+ * and what the sheet's tab says.
+ */
+export async function approvalsOf(db: Db, unitCodes: string[], periods: string[]): Promise<ApprovalRecord[]> {
   if (!unitCodes.length || !periods.length) return [];
   return db.all(sql`
-    SELECT a.unit_code AS unitCode, a.period AS period, a.state AS state
+    SELECT a.unit_code AS unitCode, a.period AS period, a.state AS state, a.submitted_at AS submittedAt,
+           a.submitted_by AS submittedBy, a.accepted_at AS acceptedAt, a.accepted_by AS acceptedBy,
+           a.returned_at AS returnedAt, a.returned_by AS returnedBy, a.reason AS reason, a.updated_at AS updatedAt
     FROM json_each(${JSON.stringify(unitCodes)}) u
     CROSS JOIN approvals a ON a.unit_code = u.value
-    WHERE a.period IN (SELECT value FROM json_each(${JSON.stringify(periods)})) AND a.state IN ('submitted', 'accepted')`);
+    WHERE a.period IN (SELECT value FROM json_each(${JSON.stringify(periods)}))`);
+}
+
+/**
+ * Why the commune cannot confirm its figures for the period now, or null: an error in any of its cells (each named),
+ * or no figures at all (PRODUCT.md §12).
+ */
+export async function submissionRefusal(db: Db, unitCode: string, period: string): Promise<string | null> {
+  const errors = await errorCells(db, unitCode, period);
+  if (errors.length) {
+    const cells = errors.map((e) => (e.cell ? `${e.cell} (${e.message})` : e.message));
+    return `Chưa chốt được: còn ${errors.length} ô lỗi cần sửa trong bảng tính — ${cells.join("; ")}`;
+  }
+  if (!(await hasValues(db, unitCode, period)))
+    return `Chưa chốt được: chưa có số liệu kỳ ${period} nào của đơn vị ${unitCode} để chốt`;
+  return null;
+}
+
+/**
+ * The active sources whose sheet's tab is behind a move of one of its communes' approvals (a return, an acceptance, a
+ * reopening, a confirmation on the dashboard): each feeds the commune's period and last wrote its tab before the
+ * move. Only the moves since the last finished scheduled run started are looked at (that run, which reads every
+ * source, brought the tabs up to date with the moves before it), so a run with nothing moved reads next to nothing.
+ */
+export async function sourcesBehindApprovals(db: Db): Promise<Set<number>> {
+  const rows = await db.all<{ id: number }>(sql`
+    SELECT DISTINCT s.id AS id
+    FROM approvals a INDEXED BY approvals_updated_idx
+    CROSS JOIN indicator_values v INDEXED BY values_rollup_idx ON v.unit_code = a.unit_code AND v.period = a.period
+    JOIN sources s ON s.id = v.source_id
+    WHERE a.updated_at > COALESCE(
+        (SELECT max(started_at) FROM sync_runs WHERE finished_at IS NOT NULL AND trigger IN ('cron', 'conference')), 0)
+      AND s.active = 1 AND s.feedback_status = 'written' AND s.feedback_at < a.updated_at`);
+  return new Set(rows.map((r) => r.id));
+}
+
+export type SheetTickRecord = typeof sheetTicks.$inferSelect;
+
+/** What the source's “Chốt số liệu” cells said at its last read (PRODUCT.md §12). */
+export async function sheetTicksOf(db: Db, sourceId: number): Promise<SheetTickRecord[]> {
+  return db.select().from(sheetTicks).where(eq(sheetTicks.sourceId, sourceId));
+}
+
+/** The statements that store a tick as read now (`state` null: not ticked, its row removed). */
+export function saveSheetTick(
+  db: Db,
+  tick: Omit<SheetTickRecord, "state"> & { state: SheetTickRecord["state"] | null },
+): Statement {
+  const { sourceId, unitCode, period, state } = tick;
+  const key = and(eq(sheetTicks.sourceId, sourceId), eq(sheetTicks.unitCode, unitCode), eq(sheetTicks.period, period));
+  if (state === null) return db.delete(sheetTicks).where(key);
+  return db
+    .insert(sheetTicks)
+    .values({ ...tick, state })
+    .onConflictDoUpdate({
+      target: [sheetTicks.sourceId, sheetTicks.unitCode, sheetTicks.period],
+      set: { state, cell: tick.cell, updatedAt: tick.updatedAt },
+    });
 }
 
 /** The statements that replace the pending changes of these communes' accepted periods with `rows`. */
@@ -83,21 +143,32 @@ export function replacePending(
 }
 
 /** Why a submission went back to `open`: the sheet changed after it. */
-const WITHDRAWN = "Bảng tính đã sửa sau khi chốt: cần chốt lại";
+export const WITHDRAWN = "Bảng tính đã sửa sau khi chốt: cần chốt lại";
 
-/** The statements that take back these communes' submissions (only those still `submitted`), audited. */
-export function withdrawSubmissions(db: Db, pairs: { unitCode: string; period: string }[], now: number): Statement[] {
+/** Why a submission went back to `open`: the clerk unticked “Chốt số liệu” in the sheet. */
+export const UNTICKED = "Xã đã bỏ đánh dấu “Chốt số liệu” trong bảng tính";
+
+/**
+ * The statements that take back these communes' submissions (only those still `submitted`), audited with who
+ * (`sync` for an edit; the sheet's last editor for an untick) and why.
+ */
+export function withdrawSubmissions(
+  db: Db,
+  pairs: { unitCode: string; period: string }[],
+  now: number,
+  why: { reason: string; actor: string; detail?: Record<string, string> } = { reason: WITHDRAWN, actor: "sync" },
+): Statement[] {
   return pairs.flatMap(({ unitCode, period }) => [
     db
       .update(approvals)
-      .set({ state: "open", reason: WITHDRAWN, updatedAt: now })
+      .set({ state: "open", reason: why.reason, updatedAt: now })
       .where(and(eq(approvals.unitCode, unitCode), eq(approvals.period, period), eq(approvals.state, "submitted"))),
     db.insert(auditLog).values({
       at: now,
-      actor: "sync",
+      actor: why.actor,
       action: "approval.withdrawn",
       target: `${unitCode}/${period}`,
-      detail: JSON.stringify({ reason: WITHDRAWN }),
+      detail: JSON.stringify({ reason: why.reason, ...why.detail }),
     }),
   ]);
 }

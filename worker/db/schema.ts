@@ -206,7 +206,12 @@ export const approvals = sqliteTable(
     reason: text(),
     updatedAt: integer().notNull(),
   },
-  (t) => [primaryKey({ columns: [t.unitCode, t.period] }), index("approvals_period_idx").on(t.period, t.state)],
+  (t) => [
+    primaryKey({ columns: [t.unitCode, t.period] }),
+    index("approvals_period_idx").on(t.period, t.state),
+    /** The moves since a moment: the sync finds the sheets whose tab must say a move made on the dashboard. */
+    index("approvals_updated_idx").on(t.updatedAt),
+  ],
 );
 
 /**
@@ -240,6 +245,24 @@ export const snapshotApprovals = sqliteTable(
     acceptedAt: integer(),
   },
   (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.period] })],
+);
+
+/**
+ * What a sheet's “Chốt số liệu” cell said at its last read (PRODUCT.md §12), per source, commune and period: `counted`,
+ * ticked and standing behind the commune's submission; `stale`, ticked but no longer counting (the submission was
+ * withdrawn by an edit, returned or reopened: the clerk ticks it again). No row: not ticked.
+ */
+export const sheetTicks = sqliteTable(
+  "sheet_ticks",
+  {
+    sourceId: integer().notNull(),
+    unitCode: text().notNull(),
+    period: text().notNull(),
+    state: text({ enum: ["counted", "stale"] }).notNull(),
+    cell: text().notNull(),
+    updatedAt: integer().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sourceId, t.unitCode, t.period] })],
 );
 
 /** A review conference: its sync window, and the moment its figures were frozen. */

@@ -24,6 +24,8 @@ export type DriveFile = FileVersion & {
   shortcutDetails?: { targetId: string; targetMimeType?: string };
   /** Asked only when the sync writes back: whether the service account may edit the file. */
   capabilities?: { canEdit?: boolean };
+  /** Who edited last (GOOGLE.md "One read"): the email is left out when that user hides it from the caller. */
+  lastModifyingUser?: { displayName?: string; emailAddress?: string };
 };
 
 export type GoogleOptions = {
@@ -107,7 +109,7 @@ export class GoogleClient {
   }
 
   file(fileId: string): Promise<DriveFile> {
-    const fields = `mimeType,modifiedTime,version,trashed,shortcutDetails${this.writes ? ",capabilities(canEdit)" : ""}`;
+    const fields = `mimeType,modifiedTime,version,trashed,shortcutDetails,lastModifyingUser(displayName,emailAddress)${this.writes ? ",capabilities(canEdit)" : ""}`;
     const url = `${this.env.GOOGLE_DRIVE_URL}/drive/v3/files/${encodeURIComponent(fileId)}?fields=${encodeURIComponent(fields)}&supportsAllDrives=true`;
     return this.get<DriveFile>(url, "drive");
   }

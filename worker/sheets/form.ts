@@ -6,6 +6,7 @@ import { readCell } from "./cell";
 import { indicatorMatcher } from "./labels";
 import { periodFromHeading, periodInText } from "./period-heading";
 import { a1, columnLetters, foldText } from "./text";
+import { isTickHeading, readTick } from "./ticks";
 import { type Grid, type ReadContext, type SheetReading, SourceError, slotKey } from "./types";
 
 type FormHeader = { row: number; code: number | null; label: number; periods: { column: number; period: string }[] };
@@ -67,6 +68,10 @@ export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
     const code = header.code === null ? undefined : row[header.code];
     if (foldText(label) === "" && foldText(code) === "") continue;
     if (TOTAL_ROW.test(foldText(label))) continue;
+    if (isTickHeading(code, label)) {
+      readTickRow(grid.tab, r, row, header, ctx.unitCode, reading);
+      continue;
+    }
     const indicator = match(code, label);
     const hasFigures = header.periods.some((p) => row[p.column] !== undefined && row[p.column] !== "");
     if (!indicator) {
@@ -133,4 +138,26 @@ export function readForm(grid: Grid, ctx: ReadContext): SheetReading {
     }
   }
   return reading;
+}
+
+/** The “Chốt số liệu” row: one tick per period column (the first such row counts; a second is ignored). */
+function readTickRow(
+  tab: string,
+  r: number,
+  row: unknown[],
+  header: FormHeader,
+  unitCode: string,
+  reading: SheetReading,
+): void {
+  if (reading.ticks) return;
+  reading.ticks = header.periods.map(({ column, period }) => {
+    const { tick, issue } = readTick(row[column], {
+      unitCode,
+      period,
+      cell: a1(tab, r, column),
+      cellName: `${columnLetters(column)}${r + 1}`,
+    });
+    if (issue) reading.issues.push(issue);
+    return tick;
+  });
 }

@@ -10,6 +10,7 @@ import { readCell } from "./cell";
 import { type IndicatorMatcher, indicatorMatcher } from "./labels";
 import { periodFromHeading, periodInText } from "./period-heading";
 import { a1, columnLetters, foldText } from "./text";
+import { isTickHeading, readTick } from "./ticks";
 import { type Grid, type ReadContext, type SheetReading, SourceError, slotKey } from "./types";
 
 type TableHeader = {
@@ -22,6 +23,8 @@ type TableHeader = {
   /** `period` when the column names its own (“Năm 2025” under a merged indicator heading, or in the heading). */
   columns: { column: number; indicator: Indicator; period: string | null }[];
   unknown: { column: number; heading: string }[];
+  /** “Chốt số liệu” columns (PRODUCT.md §12), each for its own period or the table's. */
+  ticks: { column: number; period: string | null }[];
 };
 
 export const CODE_HEADING = /^(ma (xa|phuong|don vi|dvhc|so xa|hanh chinh|dia ban)\b|ma$)/;
@@ -67,6 +70,7 @@ function indicatorColumns(
 ) {
   const columns: TableHeader["columns"] = [];
   const unknown: TableHeader["unknown"] = [];
+  const ticks: TableHeader["ticks"] = [];
   const width = Math.max(top.length, below?.length ?? 0);
   let group: unknown = "";
   for (let column = 0; column < width; column++) {
@@ -78,6 +82,10 @@ function indicatorColumns(
     if (period !== null) heading = group;
     const f = foldText(heading);
     if (!f || IGNORED.test(f)) continue;
+    if (isTickHeading(heading)) {
+      ticks.push({ column, period: period ?? periodInText(heading) });
+      continue;
+    }
     let indicator = match(heading, heading);
     const named = period === null ? periodInText(heading) : null;
     if (!indicator && named) {
@@ -93,7 +101,7 @@ function indicatorColumns(
       unknown.push({ column, heading: String(heading) });
     }
   }
-  return { columns, unknown };
+  return { columns, unknown, ticks };
 }
 
 function looksLikeUnit(row: unknown[], code: number, name: number): boolean {
@@ -162,12 +170,16 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
     columns.push({ ...c, period: own });
   }
   const period = tablePeriod ?? columns[0]?.period ?? null;
+  const tickColumns = header.ticks.flatMap((t) => {
+    const own = t.period ?? period;
+    return own === null ? [] : [{ column: t.column, period: own }];
+  });
 
   const byCode = new Map(ctx.communes.map((c) => [c.code, c]));
   const communeNamed = communeByName(ctx.communes);
 
   const slots = new Map<string, string>();
-  const reading: SheetReading = { values: [], issues: [], slots };
+  const reading: SheetReading = { values: [], issues: [], slots, ...(tickColumns.length ? { ticks: [] } : {}) };
   for (const { column, heading } of header.unknown) {
     reading.issues.push({
       unitCode: null,
@@ -232,6 +244,12 @@ export function readTable(grid: Grid, ctx: ReadContext): SheetReading {
       continue;
     }
     seen.set(unitCode, r);
+    for (const { column, period } of tickColumns) {
+      const at = { unitCode, period, cell: a1(grid.tab, r, column), cellName: `${columnLetters(column)}${r + 1}` };
+      const { tick, issue } = readTick(row[column], at);
+      reading.ticks?.push(tick);
+      if (issue) reading.issues.push(issue);
+    }
     for (const { column, indicator, period } of columns) {
       if (indicator.kind === "ratio") continue;
       const raw = row[column];

@@ -31,7 +31,12 @@ export type SheetReading = {
   issues: CellIssue[];
   /** Cells the sheet has for a unit × indicator × period (`unit|indicator|period` → A1), filled or not. */
   slots?: Map<string, string>;
+  /** The “Chốt số liệu” cells the sheet has, ticked or not (PRODUCT.md §12); none when it has no such row or column. */
+  ticks?: SheetTick[];
 };
+
+/** A “Chốt số liệu” cell as read (PRODUCT.md §12): whether it is ticked, at which cell. */
+export type SheetTick = { unitCode: string; period: string; ticked: boolean; cell: string };
 
 export const slotKey = (unitCode: string, indicatorCode: string, period: string) =>
   `${unitCode}|${indicatorCode}|${period}`;

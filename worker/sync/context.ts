@@ -1,6 +1,7 @@
 /** What every source of a run (or of one Queue job of it) shares: Google, the catalog, the unit list. */
 
 import { vietnamToday } from "../../domain/time";
+import { sourcesBehindApprovals } from "../db/approvals";
 import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
 import { spreadsheetsOfSeveralSources } from "../db/sources";
@@ -38,6 +39,11 @@ export type SyncContext = {
   now: () => number;
   /** Read every source, changed or not. */
   force: boolean;
+  /**
+   * Sources read again though their sheet did not change: their tab is behind a move of an approval made on the
+   * dashboard (PRODUCT.md §12: a return's reason reaches the sheet by the next run at the latest).
+   */
+  behind: Set<number>;
 };
 
 /**
@@ -79,11 +85,15 @@ export async function syncContext(
     listModelTypes(db),
   ]);
   const readerKey = await fingerprint(JSON.stringify([catalog, listDate, modelTypes]));
-  const sharedSpreadsheets = new Set(google.writes ? await spreadsheetsOfSeveralSources(db) : []);
+  const [shared, behind] = google.writes
+    ? await Promise.all([spreadsheetsOfSeveralSources(db), sourcesBehindApprovals(db)])
+    : [[], new Set<number>()];
+  const sharedSpreadsheets = new Set(shared);
   return {
     ...run,
     force: run.force === true,
     sharedSpreadsheets,
+    behind,
     db,
     google,
     catalog,

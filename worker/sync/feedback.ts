@@ -1,12 +1,16 @@
 /**
  * The check results written back into the commune's own spreadsheet, in a tab “Kiểm tra số liệu” that only the
- * service account edits: when it was checked, a one-line summary, then one row per issue with a link to its cell.
+ * service account edits: when it was checked, a one-line summary, where each period stands in being confirmed
+ * (PRODUCT.md §12: not confirmed, confirmed, accepted, returned with the province's reason, to be confirmed again after
+ * an edit, later changes waiting for the province), then one row per issue with a link to its cell.
  * One `spreadsheets.batchUpdate` per sheet read: it adds and protects the tab the first time, then rewrites it whole
  * (cells the new rows do not cover are cleared). Nothing else in the spreadsheet is touched.
  * @see https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/request#updatecellsrequest
  */
 
+import { periodLabel } from "../../domain/periods";
 import { formatDateTime } from "../../domain/time";
+import { type ApprovalRecord, UNTICKED, WITHDRAWN } from "../db/approvals";
 import type { GoogleClient } from "../google/client";
 import type { Indicator } from "../reference/catalog";
 import { sheetUrl } from "../sheets/text";
@@ -61,6 +65,55 @@ function cellLink(spreadsheetId: string, tabs: Map<string, number>, cell: string
   return { ...text(cell), textFormatRuns: [{ startIndex: 0, format: { link: { uri } } }] };
 }
 
+/** A commune's period as it stands in being confirmed after the read, for the tab. */
+export type PeriodState = {
+  unitCode: string;
+  period: string;
+  approval: ApprovalRecord | null;
+  /** What the sheet's “Chốt số liệu” cell says; null: the sheet has no such cell. */
+  ticked: boolean | null;
+  /** Values the sheet now gives otherwise than the accepted ones (pending changes). */
+  pending: number;
+  /** Why the tick could not confirm the period (errors, no figures). */
+  refused?: string;
+  /** The box was unticked after the province accepted: nothing reopens but the province. */
+  uncheckedAccepted?: boolean;
+};
+
+const day = (at: number | null) => (at === null ? "" : ` ${formatDateTime(at).slice(0, 10)}`);
+
+/** One period's state in words, and what the clerk does next (`table`: the sheet lists many communes). */
+export function stateText(s: PeriodState, table = false): string {
+  const a = s.approval;
+  const tickAgain =
+    s.ticked === true
+      ? "bỏ đánh dấu rồi đánh dấu lại ô “Chốt số liệu” của kỳ này"
+      : "đánh dấu ô “Chốt số liệu” của kỳ này";
+  if (s.refused) return `${s.refused}. Sửa xong, kỳ này được chốt ở lần đọc sau nếu ô “Chốt số liệu” vẫn được đánh dấu`;
+  switch (a?.state ?? "open") {
+    case "accepted": {
+      const pending = s.pending
+        ? ` — bảng tính có ${s.pending} số liệu khác với số đã duyệt, chờ tỉnh xem xét; số đã duyệt được giữ cho đến khi tỉnh mở lại`
+        : "";
+      const untick = s.uncheckedAccepted
+        ? " — bỏ đánh dấu “Chốt số liệu” không mở lại số liệu đã duyệt: chỉ tỉnh mở lại được"
+        : "";
+      return `Tỉnh đã duyệt${day(a?.acceptedAt ?? null)}${pending}${untick}`;
+    }
+    case "submitted":
+      return `Xã đã chốt${day(a?.submittedAt ?? null)} — chờ tỉnh duyệt`;
+    case "returned":
+      return `Tỉnh trả lại: ${a?.reason ?? ""} — sửa xong thì chốt lại: ${tickAgain}`;
+    default:
+      if (a?.reason === WITHDRAWN) return `${WITHDRAWN} — ${tickAgain}`;
+      if (a?.reason === UNTICKED) return "Chưa chốt (đã bỏ đánh dấu “Chốt số liệu”)";
+      if (a?.reason) return `Tỉnh mở lại: ${a.reason} — sửa nếu cần rồi chốt lại: ${tickAgain}`;
+      return s.ticked === null
+        ? `Chưa chốt — để chốt số liệu từ bảng tính, ${table ? "thêm cột “Chốt số liệu” (ô đánh dấu ở dòng của mỗi xã)" : "thêm dòng “Chốt số liệu” (ô đánh dấu ở cột của kỳ)"}`
+        : "Chưa chốt — đánh dấu ô “Chốt số liệu” của kỳ này khi số liệu đã đủ và đúng";
+  }
+}
+
 export type FeedbackInput = {
   spreadsheetId: string;
   reading: Pick<SheetReading, "values" | "issues">;
@@ -70,7 +123,26 @@ export type FeedbackInput = {
   /** A table lists many communes: its rows say whose each issue is. */
   communeNames: Map<string, string> | null;
   checkedAt: number;
+  /** Each commune and period the sheet gives, as it stands in being confirmed. */
+  states?: PeriodState[];
 };
+
+/** “Năm 2025: Xã đã chốt 05/12/2026 — chờ tỉnh duyệt”, with the commune first in a table's tab. */
+function stateRows(input: FeedbackInput): Cell[][] {
+  const names = input.communeNames;
+  const name = (code: string) => names?.get(code) ?? code;
+  const states = [...(input.states ?? [])].sort(
+    (a, b) => name(a.unitCode).localeCompare(name(b.unitCode), "vi") || b.period.localeCompare(a.period),
+  );
+  if (!states.length) return [];
+  return [
+    [text("Chốt số liệu")],
+    ...states.map((s) => [
+      text(`${names ? `${name(s.unitCode)} — ` : ""}${periodLabel(s.period)}: ${stateText(s, names !== null)}`),
+    ]),
+    [],
+  ];
+}
 
 /** The tab's rows: the header lines, then the errors and the warnings, each with its cell. */
 function feedbackRows(input: FeedbackInput): Cell[][] {
@@ -95,6 +167,7 @@ function feedbackRows(input: FeedbackInput): Cell[][] {
     [text(`Kiểm tra lúc ${formatDateTime(input.checkedAt)} (giờ Việt Nam)`)],
     [text(summary)],
     [],
+    ...stateRows(input),
   ];
   // No error: said first, whatever warnings follow (they ask for a second look, not a fix).
   if (!errors.length) {

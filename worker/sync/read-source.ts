@@ -41,9 +41,12 @@ export type SourceRead = SheetReading & {
   models: ModelList[] | null;
 };
 
-/** The spreadsheet Sheets reads for a source (a shortcut's target) and the version that tells whether it changed. */
-/** Where a source is read from, its version, and (when asked) whether the service account may edit it. */
-export type LocatedSource = { readId: string; version: FileVersion; canEdit: boolean };
+/**
+ * Where a source is read from (a shortcut's target), the version that tells whether it changed, (when asked) whether
+ * the service account may edit it, and who edited it last as Drive says it (email, else name; null when Drive does
+ * not say).
+ */
+export type LocatedSource = { readId: string; version: FileVersion; canEdit: boolean; editedBy: string | null };
 
 const EXCEL_MIMES = new Set([
   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -95,6 +98,7 @@ export async function locateSource(google: GoogleClient, spreadsheetId: string):
     readId,
     version: { version: file.version, modifiedTime: file.modifiedTime },
     canEdit: file.capabilities?.canEdit === true,
+    editedBy: file.lastModifyingUser?.emailAddress || file.lastModifyingUser?.displayName || null,
   };
 }
 

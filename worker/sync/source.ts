@@ -4,7 +4,7 @@
  */
 
 import { previousYearPeriod } from "../../domain/periods";
-import { heldApprovals, type PendingValue } from "../db/approvals";
+import { type ApprovalRecord, approvalsOf, type PendingValue, sheetTicksOf } from "../db/approvals";
 import { ensurePeriods } from "../db/periods";
 import { recordFeedback, type SourceRecord } from "../db/sources";
 import { type StoredValue, storedForSource, type TakenSlot } from "../db/values";
@@ -14,7 +14,7 @@ import { sheetUrl } from "../sheets/text";
 import { type CellIssue, type CellValue, SourceError, slotKey } from "../sheets/types";
 import { validateReading } from "../sheets/validate";
 import { communesFor, type SyncContext } from "./context";
-import { FEEDBACK_TAB, type FeedbackInput, writeFeedback } from "./feedback";
+import { FEEDBACK_TAB, type FeedbackInput, type PeriodState, writeFeedback } from "./feedback";
 import {
   asSourceError,
   configurationProblem,
@@ -24,6 +24,7 @@ import {
   type SourceRead,
   type SourceRef,
 } from "./read-source";
+import { pairKey, planTicks, SHEET_ACTOR, type TickNote } from "./ticks";
 import { type Held, NOTHING_HELD, recordSourceError, writeReading } from "./write";
 
 /** What became of one source. */
@@ -41,8 +42,9 @@ export async function syncSource(ctx: SyncContext, source: SourceRecord, mayDefe
     if (ctx.configError) throw new SourceError("config", causeOfRun(ctx.configError));
     const located = await locateSource(ctx.google, source.spreadsheetId);
     const readAs = versionKey(ctx, source, located);
-    if (!ctx.force && source.lastStatus !== "error" && source.lastVersion === readAs(located.version.version))
-      return { kind: "skipped" };
+    const unchanged = source.lastStatus !== "error" && source.lastVersion === readAs(located.version.version);
+    // A sheet whose tab is behind a move on the dashboard is read again, to write the tab.
+    if (!ctx.force && unchanged && !ctx.behind.has(source.id)) return { kind: "skipped" };
     return await readAndStore(ctx, source, located, readAs);
   } catch (err) {
     if (mayDefer && err instanceof GoogleError && err.kind === "rate_limited") return { kind: "deferred" };
@@ -86,13 +88,31 @@ async function readAndStore(
     if (prev) previousPeriods.add(prev);
     unitCodes.add(v.unitCode);
   }
-  // In parallel: what is stored (this sheet's values, the year before, other sheets' cells) and the approvals held.
-  const [{ existing, previous, taken }, approvals] = await Promise.all([
+  for (const t of raw.ticks ?? []) {
+    periods.add(t.period);
+    unitCodes.add(t.unitCode);
+  }
+  // In parallel: what is stored (this sheet's values, the year before, other sheets' cells), the approvals and what
+  // the sheet's “Chốt số liệu” cells said last time.
+  const [{ existing, previous, taken }, approvals, ticks] = await Promise.all([
     storedForSource(db, source.id, [...unitCodes], { periods: [...periods], previous: [...previousPeriods] }),
-    heldApprovals(db, [...unitCodes], [...periods]),
+    approvalsOf(db, [...unitCodes], [...periods]),
+    raw.ticks ? sheetTicksOf(db, source.id) : [],
   ]);
   const validated = withoutConflicts({ ...raw, ...validateReading(raw, ctx.catalog, previous) }, taken);
-  const { reading, held } = holdApproved(validated, approvals, existing, source.id, now());
+  const { reading, held: holding } = holdApproved(validated, approvals, existing, source.id, now());
+  const sheetVersion = (key: string | null) => key?.slice(0, key.lastIndexOf("@"));
+  const plan = planTicks(db, {
+    sourceId: source.id,
+    ticks: raw.ticks,
+    stored: ticks,
+    approvals: new Map(approvals.map((a) => [pairKey(a), a])),
+    sheetChanged: sheetVersion(source.lastVersion) !== sheetVersion(readAs(located.version.version)),
+    actor: editorOf(located, google.email),
+    now: now(),
+  });
+  // A submission the clerk unticked is taken back as such, not as one an edit withdrew.
+  const held = { ...holding, submitted: new Set([...holding.submitted].filter((p) => !plan.unticked.has(p))) };
   await recordPeriods(ctx, reading.values);
   const modelStatements = modelWrite(source.id, raw.models ?? [], await lastLists);
   const stored = await writeReading(
@@ -104,6 +124,7 @@ async function readAndStore(
     now(),
     existing,
     held,
+    plan.statements,
   ).catch((err: unknown) => {
     console.error(`writing source ${source.id} failed`, err);
     throw new SourceError(
@@ -111,6 +132,7 @@ async function readAndStore(
       "Không ghi được số liệu của bảng tính vào cơ sở dữ liệu; số liệu cũ được giữ nguyên, sẽ thử lại ở lần đồng bộ sau",
     );
   });
+  const notes = await plan.finish(stored.changed);
   if (google.writes) {
     const names = new Map(communes.map((c) => [c.code, c.fullName ?? c.name]));
     await writeBack(ctx, source, located, readAs, {
@@ -120,6 +142,7 @@ async function readAndStore(
       tabs: raw.tabs,
       communeNames: source.layout === "table" ? names : null,
       checkedAt: now(),
+      states: await periodStates(ctx, validated, raw.ticks, held, notes),
     });
   }
   return { kind: "read", written: stored.written, removed: stored.removed, issues: reading.issues.length };
@@ -198,6 +221,51 @@ function holdApproved<R extends { values: CellValue[] }>(
       submitted: new Set(approvals.filter((a) => a.state === "submitted").map(pair)),
     },
   };
+}
+
+/** Who a sheet's act is recorded as: Drive's last editor of the file, unless that is the service account itself. */
+function editorOf(located: LocatedSource, serviceAccount: string): string {
+  const who = located.editedBy;
+  return who && who.toLowerCase() !== serviceAccount.toLowerCase() ? who : SHEET_ACTOR;
+}
+
+/**
+ * The confirmation state of each commune and period the sheet gives (its figures or its “Chốt số liệu” cells), as it
+ * stands after this read, for the sheet's tab.
+ */
+async function periodStates(
+  ctx: SyncContext,
+  reading: { values: CellValue[] },
+  ticks: { unitCode: string; period: string; ticked: boolean }[] | undefined,
+  held: Held,
+  notes: Map<string, TickNote>,
+): Promise<PeriodState[]> {
+  const pairs = new Map<string, { unitCode: string; period: string }>();
+  for (const v of [...reading.values, ...(ticks ?? [])])
+    pairs.set(pairKey(v), { unitCode: v.unitCode, period: v.period });
+  if (!pairs.size) return [];
+  const list = [...pairs.values()];
+  const now = await approvalsOf(
+    ctx.db,
+    [...new Set(list.map((p) => p.unitCode))],
+    [...new Set(list.map((p) => p.period))],
+  );
+  const approvals = new Map<string, ApprovalRecord>(now.map((a) => [pairKey(a), a]));
+  const ticked = new Map((ticks ?? []).map((t) => [pairKey(t), t.ticked]));
+  const pending = new Map<string, number>();
+  for (const p of held.pending) pending.set(pairKey(p), (pending.get(pairKey(p)) ?? 0) + 1);
+  return list
+    .map((p) => {
+      const key = pairKey(p);
+      return {
+        ...p,
+        approval: approvals.get(key) ?? null,
+        ticked: ticked.get(key) ?? null,
+        pending: pending.get(key) ?? 0,
+        ...notes.get(key),
+      };
+    })
+    .sort((a, b) => a.unitCode.localeCompare(b.unitCode) || b.period.localeCompare(a.period));
 }
 
 /** Periods first seen in this run are recorded, so deadlines can be attached to them. */

@@ -4,7 +4,7 @@
  */
 import type { SQL } from "drizzle-orm";
 import { type PendingValue, replacePending, withdrawSubmissions } from "../db/approvals";
-import { runBatch } from "../db/batch";
+import { runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { replaceSourceError, replaceSourceIssues } from "../db/issues";
 import { markFailed, markRead, recountSourcePeriods, type SourceRecord } from "../db/sources";
@@ -36,7 +36,8 @@ export const NOTHING_HELD: Held = { keep: new Set(), accepted: [], pending: [], 
 
 /**
  * Changed values upserted, vanished ones removed (and audited), issues replaced, roll-ups moved, accepted communes'
- * pending changes replaced, and submissions the change touches withdrawn: one batch.
+ * pending changes replaced, submissions the change touches withdrawn, and `also` (what the sheet's “Chốt số liệu”
+ * row takes back): one batch. `changed` names each `unit|period` whose values changed.
  */
 export async function writeReading(
   db: Db,
@@ -47,7 +48,8 @@ export async function writeReading(
   now: number,
   existing: StoredValue[],
   held: Held = NOTHING_HELD,
-): Promise<{ written: number; removed: number; withdrawn: number }> {
+  also: Statement[] = [],
+): Promise<{ written: number; removed: number; withdrawn: number; changed: Set<string> }> {
   const change = valueChanges(db, source.id, reading, existing, runId, now, held.keep);
   const withdrawn = [
     ...new Map(
@@ -69,8 +71,10 @@ export async function writeReading(
     markRead(db, source.id, { title: reading.title, locale: reading.locale, ...version }, runId, now),
     ...(change.touched.length ? recountSourcePeriods(source.id) : []),
     ...replacePending(db, held.accepted, held.pending),
+    ...also,
   ]);
-  return { written: change.written, removed: change.removed, withdrawn: withdrawn.length };
+  const changed = new Set(change.touched.map((t) => `${t.unitCode}|${t.period}`));
+  return { written: change.written, removed: change.removed, withdrawn: withdrawn.length, changed };
 }
 
 /** A source that could not be read keeps its values; it records why, as its status and as one issue. */

@@ -1,0 +1,238 @@
+/**
+ * Confirming from the sheet (PRODUCT.md §12): the row “Chốt số liệu” ticked submits the period as Drive's last editor,
+ * unticked takes it back, an edit after it asks for it again; the sheet's tab “Kiểm tra số liệu” says where each
+ * period stands, a move made on the dashboard included, by the next run even when the sheet did not change.
+ */
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { GoogleClient } from "../../worker/google/client";
+import { runSync } from "../../worker/sync/run";
+import {
+  client,
+  type Fixture,
+  formSheet,
+  ok,
+  putSheet,
+  registerSources,
+  resetDatabase,
+  resetStandinStats,
+  seedReference,
+  standinStats,
+} from "./helpers";
+
+const withFeedback = { ...env, SHEETS_FEEDBACK: "true" };
+const sync = () => runSync(withFeedback, { trigger: "manual", google: { sleep: async () => {} } });
+
+const CLERK = { displayName: "Nguyễn Văn A", emailAddress: "a.nguyen@example.vn" };
+const DAY = /\d{2}\/\d{2}\/\d{4}/.source;
+
+/** The commune's form: its team count (E4), members (E5), then “Chốt số liệu” (E6) as the clerk left it. */
+const form = (version: string, teams: unknown, tick: unknown, extra: Partial<Fixture> = {}): Fixture => ({
+  ...formSheet(
+    "Xã Bắc Đông Quan",
+    ["Năm 2025"],
+    [
+      ["security_team_count", "Số tổ bảo vệ ANTT", teams],
+      ["security_team_members", "Số thành viên", 40],
+      ["chot_so_lieu", "Chốt số liệu", tick],
+    ],
+    { version, lastModifyingUser: CLERK },
+  ),
+  serviceAccount: "writer",
+  ...extra,
+});
+
+const approval = async (unitCode = "12745") =>
+  (await ok(client.approvals.$get({ query: { unit: "33", period: "2025" } }))).approvals.find(
+    (a) => a.unitCode === unitCode,
+  )!;
+
+/** The lines of the tab's section “Chốt số liệu”. */
+async function states(id: string): Promise<string[]> {
+  const google = new GoogleClient(env, { readsPerMinute: 0 });
+  const [range] = await google.batchGet(id, ["'Kiểm tra số liệu'!A1:F100"]);
+  const rows = (range?.values ?? []) as string[][];
+  const start = rows.findIndex((r) => r[0] === "Chốt số liệu");
+  if (start < 0) return [];
+  const end = rows.findIndex((r, i) => i > start && !r.length);
+  return rows.slice(start + 1, end).map((r) => r[0] ?? "");
+}
+
+const moves = async () =>
+  (await ok(client.admin.audit.$get({ query: {} }))).entries
+    .filter((e) => e.action.startsWith("approval."))
+    .map((e) => [e.action, e.actor, e.detail]);
+
+describe("confirming from the sheet", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedReference();
+    await putSheet("tk-bdq", form("1", 12, false));
+    await registerSources("unit_code,sheet,tab,layout\n12745,tk-bdq,,form\n");
+    await sync();
+  });
+
+  it("submits a period when its box is ticked, as Drive's last editor, and the tab says so", async () => {
+    expect((await approval()).state).toBe("open");
+    expect(await states("tk-bdq")).toEqual([
+      "Năm 2025: Chưa chốt — đánh dấu ô “Chốt số liệu” của kỳ này khi số liệu đã đủ và đúng",
+    ]);
+
+    await putSheet("tk-bdq", form("2", 12, true));
+    await sync();
+    expect(await approval()).toMatchObject({ state: "submitted", submittedBy: "a.nguyen@example.vn" });
+    expect((await states("tk-bdq"))[0]).toMatch(new RegExp(`^Năm 2025: Xã đã chốt ${DAY} — chờ tỉnh duyệt$`));
+    expect(await moves()).toEqual([
+      [
+        "approval.submit",
+        "a.nguyen@example.vn",
+        { reason: "Xã đánh dấu “Chốt số liệu” trong bảng tính", via: "sheet", cell: "'Năm 2025'!E6" },
+      ],
+    ]);
+    // “Chốt số liệu” is not an indicator: no figure, no warning about an unknown row.
+    const issues = await ok(client.issues.$get({ query: { unit: "12745", period: "2025" } }));
+    expect(JSON.stringify(issues)).not.toContain("Chốt số liệu");
+  });
+
+  it("refuses a tick while a cell holds an error, naming the cell in the tab, and submits once it is fixed", async () => {
+    await putSheet("tk-bdq", form("2", "3,5", true));
+    await sync();
+    expect((await approval()).state).toBe("open");
+    const [line] = await states("tk-bdq");
+    expect(line).toContain("Năm 2025: Chưa chốt được: còn 1 ô lỗi cần sửa trong bảng tính — 'Năm 2025'!E4");
+    expect(line).toContain("Sửa xong, kỳ này được chốt ở lần đọc sau nếu ô “Chốt số liệu” vẫn được đánh dấu");
+
+    // The clerk fixes the cell and leaves the box ticked.
+    await putSheet("tk-bdq", form("3", 3, true));
+    await sync();
+    expect((await approval()).state).toBe("submitted");
+  });
+
+  it("takes the submission back on an edit after it, asks for the tick again, and counts the tick once renewed", async () => {
+    await putSheet("tk-bdq", form("2", 12, true));
+    await sync();
+    await putSheet("tk-bdq", form("3", 13, true));
+    await sync();
+    expect(await approval()).toMatchObject({ state: "open", reason: "Bảng tính đã sửa sau khi chốt: cần chốt lại" });
+    expect(await states("tk-bdq")).toEqual([
+      "Năm 2025: Bảng tính đã sửa sau khi chốt: cần chốt lại — bỏ đánh dấu rồi đánh dấu lại ô “Chốt số liệu” của kỳ này",
+    ]);
+
+    // Another edit with the box still ticked: still to be confirmed again.
+    await putSheet("tk-bdq", form("4", 14, true));
+    await sync();
+    expect((await approval()).state).toBe("open");
+
+    // The clerk unticks and ticks again (no sync in between): the figures as they were, the sheet changed.
+    await putSheet("tk-bdq", form("5", 14, true));
+    await sync();
+    expect((await approval()).state).toBe("submitted");
+  });
+
+  it("takes the submission back when the box is unticked, audited with who and why", async () => {
+    await putSheet("tk-bdq", form("2", 12, true));
+    await sync();
+    await putSheet("tk-bdq", form("3", 12, false, { lastModifyingUser: { ...CLERK, hidesEmail: true } }));
+    await sync();
+    expect(await approval()).toMatchObject({
+      state: "open",
+      reason: "Xã đã bỏ đánh dấu “Chốt số liệu” trong bảng tính",
+    });
+    expect(await states("tk-bdq")).toEqual(["Năm 2025: Chưa chốt (đã bỏ đánh dấu “Chốt số liệu”)"]);
+    // Drive hid the email: the name is who.
+    expect((await moves())[0]).toEqual([
+      "approval.withdrawn",
+      "Nguyễn Văn A",
+      { reason: "Xã đã bỏ đánh dấu “Chốt số liệu” trong bảng tính", via: "sheet", cell: "'Năm 2025'!E6" },
+    ]);
+  });
+
+  it("writes a return's reason into the tab at the next run though the sheet did not change", async () => {
+    await putSheet("tk-bdq", form("2", 12, true));
+    await sync();
+    await resetStandinStats();
+    expect(await sync()).toMatchObject({ sourcesRead: 0, sourcesSkipped: 1 });
+
+    await ok(
+      client.approvals.return.$post({ json: { unitCode: "12745", period: "2025", reason: "Thiếu số thành viên" } }),
+    );
+    expect(await sync()).toMatchObject({ sourcesRead: 1 });
+    expect(await states("tk-bdq")).toEqual([
+      "Năm 2025: Tỉnh trả lại: Thiếu số thành viên — sửa xong thì chốt lại: bỏ đánh dấu rồi đánh dấu lại ô “Chốt số liệu” của kỳ này",
+    ]);
+    // Reading the unchanged sheet for its tab is not the clerk confirming again.
+    expect((await approval()).state).toBe("returned");
+
+    // Nothing moved since: nothing read, nothing written.
+    await resetStandinStats();
+    expect(await sync()).toMatchObject({ sourcesRead: 0, sourcesSkipped: 1 });
+    const stats = await standinStats();
+    expect(stats["sheets.values.batchGet"]).toBeUndefined();
+    expect(stats["sheets.spreadsheets.batchUpdate"]).toBeUndefined();
+
+    // The clerk ticks again: submitted again.
+    await putSheet("tk-bdq", form("3", 12, true));
+    await sync();
+    expect((await approval()).state).toBe("submitted");
+  });
+
+  it("keeps accepted figures locked: an edit waits for the province and the tab says so; unticking reopens nothing", async () => {
+    await putSheet("tk-bdq", form("2", 12, true));
+    await sync();
+    await ok(client.approvals.accept.$post({ json: { unitCodes: ["12745"], period: "2025" } }));
+    await sync();
+    expect((await states("tk-bdq"))[0]).toMatch(new RegExp(`^Năm 2025: Tỉnh đã duyệt ${DAY}$`));
+
+    await putSheet("tk-bdq", form("3", 20, true));
+    await sync();
+    expect((await approval()).pendingChanges).toMatchObject([
+      { indicator: "security_team_count", accepted: 12, latest: 20 },
+    ]);
+    expect((await states("tk-bdq"))[0]).toContain(
+      "— bảng tính có 1 số liệu khác với số đã duyệt, chờ tỉnh xem xét; số đã duyệt được giữ cho đến khi tỉnh mở lại",
+    );
+
+    await putSheet("tk-bdq", form("4", 20, false));
+    await sync();
+    expect((await approval()).state).toBe("accepted");
+    expect((await states("tk-bdq"))[0]).toContain(
+      "bỏ đánh dấu “Chốt số liệu” không mở lại số liệu đã duyệt: chỉ tỉnh mở lại được",
+    );
+  });
+
+  it("reads a table's column “Chốt số liệu”, one commune a row", async () => {
+    const table = (version: string, second: unknown): Fixture => ({
+      properties: { title: "Tổng hợp phong trào", locale: "vi_VN" },
+      version,
+      serviceAccount: "writer",
+      lastModifyingUser: { displayName: "Văn phòng Công an tỉnh" },
+      sheets: [
+        {
+          properties: { sheetId: 0, title: "Năm 2025" },
+          values: [
+            ["STT", "Tên xã", "Số tổ bảo vệ ANTT", "Chốt số liệu"],
+            [1, "Phường Phố Hiến", 5, true],
+            [2, "Phường Sơn Nam", 8, second],
+            [3, "Phường Hồng Châu", 4, "x"],
+          ],
+        },
+      ],
+    });
+    await putSheet("tk-table", table("1", false));
+    await registerSources("unit_code,sheet,tab,layout\n33,tk-table,,table\n");
+    await sync();
+    expect(await approval("11953")).toMatchObject({ state: "submitted", submittedBy: "Văn phòng Công an tỉnh" });
+    expect((await approval("11983")).state).toBe("open");
+    expect((await approval("11980")).state).toBe("submitted");
+    const lines = await states("tk-table");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(new RegExp(`^Phường Hồng Châu — Năm 2025: Xã đã chốt ${DAY} — chờ tỉnh duyệt$`));
+    expect(lines[2]).toBe(
+      "Phường Sơn Nam — Năm 2025: Chưa chốt — đánh dấu ô “Chốt số liệu” của kỳ này khi số liệu đã đủ và đúng",
+    );
+
+    await putSheet("tk-table", table("2", "có"));
+    await sync();
+    expect((await approval("11983")).state).toBe("submitted");
+  });
+});
