@@ -55,7 +55,11 @@ describe("a province's administrator", () => {
     const title = page.getByRole("heading", { level: 1 });
     await expect.poll(() => title.textContent(), { timeout: 15_000 }).toBe("Quản trị tỉnh Minh Sơn (dữ liệu mẫu)");
     const tabs = await page.getByRole("navigation", { name: "Các việc quản trị" }).getByRole("link").allTextContents();
-    expect(tabs).toEqual(["Bảng tính", "Duyệt số liệu", "Người dùng", "Mã truy cập", "Hội nghị"]);
+    expect(tabs).toEqual(
+      expect.arrayContaining(["Bảng tính", "Duyệt số liệu", "Người dùng", "Mã truy cập", "Hội nghị"]),
+    );
+    // The national tasks are not offered.
+    for (const national of ["Hạn báo cáo", "Danh mục", "Nhật ký"]) expect(tabs).not.toContain(national);
     const rows = page.locator("table.admin-users tbody tr");
     await expect.poll(() => rows.count(), { timeout: 15_000 }).toBeGreaterThan(0);
     const emails = await page.locator("table.admin-users tbody th").allTextContents();
@@ -71,6 +75,15 @@ describe("a province's administrator", () => {
     expect(scopes).toEqual(["— Chọn tỉnh —", DEMO_PROVINCE.fullName]);
     await page.getByLabel("Vai trò").selectOption("leader");
     await page.screenshot({ path: await screenshotPath("phone-province-admin-users.png"), fullPage: true });
+  });
+
+  it("sees its province's conferences", async () => {
+    await page.goto(`${url}/?view=admin&task=conferences`);
+    await page.getByRole("heading", { name: "Tạo hội nghị" }).waitFor({ timeout: 15_000 });
+    await page.waitForLoadState("networkidle");
+    expect(await page.locator('[role="alert"]').count()).toBe(0);
+    const units = await page.getByLabel("Đơn vị", { exact: true }).locator("option").allTextContents();
+    expect(units).toContain(DEMO_PROVINCE.fullName);
   });
 
   it("sees its province's sheets", async () => {

@@ -141,7 +141,8 @@ function syncsText(c: Conference): string {
 }
 
 export function ConferencesPage({ units }: { units: AdminUnit[] }) {
-  const list = useLoad(() => fetchConferences("VN"), "admin-conferences");
+  // Every conference for a national administrator; its province's for a province's.
+  const list = useLoad(() => fetchConferences(meta.value?.principal.scopeUnitCode ?? "VN"), "admin-conferences");
   const { busy, notice, setNotice, run } = useRowAction<number>();
   const [asking, setAsking] = useState<Conference | null>(null);
   const freeze = (c: Conference) =>
