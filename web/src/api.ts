@@ -175,3 +175,15 @@ export type PeriodDeadline = Awaited<ReturnType<typeof fetchPeriods>>["periods"]
 export type Approval = Awaited<ReturnType<typeof fetchApprovals>>["approvals"][number];
 export type AuditEntry = Awaited<ReturnType<typeof fetchAudit>>["entries"][number];
 export type UploadAnswer = Awaited<ReturnType<typeof uploadReference>>;
+
+/** The report as a Word document (PRODUCT.md §13), to download with the same unit, period and conference. */
+export const reportDocxUrl = (s: Scope, standard = false) =>
+  api["report.docx"].$url({ query: { ...figures(s), ...(standard ? { form: "standard" as const } : {}) } }).href;
+export const fetchReportSettings = (unit: string) => ok(api.admin["report-settings"].$get({ query: { unit } }));
+export type ReportSettings = Awaited<ReturnType<typeof fetchReportSettings>>;
+export const saveReportSettings = (unit: string, json: ReportSettings["letterhead"]) =>
+  ok(api.admin["report-settings"].$put({ query: { unit }, json }));
+export const uploadReportTemplate = (unit: string, file: File) =>
+  ok(api.admin["report-template"].$put({ query: { unit, name: file.name } }, { init: { body: file } }));
+export const deleteReportTemplate = (unit: string) => ok(api.admin["report-template"].$delete({ query: { unit } }));
+export const reportTemplateUrl = (unit: string) => api.admin["report-template"].$url({ query: { unit } }).href;

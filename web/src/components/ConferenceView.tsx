@@ -9,6 +9,7 @@ import {
   fetchConferences,
   fetchSummary,
   freezeConference,
+  reportDocxUrl,
   type Scope,
   type SummaryIndicator,
 } from "../api";
@@ -117,6 +118,11 @@ export function ConferenceView({ scope }: { scope: Scope }) {
       <div class="conf-bar">
         <Link to={{ view: "overview", conference: null }}>Thoát chế độ hội nghị</Link>
         {conf && <Link to={{ view: "report", conference: conf.id }}>Báo cáo để in (số liệu hội nghị)</Link>}
+        {frozenScope && (
+          <a href={reportDocxUrl(frozenScope)} download>
+            Tải bản Word (.docx)
+          </a>
+        )}
         <button type="button" onClick={() => document.documentElement.requestFullscreen?.().catch(() => {})}>
           Toàn màn hình
         </button>

@@ -1,5 +1,5 @@
 import { formatDateTime } from "../../../domain/time";
-import { fetchReport, type Scope } from "../api";
+import { fetchReport, reportDocxUrl, type Scope } from "../api";
 import { route, useLoad } from "../state";
 import { Link, Status } from "./common";
 
@@ -86,6 +86,9 @@ export function ReportView({ scope }: { scope: Scope }) {
         <button type="button" onClick={() => print()} disabled={!r}>
           In báo cáo
         </button>
+        <a class="button" href={reportDocxUrl(s)} download>
+          Tải bản Word (.docx)
+        </a>
       </p>
       <Status state={state} what="báo cáo" />
       {r && (

@@ -5,7 +5,7 @@
 import { useState } from "preact/hooks";
 import { fetchAdminUnits } from "../../api";
 import { meta, route, useLoad } from "../../state";
-import { Link, Status } from "../common";
+import { Link, lazyView, Status } from "../common";
 import { ApprovalsPage } from "./ApprovalsPage";
 import { AuditPage } from "./AuditPage";
 import { CatalogPage } from "./CatalogPage";
@@ -15,6 +15,9 @@ import { SheetsPage } from "./SheetsPage";
 import { TokensPage } from "./TokensPage";
 import { UsersPage } from "./UsersPage";
 
+/** Its own chunk: the Word report's settings are opened once per province. */
+const ReportSettingsPage = lazyView(() => import("./ReportSettingsPage").then((m) => m.ReportSettingsPage));
+
 const TASKS = [
   ["sheets", "Bảng tính"],
   ["approvals", "Duyệt số liệu"],
@@ -22,6 +25,7 @@ const TASKS = [
   ["tokens", "Mã truy cập"],
   ["conferences", "Hội nghị"],
   ["deadlines", "Hạn báo cáo"],
+  ["report", "Mẫu báo cáo"],
   ["catalog", "Danh mục"],
   ["audit", "Nhật ký"],
 ] as const;
@@ -66,6 +70,7 @@ export function AdminView() {
       {task === "tokens" && <TokensPage units={all} />}
       {task === "conferences" && <ConferencesPage units={all} />}
       {task === "deadlines" && <DeadlinesPage />}
+      {task === "report" && <ReportSettingsPage units={all} />}
       {task === "catalog" && <CatalogPage onUnitsChanged={() => setUnitsVersion((v) => v + 1)} />}
       {task === "audit" && <AuditPage units={all} />}
     </section>
