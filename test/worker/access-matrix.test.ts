@@ -144,6 +144,7 @@ const DECISIONS: Record<string, Case> = {
     expect: READ,
     why: "read",
   },
+  "GET /api/models": { request: (t) => [`/api/models?unit=${t.commune}&period=2025`], expect: READ, why: "read" },
   "GET /api/sources": { request: (t) => [`/api/sources?unit=${t.commune}`], expect: READ, why: "read" },
   "GET /api/sources/missing": {
     request: (t) => [`/api/sources/missing?unit=${t.commune}`],
@@ -297,6 +298,21 @@ const DECISIONS: Record<string, Case> = {
     request: (t) => [`/api/admin/report-template?unit=${t.province}`, { method: "DELETE" }],
     expect: ADMINISTERS(404),
     why: "its province's template",
+  },
+  "GET /api/admin/model-types": {
+    request: () => ["/api/admin/model-types"],
+    expect: ANY_ADMIN(200),
+    why: "the catalog of model kinds as in use",
+  },
+  "GET /api/admin/model-types/file.csv": {
+    request: () => ["/api/admin/model-types/file.csv"],
+    expect: ANY_ADMIN(200),
+    why: "the catalog of model kinds as a file",
+  },
+  "POST /api/admin/model-types": {
+    request: () => ["/api/admin/model-types?preview=true", csv(env.TEST_MODEL_TYPES_CSV)],
+    expect: NATIONAL(200),
+    why: "the national catalog of model kinds",
   },
   "GET /api/admin/units": {
     request: (t) => [`/api/admin/units?unit=${t.province}`],

@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { requireRole } from "../access/middleware";
-import { assertCanRead } from "../access/scope";
+import { assertCanRead, assertNational } from "../access/scope";
 import { resolveScope } from "../aggregate/resolve";
 import { getDb } from "../db/client";
 import type { AppEnv } from "../env";
@@ -81,6 +81,8 @@ export const adminModels = new Hono<AppEnv>()
     }),
   )
   .post("/", valid("query", z.object({ preview: z.enum(["true", "false"]).default("false") })), async (c) => {
+    // One catalog of model kinds for every province, as the indicator catalog.
+    assertNational(c.get("principal"), "nhập danh mục loại mô hình");
     const db = getDb(c.env.DB);
     const checked = await checkModelTypes(db, await c.req.arrayBuffer());
     if (c.req.valid("query").preview === "true") return previewJson(c, checked);
