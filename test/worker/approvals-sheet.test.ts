@@ -3,10 +3,8 @@
  * unticked takes it back, an edit after it asks for it again; the sheet's tab “Kiểm tra số liệu” says where each
  * period stands, a move made on the dashboard included, by the next run even when the sheet did not change.
  */
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { GoogleClient } from "../../worker/google/client";
-import { runSync } from "../../worker/sync/run";
+import { feedbackTab, sections, syncWithFeedback } from "./feedback-helpers";
 import {
   client,
   type Fixture,
@@ -20,8 +18,7 @@ import {
   standinStats,
 } from "./helpers";
 
-const withFeedback = { ...env, SHEETS_FEEDBACK: "true" };
-const sync = () => runSync(withFeedback, { trigger: "manual", google: { sleep: async () => {} } });
+const sync = syncWithFeedback;
 
 const CLERK = { displayName: "Nguyễn Văn A", emailAddress: "a.nguyen@example.vn" };
 const DAY = /\d{2}\/\d{2}\/\d{4}/.source;
@@ -48,15 +45,7 @@ const approval = async (unitCode = "12745") =>
   )!;
 
 /** The lines of the tab's section “Chốt số liệu”. */
-async function states(id: string): Promise<string[]> {
-  const google = new GoogleClient(env, { readsPerMinute: 0 });
-  const [range] = await google.batchGet(id, ["'Kiểm tra số liệu'!A1:F100"]);
-  const rows = (range?.values ?? []) as string[][];
-  const start = rows.findIndex((r) => r[0] === "Chốt số liệu");
-  if (start < 0) return [];
-  const end = rows.findIndex((r, i) => i > start && !r.length);
-  return rows.slice(start + 1, end).map((r) => r[0] ?? "");
-}
+const states = async (id: string) => sections(await feedbackTab(id)).states;
 
 const moves = async () =>
   (await ok(client.admin.audit.$get({ query: {} }))).entries

@@ -5,10 +5,10 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { GoogleClient } from "../../worker/google/client";
 import { parseCatalog } from "../../worker/reference/catalog";
 import { csvRecords } from "../../worker/reference/table";
 import { runSync } from "../../worker/sync/run";
+import { feedbackTab, sections, syncWithFeedback, withFeedback } from "./feedback-helpers";
 import {
   client,
   type Fixture,
@@ -22,29 +22,8 @@ import {
   standinStats,
 } from "./helpers";
 
-const withFeedback = { ...env, SHEETS_FEEDBACK: "true" };
-const sync = () => runSync(withFeedback, { trigger: "manual", google: { sleep: async () => {} } });
+const sync = syncWithFeedback;
 const SERVICE_ACCOUNT = JSON.parse(env.GOOGLE_SERVICE_ACCOUNT!).client_email as string;
-
-/** The feedback tab as Google answers it, or null when the sheet has none. */
-async function feedbackTab(id: string): Promise<string[][] | null> {
-  const google = new GoogleClient(env, { readsPerMinute: 0 });
-  const meta = await google.spreadsheet(id);
-  if (!meta.sheets.some((s) => s.properties.title === "Kiểm tra số liệu")) return null;
-  const [range] = await google.batchGet(id, ["'Kiểm tra số liệu'!A1:F100"]);
-  return (range?.values ?? []) as string[][];
-}
-
-/**
- * The tab below its header lines: a section “Chốt số liệu” (each period's state), then the check results. `states`:
- * that section's lines; `checks`: what follows it.
- */
-function sections(tab: string[][] | null): { states: string[]; checks: string[][] } {
-  const rows = tab?.slice(4) ?? [];
-  if (rows[0]?.[0] !== "Chốt số liệu") return { states: [], checks: rows };
-  const end = rows.findIndex((r, i) => i > 0 && !r.length);
-  return { states: rows.slice(1, end).map((r) => r[0] ?? ""), checks: rows.slice(end + 1) };
-}
 
 const sources = async () =>
   Object.fromEntries(

@@ -8,6 +8,7 @@ import {
   type ApprovalRecord,
   type ApprovalState,
   findApproval,
+  openApproval,
   replacePending,
   saveApproval,
   submissionRefusal,
@@ -28,22 +29,8 @@ const STATE_WORDS: Record<ApprovalState, string> = {
   returned: "tỉnh đã trả lại",
 };
 
-const blank = (unitCode: string, period: string, now: number): ApprovalRecord => ({
-  unitCode,
-  period,
-  state: "open",
-  submittedAt: null,
-  submittedBy: null,
-  acceptedAt: null,
-  acceptedBy: null,
-  returnedAt: null,
-  returnedBy: null,
-  reason: null,
-  updatedAt: now,
-});
-
 async function current(db: Db, unitCode: string, period: string, now: number): Promise<ApprovalRecord> {
-  return (await findApproval(db, unitCode, period)) ?? blank(unitCode, period, now);
+  return (await findApproval(db, unitCode, period)) ?? openApproval(unitCode, period, now);
 }
 
 function refuse(a: ApprovalRecord, wanted: string): never {
@@ -145,7 +132,7 @@ export async function reopen(
   const now = Date.now();
   const a = await current(db, unitCode, period, now);
   if (a.state !== "accepted") refuse(a, "mở lại");
-  const next = { ...blank(unitCode, period, now), reason };
+  const next = { ...openApproval(unitCode, period, now), reason };
   await save(db, next, "approval.reopen", actor, now, replacePending(db, [{ unitCode, period }], []));
   const sourceIds = await activeSourceIdsFor(db, unitCode);
   if (sourceIds.length) await runSync(env, { trigger: "sheet", actor, sourceIds, force: true });

@@ -39,6 +39,21 @@ export async function approvalsUnder(
   }));
 }
 
+/** A commune's period as it is before any move: `open`, nobody's. */
+export const openApproval = (unitCode: string, period: string, now: number): ApprovalRecord => ({
+  unitCode,
+  period,
+  state: "open",
+  submittedAt: null,
+  submittedBy: null,
+  acceptedAt: null,
+  acceptedBy: null,
+  returnedAt: null,
+  returnedBy: null,
+  reason: null,
+  updatedAt: now,
+});
+
 export async function findApproval(db: Db, unitCode: string, period: string): Promise<ApprovalRecord | null> {
   const [row] = await db
     .select()

@@ -15,6 +15,7 @@
  */
 import {
   type ApprovalRecord,
+  openApproval,
   type SheetTickRecord,
   saveApproval,
   saveSheetTick,
@@ -137,10 +138,7 @@ async function submitFromSheet(
   const refusal = await submissionRefusal(db, t.unitCode, t.period);
   if (refusal) return refusal;
   const next: ApprovalRecord = {
-    ...OPEN,
-    ...current,
-    unitCode: t.unitCode,
-    period: t.period,
+    ...(current ?? openApproval(t.unitCode, t.period, now)),
     state: "submitted",
     submittedAt: now,
     submittedBy: actor,
@@ -162,14 +160,3 @@ async function submitFromSheet(
   ]);
   return null;
 }
-
-const OPEN: Omit<ApprovalRecord, "unitCode" | "period" | "updatedAt"> = {
-  state: "open",
-  submittedAt: null,
-  submittedBy: null,
-  acceptedAt: null,
-  acceptedBy: null,
-  returnedAt: null,
-  returnedBy: null,
-  reason: null,
-};
