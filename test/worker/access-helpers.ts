@@ -5,7 +5,13 @@ import { hc, type InferRequestType } from "hono/client";
 import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import type { AppType } from "../../worker/app";
 import worker from "../../worker/index";
-import { client, ok } from "./helpers";
+import { client, ok, UNITS_CSV } from "./helpers";
+
+/** Hưng Yên (33) as in helpers, and a made-up Lâm Giang (98) with two wards: the other province. */
+export const TWO_PROVINCES = `${UNITS_CSV}98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang
+98001,Tân An,Phường Tân An,ward,98,tan_an
+98002,Tân Bình,Phường Tân Bình,ward,98,tan_binh
+`;
 
 const AUD = "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2";
 

@@ -7,11 +7,8 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
-import { bearer, callWorker, createApiToken, productionEnv, saveUser } from "./access-helpers";
-import { api, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
-
-/** Hưng Yên (33) as in helpers, and a made-up Lâm Giang (98) with two wards: the other province. */
-const UNITS = `${UNITS_CSV}98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n98002,Tân Bình,Phường Tân Bình,ward,98,tan_binh\n`;
+import { bearer, callWorker, createApiToken, productionEnv, saveUser, TWO_PROVINCES } from "./access-helpers";
+import { api, formSheet, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 const WHO = ["adminVN", "admin33", "leaderVN", "leader33", "commune", "anonymous"] as const;
 type Who = (typeof WHO)[number];
@@ -330,7 +327,7 @@ const DECISIONS: Record<string, Case> = {
     why: "the catalog as in use",
   },
   "POST /api/admin/units": {
-    request: () => ["/api/admin/units?preview=true", csv(UNITS)],
+    request: () => ["/api/admin/units?preview=true", csv(TWO_PROVINCES)],
     expect: NATIONAL(200),
     why: "the national unit list",
   },
@@ -391,7 +388,7 @@ const ROWS: [string, string, ...unknown[]][] = [["security_team_count", "Số t�
 
 beforeAll(async () => {
   await resetDatabase();
-  await seedReference(UNITS);
+  await seedReference(TWO_PROVINCES);
   const sheets = { "12745": "bac-dong-quan", "11953": "pho-hien", "98001": "tan-an", "98002": "tan-binh" };
   for (const id of Object.values(sheets)) await putSheet(`matrix-${id}`, formSheet(`Phường ${id}`, ["Năm 2025"], ROWS));
   await registerSources(

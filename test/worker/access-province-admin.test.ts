@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bearer, clientFor, createApiToken, productionEnv, saveUser } from "./access-helpers";
+import { bearer, clientFor, createApiToken, productionEnv, saveUser, TWO_PROVINCES } from "./access-helpers";
 import {
   client,
   errorOf,
@@ -16,10 +16,7 @@ import {
   resetDatabase,
   seedReference,
   syncNow,
-  UNITS_CSV,
 } from "./helpers";
-
-const UNITS = `${UNITS_CSV}98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n`;
 
 const ROWS: [string, string, ...unknown[]][] = [["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", 12]];
 
@@ -42,7 +39,7 @@ async function sourceRow(unitCode: string) {
 
 beforeAll(async () => {
   await resetDatabase();
-  await seedReference(UNITS);
+  await seedReference(TWO_PROVINCES);
   for (const id of ["bac-dong-quan", "pho-hien", "tan-an"])
     await putSheet(`pa-${id}`, formSheet(`Xã ${id}`, ["Năm 2025"], ROWS));
   await registerSources(
@@ -255,7 +252,7 @@ describe("a province's administrator", () => {
   it("leaves the unit list, the catalog, deadlines and the audit log to national administrators", async () => {
     const csv = (body: string) => ({ init: { body, headers: { "content-type": "text/csv", ...bearer(secret33) } } });
     const answers = [
-      await province.admin.units.$post({ query: { validFrom: "2025-07-01" } }, csv(UNITS)),
+      await province.admin.units.$post({ query: { validFrom: "2025-07-01" } }, csv(TWO_PROVINCES)),
       await province.admin.catalog.$post({ query: {} }, csv(env.TEST_CATALOG_CSV)),
       await province.admin.periods[":code"].$put({ param: { code: "2025" }, json: { deadline: "2026-01-15" } }),
       await province.admin.audit.$get({ query: {} }),

@@ -4,11 +4,8 @@
  */
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { bearer, callWorker, clientFor, createApiToken, productionEnv } from "./access-helpers";
-import { formSheet, ok, putSheet, registerSources, resetDatabase, seedReference, syncNow, UNITS_CSV } from "./helpers";
-
-/** Hưng Yên (33) as in helpers, and a made-up Lâm Giang (98) with one ward: the other province. */
-const UNITS = `${UNITS_CSV}98,Lâm Giang,Tỉnh Lâm Giang,province,,lam_giang\n98001,Tân An,Phường Tân An,ward,98,tan_an\n`;
+import { bearer, callWorker, clientFor, createApiToken, productionEnv, TWO_PROVINCES } from "./access-helpers";
+import { formSheet, ok, putSheet, registerSources, resetDatabase, seedReference, syncNow } from "./helpers";
 
 const ROWS = (teams: unknown): [string, string, ...unknown[]][] => [
   ["security_team_count", "Số tổ bảo vệ an ninh trật tự ở cơ sở", teams],
@@ -31,7 +28,7 @@ const clientAs = (who: Who) => clientFor(productionEnv(), bearer(secrets[who]));
 
 beforeAll(async () => {
   await resetDatabase();
-  await seedReference(UNITS);
+  await seedReference(TWO_PROVINCES);
   await putSheet("roles-bac-dong-quan", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], ROWS(12)));
   // A neighbour with a typo, so it has an issue the commune user must not see.
   await putSheet("roles-pho-hien", formSheet("Phường Phố Hiến", ["Năm 2025"], ROWS("17 tổ (chưa đủ)")));
@@ -138,7 +135,7 @@ describe("admin-only endpoints", () => {
     ["GET", "/api/admin/units?unit=33"],
     ["GET", "/api/admin/templates/units.csv"],
     ["GET", "/api/admin/catalog.csv"],
-    ["POST", "/api/admin/units?validFrom=2025-07-01", { headers: { "content-type": "text/csv" }, body: UNITS }],
+    ["POST", "/api/admin/units?validFrom=2025-07-01", { headers: { "content-type": "text/csv" }, body: TWO_PROVINCES }],
     ["POST", "/api/admin/catalog", { headers: { "content-type": "text/csv" }, body: "code\n" }],
     [
       "POST",
