@@ -145,7 +145,7 @@ async function create({ send, standin }, { email, body }) {
 }
 
 /** Sheets spreadsheets.batchUpdate: every request applied, or none when one is refused. @param {Context} ctx @param {Edit} edit */
-async function batchUpdate({ send, fail, standin }, { body, id, file, mayWrite }) {
+async function batchUpdate({ send, fail, standin }, { body, id, file, mayWrite, email }) {
   if (!mayWrite) return fail(403);
   const requests = Array.isArray(body.requests) ? body.requests : [];
   const replies = [];
@@ -154,8 +154,17 @@ async function batchUpdate({ send, fail, standin }, { body, id, file, mayWrite }
     if (typeof result === "string") return fail(400, `Invalid requests[${i}]${result}`);
     replies.push(result);
   }
+  editedBy(file, email);
   await standin.store.save(id, file);
   send(200, { spreadsheetId: id, replies });
+}
+
+/**
+ * Drive's `lastModifyingUser` after a caller's edit: the caller (a service account's name is its email's first part).
+ * @param {import("./store.mjs").Fixture} file @param {string} email
+ */
+function editedBy(file, email) {
+  file.lastModifyingUser = { displayName: email.split("@")[0] ?? email, emailAddress: email };
 }
 
 /** Sheets values.update: one block at the path's range. @param {Context} ctx @param {Edit} edit */
@@ -186,7 +195,7 @@ async function valuesBatchUpdate(ctx, edit) {
  * Writes the blocks into the file and saves it: what Google answers of each, or null once the request was refused.
  * @param {Context} ctx @param {Edit} edit @param {unknown} input the valueInputOption @param {any[]} data
  */
-async function writeBlocks({ fail, standin }, { id, file, mayWrite }, input, data) {
+async function writeBlocks({ fail, standin }, { id, file, mayWrite, email }, input, data) {
   if (!mayWrite) {
     fail(403);
     return null;
@@ -204,6 +213,7 @@ async function writeBlocks({ fail, standin }, { id, file, mayWrite }, input, dat
     }
     responses.push({ spreadsheetId: id, ...written });
   }
+  editedBy(file, email);
   await standin.store.save(id, file);
   return responses;
 }

@@ -370,6 +370,10 @@ describe("a sheet the service account may edit (`serviceAccount: writer`)", () =
     expect((await values(api, "editable", ["'Kiểm tra số liệu'!A1:B5"])).data.valueRanges?.[0]?.values).toEqual([
       ["Lần hai"],
     ]);
+    // Drive now names the writer as the file's last editor.
+    expect((await fileGet(api, "editable", "lastModifyingUser(emailAddress)")).data).toEqual({
+      lastModifyingUser: { emailAddress: account.client_email },
+    });
     // Kept in the folder's file, as Google keeps it.
     const onDisk: Fixture = JSON.parse(await readFile(join(dir, "editable.json"), "utf8"));
     expect([onDisk.version, onDisk.sheets.length]).toEqual(["412000003", 4]);
