@@ -48,6 +48,7 @@ function sheets(args: string[]): Promise<{ code: number | null; out: string }> {
 /** The parts of the Worker's answers these tests read. */
 type SourcesAnswer = { sources: { unitCode: string }[] };
 type SyncAnswer = { run: { status: string; sourcesFailed: number } };
+type ApprovalsAnswer = { approvals: { unitCode: string; state: string }[] };
 type SummaryAnswer = {
   coverage: { reported: number };
   indicators: { code: string; value: number | null; previous: number | null }[];
@@ -167,6 +168,17 @@ describe("provisioning a province into the stand-in, then syncing it", () => {
         requestBody: { values: [[previous, current]] },
       });
     }
+    // The first commune also ticks “Chốt số liệu” for this year (the template's checkbox in column F).
+    const first = /\/d\/([\w-]+)/.exec(sources[0]!.sheet!)![1]!;
+    const firstRows = (
+      await client.spreadsheets.values.batchGet({ spreadsheetId: first, ranges: ["'Năm 2025'!A1:C60"] })
+    ).data.valueRanges![0]!.values!;
+    await client.spreadsheets.values.update({
+      spreadsheetId: first,
+      range: `'Năm 2025'!F${firstRows.findIndex((r) => r[2] === "chot_so_lieu") + 1}`,
+      valueInputOption: "RAW",
+      requestBody: { values: [[true]] },
+    });
 
     const sync = await api<SyncAnswer>("/api/sync", { method: "POST" });
     expect(sync.status, JSON.stringify(sync.body)).toBe(200);
@@ -179,6 +191,11 @@ describe("provisioning a province into the stand-in, then syncing it", () => {
     const teams = summary.body.indicators.find((x) => x.code === "security_team_count")!;
     expect(teams.value).toBe(12 + 7 + 20);
     expect(teams.previous).toBe(10 + 6 + 18);
+    // The ticked commune confirmed its figures; the others did not.
+    const approvals = await api<ApprovalsAnswer>(`/api/approvals?unit=${PROVINCE}&period=2025`);
+    const states = new Map(approvals.body.approvals.map((a) => [a.unitCode, a.state]));
+    expect(states.get(sources[0]!.unit_code!)).toBe("submitted");
+    expect(states.get(sources[1]!.unit_code!)).toBe("open");
 
     // `check` through the Worker's own list of sources: every sheet readable, vi_VN, header found.
     const check = await sheets(["check", "--unit", PROVINCE, "--reads-per-minute", "0"]);
