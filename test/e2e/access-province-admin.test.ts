@@ -77,6 +77,15 @@ describe("a province's administrator", () => {
     await page.screenshot({ path: await screenshotPath("phone-province-admin-users.png"), fullPage: true });
   });
 
+  it("is made by a national administrator choosing its province for the role", async () => {
+    const national = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await national.goto(`${url}/?view=admin&task=users`);
+    await national.getByLabel("Vai trò").selectOption("admin");
+    const scopes = await national.getByLabel("Đơn vị", { exact: true }).locator("option").allTextContents();
+    expect(scopes).toEqual(["— Chọn tỉnh hoặc Toàn quốc —", "Toàn quốc", DEMO_PROVINCE.fullName]);
+    await national.close();
+  });
+
   it("sees its province's conferences", async () => {
     await page.goto(`${url}/?view=admin&task=conferences`);
     await page.getByRole("heading", { name: "Tạo hội nghị" }).waitFor({ timeout: 15_000 });
