@@ -5,6 +5,7 @@
  *
  *   node demo/generate.mjs [outDir]     (default .local/demo)
  */
+import { existsSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -179,11 +180,59 @@ const BROKEN_FORMULAS = 133;
 const UNREGISTERED = [120, 121];
 const LABELS_ONLY = [5, 64];
 
+/** The default catalog of model kinds (PRODUCT.md §15), where the spec keeps it; none when it is not there. */
+const MODEL_TYPES_CSV = join(ROOT, "..", "shared", "spec", "model-types.csv");
+
+/**
+ * A commune's models tab (PRODUCT.md §15): its typed count of models split over a few kinds, written as clerks
+ * write them — the catalog's label or an alias, in capitals or with stray punctuation now and then. Planted: some
+ * communes keep no list, one keeps an empty one, several write a kind the catalog lacks (the same words), one
+ * misspells a kind, and every tenth list adds up to another number than the typed count. Its own random sequence,
+ * so the communes' figures stay what they were.
+ * @param {number} i @param {number} count @param {{ label: string, aliases: string[] }[]} types
+ * @returns {unknown[][] | null}
+ */
+function modelsTab(i, count, types) {
+  if (!types.length || i % 6 === 4) return null;
+  const r = seededRandom(7000 + i);
+  const head = [
+    ["DANH SÁCH MÔ HÌNH TỰ QUẢN VỀ AN NINH TRẬT TỰ NĂM 2025"],
+    [],
+    ["STT", "Loại mô hình", "Số điểm", "Ghi chú"],
+  ];
+  if (i === 10) return head;
+  // The kinds most communes run come first in the catalog and are picked three times as often.
+  const pool = types.flatMap((t, n) => (n < 9 ? [t, t, t] : [t]));
+  const picked = new Set();
+  const wanted = 4 + Math.floor(r() * 6);
+  while (picked.size < wanted) picked.add(pool[Math.floor(r() * pool.length)]);
+  /** @type {string[]} */
+  const names = [...picked].map((t) => {
+    const words = r() < 0.3 && t.aliases.length ? (t.aliases[Math.floor(r() * t.aliases.length)] ?? t.label) : t.label;
+    return i % 4 === 1 && r() < 0.3 ? words.toUpperCase() : words;
+  });
+  if (i % 17 === 8) names.push("Mô hình “Nhà văn hóa an toàn”");
+  if (i === 23) names[0] = "Camra an ninh";
+  if (i % 13 === 5) names[0] = `${names[0]}.`;
+  const weights = names.map(() => 1 + r() * 4);
+  const sum = weights.reduce((a, b) => a + b, 0);
+  const points = weights.map((w) => Math.max(1, Math.floor((w / sum) * count)));
+  points[0] = Math.max(1, (points[0] ?? 0) + count - points.reduce((a, b) => a + b, 0));
+  if (i % 10 === 3) points[points.length - 1] = (points[points.length - 1] ?? 0) + 2;
+  return [...head, ...names.map((name, n) => [n + 1, name, points[n], ""])];
+}
+
 /** @param {string} outDir */
 export async function generateDemo(outDir) {
   const catalog = parseCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8"))
     .map((r) => ({ code: r.code ?? "", label: r.label_vi ?? "", unit: r.unit_vi ?? "", kind: r.kind ?? "" }))
     .filter((i) => i.kind !== "ratio");
+  const modelTypes = existsSync(MODEL_TYPES_CSV)
+    ? parseCsv(await readFile(MODEL_TYPES_CSV, "utf8")).map((t) => ({
+        label: t.label_vi ?? "",
+        aliases: (t.aliases ?? "").split(";").filter(Boolean),
+      }))
+    : [];
 
   const r = seededRandom(20251122);
   const names = new Set();
@@ -253,6 +302,11 @@ export async function generateDemo(outDir) {
       serviceAccount: i % 7 === 3 ? "reader" : "writer",
       sheets: [{ properties: { sheetId: 0, title: "Năm 2025" }, values }],
     };
+    const models = modelsTab(i, y2025.self_managed_model_count ?? 0, modelTypes);
+    if (models) {
+      models.unshift([`UBND ${c.fullName.toUpperCase()}`]);
+      fixture.sheets.push({ properties: { sheetId: 1, title: "Mô hình" }, values: models });
+    }
     await writeFile(join(outDir, `${id}.json`), JSON.stringify(fixture));
   }
   await writeFile(join(outDir, "units.csv"), `${units.join("\n")}\n`);

@@ -172,6 +172,9 @@ export async function startProduct(options) {
     const unitsFile = existsSync(join(fixturesDir, "units.csv")) ? join(fixturesDir, "units.csv") : null;
     if (unitsFile) await importFile(url, `/api/admin/units?validFrom=${unitsDate(unitsFile)}`, unitsFile);
     await importFile(url, "/api/admin/catalog", join(ROOT, "catalog", "indicators.csv"));
+    // The default catalog of model kinds (PRODUCT.md §15) is the spec's own data, read where it is kept.
+    const modelTypes = join(ROOT, "..", "shared", "spec", "model-types.csv");
+    if (existsSync(modelTypes)) await importFile(url, "/api/admin/model-types", modelTypes);
     await importFile(url, "/api/admin/sources", join(fixturesDir, "sources.csv"));
     // Commune boundaries for the map, when the folder has them (the demo's are made up).
     for (const name of ["boundaries.geojson", "boundaries.topojson", "boundaries.json"]) {

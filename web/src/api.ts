@@ -98,6 +98,9 @@ export const fetchCommunesWithoutSheet = (unit: string) => ok(api.sources.missin
 export const fetchRuns = () => ok(api.sync.runs.$get());
 export const fetchConferences = (unit: string) => ok(api.conferences.$get({ query: { unit } }));
 export const fetchReport = (s: Scope) => ok(api.report.$get({ query: figures(s) }));
+/** A unit's kinds of model by points (PRODUCT.md §15); with `kind`, the units one level down running it or not. */
+export const fetchModels = (s: Scope, kind: string | null) =>
+  ok(api.models.$get({ query: { unit: s.unit, period: s.period, ...(kind ? { kind } : {}) } }));
 export const freezeConference = (id: number) =>
   ok(api.admin.conferences[":id"].freeze.$post({ param: { id: String(id) } }));
 export const startSync = () => ok(api.sync.$post());

@@ -6,8 +6,17 @@ import { signal } from "@preact/signals";
 import { useEffect, useState } from "preact/hooks";
 import type { Meta } from "./api";
 
-export type View = "overview" | "indicator" | "commune" | "quality" | "sync" | "conference" | "report" | "admin";
-const VIEWS: View[] = ["overview", "indicator", "commune", "quality", "sync", "conference", "report", "admin"];
+export type View =
+  | "overview"
+  | "indicator"
+  | "commune"
+  | "quality"
+  | "sync"
+  | "conference"
+  | "report"
+  | "admin"
+  | "models";
+const VIEWS: View[] = ["overview", "indicator", "commune", "quality", "sync", "conference", "report", "admin", "models"];
 
 export type Route = {
   view: View;
@@ -20,9 +29,11 @@ export type Route = {
   conference: number | null;
   /** The administration page open under “Quản trị”. */
   task: string | null;
+  /** The kind of model open on the models page (PRODUCT.md §15). */
+  kind: string | null;
 };
 
-const KEYS = ["unit", "period", "compare", "indicator", "commune", "conference", "task"] as const;
+const KEYS = ["unit", "period", "compare", "indicator", "commune", "conference", "task", "kind"] as const;
 
 function parse(search: string): Route {
   const q = new URLSearchParams(search);
@@ -37,6 +48,7 @@ function parse(search: string): Route {
     commune: q.get("commune"),
     conference: Number.isInteger(conference) && conference > 0 ? conference : null,
     task: q.get("task"),
+    kind: q.get("kind"),
   };
 }
 

@@ -3,11 +3,11 @@
  * own rows (a kind each), its totals, and for a province or below its communes without a list or running none; for
  * one kind, the units one level down that run it and those that do not.
  */
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { isCommuneKind, NATIONAL } from "../../domain/units";
 import { readBatch } from "../db/batch";
 import type { Db } from "../db/client";
-import { COMMUNE_KINDS, childRoots, type Scope, unitTree } from "../db/units";
+import { COMMUNE_KINDS, childRoots, type Scope } from "../db/units";
 import { UNLISTED_PREFIX } from "./match";
 
 export type ModelKind = { code: string; label: string; points: number; communes: number; inCatalog: boolean };
@@ -38,6 +38,21 @@ export type KindAnswer = {
   without: Named[];
 };
 
+/**
+ * `tree(code, kind, name)`: the communes under a unit (the unit itself when it is one), through districts for
+ * pre-2025 lists, with their names; a commune's children are not looked for (each look is a row read).
+ */
+function communesOf(scope: Scope, unitKind: string): SQL {
+  const roots = isCommuneKind(unitKind) ? sql`code = ${scope.unitCode}` : sql`parent_code = ${scope.unitCode}`;
+  return sql`tree(code, kind, name) AS (
+      SELECT code, kind, full_name FROM units WHERE valid_from = ${scope.listDate} AND ${roots}
+      UNION ALL
+      SELECT u.code, u.kind, u.full_name FROM tree t CROSS JOIN units u
+        ON u.valid_from = ${scope.listDate} AND u.parent_code = t.code
+      WHERE t.kind NOT IN ${COMMUNE_KINDS}
+    )`;
+}
+
 const kindLabel = sql`COALESCE((SELECT t.label FROM model_types t WHERE t.code = r.kind), r.label)`;
 
 export async function modelsOf(db: Db, scope: Scope, period: string, unitKind: string): Promise<ModelsAnswer> {
@@ -48,11 +63,10 @@ export async function modelsOf(db: Db, scope: Scope, period: string, unitKind: s
   // Under a province: each commune with its own totals row (a primary-key lookup each), to name the silent ones.
   const communes = national
     ? sql`SELECT NULL AS code, NULL AS name, NULL AS listed, NULL AS running WHERE false`
-    : sql`WITH RECURSIVE ${unitTree(scope)}
-      SELECT u.code AS code, u.full_name AS name, m.listed AS listed, m.running AS running
-      FROM tree t CROSS JOIN units u ON u.valid_from = ${scope.listDate} AND u.code = t.code
-      LEFT JOIN rollup_model_totals m ON m.unit_code = t.code AND m.period = ${period}
-      WHERE t.kind IN ${COMMUNE_KINDS} ORDER BY u.full_name`;
+    : sql`WITH RECURSIVE ${communesOf(scope, unitKind)}
+      SELECT t.code AS code, t.name AS name, m.listed AS listed, m.running AS running
+      FROM tree t LEFT JOIN rollup_model_totals m ON m.unit_code = t.code AND m.period = ${period}
+      WHERE t.kind IN ${COMMUNE_KINDS} ORDER BY t.name`;
   const [kinds, totals, [count], silent] = await readBatch<
     [
       { code: string; label: string; points: number; communes: number }[],

@@ -1,7 +1,8 @@
 /**
- * Models by kind (PRODUCT.md §15): `GET /api/models?unit&period[&kind]` for whoever may read the unit, and the
- * catalog of model kinds for administrators (`/api/admin/model-types`: the list in use with how many communes run
- * each kind, the file to edit, the upload with `?preview=true`).
+ * Models by kind (PRODUCT.md §15): `GET /api/models?unit&period` for whoever may read the unit (`&kind=` answers one
+ * kind: the units one level down running it and those running none), and the catalog of model kinds for
+ * administrators (`/api/admin/model-types`: the kinds with how many communes run each, the file to edit, the upload
+ * with `?preview=true`).
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -34,14 +35,13 @@ export const modelsRoute = new Hono<AppEnv>().get(
     const db = getDb(c.env.DB);
     await assertCanRead(db, c.get("principal"), q.unit);
     const { scope, unit } = await resolveScope(db, q.unit, q.period, null);
-    const [models, chosen] = await Promise.all([
-      modelsOf(db, scope, q.period, unit.kind),
-      q.kind ? kindOf(db, scope, q.period, unit.kind, q.kind) : null,
-    ]);
-    if (q.kind && !chosen)
-      throw new AppError("not_found", `Đơn vị ${unit.name} không có loại mô hình “${q.kind}” trong kỳ ${q.period}`);
     cacheFor(c, "live");
-    return c.json({ unit, period: q.period, ...models, kind: chosen });
+    if (!q.kind) return c.json({ unit, period: q.period, ...(await modelsOf(db, scope, q.period, unit.kind)) });
+    // One kind: who runs it one level down, without the unit's whole answer (the page has it already).
+    const chosen = await kindOf(db, scope, q.period, unit.kind, q.kind);
+    if (!chosen)
+      throw new AppError("not_found", `Đơn vị ${unit.name} không có loại mô hình “${q.kind}” trong kỳ ${q.period}`);
+    return c.json({ unit, period: q.period, kind: chosen });
   },
 );
 

@@ -11,10 +11,12 @@ const QualityView = lazyView(() => import("./QualityView").then((m) => m.Quality
 const SyncView = lazyView(() => import("./SyncView").then((m) => m.SyncView));
 const ConferenceView = lazyView(() => import("./ConferenceView").then((m) => m.ConferenceView));
 const ReportView = lazyView(() => import("./ReportView").then((m) => m.ReportView));
+const ModelsView = lazyView(() => import("./ModelsView").then((m) => m.ModelsView));
 const AdminView = lazyView(() => import("./admin/AdminView").then((m) => m.AdminView));
 
 const NAV: [View, string][] = [
   ["overview", "Tổng quan"],
+  ["models", "Mô hình"],
   ["quality", "Lỗi cần sửa"],
   ["sync", "Đồng bộ"],
   ["conference", "Trình chiếu"],
@@ -88,6 +90,8 @@ function Body({ scope }: { scope: Scope }) {
       return <ConferenceView scope={scope} />;
     case "report":
       return <ReportView scope={scope} />;
+    case "models":
+      return <ModelsView scope={scope} />;
     default:
       return <Overview scope={scope} />;
   }

@@ -1,0 +1,93 @@
+/**
+ * The models page (PRODUCT.md §15) on the demo province in headless Chromium: kinds by points as bars, the totals
+ * said as the API says them, a tap on a kind showing the communes running it and those running none; on a phone
+ * nothing scrolls sideways. Screenshots in test/output/ for a person to look at.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser } from "./browser";
+import { api, type Meta, screenshotPath } from "./helpers";
+
+type Models = {
+  unit: { name: string };
+  kinds: { code: string; label: string; points: number; communes: number; inCatalog: boolean }[];
+  distinctKinds: number;
+  points: number;
+  reportingCommunes: number;
+  expectedCommunes: number;
+  withoutList: { code: string; name: string }[] | null;
+  kind: { running: { code: string; name: string; points: number }[]; without: { code: string }[] } | null;
+};
+
+const PHONE = { width: 390, height: 844 };
+const PROJECTOR = { width: 1920, height: 1080 };
+const vi = new Intl.NumberFormat("vi-VN");
+const norm = (s: string | null) => (s ?? "").normalize("NFC").replace(/\s+/g, " ").trim();
+
+describe("the models page", () => {
+  let browser: Browser;
+  const url = inject("productUrl");
+  let meta: Meta;
+  let models: Models;
+
+  beforeAll(async () => {
+    browser = await launchBrowser();
+    meta = await api<Meta>(url, "/api/meta");
+    models = await api<Models>(url, `/api/models?unit=${meta.defaultUnit}&period=${meta.defaultPeriod}`);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function open(viewport: { width: number; height: number }, kind?: string): Promise<Page> {
+    const page = await browser.newPage({ viewport, locale: "vi-VN" });
+    await page.goto(`${url}/?view=models${kind ? `&kind=${encodeURIComponent(kind)}` : ""}`);
+    await page.locator(".models-bars").waitFor();
+    return page;
+  }
+
+  it("reads each demo commune's list: kinds, points and the communes without one", async () => {
+    expect(models.distinctKinds).toBeGreaterThan(15);
+    expect(models.kinds.some((k) => !k.inCatalog)).toBe(true);
+    expect(models.withoutList?.length).toBeGreaterThan(10);
+    expect(models.reportingCommunes).toBeLessThan(models.expectedCommunes);
+  });
+
+  it("on a phone: the totals, the kinds by points, a tap showing who runs a kind and who does not", async () => {
+    const page = await open(PHONE);
+    expect(norm(await page.locator(".models-lead").textContent())).toBe(
+      `${vi.format(models.distinctKinds)} loại mô hình với ${vi.format(models.points)} điểm, theo danh sách của ${vi.format(models.reportingCommunes)}/${vi.format(models.expectedCommunes)} xã.`,
+    );
+    const rows = page.locator(".models-bars .bar-row");
+    expect(await rows.count()).toBe(models.kinds.length);
+    const first = models.kinds[0]!;
+    expect(norm(await rows.first().textContent())).toBe(
+      `${first.label}${vi.format(first.points)} điểm · ${vi.format(first.communes)} xã`,
+    );
+    expect((await page.evaluate("document.documentElement.scrollWidth")) as number).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: await screenshotPath("models-phone.png"), fullPage: false });
+
+    await rows.first().locator("a").click();
+    await page.locator(".models-kind .models-running li").first().waitFor();
+    const detail = await api<Models>(
+      url,
+      `/api/models?unit=${meta.defaultUnit}&period=${meta.defaultPeriod}&kind=${encodeURIComponent(first.code)}`,
+    );
+    expect(await page.locator(".models-kind .models-running li").count()).toBe(detail.kind!.running.length);
+    expect(await page.locator(".models-kind .models-units li").count()).toBe(detail.kind!.without.length);
+    expect(detail.kind!.running.length).toBe(first.communes);
+    expect(new URL(page.url()).searchParams.get("kind")).toBe(first.code);
+    // The kind opens above the bars, the page back at its top: what was tapped is what the phone shows.
+    expect(await page.locator(".models-kind h2").isVisible()).toBe(true);
+    expect((await page.locator(".models-kind").boundingBox())!.y).toBeLessThan(PHONE.height / 2);
+    expect((await page.evaluate("document.documentElement.scrollWidth")) as number).toBeLessThanOrEqual(PHONE.width);
+    await page.screenshot({ path: await screenshotPath("models-kind-phone.png"), fullPage: false });
+    await page.close();
+  });
+
+  it("on a projector: the bars beside their names", async () => {
+    const page = await open(PROJECTOR);
+    await page.screenshot({ path: await screenshotPath("models-projector.png"), fullPage: false });
+    await page.close();
+  });
+});
