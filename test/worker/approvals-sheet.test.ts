@@ -3,7 +3,11 @@
  * unticked takes it back, an edit after it asks for it again; the sheet's tab “Kiểm tra số liệu” says where each
  * period stands, a move made on the dashboard included, by the next run even when the sheet did not change.
  */
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { parseCatalog } from "../../worker/reference/catalog";
+import { csvRecords } from "../../worker/reference/table";
+import { readForm } from "../../worker/sheets/form";
 import { feedbackTab, sections, syncWithFeedback } from "./feedback-helpers";
 import {
   client,
@@ -20,6 +24,7 @@ import {
 
 const sync = syncWithFeedback;
 
+const catalog = parseCatalog(csvRecords(env.TEST_CATALOG_CSV)).rows;
 const CLERK = { displayName: "Nguyễn Văn A", emailAddress: "a.nguyen@example.vn" };
 const DAY = /\d{2}\/\d{2}\/\d{4}/.source;
 
@@ -103,6 +108,12 @@ describe("confirming from the sheet", () => {
     await putSheet("tk-bdq", form("3", 13, true));
     await sync();
     expect(await approval()).toMatchObject({ state: "open", reason: "Bảng tính đã sửa sau khi chốt: cần chốt lại" });
+    // Audited as the edit of the sheet's last editor.
+    expect((await moves())[0]).toEqual([
+      "approval.withdrawn",
+      "a.nguyen@example.vn",
+      { reason: "Bảng tính đã sửa sau khi chốt: cần chốt lại", via: "sheet" },
+    ]);
     expect(await states("tk-bdq")).toEqual([
       "Năm 2025: Bảng tính đã sửa sau khi chốt: cần chốt lại — bỏ đánh dấu rồi đánh dấu lại ô “Chốt số liệu” của kỳ này",
     ]);
@@ -187,6 +198,36 @@ describe("confirming from the sheet", () => {
     expect((await states("tk-bdq"))[0]).toContain(
       "bỏ đánh dấu “Chốt số liệu” không mở lại số liệu đã duyệt: chỉ tỉnh mở lại được",
     );
+  });
+
+  it("takes a tick as clerks mark it, and says what it cannot read", () => {
+    const grid = (mark: unknown) => ({
+      tab: "Năm 2025",
+      rows: [
+        ["STT", "Chỉ tiêu", "Mã", "Năm 2024", "Năm 2025"],
+        [1, "Số tổ bảo vệ ANTT", "security_team_count", 11, 12],
+        [2, "Chốt số liệu:", "", true, mark],
+      ],
+    });
+    const read = (mark: unknown) => readForm(grid(mark), { catalog, unitCode: "12745", communes: [] });
+    for (const mark of [true, "TRUE", "x", "X", "có", 1, "1", "Đã chốt"])
+      expect(
+        read(mark).ticks?.map((t) => t.ticked),
+        String(mark),
+      ).toEqual([true, true]);
+    for (const mark of [false, "FALSE", "", undefined, 0, "chưa"])
+      expect(
+        read(mark).ticks?.map((t) => t.ticked),
+        String(mark),
+      ).toEqual([true, false]);
+    const unclear = read("xong rồi");
+    expect(unclear.ticks?.[1]).toEqual({ unitCode: "12745", period: "2025", ticked: false, cell: "'Năm 2025'!E3" });
+    expect(unclear.issues).toEqual([
+      expect.objectContaining({ severity: "warning", code: "unknown_tick", cell: "'Năm 2025'!E3" }),
+    ]);
+    // Never a value, never a row the catalog lacks.
+    expect(read(true).values.map((v) => v.indicatorCode)).toEqual(["security_team_count", "security_team_count"]);
+    expect(read(true).issues).toEqual([]);
   });
 
   it("reads a table's column “Chốt số liệu”, one commune a row", async () => {

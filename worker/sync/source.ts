@@ -112,7 +112,11 @@ async function readAndStore(
     now: now(),
   });
   // A submission the clerk unticked is taken back as such, not as one an edit withdrew.
-  const held = { ...holding, submitted: new Set([...holding.submitted].filter((p) => !plan.unticked.has(p))) };
+  const held: Held = {
+    ...holding,
+    submitted: new Set([...holding.submitted].filter((p) => !plan.unticked.has(p))),
+    editor: plan.actor,
+  };
   await recordPeriods(ctx, reading.values);
   const modelStatements = modelWrite(source.id, raw.models ?? [], await lastLists);
   const stored = await writeReading(

@@ -40,6 +40,8 @@ export type TickNote = { refused?: string; uncheckedAccepted?: boolean };
 
 /** The ticks of a reading against the stored ones, before the reading is written. */
 export type TickPlan = {
+  /** Who the sheet's acts are recorded as. */
+  actor: string;
   /** Submissions an untick takes back, with their statements (for the reading's own batch). */
   unticked: Set<string>;
   statements: Statement[];
@@ -121,7 +123,7 @@ export function planTicks(
     if (writes.length) await runBatch(db, writes);
     return notes;
   };
-  return { unticked, statements, finish };
+  return { actor, unticked, statements, finish };
 }
 
 /** Why a sheet's tick submitted the period, in its audit entry. */

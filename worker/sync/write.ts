@@ -3,7 +3,7 @@
  * in one D1 batch, so a run that dies half-way leaves each source either as it was or fully updated (PRODUCT.md §6).
  */
 import type { SQL } from "drizzle-orm";
-import { type PendingValue, replacePending, withdrawSubmissions } from "../db/approvals";
+import { type PendingValue, replacePending, WITHDRAWN, withdrawSubmissions } from "../db/approvals";
 import { runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { replaceSourceError, replaceSourceIssues } from "../db/issues";
@@ -30,6 +30,8 @@ export type Held = {
   accepted: { unitCode: string; period: string }[];
   pending: PendingValue[];
   submitted: ReadonlySet<string>;
+  /** Who edited the sheet, as Drive says it: the withdrawals are audited as theirs. */
+  editor?: string;
 };
 
 export const NOTHING_HELD: Held = { keep: new Set(), accepted: [], pending: [], submitted: new Set() };
@@ -61,7 +63,11 @@ export async function writeReading(
   await runBatch(db, [
     ...change.statements,
     // A submission the change takes back is counted as such by the roll-ups that follow.
-    ...withdrawSubmissions(db, withdrawn, now),
+    ...withdrawSubmissions(db, withdrawn, now, {
+      reason: WITHDRAWN,
+      actor: held.editor ?? "sync",
+      detail: { via: "sheet" },
+    }),
     ...rollupWrite(
       change.touched.map((v) => v.unitCode),
       change.touched.map((v) => v.period),
