@@ -198,6 +198,15 @@ describe("confirming from the sheet", () => {
     expect((await states("tk-bdq"))[0]).toContain(
       "bỏ đánh dấu “Chốt số liệu” không mở lại số liệu đã duyệt: chỉ tỉnh mở lại được",
     );
+
+    // The province reopens: the sheet's figures come through, and the tab says why and what to do.
+    await ok(
+      client.approvals.reopen.$post({ json: { unitCode: "12745", period: "2025", reason: "Xã báo sai số tổ" } }),
+    );
+    await sync();
+    expect(await states("tk-bdq")).toEqual([
+      "Năm 2025: Tỉnh mở lại: Xã báo sai số tổ — sửa nếu cần rồi chốt lại: đánh dấu ô “Chốt số liệu” của kỳ này",
+    ]);
   });
 
   it("takes a tick as clerks mark it, and says what it cannot read", () => {
