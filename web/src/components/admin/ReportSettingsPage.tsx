@@ -15,7 +15,7 @@ import {
   saveReportSettings,
   uploadReportTemplate,
 } from "../../api";
-import { meta, useLoad } from "../../state";
+import { meta, tick, useLoad } from "../../state";
 import { Status } from "../common";
 import { ConfirmDialog, Field, FormAlert, Notice, type NoticeText, UnitOptions, useSubmit } from "./form";
 
@@ -194,9 +194,9 @@ export function ReportSettingsPage({ units }: { units: AdminUnit[] }) {
   const first = provinces.find((p) => p.code === m?.defaultUnit)?.code ?? provinces[0]?.code ?? "";
   const [asked, setAsked] = useState<string | null>(null);
   const unit = asked ?? first;
-  const [version, setVersion] = useState(0);
-  const settings = useLoad(unit ? () => fetchReportSettings(unit) : null, `report-settings|${unit}|${version}`);
-  const changed = () => setVersion((v) => v + 1);
+  const settings = useLoad(unit ? () => fetchReportSettings(unit) : null, `report-settings|${unit}`);
+  // Asked again in place: the forms stay mounted, with what they just said.
+  const changed = () => tick.value++;
   const s = settings.data;
   return (
     <>
@@ -230,7 +230,7 @@ export function ReportSettingsPage({ units }: { units: AdminUnit[] }) {
               )}
             </p>
           )}
-          <LetterheadForm key={`${unit}|${s.updatedAt}`} unit={unit} saved={s.letterhead} onSaved={changed} />
+          <LetterheadForm key={unit} unit={unit} saved={s.letterhead} onSaved={changed} />
           <TemplateSection unit={unit} template={s.template} onChanged={changed} />
         </>
       )}
