@@ -18,8 +18,13 @@ import type { CellIssue, SheetReading } from "../sheets/types";
 
 export const FEEDBACK_TAB = "Kiểm tra số liệu";
 
-/** A sheet's issues beyond this many are counted, not listed (the tab stays under Google's default 1,000 rows). */
+/**
+ * A sheet's issues beyond this many (less the lines of the periods' states) are counted, not listed: the tab stays
+ * under Google's default 1,000 rows.
+ */
 const MAX_ROWS = 900;
+/** The periods' states beyond this many (a table of a large province) are counted, not listed. */
+const MAX_STATES = 400;
 
 /** What a clerk does about each kind of issue whose message explains rather than instructs after its dash. */
 const FIXES: Record<string, string> = {
@@ -135,11 +140,15 @@ function stateRows(input: FeedbackInput): Cell[][] {
     (a, b) => name(a.unitCode).localeCompare(name(b.unitCode), "vi") || b.period.localeCompare(a.period),
   );
   if (!states.length) return [];
+  const more = states.length - MAX_STATES;
   return [
     [text("Chốt số liệu")],
-    ...states.map((s) => [
-      text(`${names ? `${name(s.unitCode)} — ` : ""}${periodLabel(s.period)}: ${stateText(s, names !== null)}`),
-    ]),
+    ...states
+      .slice(0, MAX_STATES)
+      .map((s) => [
+        text(`${names ? `${name(s.unitCode)} — ` : ""}${periodLabel(s.period)}: ${stateText(s, names !== null)}`),
+      ]),
+    ...(more > 0 ? [[text(`… và ${more} xã, kỳ khác — xem trang “Duyệt số liệu” của bảng điều khiển`)]] : []),
     [],
   ];
 }
@@ -179,7 +188,9 @@ function feedbackRows(input: FeedbackInput): Cell[][] {
   const head = ["Ô", "Chỉ tiêu", "Đã nhập", "Vấn đề", "Cách sửa"];
   rows.push((communeNames ? ["Xã", ...head] : head).map(text));
   const listed = [...errors, ...warnings];
-  for (const issue of listed.slice(0, MAX_ROWS)) {
+  // The states of a table's many communes take some of the room.
+  const room = MAX_ROWS - Math.min(MAX_STATES, input.states?.length ?? 0);
+  for (const issue of listed.slice(0, room)) {
     const [problem, fix] = problemAndFix(issue);
     const row = [
       cellLink(input.spreadsheetId, input.tabs, issue.cell),
@@ -192,7 +203,7 @@ function feedbackRows(input: FeedbackInput): Cell[][] {
       communeNames ? [text(issue.unitCode ? (communeNames.get(issue.unitCode) ?? issue.unitCode) : ""), ...row] : row,
     );
   }
-  if (listed.length > MAX_ROWS) rows.push([text(`… và ${listed.length - MAX_ROWS} vấn đề khác`)]);
+  if (listed.length > room) rows.push([text(`… và ${listed.length - room} vấn đề khác`)]);
   return rows;
 }
 

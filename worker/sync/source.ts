@@ -258,18 +258,16 @@ async function periodStates(
   const ticked = new Map((ticks ?? []).map((t) => [pairKey(t), t.ticked]));
   const pending = new Map<string, number>();
   for (const p of held.pending) pending.set(pairKey(p), (pending.get(pairKey(p)) ?? 0) + 1);
-  return list
-    .map((p) => {
-      const key = pairKey(p);
-      return {
-        ...p,
-        approval: approvals.get(key) ?? null,
-        ticked: ticked.get(key) ?? null,
-        pending: pending.get(key) ?? 0,
-        ...notes.get(key),
-      };
-    })
-    .sort((a, b) => a.unitCode.localeCompare(b.unitCode) || b.period.localeCompare(a.period));
+  return list.map((p) => {
+    const key = pairKey(p);
+    return {
+      ...p,
+      approval: approvals.get(key) ?? null,
+      ticked: ticked.get(key) ?? null,
+      pending: pending.get(key) ?? 0,
+      ...notes.get(key),
+    };
+  });
 }
 
 /** Periods first seen in this run are recorded, so deadlines can be attached to them. */
