@@ -29,6 +29,7 @@ import { periods } from "./routes/periods";
 import { report } from "./routes/report";
 import { adminReportDocument, reportDocx } from "./routes/report-docx";
 import { adminSources, sourcesRoute } from "./routes/sources";
+import { readYearEnd } from "./reporting-year";
 import { summary } from "./routes/summary";
 import { sync } from "./routes/sync";
 import { tokens } from "./routes/tokens";
@@ -44,6 +45,7 @@ export const app = new Hono<AppEnv>()
   .use("/api/*", httpCaching)
   .use("/api/*", async (c, next) => {
     useFigureCache(c.env.FIGURE_CACHE !== "false");
+    readYearEnd(c.env);
     await next();
   })
   .route("/api/health", health)

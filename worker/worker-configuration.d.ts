@@ -21,6 +21,7 @@ declare namespace Cloudflare {
 		GOOGLE_WRITES_PER_MINUTE: string;
 		SHEETS_FEEDBACK: string;
 		FIGURE_CACHE: string;
+		REPORTING_YEAR_END: string;
 		SYNC_QUEUE_THRESHOLD: string;
 		SYNC_MANUAL_INTERVAL_SECONDS: string;
 	}

@@ -275,8 +275,9 @@ describe("deadlines and conference syncs as the pages show them", () => {
     await client.admin.periods[":code"].$put({ param: { code: "2025-Q3" }, json: { deadline: null } });
     const { periods } = await (await client.admin.periods.$get()).json();
     expect(periods).toEqual([
-      { code: "2025-Q3", deadline: null, defaultDeadline: "2025-10-15T16:59:59.999Z" },
-      { code: "2025", deadline: "2026-01-20T16:59:59.999Z", defaultDeadline: "2026-01-15T16:59:59.999Z" },
+      // The statistics year ends on 14/12 (REPORTING_YEAR_END): Q3's data run to 14/9, the year's to 14/12.
+      { code: "2025-Q3", deadline: null, defaultDeadline: "2025-09-29T16:59:59.999Z" },
+      { code: "2025", deadline: "2026-01-20T16:59:59.999Z", defaultDeadline: "2025-12-29T16:59:59.999Z" },
     ]);
   });
 

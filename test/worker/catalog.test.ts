@@ -40,18 +40,18 @@ describe("the catalog", () => {
   });
 
   it("takes the headline figures and their order from its headline column", async () => {
-    // The headline column is the last one: each line's last cell is replaced.
+    // The headline column is the one before the last (over_time): each line's headline cell is replaced.
     const order: Record<string, string> = { crime_tip_received: "1", security_team_count: "2" };
     const csv = env.TEST_CATALOG_CSV.replace(
-      /^([a-z_]+),(.*),\d*$/gm,
-      (_, code, rest) => `${code},${rest},${order[code] ?? ""}`,
+      /^([a-z_]+),(.*),\d*,(sum|last|)$/gm,
+      (_, code, rest, overTime) => `${code},${rest},${order[code] ?? ""},${overTime}`,
     );
     expect((await postCsv("/api/admin/catalog", csv)).status).toBe(200);
     expect(await headlines()).toEqual(["crime_tip_received", "security_team_count"]);
   });
 
   it("refuses a headline that is not an order number, and a file without indicators, changing nothing", async () => {
-    const bad = env.TEST_CATALOG_CSV.replace(/,1\n/, ",đầu tiên\n");
+    const bad = env.TEST_CATALOG_CSV.replace(/,1,last\n/, ",đầu tiên,last\n");
     const refused = await postCsv("/api/admin/catalog", bad);
     expect(refused.status).toBe(400);
     expect((await errorOf(refused)).message).toMatch(/dòng 2: .*headline “đầu tiên” phải là số thứ tự/);
@@ -78,7 +78,7 @@ describe("the catalog", () => {
     expect(codes(before)).toEqual(codes(env.TEST_CATALOG_CSV));
     const order = await headlines();
 
-    const added = `${before}checkpoint_count,luc_luong,Số chốt an ninh trật tự,chốt,count,,,yes,no,\r\n`;
+    const added = `${before}checkpoint_count,luc_luong,Số chốt an ninh trật tự,chốt,count,,,yes,no,,last\r\n`;
     const res = await postCsv("/api/admin/catalog", added);
     expect(await res.json()).toEqual({ preview: false, imported: 35, warnings: [] });
     expect(await inUse()).toBe(added);

@@ -43,7 +43,7 @@ export async function checkUnits(body: ArrayBuffer): Promise<Checked<UnitRow>> {
 export async function checkCatalog(db: Db, body: ArrayBuffer): Promise<Checked<Indicator>> {
   const file = await readAs(body, CATALOG_FILE);
   if (file.problems.length) return refusedHeader(file);
-  const { rows, problems } = parseCatalog(file.records);
+  const { rows, problems, warnings } = parseCatalog(file.records);
   // A required indicator that communes already report cannot vanish with an upload: its figures would disappear.
   const kept = new Set(rows.map((r) => r.code));
   const dropped = (await listIndicators(db)).filter((i) => i.required && !kept.has(i.code));
@@ -57,7 +57,7 @@ export async function checkCatalog(db: Db, body: ArrayBuffer): Promise<Checked<I
   const conflict = names.length
     ? `Danh mục mới bỏ ${names.length} chỉ tiêu bắt buộc đã có số liệu: ${names.join("; ")} — chưa nhập gì; giữ các dòng này trong tệp (có thể bỏ đánh dấu bắt buộc) rồi tải lại`
     : null;
-  return { rows, problems, warnings: file.warnings, conflict };
+  return { rows, problems, warnings: [...file.warnings, ...warnings], conflict };
 }
 
 /** A sources file, each row's unit looked up in today's unit list. */

@@ -20,7 +20,8 @@ export function replaceCatalog(db: Db, rows: Indicator[]): Statement[] {
 
 /** The active catalog in its order; its rows become indicators through `indicatorOf`. */
 export const catalogQuery = sql`
-  SELECT code, "group", label, unit, kind, aggregate, numerator, denominator, integer, required, position, headline
+  SELECT code, "group", label, unit, kind, aggregate, numerator, denominator, integer, required, position, headline,
+         over_time AS overTime
   FROM indicators WHERE active = 1 ORDER BY position`;
 
 export type CatalogRow = Omit<Indicator, "integer" | "required"> & { integer: number; required: number };

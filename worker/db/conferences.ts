@@ -111,6 +111,7 @@ export function snapshotStatements(
           doubtful: values.doubtful,
           sourceId: values.sourceId,
           writtenAt: values.writtenAt,
+          built: values.built,
         })
         .from(values)
         .where(sql`${inArray(values.period, periods)} ${under(values.unitCode)}`),

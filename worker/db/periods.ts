@@ -1,6 +1,7 @@
 /** Reporting periods and their deadlines: set by an administrator, or the default (`domain/periods.ts`). */
 import { type SQL, sql } from "drizzle-orm";
 import { defaultDeadline, type Period, parsePeriodCode } from "../../domain/periods";
+import { reportingYearEnd } from "../reporting-year";
 import type { Db } from "./client";
 import { periods } from "./schema";
 
@@ -20,13 +21,13 @@ export function deadlineQuery(code: string): SQL {
 export function deadlineFrom(code: string, rows: { deadline: number | null }[]): number {
   const period = parsePeriodCode(code);
   if (!period) throw new Error(`not a period code: ${code}`);
-  return rows[0]?.deadline ?? defaultDeadline(period);
+  return rows[0]?.deadline ?? defaultDeadline(period, reportingYearEnd());
 }
 
 /** Every known period, newest first, with the deadline an administrator set (or null) and the default one. */
 export async function listPeriods(db: Db) {
   const rows = await db.select().from(periods).orderBy(sql`${periods.startsOn} DESC, ${periods.endsOn} DESC`);
-  return rows.map((p) => ({ code: p.code, deadline: p.deadline, defaultDeadline: defaultDeadline(p) }));
+  return rows.map((p) => ({ code: p.code, deadline: p.deadline, defaultDeadline: defaultDeadline(p, reportingYearEnd()) }));
 }
 
 /** The statement that sets (or clears, with null) the period's deadline. */

@@ -37,13 +37,21 @@ export const indicators = sqliteTable("indicators", {
   position: integer().notNull(),
   /** Place among the figures a conference leads with (the overview's first screen); null for the others. */
   headline: integer(),
+  /**
+   * How shorter periods make a longer one (PRODUCT.md §14): `last` for a stock (what exists at the end), `sum` for a
+   * flow (what happened during it); null for a ratio, which is rebuilt from its parts.
+   */
+  overTime: text({ enum: ["sum", "last"] }),
   active: integer({ mode: "boolean" }).notNull().default(true),
 });
 
-/** Reporting periods: `2025`, `2025-H1`, `2025-Q3`, `2025-M08`; `deadline` decides which reports are late. */
+/**
+ * Reporting periods: `2025`, `2025-H1`, `2025-Q3`, `2025-M08`, `2025-9M`, phases `2021-2025`; `deadline` decides which
+ * reports are late. A phase has a row once asked for: its communes' figures are built and kept from then on.
+ */
 export const periods = sqliteTable("periods", {
   code: text().primaryKey(),
-  kind: text({ enum: ["year", "half", "quarter", "month"] }).notNull(),
+  kind: text({ enum: ["year", "half", "quarter", "month", "nine_months", "phase"] }).notNull(),
   startsOn: text().notNull(),
   endsOn: text().notNull(),
   deadline: integer(),
@@ -118,6 +126,11 @@ export const values = sqliteTable(
     writtenAt: integer().notNull(),
     /** When the value first arrived: decides whether a commune reported late. */
     firstWrittenAt: integer().notNull(),
+    /**
+     * Built from the shorter periods the commune reported (PRODUCT.md §14), not typed: `source_id` 0, no cell; a typed
+     * value for the same period takes its place.
+     */
+    built: integer({ mode: "boolean" }).notNull().default(false),
   },
   (t) => [
     primaryKey({ columns: [t.unitCode, t.indicatorCode, t.period] }),
@@ -132,6 +145,7 @@ export const values = sqliteTable(
       t.approximate,
       t.doubtful,
       t.firstWrittenAt,
+      t.built,
     ),
   ],
 );
@@ -292,6 +306,7 @@ export const snapshotValues = sqliteTable(
     doubtful: integer({ mode: "boolean" }).notNull().default(false),
     sourceId: integer().notNull(),
     writtenAt: integer().notNull(),
+    built: integer({ mode: "boolean" }).notNull().default(false),
   },
   (t) => [primaryKey({ columns: [t.conferenceId, t.unitCode, t.indicatorCode, t.period] })],
 );
@@ -317,6 +332,8 @@ const rollupColumns = {
     reporting: integer().notNull(),
     approximate: integer().notNull(),
     doubtful: integer().notNull(),
+    /** Communes whose figure was built from shorter periods (PRODUCT.md §14). */
+    built: integer().notNull().default(0),
     previousTotal: real().notNull(),
     previousNumerator: real().notNull(),
     previousDenominator: real().notNull(),

@@ -2,7 +2,7 @@
  * Indicator values: the statements that store a source's reading (run by the sync in one batch with its issues and
  * roll-ups, `sync/write.ts`), and the commune rows exports read.
  */
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, inArray, type SQL, sql } from "drizzle-orm";
 import type { ApprovalState } from "../../domain/approvals";
 import { type CellIssue, type CellValue, KEEPS_LAST_GOOD, slotKey } from "../sheets/types";
 import { chunk, type Statement } from "./batch";
@@ -22,6 +22,9 @@ export function valuesJoin(conferenceId: number, alias: string, on: SQL): SQL {
     ? sql`CROSS JOIN indicator_values ${a} INDEXED BY values_rollup_idx ON ${on}`
     : sql`CROSS JOIN snapshot_values ${a} ON ${a}.conference_id = ${conferenceId} AND ${on}`;
 }
+
+/** Columns an inserted value binds (every one, defaults included): D1 binds at most 100 parameters a statement. */
+const VALUE_COLUMNS = Object.keys(getTableColumns(values)).length;
 
 /** A value another active source already gives: who gives it, to name it beside the cell that conflicts. */
 export type TakenSlot = { sourceId: number; title: string | null; spreadsheetId: string; gid: number | null };
@@ -123,7 +126,7 @@ export function valueChanges(
   });
   const removed = existing.filter((v) => !fresh.has(key(v)));
   const statements: Statement[] = [];
-  for (const part of chunk(changed, 12)) {
+  for (const part of chunk(changed, VALUE_COLUMNS)) {
     statements.push(
       db
         .insert(values)
@@ -139,6 +142,8 @@ export function valueChanges(
             sourceId: sqlExcluded("source_id"),
             runId: sqlExcluded("run_id"),
             writtenAt: sqlExcluded("written_at"),
+            // A typed value takes the place of one built from shorter periods.
+            built: false,
           },
         }),
     );

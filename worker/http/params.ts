@@ -6,7 +6,7 @@
  */
 import { zValidator } from "@hono/zod-validator";
 import { z } from "zod";
-import { parsePeriodCode } from "../../domain/periods";
+import { periodProblem } from "../../domain/periods";
 import { NATIONAL } from "../../domain/units";
 import { AppError } from "../errors";
 
@@ -32,9 +32,10 @@ export function valid<T extends Target, S extends z.ZodType>(target: T, schema: 
 }
 
 export const unitCode = z.string().regex(/^\d{2,5}$/, "mã đơn vị gồm 2 đến 5 chữ số");
-export const periodCode = z
-  .string()
-  .refine((p) => parsePeriodCode(p) !== null, "kỳ báo cáo dạng 2025, 2025-H1, 2025-Q3 hoặc 2025-M08");
+export const periodCode = z.string().superRefine((p, ctx) => {
+  const problem = periodProblem(p);
+  if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 export const unitOrCountry = z.union([z.literal(NATIONAL), unitCode], {
   error: "mã đơn vị gồm 2 đến 5 chữ số, hoặc VN cho toàn quốc",

@@ -16,7 +16,12 @@ export type Indicator = {
   position: number;
   /** Place among the figures a conference leads with; null for the others. */
   headline: number | null;
+  /** How shorter periods make a longer one (PRODUCT.md §14): `sum` (a flow) or `last` (a stock); null for a ratio. */
+  overTime: OverTime | null;
 };
+
+export type OverTime = "sum" | "last";
+const OVER_TIME: readonly OverTime[] = ["sum", "last"];
 
 /** The columns of an indicator catalog, checked on upload and written into its template. */
 export const CATALOG_FILE = referenceFormat({
@@ -47,6 +52,12 @@ export const CATALOG_FILE = referenceFormat({
       required: false,
       aliases: ["số liệu chính", "thứ tự"],
     },
+    {
+      name: "over_time",
+      meaning: "cộng dồn theo thời gian: sum (cộng các kỳ) hoặc last (lấy kỳ cuối); để trống với tỷ lệ",
+      required: false,
+      aliases: ["theo thời gian", "cộng dồn", "tổng hợp theo thời gian"],
+    },
   ],
   examples: [
     {
@@ -58,6 +69,7 @@ export const CATALOG_FILE = referenceFormat({
       integer: "yes",
       required: "yes",
       headline: "1",
+      over_time: "last",
     },
     {
       code: "explosives_kg",
@@ -67,6 +79,7 @@ export const CATALOG_FILE = referenceFormat({
       kind: "amount",
       integer: "no",
       required: "no",
+      over_time: "sum",
     },
   ],
 });
@@ -84,15 +97,25 @@ export function catalogRecord(i: Indicator): Record<string, string> {
     integer: i.integer ? "yes" : "no",
     required: i.required ? "yes" : "no",
     headline: i.headline === null ? "" : String(i.headline),
+    over_time: i.overTime ?? "",
   };
 }
 
 const yes = (v: string | undefined) => ["yes", "true", "1", "có"].includes((v ?? "").toLowerCase());
 
-export function parseCatalog(records: TableRecord[]): { rows: Indicator[]; problems: ImportProblem[] } {
+/**
+ * The catalog's rows, the lines refused, and warnings. A file without the `over_time` column (from before it) gives
+ * every typed indicator `last` — a longer period never adds up stocks — and says so once.
+ */
+export function parseCatalog(records: TableRecord[]): {
+  rows: Indicator[];
+  problems: ImportProblem[];
+  warnings: ImportProblem[];
+} {
   const rows: Indicator[] = [];
   const ratios: { row: Indicator; line: number }[] = [];
   const problems: ImportProblem[] = [];
+  const hasOverTime = records.some((r) => "over_time" in r.fields);
   for (const { line, fields: r } of records) {
     const code = r.code ?? "";
     const kind = r.kind as IndicatorKind;
@@ -120,6 +143,14 @@ export function parseCatalog(records: TableRecord[]): { rows: Indicator[]; probl
       });
       continue;
     }
+    const overTime = (r.over_time ?? "").trim().toLowerCase();
+    if (kind !== "ratio" && hasOverTime && !OVER_TIME.includes(overTime as OverTime)) {
+      problems.push({
+        line,
+        message: `Chỉ tiêu ${code}: cột over_time “${r.over_time ?? ""}” phải là sum (cộng các kỳ, như số tin báo) hoặc last (lấy kỳ cuối, như số tổ)`,
+      });
+      continue;
+    }
     const row: Indicator = {
       code,
       group: r.group ?? "",
@@ -133,6 +164,7 @@ export function parseCatalog(records: TableRecord[]): { rows: Indicator[]; probl
       required: yes(r.required),
       position: rows.length + 1,
       headline: headline ? Number(headline) : null,
+      overTime: kind === "ratio" ? null : hasOverTime ? (overTime as OverTime) : "last",
     };
     rows.push(row);
     if (kind === "ratio") ratios.push({ row, line });
@@ -158,5 +190,15 @@ export function parseCatalog(records: TableRecord[]): { rows: Indicator[]; probl
     for (const x of rows)
       x.headline = DEFAULT_HEADLINES.includes(x.code) ? DEFAULT_HEADLINES.indexOf(x.code) + 1 : null;
   }
-  return { rows, problems };
+  const warnings: ImportProblem[] =
+    hasOverTime || !rows.length
+      ? []
+      : [
+          {
+            line: null,
+            message:
+              "Tệp danh mục không có cột over_time: mọi chỉ tiêu được lấy số kỳ cuối (last) khi cộng các kỳ ngắn thành kỳ dài; thêm cột over_time (sum cho số phát sinh trong kỳ như tin báo, last cho số hiện có như số tổ) rồi tải lại",
+          },
+        ];
+  return { rows, problems, warnings };
 }

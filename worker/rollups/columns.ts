@@ -35,7 +35,7 @@ export const FIGURES = {
   name: "rollups",
   accepted: false,
   key: ["period", "indicatorCode"],
-  counts: ["reporting", "approximate", "doubtful", "previousReporting", "sameCommunes"],
+  counts: ["reporting", "approximate", "doubtful", "built", "previousReporting", "sameCommunes"],
   sums: [
     "total",
     "numerator",

@@ -8,6 +8,7 @@ import { NATIONAL } from "../../domain/units";
 import { LIVE } from "../db/schema";
 import { COMMUNE_KINDS, childTree, listInForce, type Scope, unitTree } from "../db/units";
 import { valuesJoin } from "../db/values";
+import { reportingYearEnd } from "../reporting-year";
 import { COVERED, type Pair, type Table } from "./columns";
 import { type Cte, cte } from "./cte";
 
@@ -19,7 +20,7 @@ export function pairsCte(pairs: Pair[]): Cte<"pairs"> {
   const rows = pairs.map(({ period, compare }) => {
     const p = parsePeriodCode(period);
     if (!p) throw new Error(`not a period code: ${period}`);
-    return [period, compare === period ? null : compare, p.endsOn, defaultDeadline(p)];
+    return [period, compare === period ? null : compare, p.endsOn, defaultDeadline(p, reportingYearEnd())];
   });
   return cte(sql`pairs(period, compare, ends_on, deadline) AS (
     SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2,
@@ -83,6 +84,7 @@ function figuresCte(conferenceId: number, accepted: boolean): Cte<"fresh", "pair
       SELECT c.code AS code, p.period AS period, v.indicator_code AS indicator_code,
              TOTAL(CASE WHEN ${now} THEN v.value END) AS total, 0 AS numerator, 0 AS denominator,
              SUM(${now}) AS reporting, SUM(${now} AND v.approximate) AS approximate, SUM(${now} AND v.doubtful) AS doubtful,
+             SUM(${now} AND v.built) AS built,
              TOTAL(CASE WHEN ${before} THEN v.value END) AS previous_total, 0 AS previous_numerator,
              0 AS previous_denominator, SUM(${before}) AS previous_reporting
       FROM pairs p CROSS JOIN s c ${counted} ${join("v", sql`v.unit_code = c.code AND v.period IN (p.period, p.compare)`)}
@@ -92,7 +94,7 @@ function figuresCte(conferenceId: number, accepted: boolean): Cte<"fresh", "pair
       SELECT c.code, p.period, r.code, 0,
              TOTAL(CASE WHEN n.period = p.period THEN n.value END), TOTAL(CASE WHEN n.period = p.period THEN d.value END),
              SUM(n.period = p.period), SUM(n.period = p.period AND (n.approximate OR d.approximate)),
-             SUM(n.period = p.period AND (n.doubtful OR d.doubtful)), 0,
+             SUM(n.period = p.period AND (n.doubtful OR d.doubtful)), SUM(n.period = p.period AND (n.built OR d.built)), 0,
              TOTAL(CASE WHEN n.period IS p.compare THEN n.value END), TOTAL(CASE WHEN n.period IS p.compare THEN d.value END),
              SUM(n.period IS p.compare)
       FROM pairs p CROSS JOIN s c ${counted} CROSS JOIN indicators r
@@ -102,7 +104,7 @@ function figuresCte(conferenceId: number, accepted: boolean): Cte<"fresh", "pair
       GROUP BY c.code, p.period, r.code
     ),
     fresh AS (
-      SELECT code, period, indicator_code, reporting, approximate, doubtful, previous_reporting,
+      SELECT code, period, indicator_code, reporting, approximate, doubtful, built, previous_reporting,
              ${both} AS same_communes, total, numerator, denominator, previous_total, previous_numerator,
              previous_denominator, IIF(${both}, total, 0) AS same_total,
              IIF(${both}, previous_total, 0) AS same_previous, IIF(${both}, numerator, 0) AS same_numerator,

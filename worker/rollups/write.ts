@@ -12,6 +12,7 @@ import { nextYearPeriod, previousYearPeriod } from "../../domain/periods";
 import { runBatch } from "../db/batch";
 import type { Db } from "../db/client";
 import { LIVE } from "../db/schema";
+import { builtStatements, periodsToBuild, registeredPhases } from "../periods/built";
 import {
   ACCEPTED_FIGURES,
   addExcluded,
@@ -144,6 +145,16 @@ export function rollupWrite(communes: string[], periods: Iterable<string>): SQL[
   ]);
 }
 
+/**
+ * What a change of these communes' values in these periods adds to its batch: the longer periods made of them built
+ * again (PRODUCT.md §14), then the roll-ups of every period that moved.
+ */
+export async function changedValuesWrite(db: Db, codes: string[], periods: string[]): Promise<SQL[]> {
+  if (!codes.length || !periods.length) return [];
+  const built = periodsToBuild(periods, await registeredPhases(db));
+  return [...builtStatements(codes, built), ...rollupWrite(codes, [...periods, ...built])];
+}
+
 /** Communes per statement when every commune's rows are computed again: each statement stays short. */
 const COMMUNES_PER_STATEMENT = 250;
 
@@ -187,18 +198,23 @@ export function conferencePair(c: { period: string; comparePeriod: string | null
 }
 
 /**
- * What rebuilds every roll-up: the live ones for every period with values (and the year after), and each frozen
- * conference's; then marks them built. For a unit-list or catalog import, in the import's own batch.
+ * What rebuilds every built value and every roll-up: the values built from shorter periods, the live roll-ups for
+ * every period with values (and the year after), and each frozen conference's; then marks them built. For a
+ * unit-list or catalog import, in the import's own batch.
  */
 export async function rebuildEverything(db: Db): Promise<SQL[]> {
-  const [withValues, frozen] = await Promise.all([
-    db.all<{ period: string }>(sql`SELECT DISTINCT period FROM indicator_values`),
+  const [withValues, frozen, phases] = await Promise.all([
+    db.all<{ period: string }>(sql`SELECT DISTINCT period FROM indicator_values WHERE built = 0`),
     db.all<{ id: number; period: string; comparePeriod: string | null }>(
       sql`SELECT id, period, compare_period AS comparePeriod FROM conferences WHERE frozen_at IS NOT NULL`,
     ),
+    registeredPhases(db),
   ]);
+  const typed = withValues.map((r) => r.period);
+  const built = periodsToBuild(typed, phases);
   return [
-    ...(await rollupRebuild(db, LIVE, livePairs(withValues.map((r) => r.period)))),
+    ...builtStatements(null, built),
+    ...(await rollupRebuild(db, LIVE, livePairs([...typed, ...built]))),
     ...(await Promise.all(frozen.map((c) => rollupRebuild(db, c.id, [conferencePair(c)])))).flat(),
     sql`INSERT OR REPLACE INTO rollup_state (id, built_at) VALUES (1, ${Date.now()})`,
   ];

@@ -42,6 +42,7 @@ const POINTS: Indicator = {
   required: false,
   position: 0,
   headline: null,
+  overTime: "last",
 };
 
 export type ModelsHeader = { row: number; kind: number; points: number; code: number | null; name: number | null };

@@ -9,7 +9,7 @@ import type { Db } from "../db/client";
 import { replaceSourceError, replaceSourceIssues } from "../db/issues";
 import { markFailed, markRead, recountSourcePeriods, type SourceRecord } from "../db/sources";
 import { type StoredValue, valueChanges } from "../db/values";
-import { rollupWrite } from "../rollups/write";
+import { changedValuesWrite } from "../rollups/write";
 import type { CellIssue, CellValue, SourceError } from "../sheets/types";
 
 export type Reading = {
@@ -68,10 +68,11 @@ export async function writeReading(
       actor: held.editor ?? "sync",
       detail: { via: "sheet" },
     }),
-    ...rollupWrite(
+    ...(await changedValuesWrite(
+      db,
       change.touched.map((v) => v.unitCode),
       change.touched.map((v) => v.period),
-    ),
+    )),
     ...(reading.modelStatements ?? []),
     ...replaceSourceIssues(db, source.id, reading.issues, runId, now),
     markRead(db, source.id, { title: reading.title, locale: reading.locale, ...version }, runId, now),
