@@ -88,7 +88,7 @@ export type PeriodState = {
 const day = (at: number | null) => (at === null ? "" : ` ${formatDateTime(at).slice(0, 10)}`);
 
 /** One period's state in words, and what the clerk does next (`table`: the sheet lists many communes). */
-export function stateText(s: PeriodState, table = false): string {
+function stateText(s: PeriodState, table = false): string {
   const a = s.approval;
   const tickAgain =
     s.ticked === true
