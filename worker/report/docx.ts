@@ -30,7 +30,7 @@ import { BLANK, BLANK_LINE, type Letterhead } from "./letterhead";
 const FONT = "Times New Roman";
 /** Twips in a millimetre (1 inch = 1440 twips = 25.4 mm). */
 const MM = 1440 / 25.4;
-export const PAGE = {
+const PAGE = {
   width: 11906,
   height: 16838,
   top: Math.round(20 * MM),
@@ -75,7 +75,7 @@ const cell = (width: number, children: Paragraph[]) =>
  * The date as Nghị định 30 writes it: a day under 10 and the months 1 and 2 with a leading zero, “ngày 05 tháng 02
  * năm 2026”, “ngày 15 tháng 8 năm 2026”.
  */
-export function documentDate(isoDate: string): string {
+function documentDate(isoDate: string): string {
   const [y, m, d] = isoDate.split("-").map(Number) as [number, number, number];
   const dd = String(d).padStart(2, "0");
   const mm = m <= 2 ? `0${m}` : String(m);

@@ -24,7 +24,7 @@ import { EMPTY_LETTERHEAD, letterheadUnit, readLetterhead, saveLetterhead } from
 import { deleteTemplate, readTemplate, saveTemplate, templateInfo } from "../report/store";
 
 const DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-export const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
+const MAX_TEMPLATE_BYTES = 2 * 1024 * 1024;
 
 /**
  * The Word libraries (about half the Worker's code) are loaded by the requests that use them, so that every other
