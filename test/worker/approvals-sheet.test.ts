@@ -129,6 +129,21 @@ describe("confirming from the sheet", () => {
     expect((await approval()).state).toBe("submitted");
   });
 
+  it("does not take a read after a failed tab write for the clerk ticking again", async () => {
+    await putSheet("tk-bdq", form("2", 12, true));
+    await sync();
+    // The edit after confirming is read, but the tab cannot be written: the sheet is read again at the next run.
+    const failing = Array(5).fill({ status: 503, api: "sheets", call: "spreadsheets.batchUpdate" });
+    await putSheet("tk-bdq", form("3", 13, true, { modifiedTime: "2026-11-21T08:00:00Z", faults: failing }));
+    await sync();
+    expect((await approval()).state).toBe("open");
+    await sync();
+    expect((await approval()).state).toBe("open");
+    expect(await states("tk-bdq")).toEqual([
+      "Năm 2025: Bảng tính đã sửa sau khi chốt: cần chốt lại — bỏ đánh dấu rồi đánh dấu lại ô “Chốt số liệu” của kỳ này",
+    ]);
+  });
+
   it("takes the submission back when the box is unticked, audited with who and why", async () => {
     await putSheet("tk-bdq", form("2", 12, true));
     await sync();

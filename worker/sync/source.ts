@@ -107,7 +107,11 @@ async function readAndStore(
     ticks: raw.ticks,
     stored: ticks,
     approvals: new Map(approvals.map((a) => [pairKey(a), a])),
-    sheetChanged: sheetVersion(source.lastVersion) !== sheetVersion(readAs(located.version.version)),
+    // Without a version (forgotten when the tab could not be written), Drive's modifiedTime says whether anyone edited.
+    sheetChanged:
+      source.lastVersion === null
+        ? source.lastModifiedTime !== located.version.modifiedTime
+        : sheetVersion(source.lastVersion) !== sheetVersion(readAs(located.version.version)),
     actor: editorOf(located, google.email),
     now: now(),
   });
