@@ -7,7 +7,7 @@ import { type SQL, sql } from "drizzle-orm";
 import { isCommuneKind, NATIONAL } from "../../domain/units";
 import { readBatch } from "../db/batch";
 import type { Db } from "../db/client";
-import { COMMUNE_KINDS, childRoots, type Scope } from "../db/units";
+import { childRoots, type Scope } from "../db/units";
 import { UNLISTED_PREFIX } from "./match";
 
 export type ModelKind = { code: string; label: string; points: number; communes: number; inCatalog: boolean };
@@ -38,19 +38,31 @@ export type KindAnswer = {
   without: Named[];
 };
 
+type Child = { code: string; name: string; kind: string; listed: number | null; running: number | null };
+
 /**
- * `tree(code, kind, name)`: the communes under a unit (the unit itself when it is one), through districts for
- * pre-2025 lists, with their names; a commune's children are not looked for (each look is a row read).
+ * The units directly under a unit (the unit itself when it is a commune), each with its own models totals: one pass
+ * over the units' covering index and a primary-key lookup each, no recursive walk (each step is rows read).
  */
-function communesOf(scope: Scope, unitKind: string): SQL {
-  const roots = isCommuneKind(unitKind) ? sql`code = ${scope.unitCode}` : sql`parent_code = ${scope.unitCode}`;
-  return sql`tree(code, kind, name) AS (
-      SELECT code, kind, full_name FROM units WHERE valid_from = ${scope.listDate} AND ${roots}
-      UNION ALL
-      SELECT u.code, u.kind, u.full_name FROM tree t CROSS JOIN units u
-        ON u.valid_from = ${scope.listDate} AND u.parent_code = t.code
-      WHERE t.kind NOT IN ${COMMUNE_KINDS}
-    )`;
+function childrenWithTotals(listDate: string, period: string, under: SQL): SQL {
+  return sql`SELECT u.code AS code, u.full_name AS name, u.kind AS kind, m.listed AS listed, m.running AS running
+    FROM units u INDEXED BY units_children_idx
+    LEFT JOIN rollup_model_totals m ON m.unit_code = u.code AND m.period = ${period}
+    WHERE u.valid_from = ${listDate} AND ${under}`;
+}
+
+/** The communes under a unit with their totals; through its districts for a pre-2025 list (a second read). */
+async function communesWithTotals(db: Db, scope: Scope, period: string, first: Child[]): Promise<Child[]> {
+  const districts = first.filter((c) => !isCommuneKind(c.kind)).map((c) => c.code);
+  if (!districts.length) return first;
+  const below = await db.all<Child>(
+    childrenWithTotals(
+      scope.listDate,
+      period,
+      sql`u.parent_code IN (SELECT value FROM json_each(${JSON.stringify(districts)}))`,
+    ),
+  );
+  return [...first.filter((c) => isCommuneKind(c.kind)), ...below];
 }
 
 const kindLabel = sql`COALESCE((SELECT t.label FROM model_types t WHERE t.code = r.kind), r.label)`;
@@ -60,19 +72,15 @@ export async function modelsOf(db: Db, scope: Scope, period: string, unitKind: s
   const expected = national
     ? sql`SELECT TOTAL(communes) AS n FROM units WHERE valid_from = ${scope.listDate} AND parent_code IS NULL`
     : sql`SELECT communes AS n FROM units WHERE valid_from = ${scope.listDate} AND code = ${scope.unitCode}`;
-  // Under a province: each commune with its own totals row (a primary-key lookup each), to name the silent ones.
-  const communes = national
-    ? sql`SELECT NULL AS code, NULL AS name, NULL AS listed, NULL AS running WHERE false`
-    : sql`WITH RECURSIVE ${communesOf(scope, unitKind)}
-      SELECT t.code AS code, t.name AS name, m.listed AS listed, m.running AS running
-      FROM tree t LEFT JOIN rollup_model_totals m ON m.unit_code = t.code AND m.period = ${period}
-      WHERE t.kind IN ${COMMUNE_KINDS} ORDER BY t.name`;
-  const [kinds, totals, [count], silent] = await readBatch<
+  // Under a province: each commune with its own totals row, to name those without a list or running none.
+  const under = isCommuneKind(unitKind) ? sql`u.code = ${scope.unitCode}` : sql`u.parent_code = ${scope.unitCode}`;
+  const communes = national ? sql`SELECT NULL AS code WHERE false` : childrenWithTotals(scope.listDate, period, under);
+  const [kinds, totals, [count], children] = await readBatch<
     [
       { code: string; label: string; points: number; communes: number }[],
       { kinds: number; points: number; listed: number; running: number }[],
       { n: number }[],
-      { code: string; name: string; listed: number | null; running: number | null }[],
+      Child[],
     ]
   >(db, [
     sql`SELECT r.kind AS code, ${kindLabel} AS label, r.points AS points, r.communes AS communes
@@ -83,6 +91,8 @@ export async function modelsOf(db: Db, scope: Scope, period: string, unitKind: s
     communes,
   ]);
   const total = totals[0];
+  const byName = (a: Named, b: Named) => a.name.localeCompare(b.name, "vi");
+  const silent = national ? [] : (await communesWithTotals(db, scope, period, children)).sort(byName);
   return {
     kinds: kinds.map((k) => ({ ...k, inCatalog: !k.code.startsWith(UNLISTED_PREFIX) })),
     distinctKinds: total?.kinds ?? kinds.length,
@@ -110,11 +120,12 @@ export async function kindOf(
     sql`SELECT ${kindLabel} AS label, r.points AS points, r.communes AS communes FROM rollup_models r
       WHERE r.unit_code = ${scope.unitCode} AND r.period = ${period} AND r.kind = ${kind}`,
     sql`SELECT u.code AS code, u.full_name AS name, r.points AS points
-      FROM units u LEFT JOIN rollup_models r ON r.unit_code = u.code AND r.period = ${period} AND r.kind = ${kind}
-      WHERE u.valid_from = ${scope.listDate} AND ${childRoots(scope, unitKind)}
-      ORDER BY r.points DESC, u.full_name`,
+      FROM units u INDEXED BY units_children_idx
+      LEFT JOIN rollup_models r ON r.unit_code = u.code AND r.period = ${period} AND r.kind = ${kind}
+      WHERE u.valid_from = ${scope.listDate} AND ${childRoots(scope, unitKind)}`,
   ]);
   if (!own) return null;
+  children.sort((a, b) => (b.points ?? 0) - (a.points ?? 0) || a.name.localeCompare(b.name, "vi"));
   return {
     code: kind,
     ...own,
