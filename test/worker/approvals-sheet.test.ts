@@ -129,6 +129,22 @@ describe("confirming from the sheet", () => {
     expect((await approval()).state).toBe("submitted");
   });
 
+  it("leaves a confirmation made on the dashboard alone while the sheet's box stays as it was", async () => {
+    await ok(client.approvals.submit.$post({ json: { unitCode: "12745", period: "2025" } }));
+    // The sheet is saved again (its box never ticked): nothing to take back.
+    await putSheet("tk-bdq", form("2", 12, false));
+    await sync();
+    expect((await approval()).state).toBe("submitted");
+    expect((await states("tk-bdq"))[0]).toMatch(new RegExp(`^Năm 2025: Xã đã chốt ${DAY} — chờ tỉnh duyệt$`));
+    // Ticking it then changes nothing; unticking it afterwards takes the confirmation back.
+    await putSheet("tk-bdq", form("3", 12, true));
+    await sync();
+    expect((await approval()).state).toBe("submitted");
+    await putSheet("tk-bdq", form("4", 12, false));
+    await sync();
+    expect((await approval()).state).toBe("open");
+  });
+
   it("does not take a read after a failed tab write for the clerk ticking again", async () => {
     await putSheet("tk-bdq", form("2", 12, true));
     await sync();
