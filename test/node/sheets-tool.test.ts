@@ -505,6 +505,8 @@ describe("check", () => {
     });
     expect(ok!["dòng tiêu đề"]).toContain("dòng 4: STT | Chỉ tiêu | Mã | Đơn vị tính | Năm 2024 | Năm 2025");
     expect(ok!["sửa lần cuối"]).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+    // Provisioned by the administrator's account, the last to write into it.
+    expect(ok!["người sửa cuối"]).toBe(admin.client_email);
     expect(unshared).toMatchObject({ "đọc được": "KHÔNG" });
     expect(unshared!["việc cần làm"]).toContain(`thêm ${reader.client_email} quyền Người xem`);
     expect(missing!["việc cần làm"]).toContain("Không tìm thấy bảng tính");
@@ -513,6 +515,7 @@ describe("check", () => {
       "ngôn ngữ": "en_US",
       "dòng tiêu đề": "KHÔNG THẤY",
       "sửa lần cuối": "01/03/2026 08:30",
+      "người sửa cuối": "",
     });
     expect(english!["việc cần làm"]).toMatch(/Chỉ tiêu.*Việt Nam/);
     expect(english!["phản hồi vào bảng tính"]).toBe(`tắt: ${reader.client_email} chỉ có quyền Người xem`);

@@ -10,7 +10,7 @@ import { explain } from "./google.mjs";
 /**
  * @typedef {{ unitCode: string, unitName: string, spreadsheetId: string, tab: string | null, gid: number | null, layout: string }} SourceRef
  * @typedef {{ source: SourceRef, readable: boolean, title: string, locale: string, tab: string, header: string,
- *   lastEdit: string | null, feedback: string, action: string }} CheckRow
+ *   lastEdit: string | null, lastEditor: string, feedback: string, action: string }} CheckRow
  */
 
 /**
@@ -117,6 +117,7 @@ async function checkOne(api, source) {
     tab: source.tab ?? "",
     header: "",
     lastEdit: /** @type {string | null} */ (null),
+    lastEditor: "",
     feedback: "",
     action: "",
   };
@@ -142,11 +143,14 @@ async function checkOne(api, source) {
     const file = await api.call("drive-read", `xem lần sửa cuối của ${id}`, () =>
       api.drive.files.get({
         fileId: id,
-        fields: "modifiedTime,version,trashed,capabilities(canEdit)",
+        fields: "modifiedTime,version,trashed,capabilities(canEdit),lastModifyingUser(displayName,emailAddress)",
         supportsAllDrives: true,
       }),
     );
     row.lastEdit = file.data.modifiedTime ?? null;
+    // Who the Worker will record a “Chốt số liệu” tick as (the email is left out when that user hides it).
+    const editor = file.data.lastModifyingUser;
+    row.lastEditor = editor?.emailAddress || editor?.displayName || "";
     // Feedback into the sheet (SHEETS_FEEDBACK) needs the service account as an editor.
     row.feedback = file.data.capabilities?.canEdit
       ? tabs.some((t) => t.title === FEEDBACK_TAB)
@@ -225,6 +229,7 @@ export function checkTable(rows) {
     "Trang",
     "Dòng tiêu đề",
     "Sửa lần cuối",
+    "Người sửa cuối",
     "Phản hồi vào bảng tính",
     "Việc cần làm",
     "Bảng tính",
@@ -237,6 +242,7 @@ export function checkTable(rows) {
     r.tab,
     r.header || (r.readable ? "KHÔNG THẤY" : ""),
     viDateTime(r.lastEdit),
+    r.lastEditor,
     r.feedback,
     r.action,
     sheetUrl(r.source.spreadsheetId, r.source.gid),
