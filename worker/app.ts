@@ -12,6 +12,7 @@ import { AppError, handleError } from "./errors";
 import { httpCaching } from "./http/cache";
 import { d1Cost } from "./http/d1-cost";
 import { d1Session } from "./http/d1-session";
+import { readYearEnd } from "./reporting-year";
 import { admin } from "./routes/admin";
 import { approvalsRoute } from "./routes/approvals";
 import { assets } from "./routes/assets";
@@ -29,10 +30,10 @@ import { periods } from "./routes/periods";
 import { report } from "./routes/report";
 import { adminReportDocument, reportDocx } from "./routes/report-docx";
 import { adminSources, sourcesRoute } from "./routes/sources";
-import { readYearEnd } from "./reporting-year";
 import { summary } from "./routes/summary";
 import { sync } from "./routes/sync";
 import { tokens } from "./routes/tokens";
+import { trendRoute } from "./routes/trend";
 import { users } from "./routes/users";
 
 export const app = new Hono<AppEnv>()
@@ -56,6 +57,7 @@ export const app = new Hono<AppEnv>()
   .route("/api/models", modelsRoute)
   .route("/api/boundaries", boundariesRoute)
   .route("/api/breakdown", breakdown)
+  .route("/api/trend", trendRoute)
   .route("/api/issues", issues)
   .route("/api/export.csv", exportCsv)
   .route("/api/export.xlsx", exportXlsx)

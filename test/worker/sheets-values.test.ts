@@ -84,6 +84,9 @@ describe("period headings", () => {
     ["Kết quả năm 2025", "2025"],
     ["Quý III/2025", "2025-Q3"],
     ["Tháng 8/2025", "2025-M08"],
+    ["9 tháng đầu năm 2025", "2025-9M"],
+    ["Giai đoạn 2021–2025", "2021-2025"],
+    ["Giai đoạn 2021 - 2025", "2021-2025"],
     ["Ghi chú", null],
   ])("%j → %s", (heading, period) => expect(periodFromHeading(heading)).toBe(period));
 

@@ -16,6 +16,7 @@ import {
 } from "../db/conferences";
 import { findUnit, unitListFor } from "../db/units";
 import { AppError } from "../errors";
+import { ensurePhase } from "../periods/phases";
 import { conferencePair, rollupRebuild } from "../rollups/write";
 
 export async function openConference(db: Db, input: NewConference, actor: string): Promise<ConferenceRecord> {
@@ -37,6 +38,8 @@ export async function freezeConference(
   now: number,
 ): Promise<ConferenceRecord> {
   const periods = [conference.period, conference.comparePeriod ?? conference.period];
+  // A phase's figures exist once it has been asked for.
+  if (parsePeriodCode(conference.period)?.kind === "phase") await ensurePhase(db, conference.period);
   // The communes of the unit in the list in force at the end of the conference's period, as its figures count them.
   const endsOn = parsePeriodCode(conference.period)?.endsOn ?? vietnamToday(now);
   const listDate = await unitListFor(db, endsOn);

@@ -6,6 +6,7 @@ import type { Db } from "../db/client";
 import { type ConferenceRecord, getConference } from "../db/conferences";
 import { type Scope, unitInForce } from "../db/units";
 import { AppError } from "../errors";
+import { ensurePhase } from "../periods/phases";
 import { rollupsBuilt } from "../rollups/write";
 
 export type ResolvedUnit = { code: string; name: string; kind: string };
@@ -32,6 +33,8 @@ export async function resolveScope(
 ): Promise<Resolved> {
   const p = parsePeriodCode(period);
   if (!p) throw new AppError("bad_request", `Kỳ báo cáo “${period}” không hợp lệ`);
+  // A phase's figures are built the first time it is asked for.
+  if (p.kind === "phase") await ensurePhase(db, period);
   const [{ listDate, unit: row }, conference, built] = await Promise.all([
     unitInForce(db, p.endsOn, unitCode === NATIONAL ? null : unitCode),
     conferenceId === null ? null : getConference(db, conferenceId),

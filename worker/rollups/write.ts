@@ -113,7 +113,7 @@ function dropEmpty(t: Table, communes: Cte<"s">, pairs: Pair[]): SQL {
 }
 
 /** The live pairs a change of values in these periods touches: each period, and the year after it. */
-function livePairs(periods: Iterable<string>): Pair[] {
+export function livePairs(periods: Iterable<string>): Pair[] {
   const touched = new Set<string>();
   for (const period of periods) {
     touched.add(period);

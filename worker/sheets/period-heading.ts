@@ -1,4 +1,7 @@
-/** A column heading that names a period: “Năm 2025”, “2025”, “6 tháng đầu năm 2025”, “Quý III/2025”, “Tháng 8/2025”. */
+/**
+ * A column heading that names a period: “Năm 2025”, “2025”, “6 tháng đầu năm 2025”, “9 tháng đầu năm 2025”, “Quý
+ * III/2025”, “Tháng 8/2025”, “Giai đoạn 2021–2025”.
+ */
 import { foldText } from "./text";
 
 const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
@@ -12,6 +15,8 @@ function group(m: RegExpExecArray, index: number): string {
 }
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => string][] = [
+  [new RegExp(`giai doan ${YEAR} ${YEAR}`), (m) => `${m[1]}-${m[2]}`],
+  [new RegExp(`9 thang (?:dau )?(?:nam )?${YEAR}`), (m) => `${m[1]}-9M`],
   [new RegExp(`6 thang (?:(dau|cuoi) )?(?:nam )?${YEAR}`), (m) => `${m[2]}-${m[1] === "cuoi" ? "H2" : "H1"}`],
   [new RegExp(`quy (i|ii|iii|iv|[1-4]) (?:nam )?${YEAR}`), (m) => `${m[2]}-Q${ROMAN[group(m, 1)] ?? Number(m[1])}`],
   [new RegExp(`thang (0?[1-9]|1[0-2]) (?:nam )?${YEAR}`), (m) => `${m[2]}-M${group(m, 1).padStart(2, "0")}`],

@@ -4,7 +4,7 @@
  * indicators are warnings. Cell-level checks (not a number, negative, not an integer…) happen in `readCell`.
  */
 import { formatExact } from "../../domain/numbers";
-import { previousYearPeriod } from "../../domain/periods";
+import { partSets, periodKind, periodLabel, previousYearPeriod } from "../../domain/periods";
 import type { Indicator } from "../reference/catalog";
 import { inSentence } from "./text";
 import { type CellIssue, type CellValue, type SheetReading, slotKey } from "./types";
@@ -15,6 +15,38 @@ const AREAS = "residential_area_total";
 const MIN_MEMBERS_PER_TEAM = 3;
 const JUMP_FACTOR = 3;
 const JUMP_FLOOR = 10;
+
+/** How a typed figure of a period is named beside its parts: “Số cả năm”. */
+const WHOLE_WORDS: Record<string, string> = {
+  year: "Số cả năm",
+  half: "Số 6 tháng",
+  nine_months: "Số 9 tháng",
+  quarter: "Số cả quý",
+  phase: "Số cả giai đoạn",
+};
+const PART_WORDS: Record<string, string> = { year: "năm", half: "kỳ 6 tháng", quarter: "quý", month: "tháng" };
+
+/**
+ * What the parts of a typed figure make (PRODUCT.md §14) when the same reading has a complete set of them, and how that
+ * is said: “tổng 4 quý”, “số Quý IV/2025”; null without a complete set or a rule.
+ */
+function fromParts(
+  v: CellValue,
+  overTime: Indicator["overTime"],
+  stored: Map<string, CellValue>,
+): { value: number; said: string } | null {
+  if (!overTime) return null;
+  for (const set of partSets(v.period)) {
+    const parts = set.map((p) => stored.get(slotKey(v.unitCode, v.indicatorCode, p)));
+    if (parts.some((p) => p === undefined)) continue;
+    const values = parts.map((p) => p?.value ?? 0);
+    if (overTime === "last") return { value: values.at(-1) ?? 0, said: `số ${periodLabel(set.at(-1) ?? "")}` };
+    const kinds = new Set(set.map(periodKind));
+    const noun = kinds.size === 1 ? (PART_WORDS[[...kinds][0] ?? ""] ?? "kỳ") : "kỳ";
+    return { value: values.reduce((a, b) => a + b, 0), said: `tổng ${set.length} ${noun}` };
+  }
+  return null;
+}
 
 /** “E7” out of `'Năm 2025'!E7`. */
 const bareCell = (cell: string) => cell.slice(cell.lastIndexOf("!") + 1);
@@ -100,6 +132,16 @@ export function validateReading(
         "warning",
         "approximate",
         `Ô ${bareCell(v.cell)}: ‘${v.raw}’ là số ước chừng — đã ghi nhận ${formatExact(v.value)} (gần đúng); nếu có số chính xác hãy nhập chỉ con số`,
+      );
+    }
+    // A typed year (half, nine months…) beside its parts in the same sheet: kept, with a warning when they disagree.
+    const parts = fromParts(v, byCode.get(v.indicatorCode)?.overTime ?? null, stored);
+    if (parts && Math.abs(parts.value - v.value) > 1e-9) {
+      issue(
+        v,
+        "warning",
+        "parts_disagree",
+        `Ô ${bareCell(v.cell)}: ${WHOLE_WORDS[periodKind(v.period) ?? ""] ?? "Số cả kỳ"} (${formatExact(v.value)}) khác ${parts.said} (${formatExact(parts.value)}) — giữ số đã nhập; kiểm tra lại cho khớp`,
       );
     }
     const prevPeriod = previousYearPeriod(v.period);
