@@ -17,6 +17,7 @@ import {
   seedReference,
   standinStats,
   syncNow,
+  UNITS_CSV,
 } from "./helpers";
 
 type Row = [kind: unknown, points: unknown];
@@ -157,6 +158,11 @@ describe("models by kind", () => {
     expect(country.kinds).toEqual(province.kinds);
     const commune = await answer("11953");
     expect(commune).toMatchObject({ distinctKinds: 4, points: 14, reportingCommunes: 1, expectedCommunes: 1 });
+    await expectExactRollups();
+
+    // A unit list imported again rebuilds the models roll-ups from the lists: the same answers.
+    expect((await postCsv("/api/admin/units?validFrom=2025-07-01", UNITS_CSV)).status).toBe(200);
+    expect(await answer("33")).toEqual(province);
     await expectExactRollups();
 
     const camera = await answer("33", "camera_an_ninh");

@@ -13,6 +13,7 @@ import { CATALOG_FILE, type Indicator, parseCatalog } from "../reference/catalog
 import { lostZeros, otherUnitsUse, parseSources, SOURCES_FILE, type SourceRow } from "../reference/sources";
 import { type ImportProblem, type ReferenceFormat, type ReferenceTable, readReferenceFile } from "../reference/table";
 import { parseUnits, UNIT_FILE, type UnitRow } from "../reference/units";
+import { modelRollupRebuild } from "../models/rollup";
 import { rebuildEverything } from "../rollups/write";
 import { belongsTo } from "./sources";
 
@@ -112,12 +113,16 @@ export async function checkSources(db: Db, body: ArrayBuffer): Promise<Checked<S
   return { rows, problems: [...problems, ...unlisted, ...taken].sort(byLine), warnings, conflict: null };
 }
 
-/** Replaces the list of that date and rebuilds every roll-up (a list decides which communes each unit sums). */
+/**
+ * Replaces the list of that date and rebuilds every roll-up, the models' too (a list decides which communes each
+ * unit sums).
+ */
 export async function importUnitList(db: Db, validFrom: string, rows: UnitRow[], audit: AuditEntry): Promise<void> {
   await runBatch(db, [
     ...replaceUnitList(db, validFrom, rows),
     auditStatement(db, audit),
     ...(await rebuildEverything(db)),
+    ...(await modelRollupRebuild(db)),
   ]);
 }
 

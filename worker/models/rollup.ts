@@ -7,6 +7,7 @@
  */
 import { type SQL, sql } from "drizzle-orm";
 import { previousYearPeriod } from "../../domain/periods";
+import type { Db } from "../db/client";
 import type { Cte } from "../rollups/cte";
 import { cte, withCtes } from "../rollups/cte";
 import { aboveCte, communesCte, pairsCte } from "../rollups/fresh";
@@ -68,6 +69,11 @@ function addChange(t: ModelTable, s: Cte<"s">, pairs: Cte<"pairs">): SQL {
   const changed = t.adds.map((c) => `d.${c} != 0`).join(" OR ");
   // A total's distinct kinds are recounted after; a kind's label is the first one seen.
   const keptValues = t.kept.map((c) => (c === "kinds" ? "0" : `d.${c}`));
+  // A kind not in the catalog is named by the first of its communes' words in sort order, whatever order they came in.
+  const sets = [
+    ...t.adds.map((c) => `${c} = ${c} + excluded.${c}`),
+    ...t.kept.filter((c) => c === "label").map((c) => `${c} = MIN(${c}, excluded.${c})`),
+  ];
   return withCtes(pairs)
     .and(s)
     .and(t.fresh)
@@ -88,7 +94,7 @@ function addChange(t: ModelTable, s: Cte<"s">, pairs: Cte<"pairs">): SQL {
       SELECT a.unit, ${cols(t.key, "d.")}, ${sql.raw(keptValues.join(", "))}, ${cols(t.adds, "d.")}
       FROM change d CROSS JOIN above a ON a.commune = d.code AND a.period = d.period
       WHERE ${sql.raw(changed)}
-      ON CONFLICT DO UPDATE SET ${sql.raw(t.adds.map((c) => `${c} = ${c} + excluded.${c}`).join(", "))}`);
+      ON CONFLICT DO UPDATE SET ${sql.raw(sets.join(", "))}`);
 }
 
 /** The communes' own rows replaced by their fresh ones. */
@@ -134,5 +140,23 @@ export function modelRollupWrite(communes: string[], periods: string[]): SQL[] {
   return [
     ...[KINDS, TOTALS].flatMap((t) => [addChange(t, s, pairs), ...replaceOwn(t, s, pairs)]),
     ...tidyAbove(s, pairs),
+  ];
+}
+
+/**
+ * Every models roll-up built again from the stored lists, for a new unit list (which communes each unit counts):
+ * emptied, then every listed commune's rows added up the tree as a write adds them.
+ */
+export async function modelRollupRebuild(db: Db): Promise<SQL[]> {
+  const listed = await db.all<{ code: string; period: string }>(
+    sql`SELECT DISTINCT unit_code AS code, period FROM model_lists`,
+  );
+  return [
+    sql`DELETE FROM rollup_models`,
+    sql`DELETE FROM rollup_model_totals`,
+    ...modelRollupWrite(
+      listed.map((l) => l.code),
+      listed.map((l) => l.period),
+    ),
   ];
 }
