@@ -127,7 +127,8 @@ describe("the built-in document", () => {
     const title = text.indexOf("BÁO CÁO");
     expect(title).toBeGreaterThan(text.indexOf("Độc lập - Tự do - Hạnh phúc"));
     expect(text[title + 1]).toBe("Kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” năm 2025");
-    expect(text).toContain("Số liệu tính từ ngày 01/01/2025 đến ngày 31/12/2025");
+    // The movement's statistics year: 15/12 to 14/12 (REPORTING_YEAR_END unset).
+    expect(text).toContain("Số liệu tính từ ngày 15/12/2024 đến ngày 14/12/2025");
     const motto = /<w:p>(?:(?!<\/w:p>)[\s\S])*CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/.exec(doc)?.[0] ?? "";
     expect(motto).toContain("<w:b/>");
     expect(motto).toMatch(/<w:sz w:val="2[46]"\/>/);
@@ -221,7 +222,21 @@ describe("the built-in document", () => {
   });
 
   it("says an indicator a province added, with no sentence of its own, under its group", async () => {
-    const added = `${env.TEST_CATALOG_CSV.trimEnd()}\nvolunteer_patrols,luc_luong,Số đội tuần tra tự nguyện,đội,count,sum,,,yes,no,\n`;
+    // The catalog's own columns, whatever optional ones it has after `headline`.
+    const [header, ...lines] = env.TEST_CATALOG_CSV.trimEnd().split("\n");
+    const columns = header?.split(",") ?? [];
+    const row: Record<string, string> = {
+      code: "volunteer_patrols",
+      group: "luc_luong",
+      label_vi: "Số đội tuần tra tự nguyện",
+      unit_vi: "đội",
+      kind: "count",
+      aggregate: "sum",
+      integer: "yes",
+      required: "no",
+      over_time: "last",
+    };
+    const added = [header, ...lines, columns.map((c) => row[c] ?? "").join(",")].join("\n");
     expect((await postCsv("/api/admin/catalog", added)).status).toBe(200);
     await putSheet(
       "docx-bdq",
@@ -232,6 +247,7 @@ describe("the built-in document", () => {
           ["security_team_count", "Số tổ", 2013],
           ["volunteer_patrols", "Số đội tuần tra tự nguyện", 17],
         ],
+        { version: "2" },
       ),
     );
     await syncNow();
@@ -354,6 +370,49 @@ describe("the province's own template", () => {
       ["Phường Mỹ Hào", "—"],
       ["Xã Bắc Đông Quan", "2.012"],
     ]);
+  });
+
+  it("fills a frozen conference's figures, communes' included, while the live document moves on", async () => {
+    const { conference } = await ok(
+      client.admin.conferences.$post({
+        json: {
+          unitCode: "33",
+          period: "2025",
+          comparePeriod: "2024",
+          title: "Tổng kết",
+          startsAt: "2027-12-01T01:00:00Z",
+        },
+      }),
+    );
+    await ok(client.admin.conferences[":id"].freeze.$post({ param: { id: String(conference.id) } }));
+    await putSheet(
+      "docx-bdq",
+      formSheet(
+        "Xã Bắc Đông Quan",
+        ["Năm 2025"],
+        [
+          ["security_team_count", "Số tổ", 2100],
+          ["security_team_members", "Số thành viên", 7300],
+        ],
+        { version: "2" },
+      ),
+    );
+    await syncNow();
+    expect((await putTemplate("33", OUTLINE)).status).toBe(200);
+    const at = async (query: string) =>
+      paragraphsOf((await docx(`/api/report.docx?unit=33&period=2025${query}`))["word/document.xml"] ?? "");
+    const frozen = await at(`&conference=${conference.id}`);
+    expect(frozen[1]).toMatch(/^Toàn tỉnh có 5\.012 tổ /);
+    expect(frozen.at(-1)).toBe("12745 Xã Bắc Đông Quan: 2.012 tổ, 7.230 thành viên");
+    const live = await at("");
+    expect(live[1]).toMatch(/^Toàn tỉnh có 5\.100 tổ /);
+    expect(live.at(-1)).toBe("12745 Xã Bắc Đông Quan: 2.100 tổ, 7.300 thành viên");
+    // The standard form of the conference says the frozen speech too.
+    const speech = await ok(
+      client.report.$get({ query: { unit: "33", period: "2025", conference: String(conference.id) } }),
+    );
+    const standard = await at(`&conference=${conference.id}&form=standard`);
+    for (const p of speech.paragraphs) expect(standard).toContain(p);
   });
 
   it("keeps a template of several D1 parts whole", async () => {

@@ -23,8 +23,9 @@ import {
   VerticalAlignTable,
   WidthType,
 } from "docx";
-import { parsePeriodCode, periodLabel } from "../../domain/periods";
+import { dataRange, parsePeriodCode, periodLabel } from "../../domain/periods";
 import type { Report } from "../aggregate/report";
+import { reportingYearEnd } from "../reporting-year";
 import { BLANK, BLANK_LINE, type Letterhead } from "./letterhead";
 
 const FONT = "Times New Roman";
@@ -270,6 +271,8 @@ function subject(r: Report): string {
 /** The built-in document for the report, as the bytes of a .docx file. */
 export async function reportDocument(r: Report, l: Letterhead, today: string): Promise<ArrayBuffer> {
   const p = parsePeriodCode(r.period);
+  // The statistics year's range (15/12 to 14/12 by default, PRODUCT.md §14), not the calendar's.
+  const range = p ? dataRange(p, reportingYearEnd()) : null;
   const tables = r.tables.flatMap((t, i) => [
     new Paragraph({
       keepNext: true,
@@ -322,10 +325,10 @@ export async function reportDocument(r: Report, l: Letterhead, today: string): P
           centred("BÁO CÁO", { bold: true }, { before: 360, after: 0 }),
           centred(subject(r), { bold: true }),
           rule(TEXT_WIDTH, 1800),
-          ...(p
+          ...(range
             ? [
                 centred(
-                  `Số liệu tính từ ngày ${dmy(p.startsOn)} đến ngày ${dmy(p.endsOn)}`,
+                  `Số liệu tính từ ngày ${dmy(range.from)} đến ngày ${dmy(range.to)}`,
                   { italics: true },
                   { before: 60, after: 120 },
                 ),

@@ -12,7 +12,7 @@ import { formatChange, formatFigure, formatIndicator, formatNumber } from "../..
 import { periodLabel } from "../../domain/periods";
 import { formatDateTime } from "../../domain/time";
 import { isCommuneKind } from "../../domain/units";
-import type { ExportTable } from "../aggregate/export";
+import type { Breakdown } from "../aggregate/breakdown";
 import type { Summary, SummaryIndicator } from "../aggregate/summary";
 import type { Indicator } from "../reference/catalog";
 
@@ -129,11 +129,18 @@ function saidChange(i: SummaryIndicator): string {
 
 type Data = Record<string, string | Record<string, string>[]>;
 
+/** One commune's figure in the loop: as the dashboard's commune view says it (“Đạt” for a flag), “—” when none. */
+function communeFigure(f: { value: number | null; kind: Indicator["kind"]; approximate: boolean }): string {
+  return f.value === null ? "—" : formatIndicator({ ...f, reporting: 1 }, true);
+}
+
 /**
- * What the placeholders are filled with: the summary's figures as the report says them, and one entry per commune
- * from the commune table (`buildExportTable`), its columns found by their headings.
+ * What the placeholders are filled with: the summary's figures as the report says them, and one entry per unit one
+ * level down (the communes of a province) from the breakdown of each indicator — the same figures, frozen or
+ * accepted alike, as `/api/breakdown` gives them — in the official list's order. A commune's own report loops over
+ * the commune itself.
  */
-export function templateData(s: Summary, catalog: Indicator[], communes: ExportTable): Data {
+export function templateData(s: Summary, breakdowns: Breakdown[]): Data {
   const isCommune = isCommuneKind(s.unit.kind);
   const count = (n: number) => formatNumber(n, "count");
   const data: Data = {
@@ -152,29 +159,20 @@ export function templateData(s: Summary, catalog: Indicator[], communes: ExportT
     );
     data[`${i.code}_change`] = saidChange(i);
   }
-  // The commune table's columns found by their headings, as export.ts writes them.
-  const column = (title: string) => communes.heading.indexOf(title);
-  const [code, name, approximateColumn] = ["Mã đơn vị", "Tên đơn vị", "Số ước tính (trên/khoảng/gần)"].map(column);
-  const columns = catalog.map((ind) => [ind, column(`${ind.label} (${ind.unit})`)] as const);
-  data[LOOP] = communes.rows.map((row) => {
-    const approximate = new Set(String(row[approximateColumn ?? -1] ?? "").split("; "));
-    const entry: Record<string, string> = {
-      name: String(row[name ?? -1] ?? ""),
-      unit_code: String(row[code ?? -1] ?? ""),
-    };
-    for (const [ind, k] of columns) {
-      const v = k < 0 ? null : row[k];
-      entry[ind.code] =
-        typeof v !== "number"
-          ? "—"
-          : ind.kind === "flag"
-            ? v > 0
-              ? "Đạt"
-              : "Chưa đạt"
-            : formatFigure(v, ind.kind, approximate.has(ind.label));
+  if (isCommune) {
+    const own: Record<string, string> = { name: s.unit.name, unit_code: s.unit.code };
+    for (const i of s.indicators) own[i.code] = communeFigure(i);
+    data[LOOP] = [own];
+    return data;
+  }
+  const units = new Map<string, Record<string, string>>();
+  for (const b of breakdowns)
+    for (const row of b.rows) {
+      const entry = units.get(row.unit.code) ?? { name: row.unit.name, unit_code: row.unit.code };
+      units.set(row.unit.code, entry);
+      entry[b.indicator.code] = communeFigure({ ...row, kind: b.indicator.kind });
     }
-    return entry;
-  });
+  data[LOOP] = [...units.values()].sort((a, b) => (a.unit_code ?? "").localeCompare(b.unit_code ?? ""));
   return data;
 }
 

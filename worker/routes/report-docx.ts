@@ -7,10 +7,11 @@ import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import { periodLabel, previousYearPeriod } from "../../domain/periods";
 import { vietnamToday } from "../../domain/time";
+import { isCommuneKind } from "../../domain/units";
 import { requireRole } from "../access/middleware";
 import type { Principal } from "../access/principal";
 import { assertCanRead } from "../access/scope";
-import { buildExportTable } from "../aggregate/export";
+import { buildBreakdown } from "../aggregate/breakdown";
 import { buildReport } from "../aggregate/report";
 import { buildSummary } from "../aggregate/summary";
 import { listIndicators } from "../db/catalog";
@@ -41,7 +42,7 @@ export const reportDocx = new Hono<AppEnv>().get(
   "/",
   valid("query", z.object({ ...aggregateParams, form: z.enum(["standard"]).optional() })),
   async (c) => {
-    const { unit, period, compare, conference, form } = c.req.valid("query");
+    const { unit, period, compare, conference, basis, form } = c.req.valid("query");
     const db = getDb(c.env.DB);
     await assertCanRead(db, c.get("principal"), unit, conference);
     const against = compare ?? previousYearPeriod(period);
@@ -51,18 +52,20 @@ export const reportDocx = new Hono<AppEnv>().get(
     let unitName: string;
     let frozen: boolean;
     if (template) {
-      const [summary, catalog, communes] = await Promise.all([
-        buildSummary(db, unit, period, against, conference ?? null),
-        listIndicators(db),
-        buildExportTable(db, unit, period),
-      ]);
+      const summary = await buildSummary(db, unit, period, against, conference ?? null, basis);
+      // Unit by unit, indicator by indicator, as the dashboard's breakdown reads them (a commune has none below it).
+      const breakdowns = isCommuneKind(summary.unit.kind)
+        ? []
+        : await Promise.all(
+            summary.indicators.map((i) => buildBreakdown(db, unit, period, i.code, against, conference ?? null, basis)),
+          );
       const { fillTemplate, templateData } = await wordTemplates();
-      bytes = fillTemplate(template, templateData(summary, catalog, communes));
+      bytes = fillTemplate(template, templateData(summary, breakdowns));
       unitName = summary.unit.name;
       frozen = summary.frozen;
     } else {
       const [report, letterhead] = await Promise.all([
-        buildReport(db, unit, period, against, conference ?? null),
+        buildReport(db, unit, period, against, conference ?? null, basis),
         home === null ? null : readLetterhead(db, home),
       ]);
       const { reportDocument } = await import("../report/docx");
