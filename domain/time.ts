@@ -19,6 +19,12 @@ export function formatDateTime(at: string | number): string {
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
 
+/** “15/12/2024” for a date (`yyyy-mm-dd`). */
+export function formatDate(date: string): string {
+  const [y, m, d] = date.split("-");
+  return `${d}/${m}/${y}`;
+}
+
 /** A date alone (“2026-01-15”) as the last millisecond of that day in Vietnam; a date-time as it says. */
 export function endOfDayOrMoment(value: string): number {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T23:59:59.999+07:00`) : Date.parse(value);

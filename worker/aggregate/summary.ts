@@ -2,6 +2,7 @@
 
 import { type SQL, sql } from "drizzle-orm";
 import { DEFAULT_HEADLINES } from "../../domain/indicators";
+import { dataRange, parsePeriodCode } from "../../domain/periods";
 import { readBatch } from "../db/batch";
 import { type CatalogRow, catalogQuery, indicatorOf } from "../db/catalog";
 import type { Db } from "../db/client";
@@ -12,6 +13,7 @@ import { staleQuery } from "../db/sources";
 import type { Scope } from "../db/units";
 import { iso } from "../http/json";
 import type { Indicator } from "../reference/catalog";
+import { reportingYearEnd } from "../reporting-year";
 import {
   type Basis,
   type Coverage,
@@ -62,6 +64,8 @@ export type Summary = {
   conference: { id: number; title: string } | null;
   /** `accepted`: the figures count only the communes whose figures the province accepted (PRODUCT.md §12). */
   basis: Basis;
+  /** The dates the period's figures cover under the movement's statistics year (PRODUCT.md §14). */
+  dataRange: { from: string; to: string };
   deadline: string;
   /** `rejected`: communes with nothing stored for the period but cells rejected — they reported, their sheet needs fixing. */
   coverage: Coverage & { rejected: number };
@@ -110,6 +114,13 @@ export function comparableOf(row: RollupRow | undefined, kind: Indicator["kind"]
   const value = figureValue(kind, row.sameTotal, row.sameNumerator, row.sameDenominator);
   const previous = figureValue(kind, row.samePrevious, row.samePreviousNumerator, row.samePreviousDenominator);
   return value === null || previous === null ? null : { value, previous, communes: row.sameCommunes };
+}
+
+/** A period code already checked by the request. */
+function parsedPeriod(code: string) {
+  const p = parsePeriodCode(code);
+  if (!p) throw new Error(`not a period code: ${code}`);
+  return p;
 }
 
 export function buildSummary(
@@ -184,6 +195,7 @@ async function computeSummary(
     frozen,
     conference: conference ? { id: conference.id, title: conference.title } : null,
     basis,
+    dataRange: dataRange(parsedPeriod(period), reportingYearEnd()),
     deadline: iso(deadline),
     coverage: { ...coverageOf(covered, expected[0]?.n ?? 0), rejected: rejected.length },
     stale: stale[0]?.communes ? { communes: stale[0].communes, since: iso(stale[0].since) } : null,
