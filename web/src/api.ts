@@ -92,6 +92,9 @@ export const fetchSilent = (s: Scope) =>
 export const fetchBoundaries = (unit: string) => ok(api.boundaries.$get({ query: { unit } }));
 export const fetchBreakdown = (s: Scope, indicator: string) =>
   ok(api.breakdown.$get({ query: { ...figures(s), indicator } }));
+/** A figure's years (PRODUCT.md §14): the five years to `to`, oldest first, each with its communes and whether built. */
+export const fetchTrend = (unit: string, indicator: string, to: number) =>
+  ok(api.trend.$get({ query: { unit, indicator, to: String(to) } }));
 export const fetchIssues = (unit: string, period: string) => ok(api.issues.$get({ query: { unit, period } }));
 export const fetchSources = (unit: string) => ok(api.sources.$get({ query: { unit } }));
 export const fetchCommunesWithoutSheet = (unit: string) => ok(api.sources.missing.$get({ query: { unit } }));
@@ -167,6 +170,7 @@ export type Meta = Awaited<ReturnType<typeof fetchMeta>>;
 export type Summary = Awaited<ReturnType<typeof fetchSummary>>;
 export type SummaryIndicator = Summary["indicators"][number];
 export type BreakdownRow = Awaited<ReturnType<typeof fetchBreakdown>>["rows"][number];
+export type TrendPoint = Awaited<ReturnType<typeof fetchTrend>>["points"][number];
 export type Issue = Awaited<ReturnType<typeof fetchIssues>>["issues"][number];
 export type SyncRun = Awaited<ReturnType<typeof fetchRuns>>["runs"][number];
 export type Source = Awaited<ReturnType<typeof fetchSources>>["sources"][number];

@@ -8,6 +8,7 @@ import { route, useLoad } from "../state";
 import { Doubtful, FiguresHead, Link, lazyView, likeForLike, NO_FIGURE, Status } from "./common";
 import { IndicatorFigure } from "./IndicatorFigure";
 import { IssueList } from "./IssueList";
+import { TrendChart } from "./TrendChart";
 
 const CommuneMap = lazyView(() => import("./CommuneMap").then((m) => m.CommuneMap));
 
@@ -223,6 +224,13 @@ export function IndicatorView({ scope }: { scope: Scope }) {
               )}
             </div>
           </div>
+          <TrendChart
+            unit={scope.unit}
+            indicator={indicator}
+            period={scope.period}
+            kind={kind}
+            label={readerLabel(data.indicator.label)}
+          />
           {yesNo ? <FlagLists rows={rows} /> : <Ranking rows={rows} kind={kind} />}
           <h2>Bảng số liệu</h2>
           <div class="table-wrap">

@@ -1,3 +1,4 @@
+import type { ComponentChild } from "preact";
 import { useState } from "preact/hooks";
 import { GROUP_TITLES, readerLabel } from "../../../domain/indicators";
 import { formatChange, formatExact, formatFlag, formatIndicator } from "../../../domain/numbers";
@@ -15,6 +16,7 @@ import {
 } from "../api";
 import { meta, useLoad } from "../state";
 import { Comparison, Doubtful, Link, lazyView, NO_FIGURE, Status } from "./common";
+import { Sparkline } from "./Sparkline";
 
 const CommuneMap = lazyView(() => import("./CommuneMap").then((m) => m.CommuneMap));
 
@@ -51,11 +53,14 @@ function Figure({
   compare,
   drill,
   reported,
+  spark,
 }: {
   indicator: SummaryIndicator;
   compare: string | null;
   drill: boolean;
   reported: number;
+  /** A headline figure's last five years. */
+  spark?: ComponentChild;
 }) {
   const { value, approximate, kind, unit, reporting } = indicator;
   const label = readerLabel(indicator.label);
@@ -64,6 +69,7 @@ function Figure({
     <li class={value === null ? "figure missing" : "figure"} data-indicator={indicator.code}>
       <span class="figure-label">{title}</span>
       <strong class="figure-value">{formatIndicator(indicator, !drill)}</strong>
+      {spark}
       {value !== null && kind !== "ratio" && kind !== "flag" && <span class="figure-unit">{unit}</span>}
       {value !== null && kind !== "flag" && reporting < reported && (
         <span class="figure-cover">
@@ -255,10 +261,13 @@ function Headline({
   indicator,
   compare,
   reported,
+  spark,
 }: {
   indicator: SummaryIndicator;
   compare: string | null;
   reported: number;
+  /** Its last five years. */
+  spark: ComponentChild;
 }) {
   const { value, kind, reporting, comparable: c } = indicator;
   // A flag's change is said as communes meeting the standard then, not as a percentage of a count.
@@ -284,6 +293,7 @@ function Headline({
         <Link to={{ view: "indicator", indicator: indicator.code }}>{readerLabel(indicator.label)}</Link>
       </span>
       <strong class="figure-value">{formatIndicator(indicator, false)}</strong>
+      {spark}
       {notes.length > 0 && <span class="figure-note">{notes.join(" · ")}</span>}
       {indicator.doubtful && value !== null && <Doubtful />}
     </li>
@@ -302,7 +312,7 @@ export function Overview({ scope }: { scope: Scope }) {
   const state = useLoad(() => fetchSummary(scope), key);
   const summary = state.data;
   const isCommune = summary ? isCommuneKind(summary.unit.kind) : false;
-  const figure = (i: SummaryIndicator) =>
+  const figure = (i: SummaryIndicator, spark?: ComponentChild) =>
     summary && (
       <Figure
         key={i.code}
@@ -310,8 +320,13 @@ export function Overview({ scope }: { scope: Scope }) {
         compare={summary.compare}
         drill={!isCommune}
         reported={summary.coverage.reported}
+        spark={spark}
       />
     );
+  // Each headline figure's years come after the figures, one request each (unchanged answers are 304s).
+  const spark = (i: SummaryIndicator) => (
+    <Sparkline unit={scope.unit} indicator={i.code} period={scope.period} kind={i.kind} />
+  );
   // The speech's figures first, in its order; the others under their group.
   const headlines = (summary?.indicators ?? [])
     .filter((i): i is SummaryIndicator & { headline: number } => i.headline !== null)
@@ -333,13 +348,14 @@ export function Overview({ scope }: { scope: Scope }) {
               <ul class="figures">
                 {headlines.map((i) =>
                   isCommune ? (
-                    figure(i)
+                    figure(i, spark(i))
                   ) : (
                     <Headline
                       key={i.code}
                       indicator={i}
                       compare={summary.compare}
                       reported={summary.coverage.reported}
+                      spark={spark(i)}
                     />
                   ),
                 )}
@@ -363,7 +379,7 @@ export function Overview({ scope }: { scope: Scope }) {
               <summary>
                 <h2>{g.title}</h2>
               </summary>
-              <ul class="figures">{g.items.map(figure)}</ul>
+              <ul class="figures">{g.items.map((i) => figure(i))}</ul>
             </details>
           ))}
         </>
