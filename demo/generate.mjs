@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Deterministic demo data (PRODUCT.md §8 folder): a synthetic province of 148 communes, labelled as demo, one
- * `form` sheet each with 2024 and 2025 columns, and a few communes with the mistakes clerks really make.
+ * `form` sheet each with 2024 and 2025 columns (a few with 2024's quarters instead of the year), and a few communes
+ * with the mistakes clerks really make.
  *
  *   node demo/generate.mjs [outDir]     (default .local/demo)
  */
@@ -179,6 +180,23 @@ const FORBIDDEN = 96;
 const BROKEN_FORMULAS = 133;
 const UNREGISTERED = [120, 121];
 const LABELS_ONLY = [5, 64];
+/**
+ * Communes that reported 2024 by quarter (“Quý I/2024” … “Quý IV/2024”), not as a year: their 2024, first half and
+ * nine months are built from the quarters (PRODUCT.md §14) — the year's figures the same, a stock's Q4, a flow's sum.
+ */
+const QUARTERLY_2024 = [8, 22, 36, 50, 70, 90];
+const QUARTERS_2024 = ["Quý I/2024", "Quý II/2024", "Quý III/2024", "Quý IV/2024"];
+
+/**
+ * A year's figure as four quarters: a flow (`over_time` sum) split so they add up to it, anything else the same
+ * figure at the end of each quarter.
+ * @param {number} v @param {string} overTime
+ */
+function quarters(v, overTime) {
+  if (overTime !== "sum") return [v, v, v, v];
+  const q = Math.floor(v / 4);
+  return [q, q, q, Math.round((v - 3 * q) * 10) / 10];
+}
 
 /** The default catalog of model kinds (PRODUCT.md §15), where the spec keeps it; none when it is not there. */
 const MODEL_TYPES_CSV = join(ROOT, "..", "shared", "spec", "model-types.csv");
@@ -225,7 +243,13 @@ function modelsTab(i, count, types) {
 /** @param {string} outDir */
 export async function generateDemo(outDir) {
   const catalog = parseCsv(await readFile(join(ROOT, "catalog", "indicators.csv"), "utf8"))
-    .map((r) => ({ code: r.code ?? "", label: r.label_vi ?? "", unit: r.unit_vi ?? "", kind: r.kind ?? "" }))
+    .map((r) => ({
+      code: r.code ?? "",
+      label: r.label_vi ?? "",
+      unit: r.unit_vi ?? "",
+      kind: r.kind ?? "",
+      overTime: r.over_time ?? "",
+    }))
     .filter((i) => i.kind !== "ratio");
   const modelTypes = existsSync(MODEL_TYPES_CSV)
     ? parseCsv(await readFile(MODEL_TYPES_CSV, "utf8")).map((t) => ({
@@ -265,6 +289,8 @@ export async function generateDemo(outDir) {
     );
     const labelsOnly = LABELS_ONLY.includes(i);
     const mistakes = MISTAKES[i] ?? {};
+    const quarterly = QUARTERLY_2024.includes(i);
+    const before = quarterly ? QUARTERS_2024 : ["Năm 2024"];
     /** @type {unknown[][]} */
     const values = [
       [`UBND ${c.fullName.toUpperCase()}`],
@@ -273,11 +299,11 @@ export async function generateDemo(outDir) {
       ["BIỂU SỐ LIỆU PHONG TRÀO TOÀN DÂN BẢO VỆ AN NINH TỔ QUỐC"],
       ["(Dữ liệu mẫu, không phải số liệu thật)"],
       labelsOnly
-        ? ["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"]
-        : ["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", "Năm 2024", "Năm 2025", "Ghi chú"],
+        ? ["STT", "Chỉ tiêu", "Đơn vị tính", ...before, "Năm 2025", "Ghi chú"]
+        : ["STT", "Chỉ tiêu", "Mã", "Đơn vị tính", ...before, "Năm 2025", "Ghi chú"],
     ];
     catalog.forEach((ind, n) => {
-      const v24 = y2024[ind.code] ?? 0;
+      const v24 = quarterly ? quarters(y2024[ind.code] ?? 0, ind.overTime) : [y2024[ind.code] ?? 0];
       const v25 = y2025[ind.code] ?? 0;
       // Some clerks type numbers as text the Vietnamese way.
       const typed25 =
@@ -286,7 +312,7 @@ export async function generateDemo(outDir) {
           : (mistakes[ind.code] ?? (i % 5 === 2 && v25 >= 1000 ? new Intl.NumberFormat("vi-VN").format(v25) : v25));
       const label = labelsOnly && ind.code === "security_team_count" ? "Tổ BV ANTT" : ind.label;
       values.push(
-        labelsOnly ? [n + 1, label, ind.unit, v24, typed25] : [n + 1, label, ind.code, ind.unit, v24, typed25],
+        labelsOnly ? [n + 1, label, ind.unit, ...v24, typed25] : [n + 1, label, ind.code, ind.unit, ...v24, typed25],
       );
     });
     const fixture = {

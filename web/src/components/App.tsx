@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { periodLabel, previousYearPeriod } from "../../../domain/periods";
+import { parsePeriodCode, periodLabel, previousYearPeriod } from "../../../domain/periods";
 import { fetchMeta, type Meta, type Scope } from "../api";
 import { meta, navigate, route, type View } from "../state";
 import { Link, lazyView } from "./common";
@@ -33,8 +33,24 @@ function currentScope(): Scope | null {
   return { unit, period, compare: r.compare || previousYearPeriod(period) };
 }
 
+/**
+ * The periods to pick (PRODUCT.md §14): those with figures — built years, halves and nine months among them — and the
+ * five-year phase to the latest year with figures (built when first asked for), the open one kept; newest end first,
+ * the longer of two ending together first (“Giai đoạn 2021–2025”, “Năm 2025”, …, “9 tháng đầu năm 2025”).
+ */
+function pickerPeriods(periods: string[], open: string): string[] {
+  const latest = Math.max(...periods.filter((p) => /^\d{4}$/.test(p)).map(Number));
+  const phase = Number.isFinite(latest) ? [`${latest - 4}-${latest}`] : [];
+  const dated = [...new Set([open, ...periods, ...phase])].map((code) => ({ code, p: parsePeriodCode(code) }));
+  return dated
+    .sort((a, b) =>
+      a.p && b.p ? b.p.endsOn.localeCompare(a.p.endsOn) || a.p.startsOn.localeCompare(b.p.startsOn) : a.p ? -1 : 1,
+    )
+    .map((d) => d.code);
+}
+
 function Pickers({ m, scope }: { m: Meta; scope: Scope }) {
-  const periods = m.periods.length ? m.periods : [scope.period];
+  const periods = pickerPeriods(m.periods, scope.period);
   const compares = [...new Set([previousYearPeriod(scope.period), ...periods])].filter(
     (p): p is string => p !== null && p !== scope.period,
   );
