@@ -175,6 +175,8 @@ export const syncRuns = sqliteTable(
     googleRequests: integer().notNull().default(0),
     actor: text(),
     error: text(),
+    /** When the run last accounted for a source (or started): a run still running long after it died. */
+    progressedAt: integer(),
   },
   /** The newest finished run, read by every summary (`lastSyncAt`), without walking the history. */
   (t) => [index("runs_finished_idx").on(t.finishedAt)],
@@ -327,29 +329,29 @@ export const LIVE = 0;
  * unit list; `same_*` counts and sums the communes that have the figure in both periods (like for like).
  */
 const rollupColumns = {
-    conferenceId: integer().notNull(),
-    unitCode: text().notNull(),
-    period: text().notNull(),
-    indicatorCode: text().notNull(),
-    total: real().notNull(),
-    numerator: real().notNull(),
-    denominator: real().notNull(),
-    reporting: integer().notNull(),
-    approximate: integer().notNull(),
-    doubtful: integer().notNull(),
-    /** Communes whose figure was built from shorter periods (PRODUCT.md §14). */
-    built: integer().notNull().default(0),
-    previousTotal: real().notNull(),
-    previousNumerator: real().notNull(),
-    previousDenominator: real().notNull(),
-    previousReporting: integer().notNull(),
-    sameCommunes: integer().notNull(),
-    sameTotal: real().notNull(),
-    samePrevious: real().notNull(),
-    sameNumerator: real().notNull(),
-    sameDenominator: real().notNull(),
-    samePreviousNumerator: real().notNull(),
-    samePreviousDenominator: real().notNull(),
+  conferenceId: integer().notNull(),
+  unitCode: text().notNull(),
+  period: text().notNull(),
+  indicatorCode: text().notNull(),
+  total: real().notNull(),
+  numerator: real().notNull(),
+  denominator: real().notNull(),
+  reporting: integer().notNull(),
+  approximate: integer().notNull(),
+  doubtful: integer().notNull(),
+  /** Communes whose figure was built from shorter periods (PRODUCT.md §14). */
+  built: integer().notNull().default(0),
+  previousTotal: real().notNull(),
+  previousNumerator: real().notNull(),
+  previousDenominator: real().notNull(),
+  previousReporting: integer().notNull(),
+  sameCommunes: integer().notNull(),
+  sameTotal: real().notNull(),
+  samePrevious: real().notNull(),
+  sameNumerator: real().notNull(),
+  sameDenominator: real().notNull(),
+  samePreviousNumerator: real().notNull(),
+  samePreviousDenominator: real().notNull(),
 };
 
 export const rollups = sqliteTable("rollups", rollupColumns, (t) => [

@@ -1,14 +1,12 @@
 /**
- * A sync started by hand (PRODUCT.md §6 “rate-limited”): refused while a run is running, and within
- * `SYNC_MANUAL_INTERVAL_SECONDS` of the last manual one, with how long to wait.
+ * A sync started by hand (PRODUCT.md §6 “rate-limited”): refused while a run is running (one without progress for
+ * `STALLED_RUN_MS` is closed as failed first), and within `SYNC_MANUAL_INTERVAL_SECONDS` of the last manual one,
+ * with how long to wait.
  */
 import { getDb } from "../db/client";
-import { latestManualRunStart, latestRun } from "../db/runs";
+import { closeStalledRuns, latestManualRunStart, latestRun } from "../db/runs";
 import { AppError } from "../errors";
 import { runSync, type SyncResult } from "./run";
-
-/** A run still "running" after this long is taken as dead and no longer blocks a manual sync. */
-const STALE_RUN_MS = 15 * 60_000;
 
 /** `sourceIds`: only these sources (a province's administrator syncs its own province's). */
 export async function startManualSync(
@@ -18,8 +16,9 @@ export async function startManualSync(
   sourceIds?: number[],
 ): Promise<SyncResult> {
   const db = getDb(env.DB);
+  await closeStalledRuns(db, now);
   const running = await latestRun(db);
-  if (running?.status === "running" && now - running.startedAt < STALE_RUN_MS) {
+  if (running?.status === "running") {
     throw new AppError("rate_limited", "Đang có một lượt đồng bộ chạy; hãy đợi lượt này xong rồi thử lại", {
       "retry-after": "30",
     });

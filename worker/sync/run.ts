@@ -5,7 +5,15 @@
  * `SOURCES_PER_JOB` sources, each adding its counts to the run.
  */
 import { type Db, getDb } from "../db/client";
-import { addRunCounts, finishRun, type RunCounts, type RunTrigger, setRunTotal, startRun } from "../db/runs";
+import {
+  addRunCounts,
+  countSource,
+  finishRun,
+  type RunCounts,
+  type RunTrigger,
+  setRunTotal,
+  startRun,
+} from "../db/runs";
 import { activeSourceIds, activeSources, type SourceRecord, sourcesByIds } from "../db/sources";
 import type { GoogleOptions } from "../google/client";
 import { ensureRollups } from "../rollups/write";
@@ -86,6 +94,7 @@ export async function runSync(env: Env, options: SyncOptions): Promise<SyncResul
     }
     const list = options.sourceIds ? await sourcesByIds(db, options.sourceIds) : await activeSources(db);
     counts.sourcesTotal = list.length;
+    await setRunTotal(db, runId, list.length);
     const ctx = await syncContext(db, built.google, { runId, now, force: options.force });
     await syncSources(ctx, list, counts, options.concurrency ?? 4, { waits: QUOTA_ROUNDS, deferLast: false });
     counts.googleRequests = built.google.requests;
@@ -115,7 +124,10 @@ async function sendJobs(queue: Queue<SyncJob>, jobs: SyncJob[]): Promise<void> {
   for (let i = 0; i < jobs.length; i += 100) await queue.sendBatch(jobs.slice(i, i + 100).map((body) => ({ body })));
 }
 
-/** Adds one source's outcome to the run's counts. */
+/**
+ * Adds one source's outcome to the run's counts in memory. D1 has it already: a read or failed source is counted in
+ * its own write batch, a skipped one here (it writes nothing else).
+ */
 function tally(counts: RunCounts, outcome: SourceOutcome): void {
   switch (outcome.kind) {
     case "skipped":
@@ -157,6 +169,7 @@ async function syncSources(
       for (let source = queue.shift(); source; source = queue.shift()) {
         const outcome = await syncSource(ctx, source, mayDefer);
         if (outcome.kind === "deferred") deferred.push(source);
+        if (outcome.kind === "skipped") await countSource(ctx.db, ctx.runId, { sourcesSkipped: 1 }, ctx.now());
         tally(counts, outcome);
       }
     };
@@ -197,10 +210,9 @@ export async function syncJob(
       Math.ceil(QUOTA_REFILL_MS / 1000),
     );
   }
-  // Sources deactivated since the run started still count, so the run can finish.
-  counts.sourcesSkipped += job.sourceIds.length - list.length;
-  counts.googleRequests = built.google.requests;
-  await addRunCounts(db, job.runId, counts, now(), ctx.configError);
+  // Each source was counted as it ended; sources deactivated since the run started still count, so the run can finish.
+  const beside = { sourcesSkipped: job.sourceIds.length - list.length, googleRequests: built.google.requests };
+  await addRunCounts(db, job.runId, beside, now(), ctx.configError);
 }
 
 /** A job that exhausted its retries: its sources count as failed, and say so, so the run still finishes. */
@@ -219,12 +231,12 @@ async function failJob(
   now: number,
   runError: string | null,
 ): Promise<void> {
-  for (const source of list) await recordSourceError(db, source, error, job.runId, now).catch(() => undefined);
-  await addRunCounts(
-    db,
-    job.runId,
-    { ...emptyCounts(), sourcesFailed: job.sourceIds.length, issuesFound: list.length },
-    now,
-    runError,
-  );
+  // Each recorded error counts its source; the others (deactivated, or not recorded) are counted failed here.
+  let recorded = 0;
+  for (const source of list)
+    await recordSourceError(db, source, error, job.runId, now).then(
+      () => recorded++,
+      () => undefined,
+    );
+  await addRunCounts(db, job.runId, { sourcesFailed: job.sourceIds.length - recorded }, now, runError);
 }

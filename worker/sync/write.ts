@@ -7,6 +7,7 @@ import { type PendingValue, replacePending, WITHDRAWN, withdrawSubmissions } fro
 import { runBatch, type Statement } from "../db/batch";
 import type { Db } from "../db/client";
 import { replaceSourceError, replaceSourceIssues } from "../db/issues";
+import { countSource } from "../db/runs";
 import { markFailed, markRead, recountSourcePeriods, type SourceRecord } from "../db/sources";
 import { type StoredValue, valueChanges } from "../db/values";
 import { changedValuesWrite } from "../rollups/write";
@@ -79,6 +80,18 @@ export async function writeReading(
     ...(change.touched.length ? recountSourcePeriods(source.id) : []),
     ...replacePending(db, held.accepted, held.pending),
     ...also,
+    // The run counts the source with its write: true counts however the run ends.
+    countSource(
+      db,
+      runId,
+      {
+        sourcesRead: 1,
+        valuesWritten: change.written,
+        valuesRemoved: change.removed,
+        issuesFound: reading.issues.length,
+      },
+      now,
+    ),
   ]);
   const changed = new Set(change.touched.map((t) => `${t.unitCode}|${t.period}`));
   return { written: change.written, removed: change.removed, withdrawn: withdrawn.length, changed };
@@ -95,5 +108,7 @@ export async function recordSourceError(
   await runBatch(db, [
     ...replaceSourceError(db, source, error, runId, now),
     markFailed(db, source.id, error, runId, now),
+    // The source's own error is one issue.
+    countSource(db, runId, { sourcesFailed: 1, issuesFound: 1 }, now),
   ]);
 }
