@@ -160,6 +160,12 @@ describe("models by kind", () => {
     expect(commune).toMatchObject({ distinctKinds: 4, points: 14, reportingCommunes: 1, expectedCommunes: 1 });
     await expectExactRollups();
 
+    // The speech leads its models sentence with the kinds (PRODUCT.md §15).
+    const report = (await (await api("/api/report?unit=33&period=2025")).json()) as { paragraphs: string[] };
+    expect(report.paragraphs).toContain(
+      "Toàn tỉnh duy trì 4 loại mô hình với 31 điểm (theo danh sách mô hình của 3 xã), tiêu biểu: Camera an ninh (20 điểm); Cổng trường an toàn giao thông (4 điểm); Tổ liên gia an toàn phòng cháy chữa cháy (4 điểm).",
+    );
+
     // A unit list imported again rebuilds the models roll-ups from the lists: the same answers.
     expect((await postCsv("/api/admin/units?validFrom=2025-07-01", UNITS_CSV)).status).toBe(200);
     expect(await answer("33")).toEqual(province);

@@ -16,6 +16,7 @@ import { formatDateTime } from "../../domain/time";
 import { isCommuneKind } from "../../domain/units";
 import type { Db } from "../db/client";
 import { type CommuneRow, communeRows, unacceptedCommunes } from "../db/values";
+import { type ModelsHeadline, modelsHeadline, modelsSentence } from "../models/report";
 import type { Basis } from "../rollups/read";
 import { resolveScope } from "./resolve";
 import { buildSummary, type Comparable, type Summary, type SummaryIndicator } from "./summary";
@@ -93,7 +94,7 @@ const lower = (t: string) => t.charAt(0).toLowerCase() + t.slice(1);
 const present = (xs: (string | null)[]) => xs.filter((x): x is string => x !== null);
 
 /** The sentences of the speech, one per theme; a theme with no figure at all is left out. */
-function sentences(s: Summary, get: Get): string[] {
+function sentences(s: Summary, get: Get, kinds: ModelsHeadline | null): string[] {
   const whole = WHOLE[s.unit.kind] ?? `Toàn ${s.unit.name}`;
   const out: string[] = [];
   const isCommune = isCommuneKind(s.unit.kind);
@@ -112,6 +113,8 @@ function sentences(s: Summary, get: Get): string[] {
     clause(get, "club_count", (n) => `${n} câu lạc bộ tham gia bảo vệ an ninh trật tự`),
   ]);
   if (forces.length) out.push(`${whole} hiện duy trì ${forces.join("; ")}.`);
+  // Kinds of model, from the communes' lists (PRODUCT.md §15).
+  if (kinds) out.push(modelsSentence(whole, kinds, isCommune));
 
   const models = present([
     clause(get, "self_managed_model_count", (n) => `${n} mô hình tự quản về an ninh trật tự`),
@@ -345,7 +348,12 @@ function communeTable(s: Summary, title: string, communes: CommuneRow[], more?: 
   };
 }
 
-function reportFromSummary(s: Summary, silent: CommuneRow[] = [], unaccepted: Unaccepted[] = []): Report {
+function reportFromSummary(
+  s: Summary,
+  silent: CommuneRow[] = [],
+  unaccepted: Unaccepted[] = [],
+  models: ModelsHeadline | null = null,
+): Report {
   const get: Get = (code) => s.indicators.find((i) => i.code === code);
   const isCommune = isCommuneKind(s.unit.kind);
   const label = periodLabel(s.period);
@@ -383,7 +391,7 @@ function reportFromSummary(s: Summary, silent: CommuneRow[] = [], unaccepted: Un
         : `Báo cáo chỉ tính số liệu đã được tỉnh duyệt: ${count(c.accepted)} xã${left}.`,
     );
   }
-  paragraphs.push(...sentences(s, get));
+  paragraphs.push(...sentences(s, get, models));
 
   const others = s.indicators.filter((i) => !COVERED_BY_SENTENCES.has(i.code) && i.value !== null);
   const other = (i: SummaryIndicator) => {
@@ -479,9 +487,11 @@ export async function buildReport(
 ): Promise<Report> {
   const summary = await buildSummary(db, unitCode, period, compare, conferenceId, basis);
   const { scope } = await resolveScope(db, unitCode, period, conferenceId);
-  const [silent, unaccepted] = await Promise.all([
+  const [silent, unaccepted, models] = await Promise.all([
     communeRows(db, scope, period),
     basis === "accepted" ? unacceptedCommunes(db, scope, period) : [],
+    // The models roll-ups are live: a frozen conference's report does not mix them in.
+    summary.frozen ? null : modelsHeadline(db, scope, period),
   ]);
-  return reportFromSummary(summary, silent, unaccepted);
+  return reportFromSummary(summary, silent, unaccepted, models);
 }
