@@ -117,4 +117,20 @@ describe("the printed report", () => {
     ).toBe(`"${column}"`);
     await page.close();
   });
+
+  it("counts only the accepted communes when asked, saying who is left out", async () => {
+    const page = await open(PHONE);
+    await page.getByLabel("Chỉ tính số liệu đã được tỉnh duyệt").check();
+    await page.getByText("(số liệu đã được tỉnh duyệt)").waitFor();
+    const accepted = await api<Report & { title: string }>(
+      url,
+      `/api/report?unit=${meta.defaultUnit}&period=${meta.defaultPeriod}&basis=accepted`,
+    );
+    const shown = (await page.locator(".speech p").allTextContents()).map(norm);
+    expect(shown).toEqual(accepted.paragraphs.map(norm));
+    expect(shown.join(" ")).toContain("Báo cáo chỉ tính số liệu đã được tỉnh duyệt");
+    expect(await page.getAttribute("a[download]", "href")).toContain("basis=accepted");
+    await page.screenshot({ path: await screenshotPath("phone-report-accepted.png"), fullPage: false });
+    await page.close();
+  });
 });

@@ -132,6 +132,15 @@ describe("periods over time", () => {
     expect(quarters.points.map((p) => p.value)).toEqual([1, 2, 3, 4]);
   });
 
+  it("says in the report which dates the figures cover and that some were built from quarters", async () => {
+    const year = await ok(client.report.$get({ query: { unit: "33", period: "2025" } }));
+    expect(year.paragraphs[0]).toContain("(từ ngày 15/12/2024 đến ngày 14/12/2025)");
+    expect(year.paragraphs.join(" ")).toContain("Số liệu của 1 xã được tổng hợp từ các kỳ báo cáo ngắn hơn");
+    const nine = await ok(client.report.$get({ query: { unit: "33", period: "2025-9M" } }));
+    expect(nine.title).toContain("9 tháng đầu năm 2025");
+    expect(nine.paragraphs[0]).toContain("(từ ngày 15/12/2024 đến ngày 14/09/2025)");
+  });
+
   it("refuses a period that does not exist, a backwards or too long phase, naming the field in Vietnamese", async () => {
     for (const [period, words] of [
       ["2025-Q5", "kỳ báo cáo dạng"],

@@ -67,7 +67,7 @@ describe("conference report data", () => {
     expect(r.title).toContain("Tỉnh Hưng Yên");
     const text: string = r.paragraphs.join("\n");
     expect(r.paragraphs[0]).toMatch(
-      /^Số liệu năm 2025 được tổng hợp từ 2\/5 xã, phường, đặc khu đã báo cáo \(\d xã báo/,
+      /^Số liệu năm 2025 \(từ ngày 15\/12\/2024 đến ngày 14\/12\/2025\) được tổng hợp từ 2\/5 xã, phường, đặc khu đã báo cáo \(\d xã báo/,
     );
     expect(text).toContain("Toàn tỉnh hiện duy trì 5.012 tổ bảo vệ an ninh trật tự ở cơ sở với 15.230 thành viên");
     expect(text).toContain("khoảng 70 điển hình tiên tiến");

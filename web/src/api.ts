@@ -71,14 +71,24 @@ async function ok<R extends ClientResponse<unknown>>(call: Promise<R>): Promise<
   throw new ApiError(res.status, message ?? `Lỗi máy chủ (${res.status})`, body?.error?.field ?? null);
 }
 
-/** What the dashboard asks figures about; `compare` and `conference` are left out when not given. */
-export type Scope = { unit: string; period: string; compare?: string | null; conference?: number | null };
+/**
+ * What the dashboard asks figures about; `compare` and `conference` are left out when not given; `basis: "accepted"`
+ * counts only the communes the province accepted (PRODUCT.md §12).
+ */
+export type Scope = {
+  unit: string;
+  period: string;
+  compare?: string | null;
+  conference?: number | null;
+  basis?: "latest" | "accepted";
+};
 
 const figures = (s: Scope) => ({
   unit: s.unit,
   period: s.period,
   ...(s.compare ? { compare: s.compare } : {}),
   ...(s.conference ? { conference: String(s.conference) } : {}),
+  ...(s.basis === "accepted" ? { basis: s.basis } : {}),
 });
 
 export const fetchMeta = () => ok(api.meta.$get());

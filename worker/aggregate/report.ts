@@ -12,7 +12,7 @@ import { type ApprovalState, STATE_WORDS } from "../../domain/approvals";
 import { GROUP_TITLES } from "../../domain/indicators";
 import { formatChange, formatFigure, formatFlag, formatIndicator, formatNumber } from "../../domain/numbers";
 import { periodLabel } from "../../domain/periods";
-import { formatDateTime } from "../../domain/time";
+import { formatDate, formatDateTime } from "../../domain/time";
 import { isCommuneKind } from "../../domain/units";
 import type { Db } from "../db/client";
 import { type CommuneRow, communeRows, unacceptedCommunes } from "../db/values";
@@ -360,6 +360,7 @@ function reportFromSummary(
   const compareLabel = s.compare ? periodLabel(s.compare) : null;
   const c = s.coverage;
   const paragraphs: string[] = [];
+  const range = `từ ngày ${formatDate(s.dataRange.from)} đến ngày ${formatDate(s.dataRange.to)}`;
   const when = s.asOf
     ? s.frozen
       ? `số liệu chốt lúc ${formatDateTime(s.asOf)}`
@@ -372,13 +373,21 @@ function reportFromSummary(
     const approval = c.reported
       ? `; ${c.accepted ? STATE_WORDS.accepted : c.submitted ? STATE_WORDS.submitted : `${STATE_WORDS.open} số liệu`}`
       : "";
-    paragraphs.push(`Số liệu ${lower(label)} của ${s.unit.name}: ${state}${approval}; ${when}.`);
+    paragraphs.push(`Số liệu ${lower(label)} của ${s.unit.name} (${range}): ${state}${approval}; ${when}.`);
   } else {
     const lateText = c.late ? `; ${count(c.late)} xã báo cáo sau hạn` : "";
     paragraphs.push(
-      `Số liệu ${lower(label)} được tổng hợp từ ${count(c.reported)}/${count(c.expected)} xã, phường, đặc khu đã báo cáo (${count(c.complete)} xã báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}; ${approvalsSaid(s)}.`,
+      `Số liệu ${lower(label)} (${range}) được tổng hợp từ ${count(c.reported)}/${count(c.expected)} xã, phường, đặc khu đã báo cáo (${count(c.complete)} xã báo cáo đủ các chỉ tiêu bắt buộc${lateText}), ${when}; ${approvalsSaid(s)}.`,
     );
   }
+  // Figures built from shorter periods (PRODUCT.md §14) are said to be so.
+  const built = Math.max(0, ...s.indicators.map((i) => i.built));
+  if (built)
+    paragraphs.push(
+      isCommune
+        ? `Số liệu ${lower(label)} của ${s.unit.name} được tổng hợp từ các kỳ báo cáo ngắn hơn (quý, tháng) mà đơn vị đã báo cáo.`
+        : `Số liệu của ${count(built)} xã được tổng hợp từ các kỳ báo cáo ngắn hơn (quý, tháng) mà xã đã báo cáo: chỉ tiêu hiện có lấy số của kỳ cuối, chỉ tiêu phát sinh cộng các kỳ.`,
+    );
   if (s.basis === "accepted") {
     const left = unaccepted.length
       ? `; ${count(unaccepted.length)} xã đã báo cáo nhưng chưa được tỉnh duyệt không được tính (bảng “Xã chưa được tỉnh duyệt”)`

@@ -1,3 +1,4 @@
+import { useState } from "preact/hooks";
 import { formatDateTime } from "../../../domain/time";
 import { fetchReport, reportDocxUrl, type Scope } from "../api";
 import { route, useLoad } from "../state";
@@ -76,7 +77,12 @@ function ReportTableView({ table }: { table: ReportTable }) {
 /** The printable report: the conference speech (the API's sentences), then its tables, on A4 (see styles.css @media print). */
 export function ReportView({ scope }: { scope: Scope }) {
   const conference = route.value.conference;
-  const s: Scope = conference ? { ...scope, conference } : scope;
+  const [accepted, setAccepted] = useState(false);
+  const s: Scope = {
+    ...scope,
+    ...(conference ? { conference } : {}),
+    ...(accepted ? { basis: "accepted" } : {}),
+  };
   const state = useLoad(() => fetchReport(s), JSON.stringify(s));
   const r = state.data;
   return (
@@ -89,6 +95,10 @@ export function ReportView({ scope }: { scope: Scope }) {
         <a class="button" href={reportDocxUrl(s)} download>
           Tải bản Word (.docx)
         </a>
+        <label class="basis">
+          <input type="checkbox" checked={accepted} onChange={(e) => setAccepted(e.currentTarget.checked)} /> Chỉ tính
+          số liệu đã được tỉnh duyệt
+        </label>
       </p>
       <Status state={state} what="báo cáo" />
       {r && (
