@@ -16,18 +16,18 @@ export type Plotted = { xs: number[]; dots: ({ x: number; y: number } | null)[];
 
 /**
  * Each value's place in a `width` × `height` box, evenly across inside `padX`, up and down inside `padY`, and the
- * line through them, broken at a missing value. With `zero` the scale starts at 0 (a chart with its numbers), else at
- * the smallest value (the shape of a sparkline); equal values sit halfway up.
+ * line through them, broken at a missing value. The scale runs from the smallest value, or three quarters of the
+ * largest when that is lower, to the largest: a change of a few percent is not drawn as a cliff. Equal values sit
+ * halfway up.
  */
 export function plot(
   values: (number | null)[],
   box: { width: number; height: number; padX: number; padY: number },
-  zero: boolean,
 ): Plotted {
   const { width, height, padX, padY } = box;
   const known = values.filter((v): v is number => v !== null);
   const top = Math.max(0, ...known);
-  const bottom = zero ? Math.min(0, ...known) : Math.min(...known);
+  const bottom = Math.min(...known, top * 0.75);
   const step = values.length > 1 ? (width - 2 * padX) / (values.length - 1) : 0;
   const round = (n: number) => Math.round(n * 10) / 10;
   const xs = values.map((_, i) => round(values.length > 1 ? padX + i * step : width / 2));
@@ -74,7 +74,6 @@ export function Sparkline({
   const { dots, path } = plot(
     points.map((p) => p.value),
     { width: W, height: H, padX: 3, padY: 3 },
-    false,
   );
   const last = dots.at(-1);
   const shown = dots.some(Boolean);

@@ -33,8 +33,10 @@ export function TrendChart({
   const { xs, dots, path } = plot(
     points.map((p) => p.value),
     { width: W, height: PLOT_H, padX: W / points.length / 2 || 36, padY: 24 },
-    true,
   );
+  // A year without a figure is said at the line's height, away from the axis, so it never reads as 0.
+  const drawn = dots.filter((d) => d !== null);
+  const gapY = drawn.length ? drawn.reduce((sum, d) => sum + d.y, 0) / drawn.length + 4 : PLOT_H / 2;
   const anyBuilt = points.some((p) => p.value !== null && p.built);
   const years = points.length ? `${points[0]?.period}–${points.at(-1)?.period}` : "";
   return (
@@ -64,7 +66,7 @@ export function TrendChart({
                       </text>
                     </>
                   ) : (
-                    <text class="trend-value" x={x} y={PLOT_H - 16} text-anchor="middle">
+                    <text class="trend-value" x={x} y={gapY} text-anchor="middle">
                       chưa có
                     </text>
                   )}
@@ -80,7 +82,10 @@ export function TrendChart({
           </svg>
           {anyBuilt && (
             <p class="trend-legend">
-              <span aria-hidden="true">◦</span> tính từ số liệu các quý/tháng
+              <span class="trend-legend-mark" aria-hidden="true">
+                ◦
+              </span>{" "}
+              tính từ số liệu các quý/tháng
             </p>
           )}
           <table class="visually-hidden">
