@@ -14,6 +14,7 @@ import type { Fixture, Permission } from "../../standin/store.mjs";
 import { main } from "../../tools/sheets/cli.mjs";
 import { parseCsv } from "../../tools/sheets/data.mjs";
 import { connect, explain } from "../../tools/sheets/google.mjs";
+import { findModelsHeader } from "../../worker/sheets/models";
 import { refusalOf } from "./google-refusal";
 
 const SHARED_UNITS = resolve(__dirname, "../../../shared/data/admin-units-2025-07-01.csv");
@@ -144,6 +145,21 @@ describe("template", () => {
     expect(body[0]).toEqual([1, typed[0]!.label_vi, typed[0]!.code, typed[0]!.unit_vi]);
     expect(body.at(-1)).toEqual([typed.length + 1, "Chốt số liệu", "chot_so_lieu"]);
     expect(body.map((r) => r[2])).not.toContain("residential_area_safe_rate");
+
+    // The models tab (PRODUCT.md §15), found by the Worker by its header, its kind cells offering the catalog's kinds.
+    const models = await sheets.spreadsheets.values.batchGet({
+      spreadsheetId: id,
+      ranges: ["'Mô hình – Năm 2025'"],
+      valueRenderOption: "UNFORMATTED_VALUE",
+    });
+    const modelRows = models.data.valueRanges![0]!.values!;
+    expect(findModelsHeader(modelRows)).toMatchObject({ row: 3, kind: 1, points: 2 });
+    expect(modelRows[3]).toEqual(["STT", "Loại mô hình", "Số điểm", "Ghi chú"]);
+    expect(modelRows.at(-1)?.[1]).toBe("Tổng cộng");
+    const f = await stored(id);
+    const kinds = f.dataValidation.find((v) => v.range.sheetId === 1 && v.range.startColumnIndex === 1)!;
+    expect(kinds.rule!.condition!.values!.map((v) => v.userEnteredValue)).toContain("Camera an ninh");
+    expect(kinds.rule!.strict).toBe(false);
   });
 
   it("protects labels and codes, and validates every value cell by the indicator's kind", async () => {

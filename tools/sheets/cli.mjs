@@ -17,6 +17,7 @@ import { ensureTemplate } from "./template.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DEFAULT_UNITS = resolve(ROOT, "..", "shared", "data", "admin-units-2025-07-01.csv");
+const DEFAULT_MODEL_TYPES = resolve(ROOT, "..", "shared", "spec", "model-types.csv");
 
 const USAGE = `Cách dùng: npm run sheets -- <lệnh> [tùy chọn]
 
@@ -34,6 +35,8 @@ Chung:
   --key <json>              khóa tài khoản dịch vụ (mặc định GOOGLE_APPLICATION_CREDENTIALS)
   --subject <email>         thay mặt một người dùng Workspace (ủy quyền toàn miền)
   --catalog <csv>           danh mục chỉ tiêu (mặc định catalog/indicators.csv)
+  --model-types <csv>       danh mục loại mô hình cho trang “Mô hình” của mẫu biểu
+                            (mặc định ../shared/spec/model-types.csv nếu có)
   --reads-per-minute 55     --writes-per-minute 55   (0 = không giãn nhịp)   --retries 7
   --google <url> --token-url <url>   máy chủ Google thay thế (stand-in cục bộ)
 Biến môi trường: ANTQ_WORKER_URL, ANTQ_API_TOKEN.`;
@@ -55,6 +58,7 @@ export async function main(argv, io = {}) {
         key: { type: "string" },
         subject: { type: "string" },
         catalog: { type: "string" },
+        "model-types": { type: "string" },
         google: { type: "string" },
         "token-url": { type: "string" },
         "reads-per-minute": { type: "string" },
@@ -114,6 +118,7 @@ export async function main(argv, io = {}) {
     const worker = o.worker ?? env.ANTQ_WORKER_URL;
     const apiToken = o["api-token"] ?? env.ANTQ_API_TOKEN;
     const catalog = o.catalog ?? join(ROOT, "catalog", "indicators.csv");
+    const modelTypes = o["model-types"] ?? (existsSync(DEFAULT_MODEL_TYPES) ? DEFAULT_MODEL_TYPES : null);
 
     if (command === "template" || command === "provision") {
       const period = o.period ?? "";
@@ -121,8 +126,9 @@ export async function main(argv, io = {}) {
         throw new Error(`--period “${period}” không hợp lệ (vd. 2025, 2025-H1, 2025-Q3, 2025-M08)`);
       const indicators = await readCatalog(catalog);
       if (!indicators.length) throw new Error(`Danh mục ${catalog} không có chỉ tiêu nào`);
+      const modelKinds = modelTypes ? (await readCsvFile(modelTypes)).map((r) => r.label_vi ?? "").filter(Boolean) : [];
       if (command === "template") {
-        const t = await ensureTemplate(api, { period, indicators });
+        const t = await ensureTemplate(api, { period, indicators, modelKinds });
         out(
           `${t.created ? "Đã tạo" : "Đã có"} mẫu biểu: ${sheetUrl(t.id, t.gid)} (${indicators.length} chỉ tiêu, trang “${t.tab}”)`,
         );
@@ -151,6 +157,7 @@ export async function main(argv, io = {}) {
         period,
         communes,
         indicators,
+        modelKinds,
         emails,
         serviceAccount,
         folder: o.folder,

@@ -13,7 +13,8 @@ import { communeSheetName, communeTitle, ensureTemplate, findFilesByName } from 
 
 /**
  * @typedef {{ province: string, period: string, communes: import("./data.mjs").Unit[],
- *   indicators: import("./data.mjs").Indicator[], emails: Map<string, string[]>, serviceAccount: string,
+ *   indicators: import("./data.mjs").Indicator[], modelKinds?: string[], emails: Map<string, string[]>,
+ *   serviceAccount: string,
  *   folder?: string, notify?: boolean, feedback?: boolean, out: string, worker?: string, apiToken?: string,
  *   log?: (line: string) => void }} ProvisionOptions
  * @typedef {{ unitCode: string, name: string, spreadsheetId: string, gid: number, tab: string, created: boolean,
@@ -23,7 +24,11 @@ import { communeSheetName, communeTitle, ensureTemplate, findFilesByName } from 
 /** @param {import("./google.mjs").GoogleApi} api @param {ProvisionOptions} options */
 export async function provision(api, options) {
   const log = options.log ?? (() => {});
-  const template = await ensureTemplate(api, { period: options.period, indicators: options.indicators });
+  const template = await ensureTemplate(api, {
+    period: options.period,
+    indicators: options.indicators,
+    modelKinds: options.modelKinds,
+  });
   log(`${template.created ? "Đã tạo" : "Dùng lại"} mẫu biểu ${sheetUrl(template.id, template.gid)}`);
 
   const names = options.communes.map((u) => communeSheetName(u, options.period));

@@ -3,7 +3,8 @@
  * The commune form (PRODUCT.md §3 `form` layout) for one period, built as one spreadsheets.create and one
  * spreadsheets.batchUpdate: title rows, the header, one row per typed indicator, protected labels and codes,
  * data validation and Vietnamese number formats on the value cells, and the row “Chốt số liệu” (a checkbox per
- * period) by which the commune confirms a period's figures from the sheet (PRODUCT.md §12).
+ * period) by which the commune confirms a period's figures from the sheet (PRODUCT.md §12); and, with the catalog of
+ * model kinds, the tab “Mô hình – Năm 2025” where the commune lists its models by kind (PRODUCT.md §15).
  */
 import { periodHeading, previousPeriod } from "./data.mjs";
 
@@ -19,6 +20,121 @@ const TICK_NOTE =
   "Đánh dấu ô của kỳ khi số liệu kỳ đó đã đủ và đúng: xã chốt số liệu, gửi tỉnh duyệt (còn ô lỗi thì chưa chốt được — " +
   "xem trang “Kiểm tra số liệu”). Bỏ đánh dấu để rút lại khi tỉnh chưa duyệt. Sửa số liệu sau khi chốt thì phải chốt " +
   "lại: bỏ đánh dấu rồi đánh dấu lại.";
+
+/** Rows for models in the models tab (blank, numbered), then its total. */
+const MODEL_ROWS = 30;
+const MODELS_NOTE =
+  "Mỗi dòng một loại mô hình xã đang duy trì: chọn trong danh sách (hoặc ghi tên loại khác), ghi số điểm. " +
+  "Tổng số điểm phải bằng số mô hình tự quản ở trang biểu số liệu.";
+/** @param {string} period */
+export const modelsTabName = (period) => `Mô hình – ${periodHeading(period)}`;
+
+/**
+ * The models tab (PRODUCT.md §15): its title, the header the Worker finds it by, numbered rows whose kind cell offers
+ * the catalog's kinds (another may be typed) and whose points cell takes whole numbers ≥ 0, and a total.
+ * @param {string[]} kinds @param {string} period @param {number} sheetId
+ */
+function modelsRequests(kinds, period, sheetId) {
+  const first = HEADER_ROW + 1;
+  const total = first + MODEL_ROWS;
+  const rows = [
+    [`DANH SÁCH MÔ HÌNH TỰ QUẢN VỀ AN NINH TRẬT TỰ – ${periodHeading(period).toLocaleUpperCase("vi-VN")}`],
+    [MODELS_NOTE],
+    [],
+    ["STT", "Loại mô hình", "Số điểm", "Ghi chú"],
+    ...Array.from({ length: MODEL_ROWS }, (_, i) => [i + 1]),
+    ["", "Tổng cộng", `=SUM(C${first + 1}:C${total})`],
+  ];
+  const grid = (
+    /** @type {number} */ r0,
+    /** @type {number} */ r1,
+    /** @type {number} */ c0,
+    /** @type {number} */ c1,
+  ) => ({ sheetId, startRowIndex: r0, endRowIndex: r1, startColumnIndex: c0, endColumnIndex: c1 });
+  /** @param {unknown} v */
+  const value = (v) =>
+    typeof v === "number"
+      ? { numberValue: v }
+      : String(v).startsWith("=")
+        ? { formulaValue: String(v) }
+        : { stringValue: String(v) };
+  return [
+    {
+      updateSheetProperties: {
+        properties: { sheetId, title: modelsTabName(period), gridProperties: { frozenRowCount: HEADER_ROW + 1 } },
+        fields: "title,gridProperties.frozenRowCount",
+      },
+    },
+    {
+      updateCells: {
+        start: { sheetId, rowIndex: 0, columnIndex: 0 },
+        rows: rows.map((r) => ({ values: r.map((v) => ({ userEnteredValue: value(v) })) })),
+        fields: "userEnteredValue",
+      },
+    },
+    {
+      repeatCell: {
+        range: grid(0, HEADER_ROW + 1, 0, 4),
+        cell: { userEnteredFormat: { textFormat: { bold: true }, wrapStrategy: "WRAP" } },
+        fields: "userEnteredFormat(textFormat,wrapStrategy)",
+      },
+    },
+    {
+      updateDimensionProperties: {
+        range: { sheetId, dimension: "COLUMNS", startIndex: 1, endIndex: 2 },
+        properties: { pixelSize: 380 },
+        fields: "pixelSize",
+      },
+    },
+    {
+      setDataValidation: {
+        range: grid(first, total, 1, 2),
+        rule: {
+          condition: { type: "ONE_OF_LIST", values: kinds.map((k) => ({ userEnteredValue: k })) },
+          inputMessage: "Chọn loại mô hình trong danh sách; loại khác thì ghi tên",
+          strict: false,
+          showCustomUi: true,
+        },
+      },
+    },
+    {
+      setDataValidation: {
+        range: grid(first, total, 2, 3),
+        rule: {
+          condition: {
+            type: "CUSTOM_FORMULA",
+            values: [
+              { userEnteredValue: `=AND(ISNUMBER(C${first + 1}),C${first + 1}>=0,C${first + 1}=INT(C${first + 1}))` },
+            ],
+          },
+          inputMessage: "Số điểm: số nguyên không âm",
+          strict: true,
+        },
+      },
+    },
+    {
+      repeatCell: {
+        range: grid(first, total + 1, 2, 3),
+        cell: { userEnteredFormat: { numberFormat: { type: "NUMBER", pattern: "#,##0" } } },
+        fields: "userEnteredFormat.numberFormat",
+      },
+    },
+    {
+      addProtectedRange: {
+        protectedRange: {
+          range: grid(0, HEADER_ROW + 1, 0, 4),
+          description: "Tiêu đề danh sách mô hình — không sửa",
+          warningOnly: false,
+        },
+      },
+    },
+    {
+      addProtectedRange: {
+        protectedRange: { range: grid(total, total + 1, 0, 4), description: "Dòng tổng cộng", warningOnly: false },
+      },
+    },
+  ];
+}
 
 /** @param {string} period */
 const templateName = (period) => `Mẫu biểu ANTQ – ${periodHeading(period)}`;
@@ -188,7 +304,7 @@ function templateRequests(indicators, period, sheetId) {
 /**
  * Finds the template for a period by name, or creates it.
  * @param {import("./google.mjs").GoogleApi} api
- * @param {{ period: string, indicators: import("./data.mjs").Indicator[] }} options
+ * @param {{ period: string, indicators: import("./data.mjs").Indicator[], modelKinds?: string[] }} options
  * @returns {Promise<{ id: string, gid: number, tab: string, created: boolean }>}
  */
 export async function ensureTemplate(api, options) {
@@ -211,7 +327,10 @@ export async function ensureTemplate(api, options) {
     api.sheets.spreadsheets.create({
       requestBody: {
         properties: { title: name, locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
-        sheets: [{ properties: { sheetId: 0, title: periodHeading(options.period) } }],
+        sheets: [
+          { properties: { sheetId: 0, title: periodHeading(options.period) } },
+          ...(options.modelKinds?.length ? [{ properties: { sheetId: 1, title: modelsTabName(options.period) } }] : []),
+        ],
       },
       fields: "spreadsheetId,sheets.properties(sheetId,title)",
     }),
@@ -221,7 +340,12 @@ export async function ensureTemplate(api, options) {
   await api.call("write", `định dạng mẫu biểu “${name}”`, () =>
     api.sheets.spreadsheets.batchUpdate({
       spreadsheetId: id,
-      requestBody: { requests: templateRequests(options.indicators, options.period, gid) },
+      requestBody: {
+        requests: [
+          ...templateRequests(options.indicators, options.period, gid),
+          ...(options.modelKinds?.length ? modelsRequests(options.modelKinds, options.period, 1) : []),
+        ],
+      },
     }),
   );
   return { id, gid, tab: periodHeading(options.period), created: true };
