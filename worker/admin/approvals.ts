@@ -4,9 +4,9 @@
  * when and why; a move the state does not allow is refused (409) naming the state, and changes nothing.
  */
 
+import { STATE_WORDS } from "../../domain/approvals";
 import {
   type ApprovalRecord,
-  type ApprovalState,
   findApproval,
   openApproval,
   replacePending,
@@ -20,14 +20,6 @@ import { activeSourceIdsFor } from "../db/sources";
 import { AppError } from "../errors";
 import { rollupWrite } from "../rollups/write";
 import { runSync } from "../sync/run";
-
-/** The state in words, as a refusal names it. */
-const STATE_WORDS: Record<ApprovalState, string> = {
-  open: "chưa chốt",
-  submitted: "xã đã chốt, chờ tỉnh duyệt",
-  accepted: "tỉnh đã duyệt",
-  returned: "tỉnh đã trả lại",
-};
 
 async function current(db: Db, unitCode: string, period: string, now: number): Promise<ApprovalRecord> {
   return (await findApproval(db, unitCode, period)) ?? openApproval(unitCode, period, now);
