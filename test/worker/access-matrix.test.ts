@@ -147,6 +147,11 @@ const DECISIONS: Record<string, Case> = {
     why: "read",
   },
   "GET /api/models": { request: (t) => [`/api/models?unit=${t.commune}&period=2025`], expect: READ, why: "read" },
+  "GET /api/trend": {
+    request: (t) => [`/api/trend?unit=${t.commune}&indicator=security_team_count`],
+    expect: READ,
+    why: "read",
+  },
   "GET /api/sources": { request: (t) => [`/api/sources?unit=${t.commune}`], expect: READ, why: "read" },
   "GET /api/sources/missing": {
     request: (t) => [`/api/sources/missing?unit=${t.commune}`],
