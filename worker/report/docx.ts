@@ -41,8 +41,9 @@ const PAGE = {
 };
 /** The width text runs in, between the margins. */
 const TEXT_WIDTH = PAGE.width - PAGE.left - PAGE.right;
-/** Half-points: the body at 14 pt, the tables at 12 pt, the recipients at 11 pt. */
-const SIZE = { body: 28, heading: 26, motto: 24, table: 24, recipientsTitle: 24, recipients: 22 };
+/** Half-points: the body at 14 pt, the tables at 12 pt (11 pt when wider than five columns), the recipients at 11 pt. */
+const SIZE = { body: 28, heading: 26, motto: 24, table: 24, wideTable: 22, recipientsTitle: 24, recipients: 22 };
+const tableSize = (t: { columns: unknown[] }) => (t.columns.length > 5 ? SIZE.wideTable : SIZE.table);
 
 type RunStyle = { bold?: boolean; italics?: boolean; size?: number };
 
@@ -135,18 +136,31 @@ const bodyParagraph = (text: string) =>
 
 type ReportTable = Report["tables"][number];
 
-/** The columns' widths: the first one, naming the row, takes a third when it is text; the others share the rest. */
+/**
+ * The columns' widths, in proportion to what they hold: the longest cell (a heading by its longest word, since a
+ * heading wraps; a figure by its longest part, since “+9,2% (cùng 144 xã)” breaks before its note), between 8 and 40
+ * characters; a first column naming the rows takes what the others leave.
+ */
 function widths(t: ReportTable): number[] {
-  const n = t.columns.length;
-  const named = t.columns[0]?.numeric === false;
-  if (!named || n === 1)
-    return Array.from({ length: n }, (_, i) => Math.floor(TEXT_WIDTH / n) + (i === 0 ? TEXT_WIDTH % n : 0));
-  const first = Math.round(TEXT_WIDTH * (n > 4 ? 0.32 : 0.4));
-  const rest = TEXT_WIDTH - first;
-  return [
-    first,
-    ...Array.from({ length: n - 1 }, (_, i) => Math.floor(rest / (n - 1)) + (i === 0 ? rest % (n - 1) : 0)),
-  ];
+  // About half the font's size a character, in twips (a 12 pt character is some 6 pt wide), and the cell's margins.
+  const perChar = tableSize(t) * 5;
+  const rows = t.sections.flatMap((s) => s.rows);
+  const longest = (parts: string[]) => Math.max(0, ...parts.map((p) => p.length));
+  const need = t.columns.map((c, i) => {
+    const heading = longest(c.title.split(" "));
+    const cells = longest(rows.map((r) => r[i] ?? "").flatMap((v) => (c.numeric ? v.split(" (") : [v])));
+    return Math.min(40, Math.max(8, heading, cells));
+  });
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  let w: number[];
+  if (t.columns[0]?.numeric === false) {
+    // The row's name takes what the others leave, at least a third.
+    const others = need.slice(1).map((n) => n * perChar + 240);
+    const scale = Math.min(1, (TEXT_WIDTH * 2) / 3 / Math.max(1, sum(others)));
+    w = [0, ...others.map((x) => Math.floor(x * scale))];
+  } else w = need.map((n) => Math.floor((TEXT_WIDTH * n) / sum(need)));
+  w[0] = (w[0] ?? 0) + TEXT_WIDTH - sum(w);
+  return w;
 }
 
 const GRID = {
@@ -165,7 +179,7 @@ function wordTable(t: ReportTable): Table {
     new Paragraph({
       alignment: align,
       spacing: { before: 20, after: 20 },
-      children: [run(value, { size: SIZE.table, ...s })],
+      children: [run(value, { size: tableSize(t), ...s })],
     });
   const header = new TableRow({
     tableHeader: true,
