@@ -9,6 +9,8 @@ declare global {
     interface Env {
       /** The Google service-account key file (JSON) the Worker signs its token requests with. */
       GOOGLE_SERVICE_ACCOUNT?: string;
+      /** Several key files as one JSON array (a country's reads spread over accounts); used instead of the one. */
+      GOOGLE_SERVICE_ACCOUNTS?: string;
     }
   }
 }

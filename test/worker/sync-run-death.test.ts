@@ -59,13 +59,13 @@ describe("a run that dies", () => {
     const dead = (input: RequestInfo | URL, init?: RequestInit) =>
       String(input).includes("death-11983") ? new Promise<Response>(() => undefined) : fetch(input, init);
     void runSync(env, { trigger: "cron", now: () => started, concurrency: 1, google: { fetch: dead } });
-    const [{ id }] = (await until(
+    const rows = await until(
       async () =>
-        (
-          await env.DB.prepare("SELECT id, sources_read FROM sync_runs").all<{ id: number; sources_read: number }>()
-        ).results,
-      (rows) => rows[0]?.sources_read === 3,
-    )) as [{ id: number }];
+        (await env.DB.prepare("SELECT id, sources_read FROM sync_runs").all<{ id: number; sources_read: number }>())
+          .results,
+      (found) => found[0]?.sources_read === 3,
+    );
+    const id = rows[0]!.id;
     // Counted as it went: three sheets written, their values, the whole list known.
     expect(await runRow(id)).toMatchObject({
       status: "running",

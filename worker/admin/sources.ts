@@ -10,7 +10,7 @@ import { activeSourcesOf, deactivateSource, importSources, reactivateSource } fr
 import { communesUnder, findUnit, unitListFor } from "../db/units";
 import { AppError } from "../errors";
 import { isOfficeFileUrl, otherUnitsUse, parseSheetRef } from "../reference/sources";
-import { googleFor, syncContext } from "../sync/context";
+import { forSheet, googleFor, syncContext } from "../sync/context";
 import { CONVERT_TO_SHEETS } from "../sync/read-source";
 import { runSync, type SyncResult } from "../sync/run";
 import { tryRead } from "../sync/source";
@@ -124,7 +124,7 @@ async function assertReadable(
   const built = googleFor(env, Date.now);
   if (!built.ok) throw new AppError("conflict", `Chưa đọc được bảng tính: ${built.error}`, {}, "sheet");
   const ctx = await syncContext(db, built.google, { runId: 0, now: Date.now });
-  const result = await tryRead(ctx, row);
+  const result = await tryRead(forSheet(ctx, row.spreadsheetId), row);
   if (!result.ok) {
     throw new AppError("bad_request", `Chưa đăng ký: ${result.error.message}`, {}, "sheet");
   }

@@ -40,6 +40,8 @@ export type GoogleOptions = {
   writesPerMinute?: number;
   /** Ask for the write scope and for Drive's `capabilities`: the sync writes its check results back. */
   writes?: boolean;
+  /** The service account this client calls as; by default the one of `GOOGLE_SERVICE_ACCOUNT`. */
+  account?: ServiceAccount;
 };
 
 /** When the next Sheets read (or write) may start, per service account, shared by every client in this isolate. */
@@ -65,7 +67,7 @@ export class GoogleClient {
     >,
     options: GoogleOptions = {},
   ) {
-    this.account = parseServiceAccount(env.GOOGLE_SERVICE_ACCOUNT);
+    this.account = options.account ?? parseServiceAccount(env.GOOGLE_SERVICE_ACCOUNT);
     this.fetcher = options.fetch ?? ((input, init) => fetch(input, init));
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.now = options.now ?? Date.now;

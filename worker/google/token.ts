@@ -27,10 +27,16 @@ export function parseServiceAccount(secret: string | undefined): ServiceAccount 
   } catch {
     throw new GoogleError("config", 0, "Khóa tài khoản dịch vụ Google (GOOGLE_SERVICE_ACCOUNT) không phải JSON hợp lệ");
   }
+  const account = serviceAccountOf(parsed);
+  if (!account) throw new GoogleError("config", 0, "Khóa tài khoản dịch vụ Google thiếu client_email hoặc private_key");
+  return account;
+}
+
+/** A parsed key file as the service account it holds, or null when it lacks `client_email` or a `private_key`. */
+export function serviceAccountOf(parsed: unknown): ServiceAccount | null {
   const { client_email, private_key, project_id } = (parsed ?? {}) as Record<string, unknown>;
-  if (typeof client_email !== "string" || typeof private_key !== "string" || !private_key.includes("PRIVATE KEY")) {
-    throw new GoogleError("config", 0, "Khóa tài khoản dịch vụ Google thiếu client_email hoặc private_key");
-  }
+  if (typeof client_email !== "string" || !client_email.includes("@")) return null;
+  if (typeof private_key !== "string" || !private_key.includes("PRIVATE KEY")) return null;
   const project = typeof project_id === "string" && project_id ? { project_id } : {};
   return { client_email, private_key: private_key.replace(/\\n/g, "\n"), ...project };
 }

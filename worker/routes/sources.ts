@@ -17,6 +17,7 @@ import { communesWithoutSource, type FeedbackStatus, listSources, type SourceLis
 import { unitListFor } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
+import { accountEmailFor, accountEmails } from "../google/accounts";
 import { iso } from "../http/json";
 import { idParam, unitCode, unitOrCountry, valid } from "../http/params";
 import { sheetUrl } from "../sheets/text";
@@ -30,7 +31,8 @@ export const sourcesRoute = new Hono<AppEnv>()
     const unit = await readableUnit(db, c.get("principal"), c.req.valid("query").unit);
     const listDate = await unitListFor(db, vietnamToday());
     const rows = await listSources(db, listDate, unit);
-    return c.json({ sources: rows.map(sourceJson) });
+    const emails = accountEmails(c.env);
+    return c.json({ sources: rows.map((r) => sourceJson(r, emails)) });
   })
   .get("/missing", unitQuery, async (c) => {
     const db = getDb(c.env.DB);
@@ -39,8 +41,11 @@ export const sourcesRoute = new Hono<AppEnv>()
     return c.json({ communes: listDate ? await communesWithoutSource(db, listDate, unit) : [] });
   });
 
-/** A source as the API shows it: its sheet's URL, its last read, its last error in plain words. */
-function sourceJson(r: SourceListRow) {
+/**
+ * A source as the API shows it: its sheet's URL, the service account its sheet must be shared with (null when the
+ * keys are not configured right), its last read, its last error in plain words.
+ */
+function sourceJson(r: SourceListRow, emails: string[] | null) {
   return {
     id: r.id,
     unitCode: r.unitCode,
@@ -50,6 +55,7 @@ function sourceJson(r: SourceListRow) {
     tab: r.tab,
     gid: r.gid,
     layout: r.layout,
+    serviceAccount: accountEmailFor(emails, r.spreadsheetId),
     active: Boolean(r.active),
     title: r.title,
     locale: r.locale,
@@ -78,7 +84,7 @@ async function answerSource<E extends object>(c: Context<AppEnv>, id: number, ex
   const db = getDb(c.env.DB);
   const [row] = await listSources(db, await unitListFor(db, vietnamToday()), null, id);
   if (!row) throw new AppError("not_found", `Không có bảng tính số ${id}`);
-  return c.json({ source: sourceJson(row), ...extra });
+  return c.json({ source: sourceJson(row, accountEmails(c.env)), ...extra });
 }
 
 const registration = z.object({

@@ -6,7 +6,8 @@ import { listIndicators } from "../db/catalog";
 import type { Db } from "../db/client";
 import { spreadsheetsOfSeveralSources } from "../db/sources";
 import { communesUnder, unitListFor } from "../db/units";
-import { GoogleClient, type GoogleOptions } from "../google/client";
+import { GoogleAccounts } from "../google/accounts";
+import type { GoogleClient, GoogleOptions } from "../google/client";
 import type { ModelType } from "../models/catalog";
 import { listModelTypes } from "../models/store";
 import type { Indicator } from "../reference/catalog";
@@ -15,7 +16,10 @@ import { asSourceError } from "./read-source";
 
 export type SyncContext = {
   db: Db;
+  /** The client of the account that reads the sheet at hand (`forSheet`); the first account's otherwise. */
   google: GoogleClient;
+  /** Every configured service account, each reading its own share of the sheets. */
+  accounts: GoogleAccounts;
   catalog: Indicator[];
   /** The catalog of model kinds the models tabs are matched against (PRODUCT.md §15). */
   modelTypes: ModelType[];
@@ -47,7 +51,8 @@ export type SyncContext = {
 };
 
 /**
- * The Google client of a run, or why there is none (a secret that is not a service-account key). Pacing protects
+ * The Google clients of a run, one per service account, or why there are none (a secret that is not a key, a key
+ * list that is not right: said once, naming the key). Pacing protects
  * Google's quota (`GOOGLE_READS_PER_MINUTE`, `GOOGLE_WRITES_PER_MINUTE`, 0 = off; local runs set 0: the stand-in has
  * none); `SHEETS_FEEDBACK=true` writes the check results back.
  */
@@ -55,13 +60,13 @@ export function googleFor(
   env: Env,
   now: () => number,
   extra: GoogleOptions = {},
-): { ok: true; google: GoogleClient } | { ok: false; error: string } {
+): { ok: true; google: GoogleAccounts } | { ok: false; error: string } {
   const perMinute = (value: string | undefined) => {
     const configured = Number(value ?? "55");
     return Number.isFinite(configured) && configured >= 0 ? configured : 55;
   };
   try {
-    const google = new GoogleClient(env, {
+    const google = new GoogleAccounts(env, {
       now,
       readsPerMinute: perMinute(env.GOOGLE_READS_PER_MINUTE),
       writesPerMinute: perMinute(env.GOOGLE_WRITES_PER_MINUTE),
@@ -76,7 +81,7 @@ export function googleFor(
 
 export async function syncContext(
   db: Db,
-  google: GoogleClient,
+  accounts: GoogleAccounts,
   run: { runId: number; now: () => number; force?: boolean },
 ): Promise<SyncContext> {
   const [catalog, listDate, modelTypes] = await Promise.all([
@@ -85,6 +90,7 @@ export async function syncContext(
     listModelTypes(db),
   ]);
   const readerKey = await fingerprint(JSON.stringify([catalog, listDate, modelTypes]));
+  const google = accounts.primary;
   const [shared, behind] = google.writes
     ? await Promise.all([spreadsheetsOfSeveralSources(db), sourcesBehindApprovals(db)])
     : [[], new Set<number>()];
@@ -96,6 +102,7 @@ export async function syncContext(
     behind,
     db,
     google,
+    accounts,
     catalog,
     modelTypes,
     listDate,
@@ -104,6 +111,12 @@ export async function syncContext(
     readerKey,
     configError: null,
   };
+}
+
+/** The context of one sheet: its own account's client (the run's context itself when there is one account). */
+export function forSheet(ctx: SyncContext, spreadsheetId: string): SyncContext {
+  const google = ctx.accounts.for(spreadsheetId);
+  return google === ctx.google ? ctx : { ...ctx, google };
 }
 
 /** The communes a table of `unitCode` lists, looked up once per run. */

@@ -18,7 +18,7 @@ import { activeSourceIds, activeSources, type SourceRecord, sourcesByIds } from 
 import type { GoogleOptions } from "../google/client";
 import { ensureRollups } from "../rollups/write";
 import { SourceError } from "../sheets/types";
-import { googleFor, type SyncContext, syncContext } from "./context";
+import { forSheet, googleFor, type SyncContext, syncContext } from "./context";
 import { type SourceOutcome, syncSource } from "./source";
 import { recordSourceError } from "./write";
 
@@ -167,7 +167,10 @@ async function syncSources(
     const mayDefer = round < plan.waits || plan.deferLast;
     const worker = async () => {
       for (let source = queue.shift(); source; source = queue.shift()) {
-        const outcome = await syncSource(ctx, source, mayDefer);
+        // Read by its own account; a configuration problem it meets is the run's.
+        const own = forSheet(ctx, source.spreadsheetId);
+        const outcome = await syncSource(own, source, mayDefer);
+        if (own.configError && !ctx.configError) ctx.configError = own.configError;
         if (outcome.kind === "deferred") deferred.push(source);
         if (outcome.kind === "skipped") await countSource(ctx.db, ctx.runId, { sourcesSkipped: 1 }, ctx.now());
         tally(counts, outcome);

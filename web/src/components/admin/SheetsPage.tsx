@@ -281,6 +281,9 @@ export function SheetsPage({ unit, units }: { unit: string; units: AdminUnit[] }
               <a href={s.url} target="_blank" rel="noopener noreferrer">
                 Mở trang tính
               </a>
+              {s.serviceAccount && (
+                <span class="muted sheet-account"> · chia sẻ (Người xem) cho {s.serviceAccount}</span>
+              )}
             </th>
             <td data-label="Trạng thái">
               <strong class="sheet-status">{STATUS_WORDS[statusOf(s)]}</strong>
