@@ -3,6 +3,9 @@
  * said as the API says them, a tap on a kind showing the communes running it and those running none; on a phone
  * nothing scrolls sideways. Screenshots in test/output/ for a person to look at.
  */
+import { readFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser } from "./browser";
@@ -19,6 +22,7 @@ type Models = {
   kind: { running: { code: string; name: string; points: number }[]; without: { code: string }[] } | null;
 };
 
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const PHONE = { width: 390, height: 844 };
 const PROJECTOR = { width: 1920, height: 1080 };
 const vi = new Intl.NumberFormat("vi-VN");
@@ -82,6 +86,43 @@ describe("the models page", () => {
     expect((await page.locator(".models-kind").boundingBox())!.y).toBeLessThan(PHONE.height / 2);
     expect((await page.evaluate("document.documentElement.scrollWidth")) as number).toBeLessThanOrEqual(PHONE.width);
     await page.screenshot({ path: await screenshotPath("models-kind-phone.png"), fullPage: false });
+    await page.close();
+  });
+
+  it("imports the catalog of model kinds checked by line, and refuses one dropping a kind communes run", async () => {
+    const page = await browser.newPage({ viewport: PHONE, locale: "vi-VN" });
+    await page.goto(`${url}/?view=admin&task=catalog`);
+    await page.locator("details.model-types").waitFor();
+    const catalog = await readFile(join(ROOT, "..", "shared", "spec", "model-types.csv"), "utf8");
+    const choose = (name: string, csv: string) =>
+      page
+        .getByLabel("Tệp danh mục loại mô hình")
+        .setInputFiles({ name, mimeType: "text/csv", buffer: Buffer.from(csv) });
+    const problems = page.locator(".file-import:has(#model-types-file) .import-problems li");
+    // A bad code after the catalog's 22 kinds and a blank line: line 25.
+    await choose("loai-mo-hinh.csv", `${catalog.trimEnd()}\n\nNha Van Hoa,Nhà văn hóa an toàn,\n`);
+    await expect
+      .poll(() => problems.allTextContents())
+      .toEqual([expect.stringMatching(/^Dòng 25: Mã loại mô hình “Nha Van Hoa” không hợp lệ/)]);
+    await page.locator(".file-import:has(#model-types-file)").screenshot({
+      path: await screenshotPath("models-catalog-errors-phone.png"),
+    });
+    // Dropping the kind most communes run is refused whole, naming it.
+    const top = models.kinds[0]!;
+    const dropped = catalog
+      .split("\n")
+      .filter((l) => !l.includes(`,${top.label},`))
+      .join("\n");
+    await choose("bo-mot-loai.csv", dropped);
+    await expect
+      .poll(() => problems.allTextContents())
+      .toEqual([expect.stringContaining(`(${top.label}, ${vi.format(top.communes)} xã)`)]);
+    // The catalog with a new kind is imported.
+    await choose("them-loai.csv", `${catalog.trimEnd()}\nnha_van_hoa_an_toan,Nhà văn hóa an toàn,\n`);
+    await page.getByRole("button", { name: "Nhập tệp" }).click();
+    await expect
+      .poll(() => page.locator("details.model-types summary").textContent())
+      .toMatch(/^23 loại mô hình đang dùng/);
     await page.close();
   });
 

@@ -158,13 +158,14 @@ export const fetchAudit = (before?: number) =>
   ok(api.admin.audit.$get({ query: { limit: "50", ...(before ? { before: String(before) } : {}) } }));
 
 /** A reference file (CSV or .xlsx) sent as it is: checked only (`preview`), or imported. */
-export type ReferenceFile = "units" | "catalog" | "sources";
+export type ReferenceFile = "units" | "catalog" | "sources" | "models";
 export function uploadReference(kind: ReferenceFile, file: Blob, preview: boolean, validFrom = "") {
   const query = { preview: String(preview) as "true" | "false" };
   const init = { init: { method: "POST", body: file } };
   if (kind === "units")
     return ok(api.admin.units.$post({ query: { ...query, ...(validFrom ? { validFrom } : {}) } }, init));
   if (kind === "catalog") return ok(api.admin.catalog.$post({ query }, init));
+  if (kind === "models") return ok(api.admin["model-types"].$post({ query }, init));
   return ok(api.admin.sources.$post({ query }, init));
 }
 
@@ -172,6 +173,9 @@ export function uploadReference(kind: ReferenceFile, file: Blob, preview: boolea
 export const templateUrl = (kind: ReferenceFile, type: "csv" | "xlsx") =>
   api.admin.templates[":file"].$url({ param: { file: `${kind}.${type}` } }).href;
 export const catalogInUseUrl = () => api.admin["catalog.csv"].$url().href;
+/** The catalog of model kinds in use (PRODUCT.md §15), each with how many communes run it, and as a file to edit. */
+export const fetchModelTypes = () => ok(api.admin["model-types"].$get());
+export const modelTypesInUseUrl = () => api.admin["model-types"]["file.csv"].$url().href;
 
 export const exportCsvUrl = (unit: string, period: string) => api["export.csv"].$url({ query: { unit, period } }).href;
 

@@ -27,6 +27,7 @@ import { unitListFor, unitsUnder } from "../db/units";
 import type { AppEnv } from "../env";
 import { AppError } from "../errors";
 import { unitOrCountry, valid } from "../http/params";
+import { MODEL_TYPES_FILE } from "../models/catalog";
 import { CATALOG_FILE, catalogRecord } from "../reference/catalog";
 import { SOURCES_FILE } from "../reference/sources";
 import type { ImportProblem, ReferenceFormat } from "../reference/table";
@@ -62,8 +63,9 @@ const TEMPLATES = {
   units: { format: UNIT_FILE, name: "mau-danh-sach-don-vi" },
   catalog: { format: CATALOG_FILE, name: "mau-danh-muc-chi-tieu" },
   sources: { format: SOURCES_FILE, name: "mau-danh-sach-bang-tinh" },
+  models: { format: MODEL_TYPES_FILE, name: "mau-danh-muc-loai-mo-hinh" },
 };
-const templateKind = z.enum(["units", "catalog", "sources"]);
+const templateKind = z.enum(["units", "catalog", "sources", "models"]);
 const fileType = z.enum(["csv", "xlsx"]);
 /** `catalog.csv`, `units.xlsx`…: which file, in which type. */
 const templateFile = z

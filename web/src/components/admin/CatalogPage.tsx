@@ -1,9 +1,13 @@
 /**
  * “Danh mục”: the reference lists behind every figure — the administrative units (with the date the list takes
- * effect) and the indicator catalog — each imported from a file checked line by line before anything is saved.
+ * effect), the indicator catalog and the catalog of model kinds — each imported from a file checked line by line
+ * before anything is saved.
  */
 import { useState } from "preact/hooks";
-import { catalogInUseUrl } from "../../api";
+import { formatExact } from "../../../../domain/numbers";
+import { catalogInUseUrl, fetchModelTypes, modelTypesInUseUrl } from "../../api";
+import { useLoad } from "../../state";
+import { Status } from "../common";
 import { DateField, readDate } from "./DateField";
 import { FileImport } from "./FileImport";
 import { Field } from "./form";
@@ -47,6 +51,53 @@ export function CatalogPage({ onUnitsChanged }: { onUnitsChanged: () => void }) 
         , thêm dòng rồi tải lên lại. Chỉ tiêu bắt buộc đã có số liệu không thể bị bỏ.
       </p>
       <FileImport kind="catalog" id="catalog-file" label="Tệp danh mục chỉ tiêu" rowWord="chỉ tiêu" />
+      <ModelTypes />
+    </>
+  );
+}
+
+/** The catalog of model kinds (PRODUCT.md §15): the kinds in use with how many communes run each, and its import. */
+function ModelTypes() {
+  const types = useLoad(fetchModelTypes, "model-types");
+  const list = types.data?.types ?? [];
+  return (
+    <>
+      <h2>Danh mục loại mô hình</h2>
+      <p class="muted">
+        Mỗi dòng một loại mô hình tự quản: mã, tên, các tên gọi khác (cách nhau bởi dấu ;). Trang “Mô hình” trong bảng
+        tính của xã được so theo tên và tên gọi khác; loại chưa có trong danh mục vẫn được tính theo tên xã ghi. Muốn
+        thêm loại:{" "}
+        <a href={modelTypesInUseUrl()} download>
+          tải danh mục đang dùng
+        </a>
+        , thêm dòng rồi tải lên lại; lần đồng bộ sau đọc lại các bảng tính. Loại đang có xã báo cáo không thể bị bỏ.
+      </p>
+      <FileImport
+        kind="models"
+        id="model-types-file"
+        label="Tệp danh mục loại mô hình"
+        rowWord="loại mô hình"
+        next="Lần đồng bộ sau sẽ đọc lại các bảng tính theo danh mục mới."
+      />
+      <Status state={types} what="danh mục loại mô hình" />
+      {types.data &&
+        (list.length === 0 ? (
+          <p>Chưa nhập danh mục loại mô hình: mọi loại xã ghi đều được tính là “chưa có trong danh mục”.</p>
+        ) : (
+          <details class="model-types">
+            <summary>
+              {formatExact(list.length)} loại mô hình đang dùng ({formatExact(list.filter((t) => t.communes).length)}{" "}
+              loại có xã báo cáo)
+            </summary>
+            <ul>
+              {list.map((t) => (
+                <li key={t.code} data-kind={t.code}>
+                  {t.label} <span class="muted">({t.communes ? `${formatExact(t.communes)} xã` : "chưa có xã"})</span>
+                </li>
+              ))}
+            </ul>
+          </details>
+        ))}
     </>
   );
 }
