@@ -55,6 +55,21 @@ describe("the report as a Word document", () => {
     }
   });
 
+  it("offers the Word document in conference mode, for the unit and period on the screen", async () => {
+    const page = await browser.newPage({ viewport: PROJECTOR, acceptDownloads: true });
+    await page.goto(`${url}/?view=conference`);
+    const link = page.getByRole("link", { name: "Tải bản Word (.docx)" });
+    await link.waitFor();
+    const href = new URL((await link.getAttribute("href")) ?? "", url);
+    expect(href.pathname).toBe("/api/report.docx");
+    expect(href.searchParams.get("unit")).toBe(meta.defaultUnit);
+    expect(href.searchParams.get("period")).toBe(meta.defaultPeriod);
+    await page.screenshot({ path: await screenshotPath("report-docx-conference-projector.png") });
+    const text = await download(page, "report-docx-conference.docx");
+    expect(text).toContain("BÁO CÁO");
+    await page.close();
+  });
+
   it("sets the letterhead and the province's template under “Quản trị”, refusing a bad template by name", async () => {
     const page = await browser.newPage({ viewport: PHONE, acceptDownloads: true });
     await page.goto(`${url}/?view=admin&task=report`);
