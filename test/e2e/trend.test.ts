@@ -75,7 +75,7 @@ describe("a figure over the years", () => {
       expect(await page.locator(".trend-legend").textContent()).toContain("tính từ số liệu các quý/tháng");
       // Screen readers get the years as a table and a summary on the picture.
       expect(await chart.getAttribute("aria-label")).toContain("Năm 2024");
-      const cells = await page.locator(".trend table tbody tr").nth(3).locator("td").allTextContents();
+      const cells = await page.locator(".trend-table tbody tr").nth(3).locator("td").allTextContents();
       expect(cells).toEqual([
         expectedFigure(y2024?.value ?? null, "count"),
         String(y2024?.reporting),

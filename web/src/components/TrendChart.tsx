@@ -1,7 +1,7 @@
 /**
  * An indicator's years as a small chart (PRODUCT.md §14): the value above each year's point, the number of communes it
- * counts under it, a point built from quarters or months drawn hollow, a year without a figure left as a gap. Screen
- * readers get the same points as a table.
+ * counts under it, a point built from quarters or months drawn hollow, a year without a figure left as a gap. The
+ * picture's label reads every point to a screen reader; the same points are a table one tap away.
  */
 import type { IndicatorKind } from "../../../domain/indicators";
 import { formatFigure, formatIndicator } from "../../../domain/numbers";
@@ -88,29 +88,33 @@ export function TrendChart({
               tính từ số liệu các quý/tháng
             </p>
           )}
-          <table class="visually-hidden">
-            <caption>
-              {label}, các năm {years}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">Năm</th>
-                <th scope="col">Số liệu</th>
-                <th scope="col">Số xã có số liệu</th>
-                <th scope="col">Ghi chú</th>
-              </tr>
-            </thead>
-            <tbody>
-              {points.map((p) => (
-                <tr key={p.period}>
-                  <th scope="row">{p.period}</th>
-                  <td>{formatIndicator({ ...p, kind }, false)}</td>
-                  <td>{p.reporting}</td>
-                  <td>{p.value !== null && p.built ? "tính từ số liệu các quý/tháng" : ""}</td>
+          {/* The same points as a table, one tap away (the picture's label reads them all to a screen reader). */}
+          <details class="trend-table">
+            <summary>Bảng số liệu các năm</summary>
+            <table>
+              <caption>
+                {label}, các năm {years}
+              </caption>
+              <thead>
+                <tr>
+                  <th scope="col">Năm</th>
+                  <th scope="col">Số liệu</th>
+                  <th scope="col">Số xã có số liệu</th>
+                  <th scope="col">Ghi chú</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {points.map((p) => (
+                  <tr key={p.period}>
+                    <th scope="row">{p.period}</th>
+                    <td>{formatIndicator({ ...p, kind }, false)}</td>
+                    <td>{p.reporting}</td>
+                    <td>{p.value !== null && p.built ? "tính từ số liệu các quý/tháng" : ""}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </details>
         </>
       )}
     </section>
