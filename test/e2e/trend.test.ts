@@ -137,6 +137,7 @@ describe("a figure over the years", () => {
       await expect.poll(() => page.locator("main").textContent(), { timeout: 15_000 }).toContain(label);
       await page.waitForLoadState("networkidle");
       expect(await page.locator(".error, [role=alert]").count()).toBe(0);
+      await page.screenshot({ path: await screenshotPath(`phone-${view}-${period}.png`) });
     }
     await page.goto(`${url}/?period=${period}`);
   }
