@@ -131,4 +131,17 @@ describe("the models page", () => {
     await page.screenshot({ path: await screenshotPath("models-projector.png"), fullPage: false });
     await page.close();
   });
+
+  it("in conference mode: the kinds and points beside the figures, on a projector", async () => {
+    const now = await api<Models>(url, `/api/models?unit=${meta.defaultUnit}&period=${meta.defaultPeriod}`);
+    const page = await browser.newPage({ viewport: PROJECTOR, locale: "vi-VN" });
+    await page.goto(`${url}/?view=conference`);
+    const line = page.locator(".conf-models");
+    await line.waitFor();
+    expect(norm(await line.textContent())).toContain(
+      `Mô hình tự quản: ${vi.format(now.distinctKinds)} loại với ${vi.format(now.points)} điểm, tiêu biểu: ${now.kinds[0]!.label} (${vi.format(now.kinds[0]!.points)} điểm)`,
+    );
+    await page.screenshot({ path: await screenshotPath("models-conference-projector.png"), fullPage: false });
+    await page.close();
+  });
 });

@@ -15,6 +15,7 @@ import {
 } from "../api";
 import { meta, navigate, route, tick, useLoad } from "../state";
 import { Link, Status } from "./common";
+import { ModelsLine } from "./ModelsView";
 import { FigureComparison, StaleNote } from "./Overview";
 
 /** The conference to show: the one in the URL, else the latest frozen one, else the latest one. */
@@ -202,6 +203,7 @@ export function ConferenceView({ scope }: { scope: Scope }) {
             )}
           </p>
           <StaleNote summary={s} />
+          <ModelsLine scope={{ unit: s.unit.code, period: s.period }} frozen={s.frozen} />
           {current === undefined ? (
             <p>Chưa có số liệu cho kỳ này.</p>
           ) : (

@@ -132,3 +132,27 @@ export function ModelsView({ scope }: { scope: Scope }) {
     </section>
   );
 }
+
+/**
+ * The models line of conference mode: how many kinds with how many points, and the main kinds. The models roll-ups
+ * are live, so beside frozen figures the line says it is live.
+ */
+export function ModelsLine({ scope, frozen }: { scope: Scope; frozen: boolean }) {
+  const state = useLoad(() => fetchModels(scope, null), JSON.stringify(["line", scope.unit, scope.period]));
+  const m = state.data && "kinds" in state.data ? state.data : null;
+  if (!m || m.kinds.length === 0) return null;
+  const top = m.kinds.slice(0, 3);
+  return (
+    <p class="conf-models">
+      Mô hình tự quản: <strong>{n(m.distinctKinds)} loại</strong> với <strong>{n(m.points)} điểm</strong>, tiêu biểu:{" "}
+      {top.map((k, i) => (
+        <span key={k.code}>
+          {i > 0 && "; "}
+          {k.label} ({n(k.points)} điểm)
+        </span>
+      ))}
+      {frozen && <span class="muted"> — theo danh sách hiện nay, không thuộc số liệu đã chốt</span>}{" "}
+      <Link to={{ view: "models", conference: null }}>Xem theo loại</Link>
+    </p>
+  );
+}
