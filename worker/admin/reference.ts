@@ -9,11 +9,11 @@ import { codesWithValues, listIndicators, replaceCatalog } from "../db/catalog";
 import type { Db } from "../db/client";
 import { activeSourcesOf } from "../db/sources";
 import { replaceUnitList, unitListFor, unitsNamed, unknownUnitCodes } from "../db/units";
+import { modelRollupRebuild } from "../models/rollup";
 import { CATALOG_FILE, type Indicator, parseCatalog } from "../reference/catalog";
 import { lostZeros, otherUnitsUse, parseSources, SOURCES_FILE, type SourceRow } from "../reference/sources";
 import { type ImportProblem, type ReferenceFormat, type ReferenceTable, readReferenceFile } from "../reference/table";
 import { parseUnits, UNIT_FILE, type UnitRow } from "../reference/units";
-import { modelRollupRebuild } from "../models/rollup";
 import { rebuildEverything } from "../rollups/write";
 import { belongsTo } from "./sources";
 
