@@ -91,6 +91,7 @@ export async function startProduct(options) {
     GOOGLE_TOKEN_URL: `${standin.url}/token`,
     // The stand-in has no quota to protect: read it unpaced, and sync by hand as often as a test or a person asks.
     GOOGLE_READS_PER_MINUTE: "0",
+    GOOGLE_PROJECT_READS_PER_MINUTE: "0",
     GOOGLE_WRITES_PER_MINUTE: "0",
     SYNC_MANUAL_INTERVAL_SECONDS: "0",
     // Locally the check results go back into the sheets the service account may edit (`"serviceAccount": "writer"`).

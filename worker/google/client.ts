@@ -36,6 +36,8 @@ export type GoogleOptions = {
   maxAttempts?: number;
   /** Sheets reads allowed per minute for this service account; 0 turns pacing off (GOOGLE.md "Quotas"). */
   readsPerMinute?: number;
+  /** Sheets reads allowed per minute for the account's Cloud project, all its accounts together; 0 = no limit. */
+  projectReadsPerMinute?: number;
   /** Sheets writes allowed per minute (Google: 60 per user); 0 turns pacing off. */
   writesPerMinute?: number;
   /** Ask for the write scope and for Drive's `capabilities`: the sync writes its check results back. */
@@ -44,9 +46,14 @@ export type GoogleOptions = {
   account?: ServiceAccount;
 };
 
-/** When the next Sheets read (or write) may start, per service account, shared by every client in this isolate. */
+/**
+ * When the next Sheets read (or write) may start per service account, and the reads booked per Cloud project, shared
+ * by every client in this isolate. One isolate reads at a time: the sync Queue has one consumer, and the cron and a
+ * manual sync start no run while one is running (README, “Pacing”).
+ */
 const nextReadAt = new Map<string, number>();
 const nextWriteAt = new Map<string, number>();
+const projectReads = new Map<string, number[]>();
 
 const MAX_BACKOFF_MS = 32_000;
 
@@ -74,25 +81,43 @@ export class GoogleClient {
     this.random = options.random ?? Math.random;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.readsPerMinute = options.readsPerMinute ?? 55;
+    this.projectReadsPerMinute = options.projectReadsPerMinute ?? 0;
     this.writesPerMinute = options.writesPerMinute ?? 55;
     this.writes = options.writes ?? false;
     this.scopes = scopesFor(this.writes);
   }
 
   private readonly readsPerMinute: number;
+  private readonly projectReadsPerMinute: number;
   private readonly writesPerMinute: number;
   /** Whether this client asks for the write scope (and Drive's `capabilities`). */
   readonly writes: boolean;
   private readonly scopes: string[];
 
-  /** Waits for this call's slot so calls stay under the per-user quota; slots are handed out in call order. */
-  private async pace(perMinute: number, next: Map<string, number>): Promise<void> {
-    if (perMinute <= 0) return;
-    const interval = 60_000 / perMinute;
+  /**
+   * Waits for this call's slot: the account's slots are handed out in call order (`perMinute` apart); the project's
+   * are booked times at least `projectPerMinute` apart, and a call takes the first free one from its account's slot
+   * on, so one busy account does not push the project's other accounts back.
+   */
+  private async pace(next: Map<string, number>, perMinute: number, projectPerMinute = 0): Promise<void> {
+    if (perMinute <= 0 && projectPerMinute <= 0) return;
     const now = this.now();
-    const slot = Math.max(now, next.get(this.account.client_email) ?? 0);
-    next.set(this.account.client_email, slot + interval);
+    const own = this.account.client_email;
+    let slot = Math.max(now, perMinute > 0 ? (next.get(own) ?? 0) : 0);
+    if (projectPerMinute > 0) {
+      const gap = 60_000 / projectPerMinute;
+      const times = (projectReads.get(this.project) ?? []).filter((t) => t > now - gap).sort((a, b) => a - b);
+      for (const booked of times) if (slot > booked - gap && slot < booked + gap) slot = booked + gap;
+      times.push(slot);
+      projectReads.set(this.project, times);
+    }
+    if (perMinute > 0) next.set(own, slot + 60_000 / perMinute);
     if (slot > now) await this.sleep(slot - now);
+  }
+
+  /** The Cloud project the account's reads count against: the key's `project_id`, else the email's domain. */
+  private get project(): string {
+    return this.account.project_id ?? this.account.client_email.split("@")[1] ?? "";
   }
 
   /** The service account's email: what a commune shares its sheet with. */
@@ -144,8 +169,8 @@ export class GoogleClient {
   /** A GET, or a POST of `body` (a write, paced under the write quota); retried alike. */
   private async get<T>(url: string, api: GoogleApi, body?: unknown): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      if (body !== undefined) await this.pace(this.writesPerMinute, nextWriteAt);
-      else if (api === "sheets") await this.pace(this.readsPerMinute, nextReadAt);
+      if (body !== undefined) await this.pace(nextWriteAt, this.writesPerMinute);
+      else if (api === "sheets") await this.pace(nextReadAt, this.readsPerMinute, this.projectReadsPerMinute);
       let res: Response;
       try {
         const token = await accessToken(this.account, this.env.GOOGLE_TOKEN_URL, this.fetcher, this.now(), this.scopes);
@@ -201,4 +226,5 @@ export class GoogleClient {
 export function resetReadPacing(): void {
   nextReadAt.clear();
   nextWriteAt.clear();
+  projectReads.clear();
 }

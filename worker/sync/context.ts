@@ -61,15 +61,16 @@ export function googleFor(
   now: () => number,
   extra: GoogleOptions = {},
 ): { ok: true; google: GoogleAccounts } | { ok: false; error: string } {
-  const perMinute = (value: string | undefined) => {
-    const configured = Number(value ?? "55");
-    return Number.isFinite(configured) && configured >= 0 ? configured : 55;
+  const perMinute = (value: string | undefined, fallback = 55) => {
+    const configured = Number(value ?? fallback);
+    return Number.isFinite(configured) && configured >= 0 ? configured : fallback;
   };
   try {
     const google = new GoogleAccounts(env, {
       now,
       readsPerMinute: perMinute(env.GOOGLE_READS_PER_MINUTE),
       writesPerMinute: perMinute(env.GOOGLE_WRITES_PER_MINUTE),
+      projectReadsPerMinute: perMinute(env.GOOGLE_PROJECT_READS_PER_MINUTE, 275),
       writes: env.SHEETS_FEEDBACK === "true",
       ...extra,
     });

@@ -201,7 +201,9 @@ export async function syncJob(
   const ctx = await syncContext(db, built.google, { runId: job.runId, now });
   // A job does not wait for the quota itself: its limited sources go back to the Queue, to be read a minute later.
   const attempt = job.attempt ?? 0;
-  const deferred = await syncSources(ctx, list, counts, options.concurrency ?? 8, {
+  // Enough sources at once to keep every account's paced reads going.
+  const concurrency = options.concurrency ?? Math.max(8, 3 * built.google.clients.length);
+  const deferred = await syncSources(ctx, list, counts, concurrency, {
     waits: 0,
     deferLast: attempt < QUOTA_ROUNDS,
   });

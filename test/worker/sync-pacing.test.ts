@@ -1,0 +1,118 @@
+/**
+ * Pacing across the Worker (PRODUCT.md §6, GOOGLE.md “Quotas”): reads are paced per service account and per Cloud
+ * project; one run reads at a time, so the pacing of the isolate that reads holds for the Worker.
+ */
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { GoogleAccounts } from "../../worker/google/accounts";
+import { resetReadPacing } from "../../worker/google/client";
+import { clearTokenCache } from "../../worker/google/token";
+import worker from "../../worker/index";
+import { formSheet, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";
+
+const START = Date.parse("2026-11-23T00:00:00Z");
+
+/** Three accounts of one project, answering at once; each read's start (its slot) noted by account. */
+function threeAccounts(limits: { readsPerMinute: number; projectReadsPerMinute: number }) {
+  const clock = { now: START };
+  const starts = new Map<string, number[]>();
+  const fetcher = (async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = String(input);
+    if (url.endsWith("/token")) {
+      const assertion = new URLSearchParams(String(init?.body)).get("assertion") ?? "";
+      const { iss } = JSON.parse(atob(assertion.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/")));
+      return Response.json({ access_token: `tok-${iss}`, expires_in: 3600, token_type: "Bearer" });
+    }
+    const who = new Headers(init?.headers).get("authorization")!.slice("Bearer tok-".length);
+    starts.set(who, [...(starts.get(who) ?? []), clock.now]);
+    return Response.json({ properties: { title: "x" }, sheets: [] });
+  }) as typeof fetch;
+  // Virtual time: the sleepers wake one by one in time order, each running on to its request before the next wakes.
+  const sleepers: { wake: number; resolve: () => void }[] = [];
+  const drain = async () => {
+    for (let next = sleepers.shift(); next; next = sleepers.shift()) {
+      clock.now = Math.max(clock.now, next.wake);
+      next.resolve();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      sleepers.sort((a, b) => a.wake - b.wake);
+    }
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      sleepers.push({ wake: clock.now + ms, resolve });
+      sleepers.sort((a, b) => a.wake - b.wake);
+      if (sleepers.length === 1) setTimeout(drain, 0);
+    });
+  const accounts = new GoogleAccounts(
+    {
+      ...env,
+      GOOGLE_TOKEN_URL: "http://fake-google.invalid/token",
+      GOOGLE_SERVICE_ACCOUNTS: env.TEST_SERVICE_ACCOUNTS,
+    },
+    { fetch: fetcher, now: () => clock.now, sleep, ...limits },
+  );
+  return { accounts, starts };
+}
+
+const gaps = (times: number[]) => times.slice(1).map((t, i) => t - times[i]!);
+
+describe("pacing", () => {
+  beforeEach(() => {
+    clearTokenCache();
+    resetReadPacing();
+  });
+
+  it("keeps each account to its reads a minute, and the accounts side by side do not wait for each other", async () => {
+    const { accounts, starts } = threeAccounts({ readsPerMinute: 60, projectReadsPerMinute: 0 });
+    // Four reads per account, all asked at once.
+    await Promise.all(accounts.clients.flatMap((c) => [1, 2, 3, 4].map((i) => c.spreadsheet(`s${i}`))));
+    expect([...starts.values()].map((t) => t.length)).toEqual([4, 4, 4]);
+    for (const times of starts.values()) expect(gaps(times)).toEqual([1000, 1000, 1000]);
+    // Twelve reads in 3 s, not 11 s: three accounts read three times as fast as one.
+    expect(Math.max(...[...starts.values()].flat()) - START).toBe(3000);
+  });
+
+  it("keeps a project's accounts together under the project's reads a minute", async () => {
+    const { accounts, starts } = threeAccounts({ readsPerMinute: 60, projectReadsPerMinute: 120 });
+    await Promise.all(accounts.clients.flatMap((c) => [1, 2, 3, 4].map((i) => c.spreadsheet(`s${i}`))));
+    const all = [...starts.values()].flat().sort((a, b) => a - b);
+    expect(all).toHaveLength(12);
+    // 120 a minute: one read every half second across the project, still one a second per account.
+    expect(gaps(all).every((g) => g >= 500)).toBe(true);
+    for (const times of starts.values()) expect(gaps(times).every((g) => g >= 1000)).toBe(true);
+    // Handed out in call order (the first account's four, then the second's, then the third's): 7 s, where one
+    // pointer for the project would have queued the third account behind the others' last reads (10 s).
+    expect(all.at(-1)! - START).toBe(7000);
+  });
+});
+
+describe("one run at a time", () => {
+  beforeEach(async () => {
+    await resetDatabase();
+    await seedReference();
+    await putSheet("pace-bdq", formSheet("Xã Bắc Đông Quan", ["Năm 2025"], [["security_team_count", "Số tổ", 12]]));
+    await registerSources("unit_code,sheet,tab,layout\n12745,pace-bdq,,form\n");
+  });
+
+  it("the daily cron starts no run while one is running, and starts it once that one is done or closed", async () => {
+    const fire = async () => {
+      const ctx = createExecutionContext();
+      const scheduledTime = Date.parse("2026-11-22T23:00:00Z"); // 06:00 in Hà Nội
+      await worker.scheduled(createScheduledController({ scheduledTime, cron: "*/15 * * * *" }), env, ctx);
+      await waitOnExecutionContext(ctx);
+      return (await env.DB.prepare("SELECT trigger, status FROM sync_runs ORDER BY id").all()).results;
+    };
+    await env.DB.prepare(
+      "INSERT INTO sync_runs (trigger, status, started_at, progressed_at) VALUES ('manual', 'running', ?, ?)",
+    )
+      .bind(Date.now() - 60_000, Date.now() - 30_000)
+      .run();
+    expect(await fire()).toEqual([{ trigger: "manual", status: "running" }]);
+    await env.DB.prepare("UPDATE sync_runs SET status = 'ok', finished_at = ?").bind(Date.now()).run();
+    expect(await fire()).toEqual([
+      { trigger: "manual", status: "ok" },
+      { trigger: "cron", status: "ok" },
+    ]);
+  });
+});
