@@ -275,10 +275,11 @@ function closing(l: Letterhead): Table {
 /** dd/mm/yyyy of an ISO date. */
 const dmy = (iso: string) => iso.split("-").reverse().join("/");
 
-/** The subject under “BÁO CÁO”: the movement's result for the period, and the unit when it is not a province. */
+/** The subject under “BÁO CÁO”: the movement's result for the period, and the unit when it is below a province. */
 function subject(r: Report): string {
   const label = periodLabel(r.period);
-  const of = r.unit.kind === "province" || r.unit.kind === "city" ? "" : ` trên địa bàn ${r.unit.name}`;
+  const whole = ["country", "province", "city"].includes(r.unit.kind);
+  const of = whole ? "" : ` trên địa bàn ${r.unit.name}`;
   return `Kết quả phong trào “Toàn dân bảo vệ an ninh Tổ quốc” ${label.charAt(0).toLowerCase()}${label.slice(1)}${of}`;
 }
 
