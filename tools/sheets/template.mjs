@@ -21,6 +21,58 @@ const TICK_NOTE =
   "xem trang “Kiểm tra số liệu”). Bỏ đánh dấu để rút lại khi tỉnh chưa duyệt. Sửa số liệu sau khi chốt thì phải chốt " +
   "lại: bỏ đánh dấu rồi đánh dấu lại.";
 
+/**
+ * A range of one sheet, by 0-based rows and columns (end excluded).
+ * @param {number} sheetId
+ */
+const gridOf =
+  (sheetId) =>
+  (/** @type {number} */ r0, /** @type {number} */ r1, /** @type {number} */ c0, /** @type {number} */ c1) => ({
+    sheetId,
+    startRowIndex: r0,
+    endRowIndex: r1,
+    startColumnIndex: c0,
+    endColumnIndex: c1,
+  });
+
+/** What a cell is given: a number, a formula or text. @param {unknown} v */
+const entered = (v) =>
+  typeof v === "number"
+    ? { numberValue: v }
+    : String(v).startsWith("=")
+      ? { formulaValue: String(v) }
+      : { stringValue: String(v) };
+
+/**
+ * A tab's rows written from A1, its title rows and header in bold and wrapped, its label column (B) wide.
+ * @param {number} sheetId @param {unknown[][]} rows @param {number} width columns of the title and header
+ */
+function gridRequests(sheetId, rows, width) {
+  return [
+    {
+      updateCells: {
+        start: { sheetId, rowIndex: 0, columnIndex: 0 },
+        rows: rows.map((r) => ({ values: r.map((v) => ({ userEnteredValue: entered(v) })) })),
+        fields: "userEnteredValue",
+      },
+    },
+    {
+      repeatCell: {
+        range: gridOf(sheetId)(0, HEADER_ROW + 1, 0, width),
+        cell: { userEnteredFormat: { textFormat: { bold: true }, wrapStrategy: "WRAP" } },
+        fields: "userEnteredFormat(textFormat,wrapStrategy)",
+      },
+    },
+    {
+      updateDimensionProperties: {
+        range: { sheetId, dimension: "COLUMNS", startIndex: 1, endIndex: 2 },
+        properties: { pixelSize: 380 },
+        fields: "pixelSize",
+      },
+    },
+  ];
+}
+
 /** Rows for models in the models tab (blank, numbered), then its total. */
 const MODEL_ROWS = 30;
 const MODELS_NOTE =
@@ -45,19 +97,7 @@ function modelsRequests(kinds, period, sheetId) {
     ...Array.from({ length: MODEL_ROWS }, (_, i) => [i + 1]),
     ["", "Tổng cộng", `=SUM(C${first + 1}:C${total})`],
   ];
-  const grid = (
-    /** @type {number} */ r0,
-    /** @type {number} */ r1,
-    /** @type {number} */ c0,
-    /** @type {number} */ c1,
-  ) => ({ sheetId, startRowIndex: r0, endRowIndex: r1, startColumnIndex: c0, endColumnIndex: c1 });
-  /** @param {unknown} v */
-  const value = (v) =>
-    typeof v === "number"
-      ? { numberValue: v }
-      : String(v).startsWith("=")
-        ? { formulaValue: String(v) }
-        : { stringValue: String(v) };
+  const grid = gridOf(sheetId);
   return [
     {
       updateSheetProperties: {
@@ -65,27 +105,7 @@ function modelsRequests(kinds, period, sheetId) {
         fields: "title,gridProperties.frozenRowCount",
       },
     },
-    {
-      updateCells: {
-        start: { sheetId, rowIndex: 0, columnIndex: 0 },
-        rows: rows.map((r) => ({ values: r.map((v) => ({ userEnteredValue: value(v) })) })),
-        fields: "userEnteredValue",
-      },
-    },
-    {
-      repeatCell: {
-        range: grid(0, HEADER_ROW + 1, 0, 4),
-        cell: { userEnteredFormat: { textFormat: { bold: true }, wrapStrategy: "WRAP" } },
-        fields: "userEnteredFormat(textFormat,wrapStrategy)",
-      },
-    },
-    {
-      updateDimensionProperties: {
-        range: { sheetId, dimension: "COLUMNS", startIndex: 1, endIndex: 2 },
-        properties: { pixelSize: 380 },
-        fields: "pixelSize",
-      },
-    },
+    ...gridRequests(sheetId, rows, 4),
     {
       setDataValidation: {
         range: grid(first, total, 1, 2),
@@ -202,14 +222,7 @@ function templateRequests(indicators, period, sheetId) {
   const endRow = firstRow + indicators.length;
   // The “Chốt số liệu” row, below the indicators.
   const tickRow = endRow;
-  const grid = (
-    /** @type {number} */ r0,
-    /** @type {number} */ r1,
-    /** @type {number} */ c0,
-    /** @type {number} */ c1,
-  ) => ({ sheetId, startRowIndex: r0, endRowIndex: r1, startColumnIndex: c0, endColumnIndex: c1 });
-  /** @param {unknown} v */
-  const value = (v) => (typeof v === "number" ? { numberValue: v } : { stringValue: String(v) });
+  const grid = gridOf(sheetId);
   /** @type {object[]} */
   const requests = [
     {
@@ -224,29 +237,9 @@ function templateRequests(indicators, period, sheetId) {
         fields: "title,gridProperties.frozenRowCount",
       },
     },
-    {
-      updateCells: {
-        start: { sheetId, rowIndex: 0, columnIndex: 0 },
-        rows: rows.map((r) => ({ values: r.map((v) => ({ userEnteredValue: value(v) })) })),
-        fields: "userEnteredValue",
-      },
-    },
+    ...gridRequests(sheetId, rows, lastColumn + 1),
     { mergeCells: { range: grid(0, 1, 0, lastColumn + 1), mergeType: "MERGE_ALL" } },
     { mergeCells: { range: grid(1, 2, 0, lastColumn + 1), mergeType: "MERGE_ALL" } },
-    {
-      repeatCell: {
-        range: grid(0, HEADER_ROW + 1, 0, lastColumn + 1),
-        cell: { userEnteredFormat: { textFormat: { bold: true }, wrapStrategy: "WRAP" } },
-        fields: "userEnteredFormat(textFormat,wrapStrategy)",
-      },
-    },
-    {
-      updateDimensionProperties: {
-        range: { sheetId, dimension: "COLUMNS", startIndex: 1, endIndex: 2 },
-        properties: { pixelSize: 380 },
-        fields: "pixelSize",
-      },
-    },
     // Labels, codes and units are the contract with the Worker's reader: only the owner may change them.
     {
       addProtectedRange: {
