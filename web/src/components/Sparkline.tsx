@@ -53,8 +53,8 @@ export const alone = (dots: Plotted["dots"], i: number) => dots[i] !== null && !
 export const pointWords = (p: TrendPoint, kind: IndicatorKind) =>
   `${periodLabel(p.period)}: ${formatIndicator({ ...p, kind }, false)}${p.value !== null ? ` (${p.reporting} xã)` : ""}`;
 
-const W = 64;
-const H = 22;
+const W = 56;
+const H = 14;
 
 /** A headline figure's last five years, loaded after the figures (its box is there from the start). */
 export function Sparkline({
