@@ -79,7 +79,7 @@ const MODELS_NOTE =
   "Mỗi dòng một loại mô hình xã đang duy trì: chọn trong danh sách (hoặc ghi tên loại khác), ghi số điểm. " +
   "Tổng số điểm phải bằng số mô hình tự quản ở trang biểu số liệu.";
 /** @param {string} period */
-export const modelsTabName = (period) => `Mô hình – ${periodHeading(period)}`;
+const modelsTabName = (period) => `Mô hình – ${periodHeading(period)}`;
 
 /**
  * The models tab (PRODUCT.md §15): its title, the header the Worker finds it by, numbered rows whose kind cell offers

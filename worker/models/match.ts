@@ -24,7 +24,7 @@ export function modelKey(label: unknown): string {
 /** The stored code of a kind the catalog does not have: its words, marked. */
 export const UNLISTED_PREFIX = "?";
 
-export type MatchedKind = { code: string; label: string; inCatalog: boolean };
+type MatchedKind = { code: string; label: string; inCatalog: boolean };
 
 export type KindMatcher = (label: unknown) => MatchedKind | null;
 

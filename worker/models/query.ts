@@ -10,7 +10,7 @@ import type { Db } from "../db/client";
 import { childRoots, type Scope } from "../db/units";
 import { UNLISTED_PREFIX } from "./match";
 
-export type ModelKind = { code: string; label: string; points: number; communes: number; inCatalog: boolean };
+type ModelKind = { code: string; label: string; points: number; communes: number; inCatalog: boolean };
 type Named = { code: string; name: string };
 
 export type ModelsAnswer = {

@@ -71,11 +71,6 @@ export function modelWrite(sourceId: number, lists: ModelList[], stored: ModelLi
   ];
 }
 
-/** A source that stops being read (or its unit changes): its lists go with the roll-ups above them. */
-export async function dropSourceModels(db: Db, sourceId: number): Promise<SQL[]> {
-  return modelWrite(sourceId, [], await storedModels(db, sourceId));
-}
-
 export async function listModelTypes(db: Db): Promise<ModelType[]> {
   const rows = await db.all<{ code: string; label: string; aliases: string; position: number }>(
     sql`SELECT code, label, aliases, position FROM model_types ORDER BY position`,

@@ -13,7 +13,7 @@ import { CODE_HEADING, communeByName, NAME_HEADING, normalCode } from "./table";
 import { a1, columnLetters, foldText } from "./text";
 import type { CellIssue, CellValue, Grid, ReadContext } from "./types";
 
-export type ModelEntry = { kind: string; label: string; points: number; inCatalog: boolean; cell: string };
+type ModelEntry = { kind: string; label: string; points: number; inCatalog: boolean; cell: string };
 
 /** A commune's list for a period: present even when empty (the commune runs none). */
 export type ModelList = { unitCode: string; period: string; cell: string; entries: ModelEntry[] };
@@ -21,7 +21,7 @@ export type ModelList = { unitCode: string; period: string; cell: string; entrie
 export type ModelsReading = { lists: ModelList[]; issues: CellIssue[] };
 
 /** The indicator whose typed count the list must add up to. */
-export const MODEL_COUNT = "self_managed_model_count";
+const MODEL_COUNT = "self_managed_model_count";
 
 const KIND_HEADING = /^(ten |cac )?(loai )?mo hinh( tu quan)?( ve an ninh trat tu| antt)?$/;
 const POINTS_HEADING = /^so (diem|mo hinh|luong)( mo hinh| diem)?$/;
