@@ -21,6 +21,29 @@ function quoteTitle(title) {
  * @param {import("./store.mjs").Fixture} fixture @param {string} range
  */
 export function resolveRange(fixture, range) {
+  const located = locateRange(fixture, range);
+  if (!located) return null;
+  const { sheet, box } = located;
+  const rows = (sheet.values ?? []).map((r) => r.map((v) => (v === null || v === undefined ? "" : v)));
+  const sliced = rows.slice(box.r0, box.r1 === Infinity ? undefined : box.r1 + 1).map((r) => {
+    const cut = r.slice(box.c0, box.c1 === Infinity ? undefined : box.c1 + 1);
+    while (cut.length && cut[cut.length - 1] === "") cut.pop();
+    return cut;
+  });
+  while (sliced.length && sliced[sliced.length - 1]?.length === 0) sliced.pop();
+  const lastRow = box.r1 === Infinity ? Math.max(rows.length, 1) : box.r1 + 1;
+  const width = Math.max(1, ...rows.map((r) => r.length));
+  const lastCol = box.c1 === Infinity ? Math.max(width, 1) - 1 : box.c1;
+  const a1 = `${quoteTitle(sheet.properties.title)}!${letters(box.c0)}${box.r0 + 1}:${letters(lastCol)}${lastRow}`;
+  return sliced.length ? { range: a1, majorDimension: "ROWS", values: sliced } : { range: a1, majorDimension: "ROWS" };
+}
+
+/**
+ * The tab and the box of cells (0-based, `Infinity` for an open end) an A1 range names, parsed as Google parses it;
+ * null for a range Google refuses.
+ * @param {import("./store.mjs").Fixture} fixture @param {string} range
+ */
+export function locateRange(fixture, range) {
   const m = /^(?:'((?:[^']|'')+)'|([^!']+?))(?:!(.+))?$/.exec(range.trim());
   if (!m) return null;
   let tabName = m[1] !== undefined ? m[1].replace(/''/g, "'") : m[2];
@@ -35,24 +58,13 @@ export function resolveRange(fixture, range) {
   }
   const sheet = fixture.sheets.find((s) => s.properties.title.normalize("NFC") === (tabName ?? "").normalize("NFC"));
   if (!sheet) return null;
-  const rows = (sheet.values ?? []).map((r) => r.map((v) => (v === null || v === undefined ? "" : v)));
   let box = { r0: 0, c0: 0, r1: Infinity, c1: Infinity };
   if (cells) {
     const b = parseBox(cells);
     if (!b) return null;
     box = b;
   }
-  const sliced = rows.slice(box.r0, box.r1 === Infinity ? undefined : box.r1 + 1).map((r) => {
-    const cut = r.slice(box.c0, box.c1 === Infinity ? undefined : box.c1 + 1);
-    while (cut.length && cut[cut.length - 1] === "") cut.pop();
-    return cut;
-  });
-  while (sliced.length && sliced[sliced.length - 1]?.length === 0) sliced.pop();
-  const lastRow = box.r1 === Infinity ? Math.max(rows.length, 1) : box.r1 + 1;
-  const width = Math.max(1, ...rows.map((r) => r.length));
-  const lastCol = box.c1 === Infinity ? Math.max(width, 1) - 1 : box.c1;
-  const a1 = `${quoteTitle(sheet.properties.title)}!${letters(box.c0)}${box.r0 + 1}:${letters(lastCol)}${lastRow}`;
-  return sliced.length ? { range: a1, majorDimension: "ROWS", values: sliced } : { range: a1, majorDimension: "ROWS" };
+  return { sheet, box };
 }
 
 /** @param {string} cells */

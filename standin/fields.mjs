@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Google's partial responses: the `fields` mask of a request (`kind,id`, `capabilities(canEdit)`,
- * `capabilities/canEdit`, `nextPageToken,files(id,name)`, `*`) applied to an answer. A mask inside parentheses or
+ * `capabilities/canEdit`, `sheets.properties(title)`, `nextPageToken,files(id,name)`, `*`) applied to an answer. A mask inside parentheses or
  * after a slash applies to the field's own fields, and to each element of a list; fields keep the answer's order.
  */
 
@@ -50,7 +50,7 @@ function parseMask(text) {
   /** One field, with what follows it: `name`, `name(…)` or `name/…`. @param {Mask} mask */
   const field = (mask) => {
     const start = at;
-    while (at < text.length && !",()/".includes(text[at] ?? "")) at++;
+    while (at < text.length && !",()/.".includes(text[at] ?? "")) at++;
     const name = text.slice(start, at).trim();
     /** @type {Mask | null} */
     let sub = null;
@@ -58,7 +58,7 @@ function parseMask(text) {
       at++;
       sub = list();
       at++;
-    } else if (text[at] === "/") {
+    } else if (text[at] === "/" || text[at] === ".") {
       at++;
       sub = new Map();
       field(sub);

@@ -3,8 +3,9 @@
  * The read half of the Google stand-in, what the Worker's sync calls: Drive v3 files.get, Sheets v4 spreadsheets.get
  * and values.batchGet, each answering a file's sharing, kind and `faults` as Google would (GOOGLE.md "Errors").
  */
-import { resolveRange } from "./a1.mjs";
+import { locateRange, resolveRange } from "./a1.mjs";
 import { DRIVE_DEFAULT_FIELDS, pickFields } from "./fields.mjs";
+import { gridData } from "./grid.mjs";
 import { mayEdit, mayRead, SETTINGS_FILE, SPREADSHEET_MIME } from "./store.mjs";
 import { sessionOf } from "./token.mjs";
 
@@ -114,13 +115,35 @@ async function filesGet({ url, send, standin }, { id, fixture, email }) {
   send(200, pickFields(file, url.searchParams.get("fields") ?? DRIVE_DEFAULT_FIELDS));
 }
 
-/** Sheets spreadsheets.get: the properties and the tabs, each with its index. @param {Context} ctx @param {ReadTarget} target */
-function spreadsheetsGet({ send }, { id, fixture }) {
-  send(200, {
-    spreadsheetId: id,
-    properties: fixture.properties,
-    sheets: fixture.sheets.map((s, index) => ({ properties: { index, ...s.properties } })),
-  });
+/**
+ * Sheets spreadsheets.get: the properties and the tabs, each with its index, as `fields` asks (GOOGLE.md "One read").
+ * Grid data comes with a `fields` mask (that then says which of it) or `includeGridData=true`: the cells of the
+ * tabs `ranges` touch, one `GridData` per range, or of every tab without `ranges`; an unknown range is 400.
+ * @param {Context} ctx @param {ReadTarget} target
+ */
+function spreadsheetsGet({ url, send, fail }, { id, fixture }) {
+  const fields = url.searchParams.get("fields");
+  const ranges = url.searchParams.getAll("ranges");
+  const withGrid = fields !== null || url.searchParams.get("includeGridData") === "true";
+  /** @type {Map<import("./store.mjs").FixtureSheet, unknown[]>} */
+  const data = new Map();
+  const whole = { r0: 0, c0: 0, r1: Infinity, c1: Infinity };
+  for (const range of ranges) {
+    const located = locateRange(fixture, range);
+    if (!located) return fail(400, `Unable to parse range: ${range}`);
+    data.set(located.sheet, [...(data.get(located.sheet) ?? []), gridData(located.sheet, located.box)]);
+  }
+  const sheets = fixture.sheets
+    .map((s, index) => {
+      /** @type {Record<string, unknown>} */
+      const sheet = { properties: { index, ...s.properties } };
+      if (withGrid && (ranges.length === 0 || data.has(s)))
+        sheet.data = ranges.length ? data.get(s) : [gridData(s, whole)];
+      return sheet;
+    })
+    // With ranges and grid data, only the tabs they touch (as the reference reads).
+    .filter((sheet) => !(withGrid && ranges.length) || sheet.data);
+  send(200, pickFields({ spreadsheetId: id, properties: fixture.properties, sheets }, fields));
 }
 
 /** Sheets values.batchGet: the `ranges` in request order, or 400 for the first one Google would refuse. @param {Context} ctx @param {ReadTarget} target */

@@ -67,6 +67,31 @@ beforeAll(async () => {
     "drive-limited": sheet({ faults: [{ status: 403, reason: "userRateLimitExceeded", api: "drive" }] }),
     "sheets-limited": sheet({ faults: [{ status: 429, api: "sheets" }] }),
     editable: sheet({ serviceAccount: "writer" }),
+    cells: sheet({
+      properties: { title: "Biểu xã", locale: "en_US", timeZone: "Asia/Ho_Chi_Minh" },
+      sheets: [
+        {
+          properties: { sheetId: 0, title: "Năm 2025" },
+          values: [
+            ["UBND XÃ"],
+            [],
+            ["Chỉ tiêu", "", "Năm 2025"],
+            ["Số tổ", "", 12, ""],
+            ["Tỷ lệ", "", 0.94],
+            ["Lỗi", "", "#REF!"],
+            ["Đã chốt", "", true],
+          ],
+        },
+        {
+          properties: { sheetId: 7, title: "Mô hình" },
+          values: [
+            ["Loại mô hình", "Số điểm"],
+            ["Camera", 3],
+          ],
+        },
+        { properties: { sheetId: 5, title: "T12" }, values: [["Tháng 12"]] },
+      ],
+    }),
     "edited-by": sheet({ lastModifyingUser: { displayName: "Nguyễn Văn A", emailAddress: "a.nguyen@example.vn" } }),
     "edited-by-hidden": sheet({
       lastModifyingUser: { displayName: "Trần Thị B", emailAddress: "b.tran@example.vn", hidesEmail: true },
@@ -326,6 +351,137 @@ describe("A1 ranges", () => {
         { code: 400, message: `Unable to parse range: ${range}`, status: "INVALID_ARGUMENT" },
       ]);
     }
+  });
+});
+
+describe("one read: properties, tabs and cells in one spreadsheets.get (GOOGLE.md “One read”)", () => {
+  const FIELDS =
+    "properties(title,locale,timeZone),sheets(properties(sheetId,title,index,hidden),data(startRow,startColumn,rowData(values(effectiveValue,formattedValue))))";
+
+  it("gives the locale, the tabs the ranges touch and their cells, a failed formula as errorValue", async () => {
+    const { data } = await api.sheets.spreadsheets.get({
+      spreadsheetId: "cells",
+      ranges: ["'Năm 2025'!A1:Z300", "'T12'"],
+      fields: FIELDS,
+    });
+    expect(data).toEqual({
+      properties: { title: "Biểu xã", locale: "en_US", timeZone: "Asia/Ho_Chi_Minh" },
+      sheets: [
+        {
+          properties: { sheetId: 0, title: "Năm 2025", index: 0 },
+          data: [
+            {
+              rowData: [
+                { values: [{ effectiveValue: { stringValue: "UBND XÃ" }, formattedValue: "UBND XÃ" }] },
+                {},
+                {
+                  values: [
+                    { effectiveValue: { stringValue: "Chỉ tiêu" }, formattedValue: "Chỉ tiêu" },
+                    {},
+                    { effectiveValue: { stringValue: "Năm 2025" }, formattedValue: "Năm 2025" },
+                  ],
+                },
+                {
+                  values: [
+                    { effectiveValue: { stringValue: "Số tổ" }, formattedValue: "Số tổ" },
+                    {},
+                    { effectiveValue: { numberValue: 12 }, formattedValue: "12" },
+                  ],
+                },
+                {
+                  values: [
+                    { effectiveValue: { stringValue: "Tỷ lệ" }, formattedValue: "Tỷ lệ" },
+                    {},
+                    { effectiveValue: { numberValue: 0.94 }, formattedValue: "0.94" },
+                  ],
+                },
+                {
+                  values: [
+                    { effectiveValue: { stringValue: "Lỗi" }, formattedValue: "Lỗi" },
+                    {},
+                    {
+                      effectiveValue: { errorValue: { type: "REF", message: "Reference does not exist." } },
+                      formattedValue: "#REF!",
+                    },
+                  ],
+                },
+                {
+                  values: [
+                    { effectiveValue: { stringValue: "Đã chốt" }, formattedValue: "Đã chốt" },
+                    {},
+                    { effectiveValue: { boolValue: true }, formattedValue: "TRUE" },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+        {
+          properties: { sheetId: 5, title: "T12", index: 2 },
+          data: [
+            { rowData: [{ values: [{ effectiveValue: { stringValue: "Tháng 12" }, formattedValue: "Tháng 12" }] }] },
+          ],
+        },
+      ],
+    });
+  });
+
+  it("without ranges gives every tab's cells; a range not at A1 says where it starts; is one read", async () => {
+    await fetch(`${standin.url}/__standin/reset`, { method: "POST" });
+    const every = await api.sheets.spreadsheets.get({ spreadsheetId: "cells", fields: FIELDS });
+    expect(every.data.sheets?.map((s) => [s.properties?.title, s.data?.[0]?.rowData?.length])).toEqual([
+      ["Năm 2025", 7],
+      ["Mô hình", 2],
+      ["T12", 1],
+    ]);
+    const inner = await api.sheets.spreadsheets.get({
+      spreadsheetId: "cells",
+      ranges: ["'Mô hình'!B2:C9"],
+      fields: FIELDS,
+    });
+    expect(inner.data.sheets?.[0]?.data).toEqual([
+      {
+        startRow: 1,
+        startColumn: 1,
+        rowData: [{ values: [{ effectiveValue: { numberValue: 3 }, formattedValue: "3" }] }],
+      },
+    ]);
+    const stats = (await (await fetch(`${standin.url}/__standin/stats`)).json()) as Record<string, number>;
+    expect(stats["sheets.spreadsheets.get"]).toBe(2);
+  });
+
+  it("gives no cells without a mask or includeGridData, and only the masked fields", async () => {
+    const plain = await api.sheets.spreadsheets.get({ spreadsheetId: "cells", ranges: ["'T12'"] });
+    expect(plain.data.sheets?.map((s) => s.data)).toEqual([undefined, undefined, undefined]);
+    const grid = await api.sheets.spreadsheets.get({
+      spreadsheetId: "cells",
+      ranges: ["'T12'"],
+      includeGridData: true,
+    });
+    expect(grid.data.sheets?.map((s) => s.properties?.title)).toEqual(["T12"]);
+    expect(grid.data.sheets?.[0]?.data?.[0]?.rowData).toHaveLength(1);
+    const tabs = await api.sheets.spreadsheets.get({
+      spreadsheetId: "cells",
+      fields: "properties(locale),sheets.properties(title)",
+    });
+    expect(tabs.data).toEqual({
+      properties: { locale: "en_US" },
+      sheets: [
+        { properties: { title: "Năm 2025" } },
+        { properties: { title: "Mô hình" } },
+        { properties: { title: "T12" } },
+      ],
+    });
+  });
+
+  it("refuses a range of a tab that does not exist with 400 Unable to parse range", async () => {
+    const r = await refusal(
+      api.sheets.spreadsheets.get({ spreadsheetId: "cells", ranges: ["'Năm 2030'"], fields: FIELDS }),
+    );
+    expect([r.status, r.error]).toEqual([
+      400,
+      { code: 400, message: "Unable to parse range: 'Năm 2030'", status: "INVALID_ARGUMENT" },
+    ]);
   });
 });
 

@@ -132,7 +132,9 @@ describe("models by kind", () => {
     ]);
     const run = await syncNow();
     expect(run).toMatchObject({ status: "ok", sourcesRead: 4 });
-    expect((await standinStats())["sheets.values.batchGet"]).toBe(4);
+    // One Sheets read per sheet: its form and its models tab come with its tabs.
+    expect(await standinStats()).toMatchObject({ "sheets.spreadsheets.get": 4 });
+    expect((await standinStats())["sheets.values.batchGet"]).toBeUndefined();
 
     const province = await answer("33");
     expect(province.kinds.map((k) => [k.code, k.label, k.points, k.communes, k.inCatalog])).toEqual([
@@ -263,7 +265,8 @@ describe("models by kind", () => {
   it("reads the models tab beside a registered tab in the same request", async () => {
     await seed([["m-tab", "12745", communeSheet("Xã Bắc Đông Quan", 17, BDQ, "1", "Mô hình 2025")]], "Năm 2025");
     await syncNow();
-    expect((await standinStats())["sheets.values.batchGet"]).toBe(1);
+    expect(await standinStats()).toMatchObject({ "sheets.spreadsheets.get": 1 });
+    expect((await standinStats())["sheets.values.batchGet"]).toBeUndefined();
     expect(await answer("33")).toMatchObject({ distinctKinds: 3, points: 17 });
   });
 

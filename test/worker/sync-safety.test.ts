@@ -81,7 +81,7 @@ describe("sync safety", () => {
     ).toEqual(auditBefore);
   });
 
-  it("a changed sheet is read with one values:batchGet; an unchanged value keeps its timestamp", async () => {
+  it("a changed sheet is read with one Sheets read (tabs and cells at once); an unchanged value keeps its timestamp", async () => {
     await putSheet("safe-change", BDQ("1"));
     await registerSources("unit_code,sheet,tab,layout\n12745,safe-change,,form\n");
     await syncNow();
@@ -90,7 +90,9 @@ describe("sync safety", () => {
     await resetStandinStats();
     const run = await syncNow();
     expect(run).toMatchObject({ sourcesRead: 1, valuesWritten: 1 });
-    expect((await standinStats())["sheets.values.batchGet"]).toBe(1);
+    const stats = await standinStats();
+    expect(stats["sheets.spreadsheets.get"]).toBe(1);
+    expect(stats["sheets.values.batchGet"]).toBeUndefined();
     const after = await storedValues("12745");
     const members = after.find((v) => v.indicator_code === "security_team_members" && v.period === "2025")!;
     expect(members.value).toBe(45);

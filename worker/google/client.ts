@@ -16,6 +16,18 @@ export type SpreadsheetMeta = {
   sheets: { properties: { sheetId: number; title: string; index?: number; hidden?: boolean } }[];
 };
 export type ValueRange = { range: string; majorDimension?: string; values?: unknown[][] };
+/** A cell of grid data (GOOGLE.md "One read"): its value as Google computed it, and the text it shows. */
+export type CellData = {
+  effectiveValue?: { numberValue?: number; stringValue?: string; boolValue?: boolean; errorValue?: { type: string } };
+  formattedValue?: string;
+};
+export type GridData = { startRow?: number; startColumn?: number; rowData?: { values?: CellData[] }[] };
+/** A spreadsheet read in one request: its properties, its tabs, and each tab's cells as rows of values. */
+export type SpreadsheetRead = SpreadsheetMeta & { rows: Map<string, unknown[][]> };
+
+/** The one read's mask: the locale, the tabs and their cells (GOOGLE.md "One read"). */
+const ONE_READ_FIELDS =
+  "properties(title,locale,timeZone),sheets(properties(sheetId,title,index,hidden),data(startRow,startColumn,rowData(values(effectiveValue,formattedValue))))";
 export type FileVersion = { version: string; modifiedTime: string };
 /** Drive's `files.get` with the fields change detection needs (GOOGLE.md "Endpoints"). */
 export type DriveFile = FileVersion & {
@@ -149,6 +161,22 @@ export class GoogleClient {
     return this.get<SpreadsheetMeta>(url, "sheets");
   }
 
+  /**
+   * The spreadsheet's properties, tabs and every tab's cells in one Sheets read (`spreadsheets.get` with a `fields`
+   * mask), the cells as `values:batchGet` with UNFORMATTED_VALUE gives them: numbers, booleans, text, a failed
+   * formula as its error text (`#REF!`), ragged rows from A1.
+   */
+  async read(spreadsheetId: string): Promise<SpreadsheetRead> {
+    const body = await this.spreadsheet(spreadsheetId, ONE_READ_FIELDS);
+    const sheets = (body.sheets ?? []) as (SpreadsheetMeta["sheets"][number] & { data?: GridData[] })[];
+    const rows = new Map(sheets.map((s) => [s.properties.title, rowsOf(s.data ?? [])]));
+    return {
+      properties: body.properties,
+      sheets: sheets.map((s) => ({ properties: s.properties })),
+      rows,
+    };
+  }
+
   async batchGet(spreadsheetId: string, ranges: string[]): Promise<ValueRange[]> {
     const query = new URLSearchParams();
     for (const r of ranges) query.append("ranges", r);
@@ -220,6 +248,41 @@ export class GoogleClient {
     const seconds = retryAfter === null ? NaN : Number(retryAfter);
     return Number.isFinite(seconds) ? Math.max(seconds * 1000, jittered) : jittered;
   }
+}
+
+/** A cell's value as UNFORMATTED_VALUE gives it; "" for an empty cell. */
+function cellValue(cell: CellData): unknown {
+  const v = cell.effectiveValue;
+  if (!v) return "";
+  if (v.numberValue !== undefined) return v.numberValue;
+  if (v.boolValue !== undefined) return v.boolValue;
+  if (v.stringValue !== undefined) return v.stringValue;
+  // A formula that failed: its error text, as UNFORMATTED_VALUE gives it (GOOGLE.md "Values").
+  if (v.errorValue) return cell.formattedValue ?? (v.errorValue.type === "LOADING" ? "Loading..." : "#ERROR!");
+  return "";
+}
+
+/** A tab's grid data as rows from A1: trailing empty cells and rows trimmed. */
+function rowsOf(data: GridData[]): unknown[][] {
+  const rows: unknown[][] = [];
+  for (const block of data) {
+    const r0 = block.startRow ?? 0;
+    const c0 = block.startColumn ?? 0;
+    for (const [i, row] of (block.rowData ?? []).entries()) {
+      const cells = row.values ?? [];
+      if (!cells.length) continue;
+      const target = rows[r0 + i] ?? [];
+      for (const [j, cell] of cells.entries()) target[c0 + j] = cellValue(cell);
+      rows[r0 + i] = target;
+    }
+  }
+  const out = Array.from(rows, (row) => {
+    const filled = Array.from(row ?? [], (v) => (v === undefined ? "" : v));
+    while (filled.length && filled[filled.length - 1] === "") filled.pop();
+    return filled;
+  });
+  while (out.length && out[out.length - 1]?.length === 0) out.pop();
+  return out;
 }
 
 /** Forgets pacing state (a test that starts over). */

@@ -1,7 +1,7 @@
 /**
  * Reading one registered source from Google: Drive says what the file is (a shortcut is followed, an Excel file or a
- * file in the trash stops here), then its tabs and locale, then every range it needs in one `values:batchGet`, then
- * the layout's reader. Any failure of the whole source is a `SourceError` in Vietnamese, saying what to do.
+ * file in the trash stops here), then one Sheets read gives its locale, its tabs and their cells (GOOGLE.md "One
+ * read"), then the layout's reader. Any failure of the whole source is a `SourceError` in Vietnamese, saying what to do.
  */
 import {
   type FileVersion,
@@ -17,7 +17,7 @@ import { CONVERT_TO_SHEETS } from "../reference/sources";
 import { findFormHeader, readForm } from "../sheets/form";
 import { findModelsGrid, type ModelList, modelCountIssues, readModels } from "../sheets/models";
 import { findTableHeader, readTable } from "../sheets/table";
-import { foldText, quoteTab } from "../sheets/text";
+import { foldText } from "../sheets/text";
 import { type Grid, type ReadContext, type SheetReading, SourceError } from "../sheets/types";
 import { FEEDBACK_TAB } from "./feedback";
 
@@ -125,12 +125,12 @@ export async function readSource(
   ctx: ReadContext & { modelTypes?: ModelType[] },
   readId = source.spreadsheetId,
 ): Promise<SourceRead> {
-  const meta = await google.spreadsheet(readId);
+  // Every tab's cells come with the tabs: the models tabs (PRODUCT.md §15) are found by name among them.
+  const meta = await google.read(readId);
   const picked = pickTabs(meta, source);
-  // A registered tab brings the models tabs along, in the same request (PRODUCT.md §15).
+  // A registered tab brings the models tabs along (PRODUCT.md §15).
   const extra = source.tab !== null || source.gid !== null ? modelsTabs(meta, picked) : [];
-  const ranges = await google.batchGet(readId, [...picked, ...extra].map(quoteTab));
-  const grids: Grid[] = [...picked, ...extra].map((tab, i) => ({ tab, rows: ranges[i]?.values ?? [] }));
+  const grids: Grid[] = [...picked, ...extra].map((tab) => ({ tab, rows: meta.rows.get(tab) ?? [] }));
   const grid =
     source.tab !== null || source.gid !== null
       ? grids[0]
