@@ -83,7 +83,15 @@ describe("the administrators' pages", () => {
     await expect
       .poll(() => page.locator(`tr:has(a[href*="admin-new-sheet"]) .sheet-status`).textContent())
       .toBe("Đã đọc");
+    // The row says whom the sheet must be shared with: the service account that reads it.
+    const account = page.locator(`tr:has(a[href*="admin-new-sheet"]) .sheet-account`);
+    expect(await account.textContent()).toMatch(
+      /chia sẻ \(Người xem\) cho \S+@local-standin\.iam\.gserviceaccount\.com/,
+    );
     await page.screenshot({ path: await screenshotPath("phone-admin-sheets.png"), fullPage: false });
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    await page.screenshot({ path: await screenshotPath("projector-admin-sheets.png"), fullPage: false });
+    await page.setViewportSize({ width: 390, height: 844 });
   });
 
   it("says a wrong link next to the field, and registers nothing", async () => {
