@@ -47,6 +47,16 @@ function readsFile(handler) {
     if (settings.disabledApis?.includes(api)) {
       return fail(403, { reason: api === "drive" ? "accessNotConfigured" : "SERVICE_DISABLED" });
     }
+    // Sheets' read quota, per caller and per project in each clock minute, when google.json sets one.
+    const over = api === "sheets" ? standin.overReadQuota(settings.quota, session.email) : null;
+    if (over) {
+      standin.stats.quota_exceeded = (standin.stats.quota_exceeded ?? 0) + 1;
+      if (over === "user") return fail(429);
+      const project = settings.projectNumber ?? "100000000001";
+      return fail(429, {
+        message: `Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'sheets.googleapis.com' for consumer 'project_number:${project}'.`,
+      });
+    }
     const id = ctx.params[0] ?? "";
     const fixture = id === SETTINGS_FILE ? null : await standin.store.read(id);
     // Drive cannot tell a file not shared with the caller from one that does not exist; Sheets can.

@@ -9,6 +9,7 @@ import { createServer } from "node:http";
 import { apiOf, errorBody } from "./errors.mjs";
 import { createFaults } from "./faults.mjs";
 import { matchRoute, readBody } from "./http.mjs";
+import { createReadQuota } from "./quota.mjs";
 import { readRoutes } from "./read-api.mjs";
 import { createStore } from "./store.mjs";
 import { token } from "./token.mjs";
@@ -24,7 +25,8 @@ const DEFAULT_PROJECT_NUMBER = "100000000001";
  * @typedef {{ url: string, port: number, stats: Record<string, number>, resetStats: () => void, close: () => Promise<void> }} Standin
  * @typedef {{ store: import("./store.mjs").Store, accounts: Record<string, string>,
  *   tokens: Map<string, import("./token.mjs").Session>, faults: ReturnType<typeof createFaults>,
- *   overWriteQuota: (email: string) => boolean, stats: Record<string, number> }} State  one stand-in's state
+ *   overWriteQuota: (email: string) => boolean, overReadQuota: ReturnType<typeof createReadQuota>,
+ *   stats: Record<string, number> }} State  one stand-in's state
  */
 
 /** `/__standin/files/<id>`: lets a test running inside workerd (which cannot touch the disk) write or remove a file. */
@@ -70,6 +72,7 @@ export async function startStandin(options) {
     tokens: new Map(),
     faults: createFaults(),
     overWriteQuota: createWriteQuota(options.writeQuota),
+    overReadQuota: createReadQuota(),
     stats: {},
   };
 

@@ -28,7 +28,8 @@ import { join } from "node:path";
  *   lastModifyingUser?: { displayName: string, emailAddress?: string, hidesEmail?: boolean } }} Fixture
  *   a spreadsheet file; `owner` and the fields after `owner` are what the stand-in records of a file made or edited
  *   there; `lastModifyingUser` is who Drive says edited it last (`hidesEmail`: that user hides the email from callers)
- * @typedef {{ disabledApis?: ("drive" | "sheets")[], projectNumber?: string }} ProjectSettings  the folder's `google.json`
+ * @typedef {{ disabledApis?: ("drive" | "sheets")[], projectNumber?: string, serviceAccounts?: number,
+ *   quota?: import("./quota.mjs").ReadQuota }} ProjectSettings  the folder's `google.json`
  * @typedef {ReturnType<typeof createStore>} Store
  */
 

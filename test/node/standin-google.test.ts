@@ -270,6 +270,49 @@ describe("quota and outages", () => {
   });
 });
 
+describe("Google's read quota (google.json `quota`)", () => {
+  it("refuses Sheets reads above the per-user and the per-project limit of the clock minute, and counts each refusal", async () => {
+    // Not across a minute's turn: the quota refills each clock minute.
+    if (Date.now() % 60_000 > 55_000) await new Promise((r) => setTimeout(r, 60_000 - (Date.now() % 60_000) + 100));
+    const other = createServiceAccount("antq-read-2@local-standin.iam.gserviceaccount.com");
+    const d = await folder({
+      ok: sheet(),
+      google: { quota: { readsPerMinutePerUser: 3, readsPerMinutePerProject: 5 } },
+    });
+    const s = await startStandin({
+      dir: d,
+      serviceAccounts: { [account.client_email]: account.public_key, [other.client_email]: other.public_key },
+    });
+    try {
+      const first = await client(s);
+      await writeFile(join(dir, "other.json"), JSON.stringify(other));
+      const second = await connect({
+        keyFile: join(dir, "other.json"),
+        rootUrl: s.url,
+        tokenUrl: `${s.url}/token`,
+        readsPerMinute: 0,
+        writesPerMinute: 0,
+      });
+      for (let i = 0; i < 3; i++) expect((await sheetGet(first, "ok")).status).toBe(200);
+      const user = await refusal(sheetGet(first, "ok"));
+      expect([user.status, user.error?.status]).toEqual([429, "RESOURCE_EXHAUSTED"]);
+      expect(user.error?.message).toContain("'Read requests per minute per user'");
+      expect(user.error?.details).toEqual([expect.objectContaining({ reason: "RATE_LIMIT_EXCEEDED" })]);
+      // Drive is not Sheets' quota; the other account reads until the project's five are used.
+      expect((await fileGet(first, "ok")).status).toBe(200);
+      expect((await values(second, "ok", ["'Năm 2025'"])).status).toBe(200);
+      expect((await sheetGet(second, "ok")).status).toBe(200);
+      const project = await refusal(sheetGet(second, "ok"));
+      expect([project.status, project.error?.status]).toEqual([429, "RESOURCE_EXHAUSTED"]);
+      expect(project.error?.message).toContain("'Read requests per minute' of service 'sheets.googleapis.com'");
+      expect(s.stats).toMatchObject({ quota_exceeded: 2, "sheets.spreadsheets.get": 6, "sheets.values.batchGet": 1 });
+    } finally {
+      await s.close();
+      await rm(d, { recursive: true, force: true });
+    }
+  }, 70_000);
+});
+
 describe("a Cloud project with an API switched off (google.json)", () => {
   it.each([
     ["drive", "Google Drive API"],
