@@ -112,6 +112,26 @@ describe("a figure over the years", () => {
     }
   });
 
+  it("puts the sparklines on one commune's headline figures too, its quarterly 2024 among the years", async () => {
+    // The demo's ninth commune reported 2024 by quarter.
+    const commune = "99025";
+    const { points } = await api<Trend>(url, `/api/trend?unit=${commune}&indicator=security_team_count&to=2025`);
+    expect(points.slice(3).map((p) => [p.reporting, p.built])).toEqual([
+      [1, true],
+      [1, false],
+    ]);
+    const page = await browser.newPage({ viewport: PHONE });
+    await page.goto(`${url}/?unit=${commune}`);
+    const spark = page.locator('.headlines [data-indicator="security_team_count"] svg.spark');
+    await expect
+      .poll(() => spark.getAttribute("data-points"), { timeout: 15_000 })
+      .toBe(points.map((p) => (p.value === null ? "" : String(p.value))).join(","));
+    const figures = await page.locator(".headlines .figure").count();
+    await expect.poll(() => page.locator(".headlines svg.spark[data-points]").count()).toBe(figures);
+    await page.screenshot({ path: await screenshotPath("phone-commune-overview-sparklines.png") });
+    await page.close();
+  });
+
   it("offers the built periods and the phase in the picker; the phase's overview, report and conference mode open", async () => {
     const page = await browser.newPage({ viewport: PHONE });
     await page.goto(url);
