@@ -76,10 +76,14 @@ export async function startProduct(options) {
   ]);
 
   const account = await loadOrCreateServiceAccount(join(ROOT, ".local", "service-account.json"));
+  // google.json may name several service accounts of one project, and Google's read quota (PRODUCT.md §8).
+  const google = await projectSettings(fixturesDir);
+  const readers = await readerAccounts(google.serviceAccounts ?? 0);
   const standin = await startStandin({
     dir: fixturesDir,
-    serviceAccounts: { [account.client_email]: account.public_key },
+    serviceAccounts: Object.fromEntries([account, ...readers].map((a) => [a.client_email, a.public_key])),
   });
+  if (readers.length) log(`${readers.length} service accounts: ${readers.map((a) => a.client_email).join(", ")}`);
   log(`Google stand-in on ${standin.url} serving ${fixturesDir}`);
 
   const envFile = join(stateDir, "dev.env");
@@ -89,14 +93,17 @@ export async function startProduct(options) {
     GOOGLE_SHEETS_URL: standin.url,
     GOOGLE_DRIVE_URL: standin.url,
     GOOGLE_TOKEN_URL: `${standin.url}/token`,
-    // The stand-in has no quota to protect: read it unpaced, and sync by hand as often as a test or a person asks.
-    GOOGLE_READS_PER_MINUTE: "0",
-    GOOGLE_PROJECT_READS_PER_MINUTE: "0",
+    // Without a quota in google.json the stand-in has none to protect: read it unpaced. With one, pace the Worker
+    // as a deployment is configured against Google's (a few reads a minute below each limit).
+    GOOGLE_READS_PER_MINUTE: String(underLimit(google.quota?.readsPerMinutePerUser)),
+    GOOGLE_PROJECT_READS_PER_MINUTE: String(underLimit(google.quota?.readsPerMinutePerProject)),
     GOOGLE_WRITES_PER_MINUTE: "0",
+    // Sync by hand as often as a test or a person asks.
     SYNC_MANUAL_INTERVAL_SECONDS: "0",
     // Locally the check results go back into the sheets the service account may edit (`"serviceAccount": "writer"`).
     SHEETS_FEEDBACK: "true",
     GOOGLE_SERVICE_ACCOUNT: workerSecret(account),
+    ...(readers.length ? { GOOGLE_SERVICE_ACCOUNTS: `[${readers.map(workerSecret).join(",")}]` } : {}),
     ...options.workerVars,
   };
   await writeFile(
@@ -194,6 +201,38 @@ export async function startProduct(options) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * The folder's `google.json`, `{}` without one.
+ * @param {string} dir @returns {Promise<import("../standin/store.mjs").ProjectSettings>}
+ */
+async function projectSettings(dir) {
+  try {
+    return JSON.parse(await readFile(join(dir, "google.json"), "utf8"));
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The `n` reading accounts of the local project, their keys kept in .local/ so a restart reads as the same accounts.
+ * @param {number} n
+ */
+async function readerAccounts(n) {
+  const accounts = [];
+  for (let i = 1; i <= n; i++) {
+    const email = `antq-read-${i}@local-standin.iam.gserviceaccount.com`;
+    accounts.push(
+      await loadOrCreateServiceAccount(join(ROOT, ".local", "service-accounts", `antq-read-${i}.json`), email),
+    );
+  }
+  return accounts;
+}
+
+/** A limit of Google's as the Worker is paced under it: 55 of 60, 275 of 300; 0 (no pacing) without one. @param {number | undefined} limit */
+function underLimit(limit) {
+  return limit ? Math.floor((limit * 11) / 12) : 0;
 }
 
 /** `admin-units-2026-07-25.csv` is valid from 2026-07-25; any other name from the reform date. @param {string} file */

@@ -20,12 +20,12 @@ export function createServiceAccount(email = LOCAL_SERVICE_ACCOUNT_EMAIL) {
   return { type: "service_account", project_id, client_email: email, private_key: privateKey, public_key: publicKey };
 }
 
-/** The key file at `path`, created on first use. @param {string} path @returns {Promise<LocalServiceAccount>} */
-export async function loadOrCreateServiceAccount(path) {
+/** The key file at `path`, created on first use. @param {string} path @param {string} [email] @returns {Promise<LocalServiceAccount>} */
+export async function loadOrCreateServiceAccount(path, email) {
   try {
     return JSON.parse(await readFile(path, "utf8"));
   } catch {
-    const account = createServiceAccount();
+    const account = createServiceAccount(email);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, JSON.stringify(account, null, 2), { mode: 0o600 });
     return account;

@@ -96,7 +96,9 @@ export async function runSync(env: Env, options: SyncOptions): Promise<SyncResul
     counts.sourcesTotal = list.length;
     await setRunTotal(db, runId, list.length);
     const ctx = await syncContext(db, built.google, { runId, now, force: options.force });
-    await syncSources(ctx, list, counts, options.concurrency ?? 4, { waits: QUOTA_ROUNDS, deferLast: false });
+    // Enough sources at once to keep every account's paced reads going.
+    const concurrency = options.concurrency ?? Math.max(4, 3 * built.google.clients.length);
+    await syncSources(ctx, list, counts, concurrency, { waits: QUOTA_ROUNDS, deferLast: false });
     counts.googleRequests = built.google.requests;
     await finishRun(db, runId, counts, now(), ctx.configError);
     return { ...counts, runId, status: ctx.configError ? "failed" : counts.sourcesFailed > 0 ? "partial" : "ok" };
