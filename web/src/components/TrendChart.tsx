@@ -11,8 +11,8 @@ import { Status } from "./common";
 import { alone, plot, pointWords, trendYear } from "./Sparkline";
 
 const W = 360;
-const PLOT_H = 118;
-const H = 160;
+const PLOT_H = 104;
+const H = 146;
 
 export function TrendChart({
   unit,
