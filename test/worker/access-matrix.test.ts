@@ -124,11 +124,6 @@ const DECISIONS: Record<string, Case> = {
     expect: READ,
     why: "read",
   },
-  "GET /api/trend": {
-    request: (t) => [`/api/trend?unit=${t.commune}&indicator=security_team_count`],
-    expect: READ,
-    why: "read",
-  },
   "GET /api/issues": { request: (t) => [`/api/issues?unit=${t.commune}&period=2025`], expect: READ, why: "read" },
   "GET /api/export.csv": {
     request: (t) => [`/api/export.csv?unit=${t.commune}&period=2025`],
