@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { hc } from "hono/client";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { AppType } from "../../worker/app";
-import { accountIndexFor } from "../../worker/google/accounts";
+import { accountIndexFor } from "../../worker/google/rendezvous.mjs";
 import worker from "../../worker/index";
 import { runSync } from "../../worker/sync/run";
 import { formSheet, ok, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";

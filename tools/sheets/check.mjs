@@ -8,7 +8,8 @@ import { FEEDBACK_TAB, parseCsv, progress, sheetUrl, viDateTime } from "./data.m
 import { explain } from "./google.mjs";
 
 /**
- * @typedef {{ unitCode: string, unitName: string, spreadsheetId: string, tab: string | null, gid: number | null, layout: string }} SourceRef
+ * @typedef {{ unitCode: string, unitName: string, spreadsheetId: string, tab: string | null, gid: number | null, layout: string,
+ *   serviceAccount?: string | null }} SourceRef  `serviceAccount`: the Worker's account that reads it, when it says
  * @typedef {{ source: SourceRef, readable: boolean, title: string, locale: string, tab: string, header: string,
  *   lastEdit: string | null, lastEditor: string, feedback: string, action: string }} CheckRow
  */
@@ -40,6 +41,7 @@ export async function sourcesFromWorker(worker, token, unit) {
       tab: s.tab ?? null,
       gid: s.gid ?? null,
       layout: String(s.layout ?? "form"),
+      serviceAccount: s.serviceAccount ?? null,
     }));
 }
 
@@ -92,15 +94,16 @@ function findHeader(rows, layout) {
 }
 
 /**
- * @param {import("./google.mjs").GoogleApi} api the Worker's service account (its view is what matters)
+ * @param {(source: SourceRef) => import("./google.mjs").GoogleApi} apiFor the Worker's service account that reads
+ *   the source (its view is what matters)
  * @param {SourceRef[]} sources
  */
-export async function checkSources(api, sources) {
+export async function checkSources(apiFor, sources) {
   /** @type {CheckRow[]} */
   const rows = [];
   const bar = progress(sources.length, "Kiểm tra");
   for (const source of sources) {
-    rows.push(await checkOne(api, source));
+    rows.push(await checkOne(apiFor(source), source));
     bar.tick(source.unitName || source.unitCode);
   }
   return rows;

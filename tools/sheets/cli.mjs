@@ -9,9 +9,10 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { accountIndexFor, sortedEmails } from "../../worker/google/rendezvous.mjs";
 import { checkSources, checkTable, formatTable, sourcesFromCsv, sourcesFromWorker } from "./check.mjs";
 import { isPeriodCode, readCatalog, readCommunes, readCsvFile, readEmails, sheetUrl, toCsv } from "./data.mjs";
-import { connect } from "./google.mjs";
+import { connect, readKeys } from "./google.mjs";
 import { provision } from "./provision.mjs";
 import { ensureTemplate } from "./template.mjs";
 
@@ -24,12 +25,15 @@ const USAGE = `Cách dùng: npm run sheets -- <lệnh> [tùy chọn]
 Lệnh:
   template  --period 2025                         tạo (hoặc tìm lại) mẫu biểu xã cho một kỳ
   provision --province 25 --period 2025           mỗi xã một bảng tính từ mẫu biểu, chia sẻ, đăng ký vào Worker
-            [--units <csv>] [--emails <csv>] [--service-account <email> | --service-account-key <json>]
+            [--units <csv>] [--emails <csv>] [--service-account <email,…> | --service-account-key <json>]
+            mỗi bảng tính chia sẻ cho tài khoản dịch vụ đọc nó (nhiều tài khoản: email cách nhau bởi dấu
+            phẩy, hoặc tệp khóa là danh sách GOOGLE_SERVICE_ACCOUNTS)
             [--worker <url>] [--api-token <token>] [--out sources.csv] [--folder <id Drive>] [--notify]
             [--feedback]  chia sẻ quyền Người chỉnh sửa cho tài khoản dịch vụ và tạo trang “Kiểm tra số liệu”
                           (được khóa) để Worker ghi kết quả kiểm tra vào (SHEETS_FEEDBACK=true)
   check     [--worker <url> [--unit <mã>] | --sources <csv>] [--units <csv>] [--csv <tệp>] [--strict]
-            kiểm tra từng nguồn bằng khóa của tài khoản dịch vụ của Worker (--key)
+            kiểm tra từng nguồn bằng khóa của tài khoản dịch vụ đọc nó (--key: một khóa, hoặc tệp danh
+            sách khóa GOOGLE_SERVICE_ACCOUNTS)
 
 Chung:
   --key <json>              khóa tài khoản dịch vụ (mặc định GOOGLE_APPLICATION_CREDENTIALS)
@@ -104,17 +108,22 @@ export async function main(argv, io = {}) {
       if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} phải là số không âm`);
       return n;
     };
-    const api = await connect({
-      keyFile,
-      subject: o.subject,
-      rootUrl: o.google ?? env.GOOGLE_ROOT_URL,
-      tokenUrl: o["token-url"] ?? env.GOOGLE_TOKEN_URL,
-      readsPerMinute: number(o["reads-per-minute"], "reads-per-minute"),
-      writesPerMinute: number(o["writes-per-minute"], "writes-per-minute"),
-      retryBaseMs: number(o["retry-base-ms"], "retry-base-ms"),
-      retries: number(o.retries, "retries"),
-      log: err,
-    });
+    const keys = command === "check" ? await readKeys(keyFile) : [undefined];
+    const connectAs = (/** @type {{ client_email?: string, private_key?: string } | undefined} */ key) =>
+      connect({
+        keyFile,
+        key,
+        subject: o.subject,
+        rootUrl: o.google ?? env.GOOGLE_ROOT_URL,
+        tokenUrl: o["token-url"] ?? env.GOOGLE_TOKEN_URL,
+        readsPerMinute: number(o["reads-per-minute"], "reads-per-minute"),
+        writesPerMinute: number(o["writes-per-minute"], "writes-per-minute"),
+        retryBaseMs: number(o["retry-base-ms"], "retry-base-ms"),
+        retries: number(o.retries, "retries"),
+        log: err,
+      });
+    const apis = await Promise.all(keys.map(connectAs));
+    const api = /** @type {import("./google.mjs").GoogleApi} */ (apis[0]);
     const worker = o.worker ?? env.ANTQ_WORKER_URL;
     const apiToken = o["api-token"] ?? env.ANTQ_API_TOKEN;
     const catalog = o.catalog ?? join(ROOT, "catalog", "indicators.csv");
@@ -140,13 +149,18 @@ export async function main(argv, io = {}) {
       if (!unitsFile) throw new Error(`Thiếu danh sách đơn vị hành chính: --units <csv> (${DEFAULT_UNITS} không có)`);
       const { province: provinceUnit, communes } = await readCommunes(unitsFile, province);
       if (!communes.length) throw new Error(`Tỉnh ${province} không có xã/phường nào trong ${unitsFile}`);
-      let serviceAccount = o["service-account"];
-      if (!serviceAccount && o["service-account-key"])
-        serviceAccount = JSON.parse(await readFile(o["service-account-key"], "utf8")).client_email;
-      if (!serviceAccount)
+      // The Worker's accounts: the sheets are spread over them as the Worker reads them.
+      let given = (o["service-account"] ?? "")
+        .split(",")
+        .map((e) => e.trim())
+        .filter(Boolean);
+      if (!given.length && o["service-account-key"])
+        given = (await readKeys(o["service-account-key"])).map((k) => k.client_email ?? "").filter(Boolean);
+      if (!given.length)
         throw new Error(
           "Thiếu email tài khoản dịch vụ của Worker: --service-account <email> (hoặc --service-account-key <json>)",
         );
+      const serviceAccounts = sortedEmails(given);
       const emails = o.emails ? await readEmails(o.emails) : new Map();
       if (!o.emails) err("Chưa có --emails: các bảng tính chưa được chia sẻ cho xã nào");
       out(
@@ -159,7 +173,7 @@ export async function main(argv, io = {}) {
         indicators,
         modelKinds,
         emails,
-        serviceAccount,
+        serviceAccounts,
         folder: o.folder,
         notify: o.notify ?? false,
         feedback: o.feedback ?? false,
@@ -200,8 +214,15 @@ export async function main(argv, io = {}) {
         ? await sourcesFromWorker(worker, apiToken, o.unit)
         : null;
     if (!sources) throw new Error("Cần --worker <url> (nguồn đã đăng ký) hoặc --sources <sources.csv>");
-    out(`Kiểm tra ${sources.length} nguồn bằng tài khoản ${api.email}…`);
-    const rows = await checkSources(api, sources);
+    // Each source with the account that reads it: the one the Worker names, else the Worker's hash over the keys.
+    const byEmail = new Map(apis.map((a) => [a.email.toLowerCase(), a]));
+    const emails = sortedEmails(apis.map((a) => a.email));
+    const apiFor = (/** @type {{ spreadsheetId: string, serviceAccount?: string | null }} */ s) =>
+      byEmail.get((s.serviceAccount ?? "").toLowerCase()) ??
+      byEmail.get((emails[accountIndexFor(emails, s.spreadsheetId)] ?? "").toLowerCase()) ??
+      api;
+    out(`Kiểm tra ${sources.length} nguồn bằng tài khoản ${emails.join(", ")}…`);
+    const rows = await checkSources(apiFor, sources);
     const table = checkTable(rows);
     out(formatTable(table));
     if (o.csv) {

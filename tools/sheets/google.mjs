@@ -29,18 +29,29 @@ class GoogleToolError extends Error {
   }
 }
 
-/** @param {ConnectOptions} options @returns {Promise<GoogleApi>} */
-export async function connect(options) {
-  /** @type {{ client_email?: string, private_key?: string }} */
-  let key;
+/**
+ * The keys of a key file: one key, or a JSON array of keys (what the Worker's GOOGLE_SERVICE_ACCOUNTS holds).
+ * @param {string} keyFile @returns {Promise<{ client_email?: string, private_key?: string }[]>}
+ */
+export async function readKeys(keyFile) {
+  let parsed;
   try {
-    key = JSON.parse(await readFile(options.keyFile, "utf8"));
+    parsed = JSON.parse(await readFile(keyFile, "utf8"));
   } catch (err) {
     throw new GoogleToolError(
-      `Không đọc được tệp khóa tài khoản dịch vụ ${options.keyFile}: ${/** @type {Error} */ (err).message}`,
+      `Không đọc được tệp khóa tài khoản dịch vụ ${keyFile}: ${/** @type {Error} */ (err).message}`,
       null,
     );
   }
+  return Array.isArray(parsed) ? parsed : [parsed];
+}
+
+/**
+ * `key`: one key of a key list already read (`readKeys`); otherwise the key file's.
+ * @param {ConnectOptions & { key?: { client_email?: string, private_key?: string } }} options @returns {Promise<GoogleApi>}
+ */
+export async function connect(options) {
+  const key = options.key ?? (await readKeys(options.keyFile))[0] ?? {};
   const email = key.client_email ?? "";
   if (!email || !key.private_key)
     throw new GoogleToolError(

@@ -8,13 +8,14 @@
  */
 import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
+import { accountIndexFor } from "../../worker/google/rendezvous.mjs";
 import { FEEDBACK_TAB, parseCsv, periodHeading, progress, sheetUrl, toCsv } from "./data.mjs";
 import { communeSheetName, communeTitle, ensureTemplate, findFilesByName } from "./template.mjs";
 
 /**
  * @typedef {{ province: string, period: string, communes: import("./data.mjs").Unit[],
  *   indicators: import("./data.mjs").Indicator[], modelKinds?: string[], emails: Map<string, string[]>,
- *   serviceAccount: string,
+ *   serviceAccounts: string[],
  *   folder?: string, notify?: boolean, feedback?: boolean, out: string, worker?: string, apiToken?: string,
  *   log?: (line: string) => void }} ProvisionOptions
  * @typedef {{ unitCode: string, name: string, spreadsheetId: string, gid: number, tab: string, created: boolean,
@@ -53,10 +54,12 @@ export async function provision(api, options) {
       );
       id = String(copy.data.id);
     }
+    // The Worker's account that reads this sheet (the same rendezvous hash as the Worker's, over the same emails).
+    const serviceAccount = options.serviceAccounts[accountIndexFor(options.serviceAccounts, id)] ?? "";
     const current = created ? new Map() : await permissionsOf(api, id, unit);
     // The title is written before any sharing, so a sheet not yet shared with the Worker may still lack it
     // (a run stopped half-way); writing it again is harmless.
-    if (created || !current.has(options.serviceAccount.toLowerCase())) {
+    if (created || !current.has(serviceAccount.toLowerCase())) {
       const sheetId = id;
       await api.call("write", `ghi tên ${unit.fullName} vào bảng tính`, () =>
         api.sheets.spreadsheets.values.update({
@@ -71,12 +74,12 @@ export async function provision(api, options) {
     const grants = [
       ...emails.map((e) => ({ email: e, role: /** @type {const} */ ("writer") })),
       {
-        email: options.serviceAccount,
+        email: serviceAccount,
         role: /** @type {"writer" | "reader"} */ (options.feedback ? "writer" : "reader"),
       },
     ];
     const shared = await share(api, id, unit, current, grants, options.notify ?? false);
-    if (options.feedback) await ensureFeedbackTab(api, id, unit, options.serviceAccount);
+    if (options.feedback) await ensureFeedbackTab(api, id, unit, serviceAccount);
     sheets.push({
       unitCode: unit.code,
       name: unit.fullName,

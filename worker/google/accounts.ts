@@ -1,13 +1,14 @@
 /**
  * The service accounts the Worker reads as (PRODUCT.md §6 “several service accounts”): `GOOGLE_SERVICE_ACCOUNTS`, a
  * JSON array of key files, or the one key of `GOOGLE_SERVICE_ACCOUNT`. Each spreadsheet is read by one account, the
- * same every time: the one rendezvous hashing picks for its id (the highest hash of account email and spreadsheet
- * id). The spreadsheet id, not the source, is hashed because sharing is per file: two registrations of one file are
+ * same every time: the one rendezvous hashing picks for its id (`rendezvous.mjs`, shared with the Node
+ * tooling that shares each sheet with its account). The spreadsheet id, not the source, is hashed because sharing is per file: two registrations of one file are
  * read by one account. Adding an account moves only the sheets it now wins (about 1/n of them), removing one moves
  * only its own, and the order of the keys in the list does not matter.
  */
 import { GoogleClient, type GoogleOptions } from "./client";
 import { GoogleError } from "./errors";
+import { accountIndexFor, sortedEmails } from "./rendezvous.mjs";
 import { parseServiceAccount, type ServiceAccount, serviceAccountOf } from "./token";
 
 type AccountsEnv = Pick<
@@ -18,7 +19,7 @@ type AccountsEnv = Pick<
 const LIST = "GOOGLE_SERVICE_ACCOUNTS";
 
 /**
- * The configured accounts, sorted by email; a list that is not JSON, a key without `client_email` or `private_key`,
+ * The configured accounts, sorted by email (as `sortedEmails` sorts them); a list that is not JSON, a key without `client_email` or `private_key`,
  * or one account given twice is a configuration error naming the key's position in the list.
  */
 export function serviceAccountsOf(env: Pick<AccountsEnv, "GOOGLE_SERVICE_ACCOUNT" | "GOOGLE_SERVICE_ACCOUNTS">) {
@@ -53,7 +54,8 @@ export function serviceAccountsOf(env: Pick<AccountsEnv, "GOOGLE_SERVICE_ACCOUNT
     seen.set(email, i + 1);
     accounts.push(account);
   }
-  return accounts.sort((a, b) => (a.client_email.toLowerCase() < b.client_email.toLowerCase() ? -1 : 1));
+  const order = sortedEmails(accounts.map((a) => a.client_email));
+  return order.map((email) => accounts.find((a) => a.client_email === email) as ServiceAccount);
 }
 
 /** The emails of the configured accounts, sorted; null when they are not configured right (the run says why). */
@@ -63,37 +65,6 @@ export function accountEmails(env: Pick<AccountsEnv, "GOOGLE_SERVICE_ACCOUNT" | 
   } catch {
     return null;
   }
-}
-
-const encoder = new TextEncoder();
-
-/** 32-bit FNV-1a with murmur3's finaliser: cheap, stable across runtimes, and well spread for rendezvous hashing. */
-function hash32(text: string): number {
-  let h = 0x811c9dc5;
-  for (const byte of encoder.encode(text)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-/** The index of the email (of a list sorted by email) that reads `spreadsheetId`: the highest hash, the first on a tie. */
-export function accountIndexFor(emails: readonly string[], spreadsheetId: string): number {
-  let best = 0;
-  let bestHash = -1;
-  for (const [i, email] of emails.entries()) {
-    const h = hash32(`${email.toLowerCase()}\n${spreadsheetId}`);
-    if (h > bestHash) {
-      best = i;
-      bestHash = h;
-    }
-  }
-  return best;
 }
 
 /** The email a sheet must be shared with, or null when the accounts are not configured right. */
