@@ -270,6 +270,51 @@ describe("models by kind", () => {
     expect(await answer("33")).toMatchObject({ distinctKinds: 3, points: 17 });
   });
 
+  it("reads a province-wide table's models tab with a commune column, each commune's list against its typed count", async () => {
+    await putSheet("m-table", {
+      properties: { title: "Tổng hợp toàn tỉnh năm 2025", locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
+      modifiedTime: "2026-11-20T03:15:00Z",
+      version: "1",
+      access: "ok",
+      sheets: [
+        {
+          properties: { sheetId: 0, title: "Năm 2025" },
+          values: [
+            ["Mã xã", "Tên xã", "self_managed_model_count"],
+            ["12745", "Xã Bắc Đông Quan", 6],
+            ["11953", "Phường Phố Hiến", 3],
+          ],
+        },
+        {
+          properties: { sheetId: 1, title: "Mô hình 2025" },
+          values: [
+            ["DANH SÁCH MÔ HÌNH CÁC XÃ"],
+            ["Mã xã", "Tên xã", "Loại mô hình", "Số điểm"],
+            ["12745", "Xã Bắc Đông Quan", "Camera an ninh", 4],
+            ["", "", "Chợ an toàn", 2],
+            ["", "Phố Hiến", "Camera ANTT", 2],
+            ["", "Tổng cộng", "", 8],
+          ],
+        },
+      ],
+    });
+    await registerSources("unit_code,sheet,tab,layout\n33,m-table,Năm 2025,table\n");
+    expect(await syncNow()).toMatchObject({ sourcesRead: 1 });
+    expect(await standinStats()).toMatchObject({ "sheets.spreadsheets.get": 1 });
+    expect(await answer("33")).toMatchObject({
+      distinctKinds: 2,
+      points: 8,
+      reportingCommunes: 2,
+      kinds: [
+        { code: "camera_an_ninh", points: 6, communes: 2 },
+        { code: "cho_an_toan", points: 2, communes: 1 },
+      ],
+    });
+    // Phố Hiến typed 3 models and lists 2 points: said at its count's cell; Bắc Đông Quan's 6 match.
+    expect((await issuesOf("11953")).map((i) => [i.cell, i.code])).toEqual([["'Năm 2025'!C3", "models_count_differs"]]);
+    expect(await issuesOf("12745")).toEqual([]);
+  });
+
   it("answers a province in at most 500 rows read and the country in at most 1,000", async () => {
     await seed([
       ["m-1", "12745", communeSheet("Xã Bắc Đông Quan", 17, BDQ)],
