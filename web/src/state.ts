@@ -16,7 +16,17 @@ export type View =
   | "report"
   | "admin"
   | "models";
-const VIEWS: View[] = ["overview", "indicator", "commune", "quality", "sync", "conference", "report", "admin", "models"];
+const VIEWS: View[] = [
+  "overview",
+  "indicator",
+  "commune",
+  "quality",
+  "sync",
+  "conference",
+  "report",
+  "admin",
+  "models",
+];
 
 export type Route = {
   view: View;

@@ -27,7 +27,11 @@ export function deadlineFrom(code: string, rows: { deadline: number | null }[]):
 /** Every known period, newest first, with the deadline an administrator set (or null) and the default one. */
 export async function listPeriods(db: Db) {
   const rows = await db.select().from(periods).orderBy(sql`${periods.startsOn} DESC, ${periods.endsOn} DESC`);
-  return rows.map((p) => ({ code: p.code, deadline: p.deadline, defaultDeadline: defaultDeadline(p, reportingYearEnd()) }));
+  return rows.map((p) => ({
+    code: p.code,
+    deadline: p.deadline,
+    defaultDeadline: defaultDeadline(p, reportingYearEnd()),
+  }));
 }
 
 /** The statement that sets (or clears, with null) the period's deadline. */
