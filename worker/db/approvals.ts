@@ -9,7 +9,6 @@ import { COMMUNE_KINDS, unitTree } from "./units";
 import { hasValues } from "./values";
 
 export type ApprovalRecord = typeof approvals.$inferSelect;
-export type ApprovalState = ApprovalRecord["state"];
 export type PendingValue = typeof pendingValues.$inferSelect;
 
 /** A commune under the unit with its approval (null when none was ever made: `open`). */
@@ -22,7 +21,7 @@ export async function approvalsUnder(
   unitCode: string,
   period: string,
 ): Promise<CommuneApproval[]> {
-  const rows = await db.all<{ unitCode: string; unitName: string; state: ApprovalState | null } & ApprovalRecord>(sql`
+  const rows = await db.all<{ unitCode: string; unitName: string; state: ApprovalRecord["state"] | null } & ApprovalRecord>(sql`
     WITH RECURSIVE ${unitTree({ listDate, unitCode })}
     SELECT t.code AS unitCode, u.full_name AS unitName, a.state AS state, a.period AS period,
            a.submitted_at AS submittedAt, a.submitted_by AS submittedBy, a.accepted_at AS acceptedAt,

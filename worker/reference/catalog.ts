@@ -20,7 +20,7 @@ export type Indicator = {
   overTime: OverTime | null;
 };
 
-export type OverTime = "sum" | "last";
+type OverTime = "sum" | "last";
 const OVER_TIME: readonly OverTime[] = ["sum", "last"];
 
 /** The columns of an indicator catalog, checked on upload and written into its template. */
