@@ -262,6 +262,20 @@ describe("models by kind", () => {
     await expectExactRollups();
   });
 
+  it("keeps a kind's last good points while its cell shows a failed formula", async () => {
+    await seed([["m-ref", "12745", communeSheet("Xã Bắc Đông Quan", 17, BDQ)]]);
+    await syncNow();
+    const broken: Row[] = [["Camera an ninh", "#REF!"], ...BDQ.slice(1)];
+    await putSheet("m-ref", communeSheet("Xã Bắc Đông Quan", 17, broken, "2"));
+    await syncNow();
+    expect((await answer("33")).kinds.find((k) => k.code === "camera_an_ninh")).toMatchObject({ points: 12 });
+    expect((await issuesOf("12745")).find((i) => i.cell === "'Mô hình'!C4")).toMatchObject({
+      severity: "error",
+      code: "formula_error",
+    });
+    expect((await issuesOf("12745")).map((i) => i.code)).not.toContain("models_count_differs");
+  });
+
   it("reads the models tab beside a registered tab in the same request", async () => {
     await seed([["m-tab", "12745", communeSheet("Xã Bắc Đông Quan", 17, BDQ, "1", "Mô hình 2025")]], "Năm 2025");
     await syncNow();

@@ -38,11 +38,23 @@ function listKey(l: ModelList): string {
   return JSON.stringify([l.unitCode, l.period, l.cell, entries]);
 }
 
+/** Lists whose failed formulas keep the points stored for those kinds (a kind never stored stays out). */
+function withKept(lists: ModelList[], stored: ModelList[]): ModelList[] {
+  return lists.map(({ kept, ...list }) => {
+    if (!kept?.length) return list;
+    const before = stored.find((l) => l.unitCode === list.unitCode && l.period === list.period);
+    const entries =
+      before?.entries.filter((e) => kept.includes(e.kind) && !list.entries.some((x) => x.kind === e.kind)) ?? [];
+    return { ...list, entries: [...list.entries, ...entries] };
+  });
+}
+
 /**
  * The statements that replace a source's lists and move the roll-ups, or none when the reading lists the same
  * (an unchanged list writes nothing). `lists` null: the source gives no models tab, and any it gave is dropped.
  */
-export function modelWrite(sourceId: number, lists: ModelList[], stored: ModelList[]): SQL[] {
+export function modelWrite(sourceId: number, read: ModelList[], stored: ModelList[]): SQL[] {
+  const lists = withKept(read, stored);
   const now = new Set(lists.map(listKey));
   if (now.size === stored.length && stored.every((l) => now.has(listKey(l)))) return [];
   const communes = [...lists, ...stored].map((l) => l.unitCode);

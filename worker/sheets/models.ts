@@ -11,12 +11,19 @@ import { readCell } from "./cell";
 import { periodInText } from "./period-heading";
 import { CODE_HEADING, communeByName, NAME_HEADING, normalCode } from "./table";
 import { a1, columnLetters, foldText } from "./text";
-import type { CellIssue, CellValue, Grid, ReadContext } from "./types";
+import { type CellIssue, type CellValue, type Grid, KEEPS_LAST_GOOD, type ReadContext } from "./types";
 
 type ModelEntry = { kind: string; label: string; points: number; inCatalog: boolean; cell: string };
 
 /** A commune's list for a period: present even when empty (the commune runs none). */
-export type ModelList = { unitCode: string; period: string; cell: string; entries: ModelEntry[] };
+export type ModelList = {
+  unitCode: string;
+  period: string;
+  cell: string;
+  entries: ModelEntry[];
+  /** Kinds whose points cell holds a failed formula: their last good points stand (PRODUCT.md §4). */
+  kept?: string[];
+};
 
 export type ModelsReading = { lists: ModelList[]; issues: CellIssue[] };
 
@@ -174,6 +181,11 @@ export function readModels(grid: Grid, ctx: ModelsContext): ModelsReading {
     }
     if (read.kind === "error") {
       issues.push({ ...pointsAt, severity: "error", code: read.code, message: read.message });
+      const failed = read.code === KEEPS_LAST_GOOD ? ctx.match(rawKind) : null;
+      if (failed) {
+        const list = listOf(current);
+        list.kept = [...(list.kept ?? []), failed.code];
+      }
       continue;
     }
     const kind = ctx.match(rawKind);
@@ -233,7 +245,8 @@ export function modelCountIssues(lists: ModelList[], values: CellValue[]): CellI
   return lists.flatMap((list) => {
     const count = typed.get(`${list.unitCode}|${list.period}`);
     const total = list.entries.reduce((sum, e) => sum + e.points, 0);
-    if (!count || count.value === total) return [];
+    // While a points cell shows a failed formula the list's total is not known: nothing to compare.
+    if (!count || count.value === total || list.kept?.length) return [];
     const bare = count.cell.replace(/^.*!/, "");
     return [
       {
