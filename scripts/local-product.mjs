@@ -104,6 +104,9 @@ export async function startProduct(options) {
     SHEETS_FEEDBACK: "true",
     GOOGLE_SERVICE_ACCOUNT: workerSecret(account),
     ...(readers.length ? { GOOGLE_SERVICE_ACCOUNTS: `[${readers.map(workerSecret).join(",")}]` } : {}),
+    // Under a quota the run is read in the request, not through the Queue: wrangler dev's local Queue consumer was
+    // seen to stop for good once its reads wait for the pacing (482 sheets: 4 read, then nothing for minutes).
+    ...(google.quota ? { SYNC_QUEUE_THRESHOLD: "100000" } : {}),
     ...options.workerVars,
   };
   await writeFile(
