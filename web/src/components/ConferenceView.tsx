@@ -18,11 +18,16 @@ import { Link, Status } from "./common";
 import { ModelsLine } from "./ModelsView";
 import { FigureComparison, StaleNote } from "./Overview";
 
-/** The conference to show: the one in the URL, else the latest frozen one, else the latest one. */
-function pick(list: Conference[] | undefined, id: number | null): Conference | null {
+/**
+ * The conference to show: the one in the URL, else the period's latest frozen one, else its latest one; a conference
+ * of another period is never shown for the period being viewed.
+ */
+function pick(list: Conference[] | undefined, id: number | null, period: string): Conference | null {
   if (!list) return null;
   if (id !== null) return list.find((c) => c.id === id) ?? null;
-  const newest = [...list].sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt));
+  const newest = list
+    .filter((c) => c.period === period)
+    .sort((a, b) => Date.parse(b.startsAt) - Date.parse(a.startsAt));
   return newest.find((c) => c.frozenAt) ?? newest[0] ?? null;
 }
 
@@ -70,7 +75,7 @@ function Spotlight({
 export function ConferenceView({ scope }: { scope: Scope }) {
   const list = useLoad(() => fetchConferences(scope.unit), `conf:${scope.unit}`);
   const wanted = route.value.conference;
-  const conf = pick(list.data?.conferences, wanted);
+  const conf = pick(list.data?.conferences, wanted, scope.period);
   // No conference to show (none created, or the one asked for is not there): the live figures, said as such.
   const liveOnly = Boolean(list.data && !conf);
   const frozenScope: Scope | null = conf
