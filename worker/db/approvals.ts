@@ -21,7 +21,9 @@ export async function approvalsUnder(
   unitCode: string,
   period: string,
 ): Promise<CommuneApproval[]> {
-  const rows = await db.all<{ unitCode: string; unitName: string; state: ApprovalRecord["state"] | null } & ApprovalRecord>(sql`
+  const rows = await db.all<
+    { unitCode: string; unitName: string; state: ApprovalRecord["state"] | null } & ApprovalRecord
+  >(sql`
     WITH RECURSIVE ${unitTree({ listDate, unitCode })}
     SELECT t.code AS unitCode, u.full_name AS unitName, a.state AS state, a.period AS period,
            a.submitted_at AS submittedAt, a.submitted_by AS submittedBy, a.accepted_at AS acceptedAt,
