@@ -22,7 +22,7 @@ const LIST = "GOOGLE_SERVICE_ACCOUNTS";
  * The configured accounts, sorted by email (as `sortedEmails` sorts them); a list that is not JSON, a key without `client_email` or `private_key`,
  * or one account given twice is a configuration error naming the key's position in the list.
  */
-export function serviceAccountsOf(env: Pick<AccountsEnv, "GOOGLE_SERVICE_ACCOUNT" | "GOOGLE_SERVICE_ACCOUNTS">) {
+function serviceAccountsOf(env: Pick<AccountsEnv, "GOOGLE_SERVICE_ACCOUNT" | "GOOGLE_SERVICE_ACCOUNTS">) {
   const list = env.GOOGLE_SERVICE_ACCOUNTS?.trim();
   if (!list) return [parseServiceAccount(env.GOOGLE_SERVICE_ACCOUNT)];
   const refuse = (why: string) =>

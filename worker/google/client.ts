@@ -17,11 +17,11 @@ export type SpreadsheetMeta = {
 };
 export type ValueRange = { range: string; majorDimension?: string; values?: unknown[][] };
 /** A cell of grid data (GOOGLE.md "One read"): its value as Google computed it, and the text it shows. */
-export type CellData = {
+type CellData = {
   effectiveValue?: { numberValue?: number; stringValue?: string; boolValue?: boolean; errorValue?: { type: string } };
   formattedValue?: string;
 };
-export type GridData = { startRow?: number; startColumn?: number; rowData?: { values?: CellData[] }[] };
+type GridData = { startRow?: number; startColumn?: number; rowData?: { values?: CellData[] }[] };
 /** A spreadsheet read in one request: its properties, its tabs, and each tab's cells as rows of values. */
 export type SpreadsheetRead = SpreadsheetMeta & { rows: Map<string, unknown[][]> };
 

@@ -15,7 +15,7 @@ export function a1(tab: string, rowIndex: number, columnIndex: number): string {
 }
 
 /** Always quoted: an unquoted `T12` or `Q3` is a cell to Google, and quoting is never wrong (GOOGLE.md "A1 ranges"). */
-export function quoteTab(tab: string): string {
+function quoteTab(tab: string): string {
   return `'${tab.replace(/'/g, "''")}'`;
 }
 
