@@ -71,8 +71,8 @@ describe("a province's administrator", () => {
     expect(all).toContain("lanhdao.bo@example.gov.vn");
 
     await page.getByLabel("Vai trò").selectOption("admin");
-    const scopes = await page.getByLabel("Đơn vị", { exact: true }).locator("option").allTextContents();
-    expect(scopes).toEqual(["— Chọn tỉnh —", DEMO_PROVINCE.fullName]);
+    const scopes = page.getByLabel("Đơn vị", { exact: true }).locator("option");
+    await expect.poll(() => scopes.allTextContents()).toEqual(["— Chọn tỉnh —", DEMO_PROVINCE.fullName]);
     await page.getByLabel("Vai trò").selectOption("leader");
     await page.screenshot({ path: await screenshotPath("phone-province-admin-users.png"), fullPage: true });
   });
@@ -81,8 +81,11 @@ describe("a province's administrator", () => {
     const national = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await national.goto(`${url}/?view=admin&task=users`);
     await national.getByLabel("Vai trò").selectOption("admin");
-    const scopes = await national.getByLabel("Đơn vị", { exact: true }).locator("option").allTextContents();
-    expect(scopes).toEqual(["— Chọn tỉnh hoặc Toàn quốc —", "Toàn quốc", DEMO_PROVINCE.fullName]);
+    // The provinces arrive with the unit list, after the page's first paint.
+    const options = national.getByLabel("Đơn vị", { exact: true }).locator("option");
+    await expect
+      .poll(() => options.allTextContents())
+      .toEqual(["— Chọn tỉnh hoặc Toàn quốc —", "Toàn quốc", DEMO_PROVINCE.fullName]);
     await national.close();
   });
 
