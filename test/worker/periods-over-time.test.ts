@@ -36,7 +36,7 @@ const figures = async (unit: string, period: string) => {
   const s = await ok(client.summary.$get({ query: { unit, period } }));
   const pick = (code: string) => {
     const i = s.indicators.find((x) => x.code === code);
-    return { value: i?.value ?? null, reporting: i?.reporting ?? 0, built: i?.built ?? 0 };
+    return { value: i?.value ?? null, reporting: i?.reporting ?? 0, built: i?.builtCommunes ?? 0 };
   };
   return { teams: pick("security_team_count"), tips: pick("crime_tip_received"), reported: s.coverage.reported };
 };
@@ -113,6 +113,17 @@ describe("periods over time", () => {
     await putSheet("pt-bdq", sheet("Xã Bắc Đông Quan", QUARTERS, [10, 11, 12, 13], [1, 2, 3, 4], "3"));
     await syncNow();
     expect((await figures("12745", "2025")).teams).toEqual({ value: 13, reporting: 1, built: 1 });
+    // The commune's own figure says it was built, in its summary and in its province's breakdown.
+    const own = await ok(client.summary.$get({ query: { unit: "12745", period: "2025" } }));
+    expect(own.indicators.find((i) => i.code === "security_team_count")?.built).toBe(true);
+    const { rows } = await ok(
+      client.breakdown.$get({ query: { unit: "33", period: "2025", indicator: "security_team_count" } }),
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.unit.code, r.built]))).toMatchObject({
+      "12745": true,
+      "11953": false,
+      "11983": false,
+    });
   });
 
   it("draws a figure's years, oldest first, with the communes under each point and built points marked", async () => {

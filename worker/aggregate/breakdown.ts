@@ -30,6 +30,8 @@ type BreakdownRow = {
   doubtful: boolean;
   /** This child against the comparison period over its communes that have the figure in both. */
   comparable: Comparable | null;
+  /** Built (PRODUCT.md §14): the figure (for a unit above a commune, some commune's) was made from shorter periods. */
+  built: boolean;
   /** Communes of this unit whose cells of the indicator were all rejected (nothing stored): they need fixing. */
   rejected: number;
   /**
@@ -142,6 +144,7 @@ async function computeBreakdown(
         reporting: now.reporting,
         approximate: now.approximate,
         doubtful: now.doubtful,
+        built: Boolean(row?.reporting && row.built),
         comparable: comparing ? comparableOf(row, indicator.kind) : null,
         rejected: rejectedIn.get(child.code) ?? 0,
         notAccepted,

@@ -381,7 +381,7 @@ function reportFromSummary(
     );
   }
   // Figures built from shorter periods (PRODUCT.md §14) are said to be so.
-  const built = Math.max(0, ...s.indicators.map((i) => i.built));
+  const built = Math.max(0, ...s.indicators.map((i) => i.builtCommunes));
   if (built)
     paragraphs.push(
       isCommune

@@ -42,8 +42,10 @@ export type SummaryIndicator = {
   approximate: boolean;
   /** Some part comes from a sheet whose locale is not Vietnamese, where Google may have misread a typed number. */
   doubtful: boolean;
-  /** Communes whose figure was built from the shorter periods they reported (PRODUCT.md §14); 0 when all typed it. */
-  built: number;
+  /** Built (PRODUCT.md §14): some commune's figure was made from the shorter periods it reported, not typed. */
+  built: boolean;
+  /** How many communes' figures were built; 0 when every one was typed. */
+  builtCommunes: number;
   /** Place among the figures a conference leads with (the catalog's `headline`); null for the others. */
   headline: number | null;
   /** Like for like: both periods over the communes that have the figure in both; null when none has. */
@@ -215,7 +217,8 @@ async function computeSummary(
         previousReporting: before?.reporting ?? 0,
         approximate: now.approximate,
         doubtful: now.doubtful,
-        built: row?.reporting ? row.built : 0,
+        built: Boolean(row?.reporting && row.built),
+        builtCommunes: row?.reporting ? row.built : 0,
         headline: headlineOf(ind),
         comparable: comparing ? comparableOf(row, ind.kind) : null,
         parts:
