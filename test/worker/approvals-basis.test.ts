@@ -13,6 +13,7 @@ import {
   putSheet,
   registerSources,
   resetDatabase,
+  rowsRead,
   seedReference,
   syncNow,
 } from "./helpers";
@@ -47,13 +48,6 @@ const accept = async (unitCode: string) => {
   await ok(client.approvals.submit.$post({ json: { unitCode, period: "2025" } }));
   await ok(client.approvals.accept.$post({ json: { unitCodes: [unitCode], period: "2025" } }));
 };
-
-/** Rows D1 read for an answer, from its Server-Timing header. */
-async function rowsRead(path: string): Promise<number> {
-  const res = await api(path);
-  await res.arrayBuffer();
-  return Number(/rows_read=(\d+)/.exec(res.headers.get("server-timing") ?? "")?.[1]);
-}
 
 describe("figures on the accepted basis", () => {
   beforeEach(async () => {

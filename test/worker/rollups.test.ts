@@ -2,7 +2,6 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { runSync } from "../../worker/sync/run";
 import {
-  api,
   client,
   formSheet,
   ok,
@@ -10,6 +9,7 @@ import {
   putSheet,
   registerSources,
   resetDatabase,
+  rowsRead,
   seedReference,
   syncNow,
   UNITS_CSV,
@@ -149,13 +149,6 @@ async function expectExact() {
 
 const figure = async (unit: string, code: string) =>
   (await ok(client.summary.$get({ query: { unit, period: "2025" } }))).indicators.find((i) => i.code === code);
-
-/** Rows D1 read for an answer, from its Server-Timing header. */
-async function rowsRead(path: string): Promise<number> {
-  const res = await api(path);
-  await res.arrayBuffer();
-  return Number(/rows_read=(\d+)/.exec(res.headers.get("server-timing") ?? "")?.[1]);
-}
 
 describe("roll-ups", () => {
   beforeEach(async () => {
