@@ -177,6 +177,12 @@ describe("the built-in document", () => {
         expect(cells.slice(first, first + row.length)).toEqual(row);
       }
       for (const s of t.sections) if (s.title) expect(cells).toContain(s.title);
+      // A group's title row keeps with its first row, so no printed page ends on a title.
+      const titleRows = [...xml.matchAll(/<w:tr>[\s\S]*?<\/w:tr>/g)]
+        .map((m) => m[0])
+        .filter((r) => t.sections.some((s) => s.title && paragraphsOf(r).join("") === s.title));
+      expect(titleRows).toHaveLength(t.sections.filter((s) => s.title).length);
+      for (const r of titleRows) expect(r).toContain("<w:keepNext/>");
       expect(text).toContain(`Biểu ${i + 1}. ${t.title}`);
     }
     const teams = report.tables[0]?.sections[0]?.rows[0];

@@ -175,9 +175,16 @@ const GRID = {
 /** One of the report's tables as a Word table: its heading row repeats on each page, a row never splits. */
 function wordTable(t: ReportTable): Table {
   const w = widths(t);
-  const text = (value: string, align: (typeof AlignmentType)[keyof typeof AlignmentType], s: RunStyle = {}) =>
+  const text = (
+    value: string,
+    align: (typeof AlignmentType)[keyof typeof AlignmentType],
+    s: RunStyle = {},
+    keepNext = false,
+  ) =>
     new Paragraph({
       alignment: align,
+      // A group's title row keeps with its first row: no page ends on a title.
+      keepNext,
       spacing: { before: 20, after: 20 },
       children: [run(value, { size: tableSize(t), ...s })],
     });
@@ -204,7 +211,7 @@ function wordTable(t: ReportTable): Table {
               new TableCell({
                 columnSpan: t.columns.length,
                 width: { size: TEXT_WIDTH, type: WidthType.DXA },
-                children: [text(section.title, AlignmentType.LEFT, { bold: true, italics: true })],
+                children: [text(section.title, AlignmentType.LEFT, { bold: true, italics: true }, true)],
               }),
             ],
           }),
