@@ -14,6 +14,11 @@ import { accountIndexFor, sortedEmails } from "../../worker/google/rendezvous.mj
 
 const SHARED_UNITS = resolve(__dirname, "../../../shared/data/admin-units-2025-07-01.csv");
 const PROVINCE = "12";
+/**
+ * Communes provisioned: sheet ids are random, as Google's are, so twelve sheets make all of them landing on one of the
+ * three accounts (3 / 3^12) too rare to matter, where six made it a flaky 0.4%.
+ */
+const COMMUNES = 12;
 const admin = createServiceAccount("provisioner@antq-admin.iam.gserviceaccount.com");
 const readers = [1, 2, 3].map((i) => createServiceAccount(`antq-read-${i}@antq-prod.iam.gserviceaccount.com`));
 const EMAILS = sortedEmails(readers.map((r) => r.client_email));
@@ -45,7 +50,7 @@ beforeAll(async () => {
   const lines = (await readFile(SHARED_UNITS, "utf8")).split("\n");
   await writeFile(
     join(work, "units.csv"),
-    `${[lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, 6)].join("\n")}\n`,
+    `${[lines[0], ...lines.filter((l) => l.split(",")[4] === PROVINCE).slice(0, COMMUNES)].join("\n")}\n`,
   );
   standin = await startStandin({
     dir,
@@ -71,7 +76,7 @@ describe("several Worker accounts", () => {
     );
     expect(provisioned.code, provisioned.err).toBe(0);
     const sources = parseCsv(await readFile(sourcesCsv, "utf8"));
-    expect(sources).toHaveLength(6);
+    expect(sources).toHaveLength(COMMUNES);
     const idOf = (sheet: string) => /\/d\/([^/]+)/.exec(sheet)?.[1] ?? sheet;
     const used = new Set<string>();
     for (const s of sources) {
@@ -91,10 +96,12 @@ describe("several Worker accounts", () => {
     // With the whole key list every source is read by its own account and is ready.
     const all = await run(["check", "--sources", sourcesCsv, "--units", join(work, "units.csv")], "keys.json");
     expect(all.code, all.err).toBe(0);
-    expect(all.out).toContain("6/6 nguồn sẵn sàng");
+    expect(all.out).toContain(`${COMMUNES}/${COMMUNES} nguồn sẵn sàng`);
     // With one key only, the sheets of the other accounts are not shared with it, and the tool says so.
     const one = await run(["check", "--sources", sourcesCsv, "--units", join(work, "units.csv")], "first-key.json");
     const others = sources.filter((s) => EMAILS[accountIndexFor(EMAILS, idOf(s.sheet!))] !== readers[0]!.client_email);
-    expect(one.out).toContain(`${6 - others.length}/6 nguồn sẵn sàng; ${others.length} không đọc được`);
+    expect(one.out).toContain(
+      `${COMMUNES - others.length}/${COMMUNES} nguồn sẵn sàng; ${others.length} không đọc được`,
+    );
   });
 });
