@@ -54,12 +54,15 @@ describe("the Google client", () => {
     const sleep = async (ms: number) => {
       sleeps.push(ms);
     };
-    const google = new GoogleClient(fakeEnv, { fetch: fetcher, now: () => clock.now, sleep, readsPerMinute: 60 });
+    const google = new GoogleClient(fakeEnv, { fetch: fetcher, now: () => clock.now, sleep, readsPerMinute: 2 });
     await google.file("a");
     await google.spreadsheet("a");
+    clock.now += 10_000;
     await google.batchGet("a", ["A1:B2"]);
+    // Two reads in the minute already: the third waits for the first to be a minute old; Drive is not waited for.
+    await google.file("b");
     await google.spreadsheet("b");
-    expect(sleeps).toEqual([1000, 2000]);
+    expect(sleeps).toEqual([50_000]);
   });
 
   it("does not pace when told 0 reads per minute (the benchmark)", async () => {

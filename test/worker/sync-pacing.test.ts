@@ -64,26 +64,43 @@ describe("pacing", () => {
   });
 
   it("keeps each account to its reads a minute, and the accounts side by side do not wait for each other", async () => {
-    const { accounts, starts } = threeAccounts({ readsPerMinute: 60, projectReadsPerMinute: 0 });
-    // Four reads per account, all asked at once.
+    const { accounts, starts } = threeAccounts({ readsPerMinute: 2, projectReadsPerMinute: 0 });
+    // Four reads per account, all asked at once: two now, two a minute later, whatever the other accounts do.
     await Promise.all(accounts.clients.flatMap((c) => [1, 2, 3, 4].map((i) => c.spreadsheet(`s${i}`))));
-    expect([...starts.values()].map((t) => t.length)).toEqual([4, 4, 4]);
-    for (const times of starts.values()) expect(gaps(times)).toEqual([1000, 1000, 1000]);
-    // Twelve reads in 3 s, not 11 s: three accounts read three times as fast as one.
-    expect(Math.max(...[...starts.values()].flat()) - START).toBe(3000);
+    expect([...starts.values()].map((t) => t.map((at) => at - START))).toEqual([
+      [0, 0, 60_000, 60_000],
+      [0, 0, 60_000, 60_000],
+      [0, 0, 60_000, 60_000],
+    ]);
   });
 
-  it("keeps a project's accounts together under the project's reads a minute", async () => {
+  it("keeps a project's accounts together under the project's reads a minute, filling every slot", async () => {
     const { accounts, starts } = threeAccounts({ readsPerMinute: 60, projectReadsPerMinute: 120 });
-    await Promise.all(accounts.clients.flatMap((c) => [1, 2, 3, 4].map((i) => c.spreadsheet(`s${i}`))));
+    // Asked at scattered moments, as sources reach their read: the project's slots still follow one another.
+    await Promise.all(
+      accounts.clients.flatMap((c, a) =>
+        [1, 2, 3, 4].map((i) => c.wait(a * 130 + i * 70).then(() => c.spreadsheet(`s${i}`))),
+      ),
+    );
     const all = [...starts.values()].flat().sort((a, b) => a - b);
     expect(all).toHaveLength(12);
-    // 120 a minute: one read every half second across the project, still one a second per account.
-    expect(gaps(all).every((g) => g >= 500)).toBe(true);
-    for (const times of starts.values()) expect(gaps(times).every((g) => g >= 1000)).toBe(true);
-    // Handed out in call order (the first account's four, then the second's, then the third's): 7 s, where one
-    // pointer for the project would have queued the third account behind the others' last reads (10 s).
-    expect(all.at(-1)! - START).toBe(7000);
+    // 120 a minute: one read every half second across the project, and no slot left empty between them.
+    expect(gaps(all)).toEqual(Array(11).fill(500));
+    expect(all.at(-1)! - all[0]!).toBe(5500);
+  });
+
+  it("never lets an account or the project go over its reads in any clock minute, however the calls come", async () => {
+    const { accounts, starts } = threeAccounts({ readsPerMinute: 5, projectReadsPerMinute: 12 });
+    await Promise.all(
+      accounts.clients.flatMap((c, a) =>
+        Array.from({ length: 12 }, (_, i) => c.wait((a * 7 + i * 13) * 401).then(() => c.spreadsheet(`s${i}`))),
+      ),
+    );
+    const perMinute = (times: number[]) =>
+      Math.max(...times.map((t) => times.filter((u) => Math.floor(u / 60_000) === Math.floor(t / 60_000)).length));
+    for (const times of starts.values()) expect(perMinute(times)).toBeLessThanOrEqual(5);
+    expect(perMinute([...starts.values()].flat())).toBeLessThanOrEqual(12);
+    expect([...starts.values()].flat()).toHaveLength(36);
   });
 });
 

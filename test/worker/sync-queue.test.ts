@@ -3,6 +3,7 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { accountIndexFor } from "../../worker/google/rendezvous.mjs";
 import worker from "../../worker/index";
 import { runSync, type SyncJob, syncJob } from "../../worker/sync/run";
 import { client, formSheet, ok, putSheet, registerSources, resetDatabase, seedReference } from "./helpers";
@@ -121,6 +122,37 @@ describe("a run fanned out through the Queue", () => {
     }
     expect(record).toMatchObject({ status: "ok", sourcesTotal: 5, sourcesRead: 5 });
     expect(Date.parse(record.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(record.startedAt));
+  });
+
+  it("deals each job the accounts' sheets in turn, so every account of a Queue batch reads its share", async () => {
+    const keys = JSON.parse(env.TEST_SERVICE_ACCOUNTS) as { client_email: string }[];
+    const emails = keys.map((k) => k.client_email).sort();
+    // Registered one account's sheets after another: in id order a job would hold them in runs.
+    const byAccount = emails.map(() => [] as string[]);
+    for (let k = 0; byAccount.some((ids) => ids.length < 3); k++) {
+      const id = `deal-${k}`;
+      const hand = byAccount[accountIndexFor(emails, id)]!;
+      if (hand.length < 3) hand.push(id);
+    }
+    const ids = byAccount.flat();
+    await registerSources(
+      `unit_code,sheet,tab,layout\n${ids.map((id, i) => `${COMMUNES[i % COMMUNES.length]},${id},,form`).join("\n")}\n`,
+    );
+    const jobs: SyncJob[] = [];
+    const deployed = { ...env, GOOGLE_SERVICE_ACCOUNTS: env.TEST_SERVICE_ACCOUNTS };
+    await runSync(deployed, { trigger: "manual", queueThreshold: 2, enqueue: async (j) => void jobs.push(...j) });
+    const { results } = await env.DB.prepare("SELECT id, spreadsheet_id AS sheet FROM sources").all<{
+      id: number;
+      sheet: string;
+    }>();
+    const sheetOf = new Map(results.map((r) => [r.id, r.sheet]));
+    const accounts = jobs.flatMap((j) => j.sourceIds).map((id) => accountIndexFor(emails, sheetOf.get(id)!));
+    expect(accounts).toHaveLength(ids.length + COMMUNES.length);
+    // Each round of as many sheets as there are accounts holds every account once, until one has no sheet left.
+    const n = emails.length;
+    const rounds = Math.min(...emails.map((_, a) => accounts.filter((x) => x === a).length));
+    expect(rounds).toBeGreaterThanOrEqual(3);
+    for (let r = 0; r < rounds; r++) expect(new Set(accounts.slice(r * n, r * n + n)).size).toBe(n);
   });
 
   it("records the run as failed, with a reason, when the Queue refuses the jobs", async () => {

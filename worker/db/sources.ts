@@ -40,9 +40,13 @@ export async function activeSources(db: Db): Promise<SourceRecord[]> {
   return db.select().from(sources).where(eq(sources.active, true)).orderBy(sources.id);
 }
 
-export async function activeSourceIds(db: Db): Promise<number[]> {
-  const rows = await db.select({ id: sources.id }).from(sources).where(eq(sources.active, true)).orderBy(sources.id);
-  return rows.map((r) => r.id);
+/** Every active source's id and spreadsheet, in id order: what a run fans out. */
+export function activeSourceSheets(db: Db): Promise<{ id: number; spreadsheetId: string }[]> {
+  return db
+    .select({ id: sources.id, spreadsheetId: sources.spreadsheetId })
+    .from(sources)
+    .where(eq(sources.active, true))
+    .orderBy(sources.id);
 }
 
 export async function sourcesByIds(db: Db, ids: number[]): Promise<SourceRecord[]> {

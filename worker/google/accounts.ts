@@ -89,8 +89,13 @@ export class GoogleAccounts {
     return this.clients.map((c) => c.email);
   }
 
+  /** The position of the account that reads `spreadsheetId` among `clients`. */
+  indexFor(spreadsheetId: string): number {
+    return accountIndexFor(this.emails, spreadsheetId);
+  }
+
   for(spreadsheetId: string): GoogleClient {
-    return this.clients[accountIndexFor(this.emails, spreadsheetId)] as GoogleClient;
+    return this.clients[this.indexFor(spreadsheetId)] as GoogleClient;
   }
 
   /** Requests sent to Google by every account. */

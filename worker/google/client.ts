@@ -59,14 +59,15 @@ export type GoogleOptions = {
 };
 
 /**
- * When the next Sheets read (or write) may start per service account, and the reads booked per Cloud project, shared
- * by every client in this isolate. One isolate reads at a time: the sync Queue has one consumer, and the cron and a
- * manual sync start no run while one is running (README, “Pacing”).
+ * The Sheets reads and writes booked per service account, and the read slots booked per Cloud project, shared by every
+ * client in this isolate. One isolate reads at a time: the sync Queue has one consumer, and the cron and a manual
+ * sync start no run while one is running (README, “Pacing”).
  */
-const nextReadAt = new Map<string, number>();
-const nextWriteAt = new Map<string, number>();
-const projectReads = new Map<string, number[]>();
+const accountReads = new Map<string, number[]>();
+const accountWrites = new Map<string, number[]>();
+const projectSlots = new Map<string, Set<number>>();
 
+const MINUTE = 60_000;
 const MAX_BACKOFF_MS = 32_000;
 
 export class GoogleClient {
@@ -107,23 +108,31 @@ export class GoogleClient {
   private readonly scopes: string[];
 
   /**
-   * Waits for this call's slot: the account's slots are handed out in call order (`perMinute` apart); the project's
-   * are booked times at least `projectPerMinute` apart, and a call takes the first free one from its account's slot
-   * on, so one busy account does not push the project's other accounts back.
+   * Waits for this call's turn. An account makes at most `perMinute` requests in any 60 s, in call order; so any clock
+   * minute, the one Google counts in, holds no more. The project's reads take slots of a grid `60 s / projectPerMinute`
+   * apart, each call the first free one from its account's turn on: the accounts fill every slot between them, where
+   * free-floating times would leave gaps too narrow to use and push calls back by seconds.
    */
-  private async pace(next: Map<string, number>, perMinute: number, projectPerMinute = 0): Promise<void> {
+  private async pace(booked: Map<string, number[]>, perMinute: number, projectPerMinute = 0): Promise<void> {
     if (perMinute <= 0 && projectPerMinute <= 0) return;
     const now = this.now();
     const own = this.account.client_email;
-    let slot = Math.max(now, perMinute > 0 ? (next.get(own) ?? 0) : 0);
+    const mine = (booked.get(own) ?? []).filter((t) => t > now - MINUTE);
+    let slot = Math.max(now, mine.at(-1) ?? 0);
+    const oldest = perMinute > 0 ? mine[mine.length - perMinute] : undefined;
+    if (oldest !== undefined) slot = Math.max(slot, oldest + MINUTE);
     if (projectPerMinute > 0) {
-      const gap = 60_000 / projectPerMinute;
-      const times = (projectReads.get(this.project) ?? []).filter((t) => t > now - gap).sort((a, b) => a - b);
-      for (const booked of times) if (slot > booked - gap && slot < booked + gap) slot = booked + gap;
-      times.push(slot);
-      projectReads.set(this.project, times);
+      const gap = MINUTE / projectPerMinute;
+      const slots = projectSlots.get(this.project) ?? new Set<number>();
+      for (const i of slots) if (i * gap < now - gap) slots.delete(i);
+      let i = Math.ceil(slot / gap);
+      while (slots.has(i)) i++;
+      slots.add(i);
+      projectSlots.set(this.project, slots);
+      slot = i * gap;
     }
-    if (perMinute > 0) next.set(own, slot + 60_000 / perMinute);
+    mine.push(slot);
+    booked.set(own, mine);
     if (slot > now) await this.sleep(slot - now);
   }
 
@@ -197,8 +206,8 @@ export class GoogleClient {
   /** A GET, or a POST of `body` (a write, paced under the write quota); retried alike. */
   private async get<T>(url: string, api: GoogleApi, body?: unknown): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      if (body !== undefined) await this.pace(nextWriteAt, this.writesPerMinute);
-      else if (api === "sheets") await this.pace(nextReadAt, this.readsPerMinute, this.projectReadsPerMinute);
+      if (body !== undefined) await this.pace(accountWrites, this.writesPerMinute);
+      else if (api === "sheets") await this.pace(accountReads, this.readsPerMinute, this.projectReadsPerMinute);
       let res: Response;
       try {
         const token = await accessToken(this.account, this.env.GOOGLE_TOKEN_URL, this.fetcher, this.now(), this.scopes);
@@ -287,7 +296,7 @@ function rowsOf(data: GridData[]): unknown[][] {
 
 /** Forgets pacing state (a test that starts over). */
 export function resetReadPacing(): void {
-  nextReadAt.clear();
-  nextWriteAt.clear();
-  projectReads.clear();
+  accountReads.clear();
+  accountWrites.clear();
+  projectSlots.clear();
 }

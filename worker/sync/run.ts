@@ -14,7 +14,8 @@ import {
   setRunTotal,
   startRun,
 } from "../db/runs";
-import { activeSourceIds, activeSources, type SourceRecord, sourcesByIds } from "../db/sources";
+import { activeSourceSheets, activeSources, type SourceRecord, sourcesByIds } from "../db/sources";
+import type { GoogleAccounts } from "../google/accounts";
 import type { GoogleOptions } from "../google/client";
 import { ensureRollups } from "../rollups/write";
 import { SourceError } from "../sheets/types";
@@ -84,11 +85,11 @@ export async function runSync(env: Env, options: SyncOptions): Promise<SyncResul
     return { ...counts, runId, status: "failed" };
   }
   try {
-    const ids = options.sourceIds ?? (await activeSourceIds(db));
-    const jobs = options.sourceIds ? null : fanOut(env, options, runId, ids);
+    const sheets = options.sourceIds ? [] : await activeSourceSheets(db);
+    const jobs = options.sourceIds ? null : fanOut(env, options, runId, dealByAccount(sheets, built.google));
     if (jobs) {
-      counts.sourcesTotal = ids.length;
-      await setRunTotal(db, runId, ids.length);
+      counts.sourcesTotal = sheets.length;
+      await setRunTotal(db, runId, sheets.length);
       await jobs.send();
       return { ...counts, runId, status: "running" };
     }
@@ -120,6 +121,23 @@ function fanOut(env: Env, options: SyncOptions, runId: number, ids: number[]): {
   for (let i = 0; i < ids.length; i += SOURCES_PER_JOB)
     jobs.push({ runId, sourceIds: ids.slice(i, i + SOURCES_PER_JOB) });
   return { send: () => enqueue(jobs) };
+}
+
+/**
+ * The sources' ids dealt out by account, one of each account's sheets in turn: every job, and every Queue batch of
+ * jobs, then gives each account its share. In id order a batch's accounts get uneven shares (30 of 100 sheets for
+ * one, 15 for another), and the batch lasts as long as its busiest account's paced reads while the others sit idle.
+ */
+function dealByAccount(sheets: { id: number; spreadsheetId: string }[], accounts: GoogleAccounts): number[] {
+  const hands = accounts.clients.map(() => [] as number[]);
+  for (const s of sheets) hands[accounts.indexFor(s.spreadsheetId)]?.push(s.id);
+  const dealt: number[] = [];
+  for (let i = 0; dealt.length < sheets.length; i++)
+    for (const hand of hands) {
+      const id = hand[i];
+      if (id !== undefined) dealt.push(id);
+    }
+  return dealt;
 }
 
 async function sendJobs(queue: Queue<SyncJob>, jobs: SyncJob[]): Promise<void> {
