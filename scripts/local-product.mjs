@@ -104,9 +104,6 @@ export async function startProduct(options) {
     SHEETS_FEEDBACK: "true",
     GOOGLE_SERVICE_ACCOUNT: workerSecret(account),
     ...(readers.length ? { GOOGLE_SERVICE_ACCOUNTS: `[${readers.map(workerSecret).join(",")}]` } : {}),
-    // Under a quota the run is read in the request, not through the Queue: wrangler dev's local Queue consumer was
-    // seen to stop for good once its reads wait for the pacing (482 sheets: 4 read, then nothing for minutes).
-    ...(google.quota ? { SYNC_QUEUE_THRESHOLD: "100000" } : {}),
     ...options.workerVars,
   };
   await writeFile(
@@ -197,7 +194,7 @@ export async function startProduct(options) {
     let firstSync = null;
     if (options.sync !== false) {
       log("Syncing every sheet once…");
-      firstSync = await startSync(url);
+      firstSync = await startSync(url, log);
     }
     return { url, standinUrl: standin.url, stateDir, standin, firstSync, stop };
   } catch (err) {
@@ -279,8 +276,12 @@ async function importFile(url, path, file) {
   return res.json();
 }
 
-/** The first sync; a manual sync moments before (a quick restart) is waited out as its Retry-After says. @param {string} url */
-async function startSync(url) {
+/**
+ * The first sync; a manual sync moments before (a quick restart) is waited out as its Retry-After says. A run large
+ * enough to go through the sync Queue answers at once as running: it is followed until it ends, its progress logged.
+ * @param {string} url @param {(line: string) => void} log @returns {Promise<{ run: Record<string, any> }>}
+ */
+async function startSync(url, log) {
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(`${url}/api/sync`, { method: "POST" });
     const wait = Number(res.headers.get("retry-after"));
@@ -289,6 +290,23 @@ async function startSync(url) {
       continue;
     }
     if (!res.ok) throw new Error(`/api/sync: ${res.status} ${await res.text()}`);
-    return res.json();
+    const started = /** @type {{ run: Record<string, any> }} */ (await res.json());
+    if (started.run.status !== "running") return started;
+    return { run: await followRun(url, started.run.runId, log) };
+  }
+}
+
+/** Polls a run until it is no longer running, logging its progress every 15 s. @param {string} url @param {number} id @param {(line: string) => void} log */
+async function followRun(url, id, log) {
+  for (let polls = 1; ; polls++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const answer = await fetch(`${url}/api/sync/runs`).then((r) => r.json());
+    const { runs } = /** @type {{ runs: Record<string, any>[] }} */ (answer);
+    const run = runs.find((r) => r.id === id);
+    if (!run) throw new Error(`sync run ${id} is not listed by /api/sync/runs`);
+    if (run.status !== "running") return run;
+    const done = run.sourcesRead + run.sourcesSkipped + run.sourcesFailed;
+    if (polls % 15 === 0)
+      log(`Đang đồng bộ: ${done.toLocaleString("vi-VN")}/${run.sourcesTotal.toLocaleString("vi-VN")} bảng tính…`);
   }
 }
