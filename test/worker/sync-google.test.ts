@@ -53,6 +53,7 @@ describe("the Google client", () => {
     const sleeps: number[] = [];
     const sleep = async (ms: number) => {
       sleeps.push(ms);
+      clock.now += ms;
     };
     const google = new GoogleClient(fakeEnv, { fetch: fetcher, now: () => clock.now, sleep, readsPerMinute: 2 });
     await google.file("a");

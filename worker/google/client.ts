@@ -59,15 +59,23 @@ export type GoogleOptions = {
 };
 
 /**
- * The Sheets reads and writes booked per service account, and the read slots booked per Cloud project, shared by every
- * client in this isolate. One isolate reads at a time: the sync Queue has one consumer, and the cron and a manual
- * sync start no run while one is running (README, “Pacing”).
+ * When the Sheets reads and writes of the last minute went out, per service account, and the reads per Cloud project,
+ * shared by every client in this isolate. One isolate reads at a time: the sync Queue has one consumer, and the cron
+ * and a manual sync start no run while one is running (README, “Pacing”).
  */
 const accountReads = new Map<string, number[]>();
 const accountWrites = new Map<string, number[]>();
-const projectSlots = new Map<string, Set<number>>();
+const projectReads = new Map<string, number[]>();
 
 const MINUTE = 60_000;
+
+/** The times of `key`'s requests in the minute before `now`, oldest first (older ones forgotten). */
+function lastMinute(sent: Map<string, number[]>, key: string, now: number): number[] {
+  const times = (sent.get(key) ?? []).filter((t) => t > now - MINUTE);
+  sent.set(key, times);
+  return times;
+}
+
 const MAX_BACKOFF_MS = 32_000;
 
 export class GoogleClient {
@@ -108,32 +116,32 @@ export class GoogleClient {
   private readonly scopes: string[];
 
   /**
-   * Waits for this call's turn. An account makes at most `perMinute` requests in any 60 s, in call order; so any clock
-   * minute, the one Google counts in, holds no more. The project's reads take slots of a grid `60 s / projectPerMinute`
-   * apart, each call the first free one from its account's turn on: the accounts fill every slot between them, where
-   * free-floating times would leave gaps too narrow to use and push calls back by seconds.
+   * Waits until this request may go: its account has sent fewer than `perMinute` in the last 60 s and its project
+   * fewer than `projectPerMinute`, so no clock minute, the one Google counts in, holds more. A project's reads may go
+   * up to twice as close as its average gap, so a moment without reads, between two Queue batches, is made up for
+   * within the minute, where reads spread evenly would have lost it.
    */
-  private async pace(booked: Map<string, number[]>, perMinute: number, projectPerMinute = 0): Promise<void> {
+  private async pace(sent: Map<string, number[]>, perMinute: number, projectPerMinute = 0): Promise<void> {
     if (perMinute <= 0 && projectPerMinute <= 0) return;
-    const now = this.now();
     const own = this.account.client_email;
-    const mine = (booked.get(own) ?? []).filter((t) => t > now - MINUTE);
-    let slot = Math.max(now, mine.at(-1) ?? 0);
-    const oldest = perMinute > 0 ? mine[mine.length - perMinute] : undefined;
-    if (oldest !== undefined) slot = Math.max(slot, oldest + MINUTE);
-    if (projectPerMinute > 0) {
-      const gap = MINUTE / projectPerMinute;
-      const slots = projectSlots.get(this.project) ?? new Set<number>();
-      for (const i of slots) if (i * gap < now - gap) slots.delete(i);
-      let i = Math.ceil(slot / gap);
-      while (slots.has(i)) i++;
-      slots.add(i);
-      projectSlots.set(this.project, slots);
-      slot = i * gap;
+    for (;;) {
+      const now = this.now();
+      const mine = lastMinute(sent, own, now);
+      const project = projectPerMinute > 0 ? lastMinute(projectReads, this.project, now) : [];
+      let at = now;
+      if (perMinute > 0 && mine.length >= perMinute) at = Math.max(at, (mine[mine.length - perMinute] ?? 0) + MINUTE);
+      if (projectPerMinute > 0) {
+        if (project.length >= projectPerMinute)
+          at = Math.max(at, (project[project.length - projectPerMinute] ?? 0) + MINUTE);
+        at = Math.max(at, (project.at(-1) ?? -MINUTE) + MINUTE / projectPerMinute / 2);
+      }
+      if (at <= now) {
+        mine.push(now);
+        if (projectPerMinute > 0) project.push(now);
+        return;
+      }
+      await this.sleep(at - now);
     }
-    mine.push(slot);
-    booked.set(own, mine);
-    if (slot > now) await this.sleep(slot - now);
   }
 
   /** The Cloud project the account's reads count against: the key's `project_id`, else the email's domain. */
@@ -298,5 +306,5 @@ function rowsOf(data: GridData[]): unknown[][] {
 export function resetReadPacing(): void {
   accountReads.clear();
   accountWrites.clear();
-  projectSlots.clear();
+  projectReads.clear();
 }
