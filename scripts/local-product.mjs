@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStandin } from "../standin/server.mjs";
 import { loadOrCreateServiceAccount, workerSecret } from "../standin/service-account.mjs";
+import { viNumber } from "../tools/sheets/data.mjs";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
@@ -306,7 +307,6 @@ async function followRun(url, id, log) {
     if (!run) throw new Error(`sync run ${id} is not listed by /api/sync/runs`);
     if (run.status !== "running") return run;
     const done = run.sourcesRead + run.sourcesSkipped + run.sourcesFailed;
-    if (polls % 15 === 0)
-      log(`Đang đồng bộ: ${done.toLocaleString("vi-VN")}/${run.sourcesTotal.toLocaleString("vi-VN")} bảng tính…`);
+    if (polls % 15 === 0) log(`Đang đồng bộ: ${viNumber(done)}/${viNumber(run.sourcesTotal)} bảng tính…`);
   }
 }

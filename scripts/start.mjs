@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { generateDemo } from "../demo/generate.mjs";
+import { viNumber } from "../tools/sheets/data.mjs";
 import { ROOT, startProduct } from "./local-product.mjs";
 
 /** @type {{ stop: () => Promise<void> } | null} */
@@ -36,10 +37,13 @@ const started = await startProduct({ fixturesDir, port, log: (line) => console.l
   process.exit(1);
 });
 product = started;
-const run = /** @type {{ run?: Record<string, number> } | null} */ (started.firstSync)?.run;
+const run =
+  /** @type {{ run?: { sourcesRead: number, sourcesFailed: number, valuesWritten: number, issuesFound: number } } | null} */ (
+    started.firstSync
+  )?.run;
 if (run) {
   console.log(
-    `Đồng bộ xong: ${run.sourcesRead} bảng tính đã đọc, ${run.sourcesFailed} lỗi, ${run.valuesWritten} số liệu, ${run.issuesFound} vấn đề cần xem`,
+    `Đồng bộ xong: ${viNumber(run.sourcesRead)} bảng tính đã đọc, ${viNumber(run.sourcesFailed)} lỗi, ${viNumber(run.valuesWritten)} số liệu, ${viNumber(run.issuesFound)} vấn đề cần xem`,
   );
 }
 console.log(`\nBảng điều khiển: ${started.url}/\nAPI: ${started.url}/api/summary\nNhấn Ctrl-C để dừng.`);

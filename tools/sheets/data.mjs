@@ -104,11 +104,14 @@ export function viDateTime(iso) {
   return `${parts.day}/${parts.month}/${parts.year} ${parts.hour}:${parts.minute}`;
 }
 
+const VI_NUMBER = new Intl.NumberFormat("vi-VN");
+/** A count as Vietnamese write it: 21.762. @param {number} n */
+export const viNumber = (n) => VI_NUMBER.format(n);
+
 /** A running count on stderr: a bar on a terminal, a line every tenth otherwise. @param {number} total @param {string} label */
 export function progress(total, label, stream = process.stderr) {
   let done = 0;
   const step = Math.max(1, Math.ceil(total / 10));
-  const fmt = new Intl.NumberFormat("vi-VN");
   return {
     /** @param {string} [what] */
     tick(what = "") {
@@ -117,11 +120,11 @@ export function progress(total, label, stream = process.stderr) {
         const width = 24;
         const filled = Math.round((done / Math.max(total, 1)) * width);
         stream.write(
-          `\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${fmt.format(done)}/${fmt.format(total)} ${what.slice(0, 40).padEnd(40)}`,
+          `\r${label} [${"#".repeat(filled)}${" ".repeat(width - filled)}] ${viNumber(done)}/${viNumber(total)} ${what.slice(0, 40).padEnd(40)}`,
         );
         if (done === total) stream.write("\n");
       } else if (done % step === 0 || done === total) {
-        stream.write(`${label}: ${fmt.format(done)}/${fmt.format(total)}${what ? ` — ${what}` : ""}\n`);
+        stream.write(`${label}: ${viNumber(done)}/${viNumber(total)}${what ? ` — ${what}` : ""}\n`);
       }
     },
   };
