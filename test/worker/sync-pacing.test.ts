@@ -94,6 +94,15 @@ describe("pacing", () => {
     expect(all.slice(2).map((t) => t - all[2]!)).toEqual([0, 250, 500, 750, 1000, 1250]);
   });
 
+  it("in a new isolate, goes on at the limit as if the minute before had been used to the full, never in a burst", async () => {
+    // The isolate before this one (the previous Queue batch's) may have sent its minute's reads just now.
+    resetReadPacing("unknown");
+    const { accounts, starts } = threeAccounts({ readsPerMinute: 2, projectReadsPerMinute: 0 });
+    await Promise.all(accounts.clients.map((c) => Promise.all([c.spreadsheet("a"), c.spreadsheet("b")])));
+    // Two a minute: one every 30 s, the first 30 s from now, where a known-empty minute would have sent both at once.
+    for (const times of starts.values()) expect(times.map((t) => t - START)).toEqual([30_000, 60_000]);
+  });
+
   it("never lets an account or the project go over its reads in any clock minute, however the calls come", async () => {
     const { accounts, starts } = threeAccounts({ readsPerMinute: 5, projectReadsPerMinute: 12 });
     await Promise.all(

@@ -69,9 +69,21 @@ const projectReads = new Map<string, number[]>();
 
 const MINUTE = 60_000;
 
-/** The times of `key`'s requests in the minute before `now`, oldest first (older ones forgotten). */
-function lastMinute(sent: Map<string, number[]>, key: string, now: number): number[] {
-  const times = (sent.get(key) ?? []).filter((t) => t > now - MINUTE);
+/**
+ * Whether this isolate knows what was sent before it. A new isolate does not: the one before it (the previous Queue
+ * batch's, or a request's) may have used the minute to the full, so the first time it paces a key it assumes so.
+ */
+let historyKnown = false;
+
+/**
+ * The times of `key`'s requests in the minute before `now`, oldest first (older ones forgotten). A key this isolate
+ * has not paced yet is taken to have sent `limit` in the last minute, evenly: its requests then go on at the limit,
+ * never on top of what another isolate just sent.
+ */
+function lastMinute(sent: Map<string, number[]>, key: string, now: number, limit: number): number[] {
+  const before =
+    sent.get(key) ?? (historyKnown ? [] : Array.from({ length: limit }, (_, i) => now - (i * MINUTE) / limit));
+  const times = before.filter((t) => t > now - MINUTE).sort((a, b) => a - b);
   sent.set(key, times);
   return times;
 }
@@ -126,8 +138,8 @@ export class GoogleClient {
     const own = this.account.client_email;
     for (;;) {
       const now = this.now();
-      const mine = lastMinute(sent, own, now);
-      const project = projectPerMinute > 0 ? lastMinute(projectReads, this.project, now) : [];
+      const mine = lastMinute(sent, own, now, perMinute);
+      const project = projectPerMinute > 0 ? lastMinute(projectReads, this.project, now, projectPerMinute) : [];
       let at = now;
       if (perMinute > 0 && mine.length >= perMinute) at = Math.max(at, (mine[mine.length - perMinute] ?? 0) + MINUTE);
       if (projectPerMinute > 0) {
@@ -302,9 +314,13 @@ function rowsOf(data: GridData[]): unknown[][] {
   return out;
 }
 
-/** Forgets pacing state (a test that starts over). */
-export function resetReadPacing(): void {
+/**
+ * Forgets pacing state, as a test starts over: with nothing sent before it ("empty"), or as a new isolate that does
+ * not know what the one before it sent ("unknown").
+ */
+export function resetReadPacing(history: "empty" | "unknown" = "empty"): void {
   accountReads.clear();
   accountWrites.clear();
   projectReads.clear();
+  historyKnown = history === "empty";
 }
