@@ -44,6 +44,8 @@ export default defineConfig({
                 GOOGLE_TOKEN_URL: `${inject("standinUrl")}/token`,
                 GOOGLE_READS_PER_MINUTE: "0",
                 GOOGLE_PROJECT_READS_PER_MINUTE: "0",
+                // The stand-in has no write quota either; the pacing itself is tested with its own settings.
+                GOOGLE_WRITES_PER_MINUTE: "0",
                 GOOGLE_SERVICE_ACCOUNT: inject("serviceAccountSecret"),
                 TEST_SERVICE_ACCOUNTS: inject("serviceAccountsSecret"),
                 // Tests sync many times in a row; the rate limit itself is tested with its own setting.
