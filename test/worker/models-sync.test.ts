@@ -285,11 +285,9 @@ describe("models by kind", () => {
   });
 
   it("reads a province-wide table's models tab with a commune column, each commune's list against its typed count", async () => {
+    // The common fixture's properties, with a table's tabs instead of a form's.
     await putSheet("m-table", {
-      properties: { title: "Tổng hợp toàn tỉnh năm 2025", locale: "vi_VN", timeZone: "Asia/Ho_Chi_Minh" },
-      modifiedTime: "2026-11-20T03:15:00Z",
-      version: "1",
-      access: "ok",
+      ...formSheet("Tổng hợp toàn tỉnh năm 2025", [], []),
       sheets: [
         {
           properties: { sheetId: 0, title: "Năm 2025" },

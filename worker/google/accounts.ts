@@ -75,18 +75,17 @@ export function accountEmailFor(emails: readonly string[] | null, spreadsheetId:
 /** One Google client per account, each paced on its own; a spreadsheet always gets its own account's client. */
 export class GoogleAccounts {
   readonly clients: GoogleClient[];
+  /** The accounts' emails, sorted as `clients` is. */
+  readonly emails: string[];
 
   constructor(env: AccountsEnv, options: GoogleOptions = {}) {
     this.clients = serviceAccountsOf(env).map((account) => new GoogleClient(env, { ...options, account }));
+    this.emails = this.clients.map((c) => c.email);
   }
 
   /** The first account's client: what is not about one sheet (waiting, the run's configuration) goes through it. */
   get primary(): GoogleClient {
     return this.clients[0] as GoogleClient;
-  }
-
-  get emails(): string[] {
-    return this.clients.map((c) => c.email);
   }
 
   /** The position of the account that reads `spreadsheetId` among `clients`. */

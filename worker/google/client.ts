@@ -82,8 +82,9 @@ let historyKnown = false;
  */
 function lastMinute(sent: Map<string, number[]>, key: string, now: number, limit: number): number[] {
   const before =
-    sent.get(key) ?? (historyKnown ? [] : Array.from({ length: limit }, (_, i) => now - (i * MINUTE) / limit));
-  const times = before.filter((t) => t > now - MINUTE).sort((a, b) => a - b);
+    sent.get(key) ??
+    (historyKnown ? [] : Array.from({ length: limit }, (_, i) => now - ((limit - 1 - i) * MINUTE) / limit));
+  const times = before.filter((t) => t > now - MINUTE);
   sent.set(key, times);
   return times;
 }
