@@ -13,6 +13,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startStandin } from "../standin/server.mjs";
 import { loadOrCreateServiceAccount, workerSecret } from "../standin/service-account.mjs";
+import { createStore } from "../standin/store.mjs";
 import { viNumber } from "../tools/sheets/data.mjs";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -78,7 +79,7 @@ export async function startProduct(options) {
 
   const account = await loadOrCreateServiceAccount(join(ROOT, ".local", "service-account.json"));
   // google.json may name several service accounts of one project, and Google's read quota (PRODUCT.md §8).
-  const google = await projectSettings(fixturesDir);
+  const google = await createStore(fixturesDir).settings();
   const readers = await readerAccounts(google.serviceAccounts ?? 0);
   const standin = await startStandin({
     dir: fixturesDir,
@@ -205,18 +206,6 @@ export async function startProduct(options) {
 }
 
 /**
- * The folder's `google.json`, `{}` without one.
- * @param {string} dir @returns {Promise<import("../standin/store.mjs").ProjectSettings>}
- */
-async function projectSettings(dir) {
-  try {
-    return JSON.parse(await readFile(join(dir, "google.json"), "utf8"));
-  } catch {
-    return {};
-  }
-}
-
-/**
  * The `n` reading accounts of the local project, their keys kept in .local/ so a restart reads as the same accounts.
  * @param {number} n
  */
@@ -231,9 +220,9 @@ async function readerAccounts(n) {
   return accounts;
 }
 
-/** A limit of Google's as the Worker is paced under it: 55 of 60, 275 of 300; 0 (no pacing) without one. @param {number | undefined} limit */
+/** A limit of Google's as the Worker is paced under it: 55 of 60, 275 of 300, at least 1; 0 (no pacing) without one. @param {number | undefined} limit */
 function underLimit(limit) {
-  return limit ? Math.floor((limit * 11) / 12) : 0;
+  return limit ? Math.max(1, Math.floor((limit * 11) / 12)) : 0;
 }
 
 /** `admin-units-2026-07-25.csv` is valid from 2026-07-25; any other name from the reform date. @param {string} file */
@@ -297,16 +286,27 @@ async function startSync(url, log) {
   }
 }
 
-/** Polls a run until it is no longer running, logging its progress every 15 s. @param {string} url @param {number} id @param {(line: string) => void} log */
+/** A run that has counted no sheet for this long is stuck (as the Worker's own `STALLED_RUN_MS` judges). */
+const STALLED_MS = 10 * 60_000;
+
+/**
+ * Polls a run until it is no longer running, logging its progress every 15 s; a run that counts no sheet for 10
+ * minutes is given up on. @param {string} url @param {number} id @param {(line: string) => void} log
+ */
 async function followRun(url, id, log) {
+  let last = { done: -1, at: Date.now() };
   for (let polls = 1; ; polls++) {
     await new Promise((r) => setTimeout(r, 1000));
-    const answer = await fetch(`${url}/api/sync/runs`).then((r) => r.json());
-    const { runs } = /** @type {{ runs: Record<string, any>[] }} */ (answer);
+    const res = await fetch(`${url}/api/sync/runs`);
+    if (!res.ok) throw new Error(`/api/sync/runs: ${res.status} ${await res.text()}`);
+    const { runs } = /** @type {{ runs: Record<string, any>[] }} */ (await res.json());
     const run = runs.find((r) => r.id === id);
     if (!run) throw new Error(`sync run ${id} is not listed by /api/sync/runs`);
     if (run.status !== "running") return run;
     const done = run.sourcesRead + run.sourcesSkipped + run.sourcesFailed;
+    if (done !== last.done) last = { done, at: Date.now() };
+    else if (Date.now() - last.at > STALLED_MS)
+      throw new Error(`sync run ${id} read no sheet for 10 minutes (${done}/${run.sourcesTotal})`);
     if (polls % 15 === 0) log(`Đang đồng bộ: ${viNumber(done)}/${viNumber(run.sourcesTotal)} bảng tính…`);
   }
 }

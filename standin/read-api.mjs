@@ -52,9 +52,9 @@ function readsFile(handler) {
     if (over) {
       standin.stats.quota_exceeded = (standin.stats.quota_exceeded ?? 0) + 1;
       if (over === "user") return fail(429);
-      const project = settings.projectNumber ?? "100000000001";
       return fail(429, {
-        message: `Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'sheets.googleapis.com' for consumer 'project_number:${project}'.`,
+        message:
+          "Quota exceeded for quota metric 'Read requests' and limit 'Read requests per minute' of service 'sheets.googleapis.com' for consumer 'project_number:{project}'.",
       });
     }
     const id = ctx.params[0] ?? "";

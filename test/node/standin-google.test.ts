@@ -305,6 +305,8 @@ describe("Google's read quota (google.json `quota`)", () => {
       const project = await refusal(sheetGet(second, "ok"));
       expect([project.status, project.error?.status]).toEqual([429, "RESOURCE_EXHAUSTED"]);
       expect(project.error?.message).toContain("'Read requests per minute' of service 'sheets.googleapis.com'");
+      // The consumer is the folder's project, as Google names it.
+      expect(project.error?.message).toMatch(/for consumer 'project_number:\d+'\.$/);
       expect(s.stats).toMatchObject({ quota_exceeded: 2, "sheets.spreadsheets.get": 6, "sheets.values.batchGet": 1 });
     } finally {
       await s.close();

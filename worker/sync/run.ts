@@ -86,7 +86,7 @@ export async function runSync(env: Env, options: SyncOptions): Promise<SyncResul
   }
   try {
     const sheets = options.sourceIds ? [] : await activeSourceSheets(db);
-    const jobs = options.sourceIds ? null : fanOut(env, options, runId, dealByAccount(sheets, built.google));
+    const jobs = options.sourceIds ? null : fanOut(env, options, runId, sheets, built.google);
     if (jobs) {
       counts.sourcesTotal = sheets.length;
       await setRunTotal(db, runId, sheets.length);
@@ -113,10 +113,17 @@ export async function runSync(env: Env, options: SyncOptions): Promise<SyncResul
 }
 
 /** The Queue jobs of a run too large for one invocation, or null when it is read here. */
-function fanOut(env: Env, options: SyncOptions, runId: number, ids: number[]): { send: () => Promise<void> } | null {
+function fanOut(
+  env: Env,
+  options: SyncOptions,
+  runId: number,
+  sheets: { id: number; spreadsheetId: string }[],
+  accounts: GoogleAccounts,
+): { send: () => Promise<void> } | null {
   const threshold = options.queueThreshold ?? Number(env.SYNC_QUEUE_THRESHOLD ?? "200");
   const enqueue = options.enqueue ?? (env.SYNC_QUEUE ? (jobs: SyncJob[]) => sendJobs(env.SYNC_QUEUE, jobs) : null);
-  if (ids.length <= threshold || !enqueue) return null;
+  if (sheets.length <= threshold || !enqueue) return null;
+  const ids = dealByAccount(sheets, accounts);
   const jobs: SyncJob[] = [];
   for (let i = 0; i < ids.length; i += SOURCES_PER_JOB)
     jobs.push({ runId, sourceIds: ids.slice(i, i + SOURCES_PER_JOB) });
@@ -131,13 +138,8 @@ function fanOut(env: Env, options: SyncOptions, runId: number, ids: number[]): {
 function dealByAccount(sheets: { id: number; spreadsheetId: string }[], accounts: GoogleAccounts): number[] {
   const hands = accounts.clients.map(() => [] as number[]);
   for (const s of sheets) hands[accounts.indexFor(s.spreadsheetId)]?.push(s.id);
-  const dealt: number[] = [];
-  for (let i = 0; dealt.length < sheets.length; i++)
-    for (const hand of hands) {
-      const id = hand[i];
-      if (id !== undefined) dealt.push(id);
-    }
-  return dealt;
+  const rounds = Math.max(0, ...hands.map((hand) => hand.length));
+  return Array.from({ length: rounds }, (_, i) => hands.flatMap((hand) => hand.slice(i, i + 1))).flat();
 }
 
 async function sendJobs(queue: Queue<SyncJob>, jobs: SyncJob[]): Promise<void> {
